@@ -1,0 +1,63 @@
+/**
+ * Who transmits a finished report, and when (spec §2.7). Every oracle that holds the report
+ * waits a keyed, per-round delay: the first stage transmits at once, the next stage only if
+ * the report has still not landed after DeltaStage, and so on. This spreads gas cost across
+ * oracles while tolerating crashed transmitters.
+ */
+import { concatBytes, uintToBytesLE } from "./bytes.js";
+import { keccak256 } from "./hash.js";
+import { permutation } from "./permutation.js";
+
+/** keccak256(transmissionOrderKey ‖ configDigest ‖ uint64_le(epoch) ‖ uint64_le(round))[0:16]. */
+export function transmissionOrderPermutationKey(
+  transmissionOrderKey: Uint8Array,
+  configDigest: Uint8Array,
+  epoch: number,
+  round: number,
+): Uint8Array {
+  if (transmissionOrderKey.length !== 16) throw new Error("transmissionOrderKey must be 16 bytes");
+  if (configDigest.length !== 16) throw new Error("configDigest must be 16 bytes");
+  if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epoch ${epoch} is not a uint64`);
+  if (!Number.isSafeInteger(round) || round < 0) throw new RangeError(`round ${round} is not a uint64`);
+  return keccak256(
+    concatBytes(
+      transmissionOrderKey,
+      configDigest,
+      uintToBytesLE(BigInt(epoch), 8),
+      uintToBytesLE(BigInt(round), 8),
+    ),
+  ).slice(0, 16);
+}
+
+/**
+ * The stage at which an oracle sitting at `position` of the permutation transmits: the first
+ * stage i with position < S[0] + … + S[i]; null if position ≥ sum(S) (never transmits).
+ */
+export function transmissionStage(position: number, s: readonly number[]): number | null {
+  let cumulative = 0;
+  for (let stage = 0; stage < s.length; stage++) {
+    cumulative += s[stage];
+    if (position < cumulative) return stage;
+  }
+  return null;
+}
+
+/** Delay before oracle `oracleIndex` transmits (e, r), or null if the schedule never lets it transmit. */
+export function transmissionDelayMs(args: {
+  transmissionOrderKey: Uint8Array;
+  configDigest: Uint8Array;
+  epoch: number;
+  round: number;
+  oracleIndex: number;
+  n: number;
+  s: readonly number[];
+  deltaStageMs: number;
+}): number | null {
+  const { oracleIndex, n } = args;
+  if (!Number.isInteger(oracleIndex) || oracleIndex < 0 || oracleIndex >= n) {
+    throw new RangeError(`oracleIndex ${oracleIndex} is outside [0, ${n})`);
+  }
+  const key = transmissionOrderPermutationKey(args.transmissionOrderKey, args.configDigest, args.epoch, args.round);
+  const stage = transmissionStage(permutation(n, key)[oracleIndex], args.s);
+  return stage === null ? null : stage * args.deltaStageMs;
+}

@@ -1,0 +1,132 @@
+/**
+ * The `ocr` section of hardhat.config.ts: what a user may write (`OcrUserConfig`) and what the
+ * plugin works with after defaults are applied (`OcrConfig`).
+ */
+
+/** Where an oracle's observations come from, as written in the config. */
+export type DataSourceUserConfig =
+  /** Always the same value, in the feed's smallest unit (e.g. 2000e8 for $2000 with 8 decimals). */
+  | { type: "fixed"; value: bigint | number | string }
+  /** The values in order, one per observation; the last one repeats unless `repeatLast` is false. */
+  | { type: "sequence"; values: readonly (bigint | number | string)[]; repeatLast?: boolean }
+  /** A deterministic random walk: each observation moves at most `stepPPB` parts per billion. */
+  | { type: "randomWalk"; start: bigint | number | string; stepPPB?: number; seed?: string }
+  /** Like a Chainlink job's http -> jsonparse -> multiply pipeline. */
+  | { type: "http"; url: string; path: string; multiplier?: bigint | number | string; timeoutMs?: number }
+  /** Any function; may be async. Return the observation, or throw for "no observation". */
+  | { type: "function"; observe: (request: { oracleIndex: number; epoch: number; round: number }) => bigint | Promise<bigint> };
+
+export interface OcrBillingUserConfig {
+  /** Gas price ceiling for reimbursement, in gwei (uint32). */
+  maximumGasPriceGwei?: number;
+  /** Reimbursement rounds gas prices below this halfway up to it, in gwei (uint32). */
+  reasonableGasPriceGwei?: number;
+  /** LINK per ETH, in millionths of LINK (uint32). */
+  microLinkPerEth?: number;
+  /** Reward per observation included in a report, in gwei of LINK (uint32). */
+  linkGweiPerObservation?: number;
+  /** Reward per transmission on top of the gas reimbursement, in gwei of LINK (uint32). */
+  linkGweiPerTransmission?: number;
+}
+
+export interface OcrTimingUserConfig {
+  /** Epoch timeout without progress. */
+  deltaProgressMs?: number;
+  /** How often an oracle re-broadcasts its newepoch message. */
+  deltaResendMs?: number;
+  /** How often the leader starts a round. */
+  deltaRoundMs?: number;
+  /** How long the leader waits for more observations after 2f+1 arrived. */
+  deltaGraceMs?: number;
+  /** Spacing between transmission stages. */
+  deltaStageMs?: number;
+  /** Rounds per epoch before the leader changes. */
+  rMax?: number;
+  /** Transmission schedule S: how many oracles transmit in each stage. Default one per stage. */
+  schedule?: readonly number[];
+}
+
+export interface OcrFeedUserConfig {
+  /** The aggregator's `description()`. Defaults to the feed's name. */
+  description?: string;
+  /** The aggregator's `decimals()`. Default 8. */
+  decimals?: number;
+  /** Lowest answer the aggregator accepts (int192). Default 1. */
+  minAnswer?: bigint | number | string;
+  /** Highest answer the aggregator accepts (int192). Default 2^191 - 1. */
+  maxAnswer?: bigint | number | string;
+  /** Number of oracles n (1..31). Default 4. */
+  oracles?: number;
+  /** Number of faulty oracles f the committee tolerates (3f < n). Default 1. */
+  faultTolerance?: number;
+  /** Deviation threshold in parts per billion. Default 5,000,000 (0.5 %). */
+  alphaPPB?: bigint | number;
+  /** Heartbeat: report when the latest answer is older than this. Default 24 h. */
+  deltaCMs?: number;
+  timing?: OcrTimingUserConfig;
+  /** One data source for every oracle, or one per oracle (length n). */
+  dataSource?: DataSourceUserConfig | readonly DataSourceUserConfig[];
+  billing?: OcrBillingUserConfig;
+  /** Deploy AccessControlledOffchainAggregator + EACAggregatorProxy instead of the open variants. */
+  accessControlled?: boolean;
+  /** LINK sent to the aggregator at deployment, in LINK-wei. Default 1000 LINK. */
+  linkFunding?: bigint | number | string;
+  /** Seed for oracle keys and every random choice on local chains. Default: the feed name. */
+  seed?: string;
+}
+
+export interface OcrUserConfig {
+  /** Named feeds. When empty, one feed "ETH / USD" with default settings. */
+  feeds?: Record<string, OcrFeedUserConfig>;
+  /** The feed tasks use when `--feed` is not given. Default: the first feed. */
+  defaultFeed?: string;
+}
+
+export type DataSourceConfig =
+  | { type: "fixed"; value: bigint }
+  | { type: "sequence"; values: readonly bigint[]; repeatLast: boolean }
+  | { type: "randomWalk"; start: bigint; stepPPB: number; seed: string }
+  | { type: "http"; url: string; path: string; multiplier: bigint; timeoutMs: number }
+  | { type: "function"; observe: (request: { oracleIndex: number; epoch: number; round: number }) => bigint | Promise<bigint> };
+
+export interface OcrBillingConfig {
+  maximumGasPriceGwei: number;
+  reasonableGasPriceGwei: number;
+  microLinkPerEth: number;
+  linkGweiPerObservation: number;
+  linkGweiPerTransmission: number;
+}
+
+export interface OcrTimingConfig {
+  deltaProgressMs: number;
+  deltaResendMs: number;
+  deltaRoundMs: number;
+  deltaGraceMs: number;
+  deltaStageMs: number;
+  rMax: number;
+  schedule: readonly number[];
+}
+
+export interface OcrFeedConfig {
+  name: string;
+  description: string;
+  decimals: number;
+  minAnswer: bigint;
+  maxAnswer: bigint;
+  oracles: number;
+  faultTolerance: number;
+  alphaPPB: bigint;
+  deltaCMs: number;
+  timing: OcrTimingConfig;
+  /** Exactly one per oracle. */
+  dataSources: readonly DataSourceConfig[];
+  billing: OcrBillingConfig;
+  accessControlled: boolean;
+  linkFunding: bigint;
+  seed: string;
+}
+
+export interface OcrConfig {
+  feeds: Record<string, OcrFeedConfig>;
+  defaultFeed: string;
+}
