@@ -1,0 +1,54 @@
+/**
+ * The one narrow interface between the engine and an OffchainAggregator. The engine never
+ * imports ethers or Hardhat: a Hardhat adapter, a JSON-RPC adapter and the in-memory
+ * `FakeOffchainAggregator` all implement this.
+ */
+import type { Address } from "../core/address.js";
+import type { Hex } from "../core/bytes.js";
+import type { SetConfigArgs } from "../core/config/encoding.js";
+import type { RoundRequest, TransmissionDetails } from "./should-report.js";
+
+export type { RoundRequest, TransmissionDetails } from "./should-report.js";
+
+/** The latest config: `latestConfigDetails` plus the arguments of its ConfigSet event. */
+export interface ContractConfig extends SetConfigArgs {
+  readonly contractAddress: Address;
+  readonly configCount: bigint;
+  /** Block in which the config was set. */
+  readonly blockNumber: number;
+  /** 16 bytes. */
+  readonly configDigest: Uint8Array;
+}
+
+export interface TransmitRequest {
+  /** The sending oracle's index in the config (its transmitter is `transmitters[index]`). */
+  readonly transmitterIndex: number;
+  readonly transmitterAddress: Address;
+  readonly report: Uint8Array;
+  readonly rs: readonly Hex[];
+  readonly ss: readonly Hex[];
+  readonly rawVs: Hex;
+}
+
+export interface TransmitResult {
+  /** The transaction was mined and did not revert. */
+  readonly ok: boolean;
+  readonly txHash?: Hex;
+  readonly gasUsed?: bigint;
+  /** Revert reason or transport error when not ok. */
+  readonly error?: string;
+}
+
+export interface OffchainAggregatorChain {
+  /** The contract's latest config, or null before the first setConfig. */
+  latestConfig(): Promise<ContractConfig | null>;
+  latestTransmissionDetails(): Promise<TransmissionDetails>;
+  /** The latest RoundRequested event within the last `lookbackMs`, or null. */
+  latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null>;
+  /**
+   * The chain's current time in ms, when it differs from the engine's clock (e.g. a Hardhat
+   * chain whose block timestamps are set by the test). Omit to use the clock.
+   */
+  nowMs?(): Promise<number>;
+  transmit(request: TransmitRequest): Promise<TransmitResult>;
+}

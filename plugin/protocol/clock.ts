@@ -1,0 +1,310 @@
+/**
+ * Time for the engine. Roles never read the wall clock: the oracle asks a `Clock` for `now()`
+ * and for timers. `VirtualClock` makes a simulated hour take milliseconds and makes runs
+ * reproducible; `RealClock` runs the same engine against a real chain in real time.
+ */
+import { Random } from "./random.js";
+
+export type TimerHandle = number;
+
+/** How a piece of asynchronous work ended. */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch (virtual or real). */
+  now(): number;
+  /** Run `callback` once after `delayMs` (≥ 0). */
+  setTimer(delayMs: number, callback: () => void): TimerHandle;
+  cancelTimer(handle: TimerHandle): void;
+  /**
+   * Run `onSettled` when `work` settles. The virtual clock does not advance while tracked work
+   * is pending, so a data source or chain call answers "instantly" in virtual time.
+   */
+  track<T>(work: Promise<T>, onSettled: (outcome: Settled<T>) => void): void;
+  /** A promise that resolves `ms` later on this clock (for sources that take simulated time). */
+  sleep(ms: number): Promise<void>;
+}
+
+interface ScheduledEvent {
+  readonly handle: TimerHandle;
+  readonly time: number;
+  /** Random tie-break so simultaneous events run in a seeded, not insertion-biased, order. */
+  readonly tieBreak: bigint;
+  readonly callback: () => void;
+}
+
+function runsBefore(a: ScheduledEvent, b: ScheduledEvent): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.tieBreak !== b.tieBreak) return a.tieBreak < b.tieBreak;
+  return a.handle < b.handle;
+}
+
+/** Binary min-heap ordered by `before`. */
+export class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
+  }
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[i], items[parent])) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < items.length && this.before(items[left], items[smallest])) smallest = left;
+        if (right < items.length && this.before(items[right], items[smallest])) smallest = right;
+        if (smallest === i) break;
+        [items[i], items[smallest]] = [items[smallest], items[i]];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+  toArray(): T[] {
+    return [...this.items];
+  }
+}
+
+export interface VirtualClockOptions {
+  /** Virtual start time in ms since the Unix epoch (default 2024-01-01T00:00:00Z). */
+  readonly startMs?: number;
+  /** Seed for the tie-break between events scheduled for the same millisecond. */
+  readonly seed?: string | bigint | number;
+  /**
+   * Longest real time to wait for tracked work before giving up on it and letting virtual time
+   * move on (default 5000 ms). A hung data source then times out in virtual time like any other.
+   */
+  readonly realTimeCapMs?: number;
+}
+
+export interface RunLimits {
+  /** Stop before running any event scheduled after this virtual time (the clock then reads it). */
+  readonly untilMs?: number;
+  /** Checked after every event and once before the first; stop when it returns true. */
+  readonly stop?: () => boolean;
+  /** Safety bound on events processed in this call. */
+  readonly maxEvents?: number;
+}
+
+/** What `run` did. */
+export interface RunSummary {
+  readonly events: number;
+  readonly stoppedBy: "stop" | "until" | "idle" | "max-events";
+  /** Tracked work abandoned because it outlived the real-time cap. */
+  readonly abandoned: number;
+}
+
+export class VirtualClock implements Clock {
+  private current: number;
+  private nextHandle = 1;
+  private readonly queue = new MinHeap<ScheduledEvent>(runsBefore);
+  private readonly cancelled = new Set<TimerHandle>();
+  private readonly tieBreaks: Random;
+  private readonly realTimeCapMs: number;
+  /** Tracked work still running, keyed by id so abandoned work can be forgotten. */
+  private readonly pendingWork = new Set<number>();
+  private nextWorkId = 1;
+  /** Tracked work currently inside `sleep`: waiting on virtual time, so it must not block it. */
+  private sleepers = 0;
+  private wakeWaiter: (() => void) | undefined;
+  private abandonedTotal = 0;
+
+  constructor(options: VirtualClockOptions = {}) {
+    this.current = options.startMs ?? Date.UTC(2024, 0, 1);
+    this.tieBreaks = new Random(options.seed ?? "virtual-clock");
+    this.realTimeCapMs = options.realTimeCapMs ?? 5000;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    if (!(delayMs >= 0)) throw new RangeError(`timer delay must be ≥ 0, got ${delayMs}`);
+    const handle = this.nextHandle++;
+    this.queue.push({ handle, time: this.current + delayMs, tieBreak: this.tieBreaks.nextU64(), callback });
+    return handle;
+  }
+
+  cancelTimer(handle: TimerHandle): void {
+    this.cancelled.add(handle);
+  }
+
+  track<T>(work: Promise<T>, onSettled: (outcome: Settled<T>) => void): void {
+    const id = this.nextWorkId++;
+    this.pendingWork.add(id);
+    const finish = (outcome: Settled<T>) => {
+      // Run the continuation before releasing the clock, so its timers and messages are
+      // scheduled at the virtual instant the work finished.
+      try {
+        onSettled(outcome);
+      } finally {
+        this.pendingWork.delete(id);
+        this.notifyIfIdle();
+      }
+    };
+    work.then(
+      (value) => finish({ ok: true, value }),
+      (error: unknown) => finish({ ok: false, error }),
+    );
+  }
+
+  sleep(ms: number): Promise<void> {
+    this.sleepers++;
+    this.notifyIfIdle();
+    return new Promise((resolve) =>
+      this.setTimer(ms, () => {
+        this.sleepers = Math.max(0, this.sleepers - 1);
+        resolve();
+      }),
+    );
+  }
+
+  /** Virtual events not yet run (cancelled ones excluded). */
+  pendingEvents(): number {
+    return this.queue.toArray().filter((e) => !this.cancelled.has(e.handle)).length;
+  }
+
+  /** Process events in time order until a limit is hit or nothing is left. */
+  async run(limits: RunLimits = {}): Promise<RunSummary> {
+    const abandonedBefore = this.abandonedTotal;
+    let events = 0;
+    const summary = (stoppedBy: RunSummary["stoppedBy"]): RunSummary => ({
+      events,
+      stoppedBy,
+      abandoned: this.abandonedTotal - abandonedBefore,
+    });
+    for (;;) {
+      await this.settle();
+      if (limits.stop?.()) return summary("stop");
+      if (limits.maxEvents !== undefined && events >= limits.maxEvents) return summary("max-events");
+      const next = this.popLive();
+      if (next === undefined) {
+        if (limits.untilMs !== undefined && limits.untilMs > this.current) this.current = limits.untilMs;
+        return summary("idle");
+      }
+      if (limits.untilMs !== undefined && next.time > limits.untilMs) {
+        this.queue.push(next);
+        this.current = Math.max(this.current, limits.untilMs);
+        return summary("until");
+      }
+      this.current = next.time;
+      events++;
+      next.callback();
+    }
+  }
+
+  /** Run for `ms` of virtual time from now. */
+  advance(ms: number): Promise<RunSummary> {
+    return this.run({ untilMs: this.current + ms });
+  }
+
+  private popLive(): ScheduledEvent | undefined {
+    for (;;) {
+      const next = this.queue.pop();
+      if (next === undefined) return undefined;
+      if (this.cancelled.delete(next.handle)) continue;
+      return next;
+    }
+  }
+
+  private isBlocked(): boolean {
+    return this.pendingWork.size - this.sleepers > 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (!this.isBlocked() && this.wakeWaiter !== undefined) {
+      const wake = this.wakeWaiter;
+      this.wakeWaiter = undefined;
+      wake();
+    }
+  }
+
+  /** Wait (in real time) until no tracked work blocks the clock, or the cap expires. */
+  private async settle(): Promise<void> {
+    if (!this.isBlocked()) return;
+    let capTimer: NodeJS.Timeout | undefined;
+    const idle = new Promise<boolean>((resolve) => {
+      this.wakeWaiter = () => resolve(true);
+    });
+    const capped = new Promise<boolean>((resolve) => {
+      capTimer = setTimeout(() => resolve(false), this.realTimeCapMs);
+    });
+    const becameIdle = await Promise.race([idle, capped]);
+    clearTimeout(capTimer);
+    this.wakeWaiter = undefined;
+    if (!becameIdle) {
+      // Forget the hung work: its continuation still runs if it ever settles, but virtual
+      // time (and with it every timeout racing that work) may now move on.
+      this.abandonedTotal += this.pendingWork.size;
+      this.pendingWork.clear();
+      this.sleepers = 0;
+    }
+  }
+}
+
+/** Wall-clock time with Node timers, for running the engine against a live chain. */
+export class RealClock implements Clock {
+  private nextHandle = 1;
+  private readonly timers = new Map<TimerHandle, NodeJS.Timeout>();
+
+  now(): number {
+    return Date.now();
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    const handle = this.nextHandle++;
+    this.timers.set(
+      handle,
+      setTimeout(() => {
+        this.timers.delete(handle);
+        callback();
+      }, delayMs),
+    );
+    return handle;
+  }
+
+  cancelTimer(handle: TimerHandle): void {
+    clearTimeout(this.timers.get(handle));
+    this.timers.delete(handle);
+  }
+
+  track<T>(work: Promise<T>, onSettled: (outcome: Settled<T>) => void): void {
+    work.then(
+      (value) => onSettled({ ok: true, value }),
+      (error: unknown) => onSettled({ ok: false, error }),
+    );
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Cancel every timer this clock still holds (for a clean shutdown). */
+  cancelAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

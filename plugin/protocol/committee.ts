@@ -1,0 +1,257 @@
+/**
+ * A whole OCR1 committee in one process: n oracles with deterministic keys, an in-process
+ * network, a clock and one chain. Tests and tools configure it, run it for a number of reports
+ * or a span of virtual time, inject faults (crashes, partitions, lossy links, failing data
+ * sources, failing transmissions) and read the event trace.
+ */
+import { type SetConfigArgs, encodeSetConfigArgs } from "../core/config/encoding.js";
+import { type PublicConfig, defaultPublicConfig } from "../core/config/public-config.js";
+import { type OracleKeys, deriveOracleKeys } from "../core/keys.js";
+import type { DataSource } from "../data-sources/data-source.js";
+import type { OffchainAggregatorChain } from "./chain.js";
+import { type Clock, VirtualClock } from "./clock.js";
+import { FakeOffchainAggregator } from "./fake-chain.js";
+import type { ProtocolMessage } from "./messages.js";
+import { InProcessNetwork, type LinkBehaviour } from "./network.js";
+import {
+  type LocalConfig,
+  type OracleDatabase,
+  DEFAULT_LOCAL_CONFIG,
+  Oracle,
+  createOracleDatabase,
+} from "./oracle.js";
+import { Random, deriveSeedBytes } from "./random.js";
+import { type TraceEvent, type TraceEventType, formatTraceEvent } from "./trace.js";
+
+/** Whoever may call setConfig on the chain (the contract owner). */
+export interface ConfigAdmin {
+  setConfig(args: SetConfigArgs): unknown;
+}
+
+/** Protocol parameters a committee may override; `oracles` and `f` come from the committee. */
+export type ConfigOverrides = Partial<Omit<PublicConfig, "oracles" | "f">>;
+
+export interface CommitteeOptions {
+  readonly n: number;
+  readonly f: number;
+  /** Everything random (keys, secret, network, tie-breaks) derives from this. Default "hardhat-ocr". */
+  readonly seed?: string;
+  /** Data source of each oracle. */
+  readonly dataSource: (oracleIndex: number) => DataSource;
+  /** Protocol timing and schedule overrides on top of `defaultPublicConfig`. */
+  readonly config?: ConfigOverrides;
+  /** Defaults to a VirtualClock seeded from `seed`. */
+  readonly clock?: Clock;
+  /** Defaults to a FakeOffchainAggregator following the clock; pass `admin` with any other chain. */
+  readonly chain?: OffchainAggregatorChain;
+  readonly admin?: ConfigAdmin;
+  readonly network?: Partial<LinkBehaviour>;
+  readonly localConfig?: LocalConfig;
+}
+
+export interface RunUntilOptions {
+  /** Stop after this many transmissions landed (counted from the start of this call). */
+  readonly reports?: number;
+  /** Stop after this much virtual time (a safety cap when `reports` is given). */
+  readonly virtualTimeMs?: number;
+  /** Stop when this returns true (checked after every event). */
+  readonly until?: () => boolean;
+}
+
+export interface RunResult {
+  readonly reports: number;
+  readonly elapsedMs: number;
+  readonly events: number;
+}
+
+export class Committee {
+  readonly n: number;
+  readonly f: number;
+  readonly seed: string;
+  readonly keys: readonly OracleKeys[];
+  readonly clock: Clock;
+  readonly network: InProcessNetwork<ProtocolMessage>;
+  readonly chain: OffchainAggregatorChain;
+  /** The fake aggregator, when the committee created one. */
+  readonly fakeChain: FakeOffchainAggregator | null;
+  readonly trace: TraceEvent[] = [];
+  private readonly admin: ConfigAdmin;
+  private readonly databases: OracleDatabase[];
+  private readonly sources: DataSource[];
+  private readonly oracles: (Oracle | null)[];
+  private readonly localConfig: LocalConfig;
+  private readonly traceListeners: ((event: TraceEvent) => void)[] = [];
+  private configsSet = 0;
+  private currentPublicConfig: PublicConfig | null = null;
+  private readonly initialOverrides: ConfigOverrides;
+
+  constructor(options: CommitteeOptions) {
+    this.n = options.n;
+    this.f = options.f;
+    this.seed = options.seed ?? "hardhat-ocr";
+    const random = new Random(this.seed);
+    this.clock = options.clock ?? new VirtualClock({ seed: this.seed + "/clock" });
+    this.keys = Array.from({ length: this.n }, (_, i) => deriveOracleKeys(this.seed, i));
+    this.network = new InProcessNetwork<ProtocolMessage>(this.n, this.clock, random.fork("network"), options.network);
+    if (options.chain !== undefined) {
+      if (options.admin === undefined) throw new Error("a committee on a custom chain needs an `admin` to call setConfig");
+      this.chain = options.chain;
+      this.admin = options.admin;
+      this.fakeChain = null;
+    } else {
+      const fake = new FakeOffchainAggregator({ now: () => this.clock.now() });
+      this.chain = fake;
+      this.admin = fake;
+      this.fakeChain = fake;
+    }
+    this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
+    this.databases = Array.from({ length: this.n }, () => createOracleDatabase());
+    this.sources = Array.from({ length: this.n }, (_, i) => options.dataSource(i));
+    this.oracles = new Array<Oracle | null>(this.n).fill(null);
+    this.initialOverrides = options.config ?? {};
+  }
+
+  /** The public config last set on chain. */
+  get publicConfig(): PublicConfig | null {
+    return this.currentPublicConfig;
+  }
+
+  oracle(index: number): Oracle | null {
+    return this.oracles[index];
+  }
+
+  /** Indices of the oracles currently running. */
+  get upOracles(): number[] {
+    return this.oracles.flatMap((o, i) => (o?.isRunning ? [i] : []));
+  }
+
+  /** Call `listener` with every future trace event. */
+  onTrace(listener: (event: TraceEvent) => void): void {
+    this.traceListeners.push(listener);
+  }
+
+  /** Trace events of the given type(s). */
+  events<T extends TraceEventType>(type: T): Extract<TraceEvent, { type: T }>[] {
+    return this.trace.filter((e) => e.type === type) as Extract<TraceEvent, { type: T }>[];
+  }
+
+  /** The trace as one line per event. */
+  formatTrace(): string[] {
+    return this.trace.map(formatTraceEvent);
+  }
+
+  /**
+   * Build a config (defaults + overrides), encrypt a fresh shared secret to the oracles with
+   * seeded dealer randomness, set it on chain, and tell running oracles to pick it up.
+   */
+  async setConfig(overrides: ConfigOverrides = this.initialOverrides): Promise<PublicConfig> {
+    const identities = this.keys.map((k) => ({
+      signerAddress: k.signerAddress,
+      transmitterAddress: k.transmitterAddress,
+      offchainPublicKey: k.offchainPublicKey,
+      configEncryptionPublicKey: k.configEncryptionPublicKey,
+      peerId: k.peerId,
+    }));
+    const config: PublicConfig = { ...defaultPublicConfig(identities, this.f), ...overrides };
+    const label = `config-${this.configsSet++}`;
+    const sharedSecret = deriveSeedBytes(this.seed, `${label}/shared-secret`, 16);
+    const dealerRandomness = deriveSeedBytes(this.seed, `${label}/dealer`, 32);
+    await this.admin.setConfig(encodeSetConfigArgs(config, sharedSecret, dealerRandomness));
+    this.currentPublicConfig = config;
+    for (const oracle of this.oracles) oracle?.refreshConfig();
+    return config;
+  }
+
+  /** Start every oracle that is not running (setting the config first if none was set). */
+  async start(): Promise<void> {
+    if (this.currentPublicConfig === null) await this.setConfig();
+    for (let i = 0; i < this.n; i++) this.bringUp(i);
+  }
+
+  /** Crash oracle `index`: it leaves the network and loses everything but its database. */
+  takeDown(index: number): void {
+    const oracle = this.oracles[index];
+    if (oracle === null || !oracle.isRunning) return;
+    oracle.stop();
+    this.record({ type: "oracle-down", timeMs: this.clock.now(), oracle: index });
+  }
+
+  /** (Re)start oracle `index` from its database. */
+  bringUp(index: number): void {
+    if (this.oracles[index]?.isRunning) return;
+    const oracle = new Oracle({
+      index,
+      keys: this.keys[index],
+      clock: this.clock,
+      network: this.network,
+      chain: this.chain,
+      dataSource: this.sources[index],
+      database: this.databases[index],
+      localConfig: this.localConfig,
+      trace: (event) => this.record(event),
+    });
+    this.oracles[index] = oracle;
+    this.record({ type: "oracle-up", timeMs: this.clock.now(), oracle: index });
+    oracle.start();
+  }
+
+  setDataSource(index: number, source: DataSource): void {
+    this.sources[index] = source;
+    this.oracles[index]?.setDataSource(source);
+  }
+
+  /** The oracle that leads the current epoch according to the most oracles. */
+  currentLeader(): { epoch: number; leader: number } | null {
+    const votes = new Map<string, number>();
+    for (const o of this.oracles) {
+      if (!o?.isRunning || o.epoch === null || o.leader === null) continue;
+      const key = `${o.epoch}:${o.leader}`;
+      votes.set(key, (votes.get(key) ?? 0) + 1);
+    }
+    const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
+    if (best === undefined) return null;
+    const [epoch, leader] = best[0].split(":").map(Number);
+    return { epoch, leader };
+  }
+
+  /** Run until `reports` transmissions landed, `virtualTimeMs` passed or `until()` holds. */
+  async runUntil(options: RunUntilOptions): Promise<RunResult> {
+    const landedBefore = this.events("transmit-landed").length;
+    let landed = 0;
+    const countLanded = (event: TraceEvent) => {
+      if (event.type === "transmit-landed") landed++;
+    };
+    this.traceListeners.push(countLanded);
+    const startMs = this.clock.now();
+    // Without an explicit time limit, allow a generous minute of virtual time per report.
+    const limitMs = options.virtualTimeMs ?? (options.reports ?? 1) * 60_000;
+    const done = () =>
+      (options.reports !== undefined && landed >= options.reports) || (options.until?.() ?? false);
+    let events = 0;
+    try {
+      if (this.clock instanceof VirtualClock) {
+        const summary = await this.clock.run({ untilMs: startMs + limitMs, stop: done });
+        events = summary.events;
+      } else {
+        while (!done() && this.clock.now() < startMs + limitMs) await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      this.traceListeners.splice(this.traceListeners.indexOf(countLanded), 1);
+    }
+    return {
+      reports: this.events("transmit-landed").length - landedBefore,
+      elapsedMs: this.clock.now() - startMs,
+      events,
+    };
+  }
+
+  /** Stop every oracle (end of a run). */
+  stopAll(): void {
+    for (let i = 0; i < this.n; i++) this.oracles[i]?.stop();
+  }
+
+  private record(event: TraceEvent): void {
+    this.trace.push(event);
+    for (const listener of this.traceListeners) listener(event);
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Transmission (spec §2.7). Every oracle that learns a final report schedules its own transmit
+ * after a delay given by the secret-keyed schedule: stage 0 goes at once, stage i after
+ * i·DeltaStage. Just before sending, each oracle re-reads the contract and stands down if the
+ * report (or a newer one) is already there, so normally exactly one transaction lands per
+ * report and a later stage steps in only when earlier ones failed.
+ */
+import { bytesEqual, type Hex } from "../core/bytes.js";
+import { deviates } from "../core/deviation.js";
+import { collateSignatures, encodeReport, epochAndRound, reportMedian } from "../core/report.js";
+import { MinHeap } from "./clock.js";
+import type { AttestedReportMany } from "./messages.js";
+import type { CommonOutput, Emit } from "./outputs.js";
+import type { TransmissionDetails } from "./should-report.js";
+
+export type TransmissionTimer = "transmit";
+
+/** A scheduled transmission, as persisted in the oracle's database. */
+export interface PendingTransmission {
+  /** Virtual or real ms at which to send. */
+  readonly timeMs: number;
+  readonly configDigest: Uint8Array;
+  readonly epoch: number;
+  readonly round: number;
+  readonly stage: number;
+  readonly median: bigint;
+  readonly report: Uint8Array;
+  readonly rs: readonly Hex[];
+  readonly ss: readonly Hex[];
+  readonly rawVs: Hex;
+}
+
+/** Why the engine reads the chain: to accept a new report, or the last check before sending. */
+export type TransmissionReadPurpose =
+  | { readonly step: "accept"; readonly epoch: number; readonly round: number; readonly report: AttestedReportMany }
+  | { readonly step: "recheck"; readonly item: PendingTransmission };
+
+export type TransmissionOutput =
+  | CommonOutput<TransmissionTimer>
+  /** Read latestTransmissionDetails; answer with `onChainRead(purpose, details | null)`. */
+  | { readonly kind: "read-chain-for-transmission"; readonly purpose: TransmissionReadPurpose }
+  /** Send the transaction; answer with `onTransmitResult`. */
+  | { readonly kind: "transmit"; readonly item: PendingTransmission }
+  | { readonly kind: "persist-transmission"; readonly item: PendingTransmission }
+  | { readonly kind: "delete-transmission"; readonly epoch: number; readonly round: number };
+
+export interface TransmissionConfig {
+  readonly configDigest: Uint8Array;
+  readonly alphaPPB: bigint;
+  readonly deltaStageMs: number;
+  /** This oracle's transmitter address (for the trace). */
+  readonly transmitterAddress: string;
+  /** This oracle's delay for (epoch, round) from the keyed schedule, or null if it never transmits. */
+  readonly delayFor: (epoch: number, round: number) => number | null;
+}
+
+export interface TransmitOutcome {
+  readonly ok: boolean;
+  readonly transmitter: string;
+  readonly txHash?: string;
+  readonly gasUsed?: bigint;
+  readonly error?: string;
+}
+
+/**
+ * shouldTransmit (spec §2.7 step 2): is a report for (e, r) with `median` worth scheduling,
+ * given the contract's state and the latest report this oracle already scheduled?
+ */
+export function shouldTransmit(args: {
+  readonly epoch: number;
+  readonly round: number;
+  readonly median: bigint;
+  readonly contract: Pick<TransmissionDetails, "epoch" | "round">;
+  readonly localLatest: { readonly epoch: number; readonly round: number; readonly median: bigint } | null;
+  readonly alphaPPB: bigint;
+}): boolean {
+  const reportEpochRound = epochAndRound(args.epoch, args.round);
+  const contractEpochRound = epochAndRound(args.contract.epoch, args.contract.round);
+  if (reportEpochRound <= contractEpochRound) return false;
+  if (args.localLatest === null) return true;
+  const localEpochRound = epochAndRound(args.localLatest.epoch, args.localLatest.round);
+  if (reportEpochRound <= localEpochRound) return false;
+  // libocr measures this deviation relative to the new median: |old − new| / |new|.
+  const deviatesFromPending = deviates(args.median, args.localLatest.median, args.alphaPPB);
+  const nothingPending = localEpochRound <= contractEpochRound;
+  return deviatesFromPending || nothingPending;
+}
+
+function earlierFirst(a: PendingTransmission, b: PendingTransmission): boolean {
+  if (a.timeMs !== b.timeMs) return a.timeMs < b.timeMs;
+  return epochAndRound(a.epoch, a.round) < epochAndRound(b.epoch, b.round);
+}
+
+/** Restart rule (spec §2.7): keep unexpired items, plus only the logically latest expired one. */
+export function pendingToRequeue(items: readonly PendingTransmission[], nowMs: number): PendingTransmission[] {
+  const unexpired = items.filter((i) => i.timeMs > nowMs);
+  const expired = items.filter((i) => i.timeMs <= nowMs);
+  if (expired.length === 0) return unexpired;
+  const latestExpired = expired.reduce((best, i) =>
+    epochAndRound(i.epoch, i.round) > epochAndRound(best.epoch, best.round) ? i : best,
+  );
+  return [...unexpired, latestExpired];
+}
+
+export class Transmission {
+  private readonly queue = new MinHeap<PendingTransmission>(earlierFirst);
+  private localLatest: { epoch: number; round: number; median: bigint } | null = null;
+  /** The virtual time the transmit timer is armed for, if any. */
+  private armedFor: number | null = null;
+
+  constructor(
+    private readonly config: TransmissionConfig,
+    private readonly emit: Emit<TransmissionOutput>,
+    private readonly now: () => number,
+  ) {}
+
+  /** Pending items, earliest first (for tools and tests). */
+  get pending(): readonly PendingTransmission[] {
+    return this.queue.toArray().sort((a, b) => (earlierFirst(a, b) ? -1 : 1));
+  }
+
+  /** Re-queue transmissions from the database after a restart. */
+  restore(items: readonly PendingTransmission[]): void {
+    for (const item of pendingToRequeue(items, this.now())) {
+      if (bytesEqual(item.configDigest, this.config.configDigest)) this.queue.push(item);
+    }
+    this.rearm();
+  }
+
+  /** A final report reached more than f echoes: start the transmit procedure. */
+  onTransmitEvent(epoch: number, round: number, report: AttestedReportMany): void {
+    this.emit({ kind: "read-chain-for-transmission", purpose: { step: "accept", epoch, round, report } });
+  }
+
+  /** Contract readings (`details` null: the read failed, and the step is abandoned). */
+  onChainRead(purpose: TransmissionReadPurpose, details: TransmissionDetails | null): void {
+    if (purpose.step === "accept") this.accept(purpose.epoch, purpose.round, purpose.report, details);
+    else this.recheckAndSend(purpose.item, details);
+  }
+
+  onTimer(_timer: TransmissionTimer): void {
+    this.armedFor = null;
+    const now = this.now();
+    while (this.queue.size > 0 && this.queue.peek()!.timeMs <= now) {
+      const item = this.queue.pop()!;
+      this.emit({ kind: "delete-transmission", epoch: item.epoch, round: item.round });
+      this.emit({ kind: "read-chain-for-transmission", purpose: { step: "recheck", item } });
+    }
+    this.rearm();
+  }
+
+  onTransmitResult(item: PendingTransmission, outcome: TransmitOutcome): void {
+    const where = { epoch: item.epoch, round: item.round, stage: item.stage, transmitter: outcome.transmitter };
+    if (outcome.ok) {
+      this.emit({
+        kind: "trace",
+        event: {
+          type: "transmit-landed",
+          ...where,
+          median: item.median,
+          ...(outcome.txHash !== undefined ? { txHash: outcome.txHash } : {}),
+          ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
+        },
+      });
+    } else {
+      this.emit({ kind: "trace", event: { type: "transmit-reverted", ...where, reason: outcome.error ?? "unknown" } });
+    }
+  }
+
+  private accept(epoch: number, round: number, attested: AttestedReportMany, details: TransmissionDetails | null): void {
+    const drop = (reason: string) =>
+      this.emit({ kind: "trace", event: { type: "transmission-dropped", epoch, round, reason } });
+    if (details === null) return drop("chain read failed");
+    if (!bytesEqual(details.configDigest, this.config.configDigest)) return drop("contract has another config");
+    const median = reportMedian(attested.observations.map((o) => o.value));
+    if (!shouldTransmit({ epoch, round, median, contract: details, localLatest: this.localLatest, alphaPPB: this.config.alphaPPB })) {
+      return drop("shouldTransmit is false");
+    }
+    this.localLatest = { epoch, round, median };
+    const delayMs = this.config.delayFor(epoch, round);
+    if (delayMs === null) return drop("not in the transmission schedule");
+
+    const report = encodeReport({ configDigest: this.config.configDigest, epoch, round }, attested.observations);
+    const { rs, ss, rawVs } = collateSignatures(attested.signatures);
+    const stage = this.config.deltaStageMs > 0 ? Math.round(delayMs / this.config.deltaStageMs) : 0;
+    const item: PendingTransmission = {
+      timeMs: this.now() + delayMs,
+      configDigest: this.config.configDigest,
+      epoch,
+      round,
+      stage,
+      median,
+      report,
+      rs,
+      ss,
+      rawVs,
+    };
+    this.emit({ kind: "persist-transmission", item });
+    this.emit({ kind: "trace", event: { type: "transmission-scheduled", epoch, round, stage, delayMs } });
+    this.queue.push(item);
+    this.rearm();
+  }
+
+  private recheckAndSend(item: PendingTransmission, details: TransmissionDetails | null): void {
+    const skip = (reason: string) =>
+      this.emit({
+        kind: "trace",
+        event: { type: "transmit-skipped", epoch: item.epoch, round: item.round, stage: item.stage, reason },
+      });
+    if (details === null) return skip("chain read failed");
+    if (!bytesEqual(details.configDigest, item.configDigest)) return skip("contract has another config");
+    if (epochAndRound(details.epoch, details.round) >= epochAndRound(item.epoch, item.round)) {
+      return skip("already on chain");
+    }
+    this.emit({
+      kind: "trace",
+      event: {
+        type: "transmit-attempted",
+        epoch: item.epoch,
+        round: item.round,
+        stage: item.stage,
+        transmitter: this.config.transmitterAddress,
+      },
+    });
+    this.emit({ kind: "transmit", item });
+  }
+
+  /** Keep exactly one timer, armed for the earliest pending item. */
+  private rearm(): void {
+    const next = this.queue.peek();
+    if (next === undefined) {
+      if (this.armedFor !== null) this.emit({ kind: "cancel-timer", timer: "transmit" });
+      this.armedFor = null;
+      return;
+    }
+    if (this.armedFor === next.timeMs) return;
+    this.armedFor = next.timeMs;
+    this.emit({ kind: "set-timer", timer: "transmit", delayMs: Math.max(0, next.timeMs - this.now()) });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Signature checks shared by the report-generation roles.
+ *
+ * In one process every follower checks the same observation and report signatures, so each
+ * check would run n times. The verdicts are memoised here: signature verification is a pure
+ * function of (public key or digest, message, signature), and the cache key contains all of
+ * those bytes, so a sender cannot make a wrong verdict come out of the cache. It turns the
+ * (31,10) committee's ~n² secp256k1 recoveries per round into ~n.
+ */
+import { type Address, sameAddress } from "../core/address.js";
+import { bytesToHex } from "../core/bytes.js";
+import { verifyObservation } from "../core/observation.js";
+import {
+  type AttributedObservation,
+  type ReportContext,
+  encodeReport,
+  recoverReportSigner,
+  reportDigest,
+} from "../core/report.js";
+import type { AttestedReportMany } from "./messages.js";
+
+/** A Map that forgets its oldest entries beyond `capacity` (insertion order). */
+class BoundedMemo<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  getOrCompute(key: string, compute: () => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) return hit as V;
+    const value = compute();
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    this.entries.set(key, value);
+    return value;
+  }
+}
+
+const observationVerdicts = new BoundedMemo<boolean>(100_000);
+const reportSigners = new BoundedMemo<Address | null>(100_000);
+const attestationChecks = new BoundedMemo<AttestationCheck>(20_000);
+
+/** Is `signature` the observer's Ed25519 signature over (context, value)? */
+export function isValidObservationSignature(
+  context: ReportContext,
+  value: bigint,
+  signature: Uint8Array,
+  offchainPublicKey: Uint8Array,
+): boolean {
+  const key = [
+    bytesToHex(offchainPublicKey),
+    bytesToHex(context.configDigest),
+    context.epoch,
+    context.round,
+    value.toString(),
+    bytesToHex(signature),
+  ].join("|");
+  return observationVerdicts.getOrCompute(key, () => {
+    try {
+      return verifyObservation(context, value, signature, offchainPublicKey);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The address that signed `report`, or null if the signature is malformed. */
+export function reportSignerOf(report: Uint8Array, signature: Uint8Array, digest = reportDigest(report)): Address | null {
+  const key = bytesToHex(digest) + bytesToHex(signature);
+  return reportSigners.getOrCompute(key, () => {
+    try {
+      return recoverReportSigner(report, signature);
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** Index of `address` among the configured signers, or -1. */
+export function signerIndexOf(address: Address, signers: readonly Address[]): number {
+  return signers.findIndex((s) => sameAddress(s, address));
+}
+
+/** Non-decreasing by value: the order the contract insists on. */
+export function isSortedByValue(observations: readonly { readonly value: bigint }[]): boolean {
+  for (let i = 1; i < observations.length; i++) {
+    if (observations[i - 1].value > observations[i].value) return false;
+  }
+  return true;
+}
+
+/** Observer ids all in [0, n) and pairwise distinct. */
+export function observersValid(observations: readonly { readonly observer: number }[], n: number): boolean {
+  const seen = new Set<number>();
+  for (const { observer } of observations) {
+    if (!Number.isInteger(observer) || observer < 0 || observer >= n || seen.has(observer)) return false;
+    seen.add(observer);
+  }
+  return true;
+}
+
+export type AttestationCheck =
+  | { readonly ok: true; readonly report: Uint8Array; readonly signerIndices: readonly number[] }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Check a final / final-echo report the way a follower must before echoing or transmitting it:
+ * well-formed observations and more than f signatures, each from a distinct configured signer
+ * over the report built for `context`.
+ */
+export function checkAttestedReport(
+  context: ReportContext,
+  attested: AttestedReportMany,
+  signers: readonly Address[],
+  f: number,
+): AttestationCheck {
+  // Every follower gets the same final-echo from every oracle; the key holds every input that
+  // decides the verdict (the digest pins the signer list), so identical copies are checked once.
+  const key = [
+    bytesToHex(context.configDigest),
+    context.epoch,
+    context.round,
+    f,
+    signers.join(","),
+    observationsKey(attested.observations),
+    attested.signatures.map(bytesToHex).join(","),
+  ].join("|");
+  return attestationChecks.getOrCompute(key, () => uncachedCheckAttestedReport(context, attested, signers, f));
+}
+
+function uncachedCheckAttestedReport(
+  context: ReportContext,
+  attested: AttestedReportMany,
+  signers: readonly Address[],
+  f: number,
+): AttestationCheck {
+  const { observations, signatures } = attested;
+  if (observations.length <= 2 * f) return { ok: false, reason: "too few observations" };
+  if (!observersValid(observations, signers.length)) return { ok: false, reason: "bad observer ids" };
+  if (!isSortedByValue(observations)) return { ok: false, reason: "observations not sorted" };
+  if (signatures.length <= f) return { ok: false, reason: "not enough signatures" };
+  let report: Uint8Array;
+  try {
+    report = encodeReport(context, observations);
+  } catch (error) {
+    return { ok: false, reason: `unencodable report: ${(error as Error).message}` };
+  }
+  const digest = reportDigest(report);
+  const signerIndices: number[] = [];
+  for (const signature of signatures) {
+    const signer = reportSignerOf(report, signature, digest);
+    const index = signer === null ? -1 : signerIndexOf(signer, signers);
+    if (index < 0) return { ok: false, reason: "signature from an unknown signer" };
+    if (signerIndices.includes(index)) return { ok: false, reason: "duplicate signer" };
+    signerIndices.push(index);
+  }
+  return { ok: true, report, signerIndices };
+}
+
+/** A canonical string for a list of attributed observations (to group identical reports). */
+export function observationsKey(observations: readonly AttributedObservation[]): string {
+  return observations.map((o) => `${o.observer}:${o.value}`).join(",");
+}
