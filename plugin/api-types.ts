@@ -1,0 +1,176 @@
+/**
+ * The API behind `connection.ocr` on every Hardhat network connection: deploy or attach to an OCR1
+ * feed, drive its in-process oracle committee, inject faults, move time, upgrade the aggregator
+ * behind the proxy, and read what happened. Contract handles are ethers `BaseContract`s so the
+ * API type-checks with and without TypeChain (cast to your TypeChain type if you use it).
+ */
+import type { BaseContract } from "ethers";
+
+import type { DataSourceUserConfig, OcrFeedUserConfig } from "./types.js";
+
+/** Options of `deployFeed`: any feed setting from the config, overriding the named feed's. */
+export type DeployFeedOptions = OcrFeedUserConfig;
+
+/** Where a deployed feed lives; enough to attach to it again. */
+export interface FeedAddresses {
+  readonly aggregator: string;
+  readonly proxy: string;
+  readonly linkToken: string;
+  /** Read (EAC proxy / access-controlled aggregator) and billing access controllers, if deployed. */
+  readonly accessController?: string;
+}
+
+export interface OracleInfo {
+  readonly index: number;
+  readonly signer: string;
+  readonly transmitter: string;
+  readonly payee: string;
+  /** Ed25519 public key, 0x-hex. */
+  readonly offchainPublicKey: string;
+}
+
+/** One oracle's part in a round. `value` is undefined when it made no observation (down, or its source failed). */
+export interface RoundObservation {
+  readonly oracle: number;
+  readonly value: bigint;
+}
+
+/** Everything about one report that landed on chain. */
+export interface RoundResult {
+  readonly configDigest: string;
+  readonly epoch: number;
+  readonly round: number;
+  /** Leader of the epoch that produced the report. */
+  readonly leader: number;
+  /** The observations in the report, sorted as on chain. */
+  readonly observations: readonly RoundObservation[];
+  readonly median: bigint;
+  /** Report bytes and the transmit signature arguments, 0x-hex. */
+  readonly report: string;
+  readonly rs: readonly string[];
+  readonly ss: readonly string[];
+  readonly rawVs: string;
+  /** Oracle indices whose signatures are in the transmit. */
+  readonly signers: readonly number[];
+  readonly transmitter: { readonly oracle: number; readonly address: string; readonly stage: number };
+  readonly txHash: string;
+  readonly gasUsed: bigint;
+  readonly blockNumber: number;
+  /** Block timestamp of the transmission, seconds. */
+  readonly timestamp: bigint;
+  readonly aggregatorRoundId: bigint;
+  /** (phaseId << 64) | aggregatorRoundId, as the proxy reports it. */
+  readonly proxyRoundId: bigint;
+  /** The answer read back through the proxy after the round. */
+  readonly answer: bigint;
+}
+
+export interface RunRoundOptions {
+  /**
+   * Make a report due even if the answer has not moved: the owner calls `requestNewRound()` first,
+   * as a Chainlink feed admin would. Default true. With false, a report lands only if the
+   * committee's own rules want one (deviation over alphaPPB, heartbeat deltaC, first round).
+   */
+  readonly request?: boolean;
+  /** Set these oracles' observations (index i = oracle i) for this and later rounds, like `setObservations`. */
+  readonly observations?: readonly (bigint | number | string)[];
+  /** Oracles that are down for this round only. */
+  readonly down?: readonly number[];
+  /** Give up after this much committee time. Default: a bound derived from the timing config. */
+  readonly timeoutMs?: number;
+}
+
+/** Thrown by `runRound` when no report lands; `reason` says why (e.g. more than f oracles down). */
+export interface NoReportError extends Error {
+  readonly code: "OCR_NO_REPORT";
+  readonly reason: string;
+}
+
+export interface RoundHistoryEntry {
+  readonly phaseId: number;
+  readonly aggregator: string;
+  readonly aggregatorRoundId: bigint;
+  readonly proxyRoundId: bigint;
+  readonly answer: bigint;
+  readonly timestamp: bigint;
+  readonly epoch: number;
+  readonly round: number;
+  readonly transmitter: string;
+  readonly observations: readonly bigint[];
+  readonly observers: readonly number[];
+  readonly txHash: string;
+}
+
+/** A committee trace event (see plugin/protocol/trace.ts for the full union). */
+export interface OcrTraceEvent {
+  readonly type: string;
+  readonly atMs: number;
+  readonly [field: string]: unknown;
+}
+
+/** A deployed feed with its committee. */
+export interface OcrFeed {
+  readonly name: string;
+  readonly addresses: FeedAddresses;
+  /** Current aggregator (changes with `upgradeAggregator`). */
+  readonly aggregator: BaseContract;
+  readonly proxy: BaseContract;
+  readonly linkToken: BaseContract;
+  readonly n: number;
+  readonly f: number;
+  readonly decimals: number;
+  readonly oracles: readonly OracleInfo[];
+  readonly configDigest: string;
+  readonly phaseId: number;
+
+  /** Run the committee until one report lands and return it. */
+  runRound(options?: RunRoundOptions): Promise<RoundResult>;
+  /** `runRound` k times. */
+  runRounds(k: number, options?: RunRoundOptions): Promise<RoundResult[]>;
+  /**
+   * Let the committee run on its own timers for `ms` of committee time (chain time follows on
+   * the simulated network): heartbeats, deviations and epoch changes happen as they would.
+   * Returns the reports that landed.
+   */
+  runFor(ms: number): Promise<RoundResult[]>;
+
+  /** Fix oracle i's observation to values[i] from now on (undefined entries keep their source). */
+  setObservations(values: readonly (bigint | number | string | undefined)[]): void;
+  setDataSource(oracle: number, source: DataSourceUserConfig): void;
+  /** Crash these oracles; they make no observations, sign nothing and transmit nothing. */
+  takeDown(oracles: readonly number[]): Promise<void>;
+  /** Restart them; they resume from their own saved state. */
+  bringUp(oracles: readonly number[]): Promise<void>;
+
+  /**
+   * Move time forward by `ms` without running the committee: chain time (next block timestamp) and
+   * the committee's clock together, so a test can let a 24 h heartbeat expire in milliseconds.
+   */
+  advanceTime(ms: number): Promise<void>;
+
+  /**
+   * Deploy a new aggregator (optionally with different settings, e.g. more oracles), configure it
+   * with its own committee, propose and confirm it on the proxy (a new phase), and switch this
+   * feed to it. Earlier rounds stay readable through the proxy under their phase's round ids.
+   */
+  upgradeAggregator(options?: DeployFeedOptions): Promise<void>;
+
+  /** Every round stored by every phase's aggregator, oldest first, read from chain events. */
+  history(): Promise<RoundHistoryEntry[]>;
+  /** The committee's event trace (current phase). */
+  trace(): readonly OcrTraceEvent[];
+  /** LINK-wei owed to each oracle (index i). */
+  owedPayments(): Promise<bigint[]>;
+}
+
+export interface OcrApi {
+  /** Deploy a feed from the config (default feed when `name` is omitted) plus `options` overrides. */
+  deployFeed(name?: string, options?: DeployFeedOptions): Promise<OcrFeed>;
+  /**
+   * Attach to a feed deployed earlier (e.g. by `ocr:deploy` on a node). The oracle keys must come
+   * from the same seed (local chains) or key source as at deployment.
+   */
+  attachFeed(name: string, addresses: FeedAddresses, options?: DeployFeedOptions): Promise<OcrFeed>;
+  /** Feeds deployed or attached on this connection, by name. */
+  readonly feeds: ReadonlyMap<string, OcrFeed>;
+}
