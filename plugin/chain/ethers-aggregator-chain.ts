@@ -53,8 +53,10 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
   readonly #options: EthersAggregatorChainOptions;
   readonly #aggregator: Contract;
   #configCache: { key: string; config: ContractConfig } | undefined;
+  /** Per transmitter address, the end of its queue of transactions (see `transmit`). */
+  readonly #sendQueues = new Map<string, Promise<unknown>>();
   /** Where the RoundRequested scan stopped, and the newest request found so far. */
-  #requestScan: { configKey: string; nextBlock: number; latest: RoundRequest | null } | undefined;
+  #requestScan: { configKey: string; nextBlock: number; latest: LocatedRoundRequest | null } | undefined;
 
   constructor(options: EthersAggregatorChainOptions) {
     this.#options = options;
@@ -108,6 +110,10 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
    * The newest RoundRequested since the current config was set. Requests from before the config
    * carry an older digest, which shouldReport ignores anyway, so the scan starts at the config's
    * block and then only reads new blocks.
+   *
+   * Every oracle of a committee calls this at once each round, so scans overlap: a scan only
+   * ever moves the result to a newer log (block, then log index) and the next block forward, so
+   * a slow scan of older blocks finishing last cannot bring back an older request.
    */
   async latestRoundRequested(_lookbackMs: number): Promise<RoundRequest | null> {
     const config = await this.latestConfig();
@@ -116,36 +122,67 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
     if (this.#requestScan?.configKey !== configKey) {
       this.#requestScan = { configKey, nextBlock: config.blockNumber, latest: null };
     }
+    // A config change during the awaits below starts a new scan; this one keeps writing to its own.
+    const scan = this.#requestScan;
+    const fromBlock = scan.nextBlock;
     const head = await this.#options.provider.getBlockNumber();
-    if (head >= this.#requestScan.nextBlock) {
+    if (head >= fromBlock) {
       const logs = await this.#options.provider.getLogs({
         address: this.address,
         topics: [aggregatorInterface.getEvent("RoundRequested")!.topicHash],
-        fromBlock: this.#requestScan.nextBlock,
+        fromBlock,
         toBlock: head,
       });
       const last = logs.at(-1);
-      if (last !== undefined) {
+      if (last !== undefined && isLaterLog(last, scan.latest)) {
         const { args } = aggregatorInterface.parseLog(last)!;
-        this.#requestScan.latest = {
+        scan.latest = {
           requester: getAddress(args.requester as string),
           configDigest: hexToBytes(args.configDigest as string),
           epoch: Number(args.epoch),
           round: Number(args.round),
+          blockNumber: last.blockNumber,
+          logIndex: last.index,
         };
       }
-      this.#requestScan.nextBlock = head + 1;
+      scan.nextBlock = Math.max(scan.nextBlock, head + 1);
     }
-    return this.#requestScan.latest;
+    return scan.latest === null ? null : toRoundRequest(scan.latest);
   }
 
+  /**
+   * The timestamp the next block will get. A chain that mines only on demand (Hardhat's
+   * automine, an idle dev node) keeps its latest block's timestamp until someone transacts, so
+   * the latest block would stop the clock for the heartbeat exactly when the feed is quiet; the
+   * pending block moves with wall time and with `evm_increaseTime`. Providers that cannot ask
+   * for it raw fall back to the latest block.
+   */
   async nowMs(): Promise<number> {
-    const block = await this.#options.provider.getBlock("latest");
-    if (block === null) throw new Error("the node returned no latest block");
-    return block.timestamp * 1000;
+    const latest = await this.#options.provider.getBlock("latest");
+    if (latest === null) throw new Error("the node returned no latest block");
+    const pendingSec = await pendingBlockTimestamp(this.#options.provider);
+    return Math.max(latest.timestamp, pendingSec ?? 0) * 1000;
   }
 
-  async transmit(request: TransmitRequest): Promise<TransmitResult> {
+  /**
+   * Send one transmit and wait for its receipt. Transactions from the same transmitter go one
+   * after another: two sent together would both take the account's pending nonce, and one of
+   * them would fail (Hardhat's automine cannot queue the other behind it).
+   */
+  transmit(request: TransmitRequest): Promise<TransmitResult> {
+    const account = request.transmitterAddress.toLowerCase();
+    const previous = this.#sendQueues.get(account) ?? Promise.resolve();
+    const result = previous.then(() => this.#sendTransmit(request));
+    const tail = result.then(() => undefined);
+    this.#sendQueues.set(account, tail);
+    // Forget an idle queue so the map does not grow with every transmitter ever seen.
+    void tail.then(() => {
+      if (this.#sendQueues.get(account) === tail) this.#sendQueues.delete(account);
+    });
+    return result;
+  }
+
+  async #sendTransmit(request: TransmitRequest): Promise<TransmitResult> {
     try {
       const signer = await this.#options.transmitterSigner(request.transmitterIndex, request.transmitterAddress);
       const aggregator = this.#aggregator.connect(signer) as Contract;
@@ -156,6 +193,37 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
     } catch (error) {
       return { ok: false, error: describeTransmitError(error) };
     }
+  }
+}
+
+/** A RoundRequested event with where it was logged, to tell which of two is newer. */
+interface LocatedRoundRequest extends RoundRequest {
+  readonly blockNumber: number;
+  readonly logIndex: number;
+}
+
+function isLaterLog(log: { blockNumber: number; index: number }, than: LocatedRoundRequest | null): boolean {
+  if (than === null) return true;
+  return log.blockNumber !== than.blockNumber ? log.blockNumber > than.blockNumber : log.index > than.logIndex;
+}
+
+function toRoundRequest({ requester, configDigest, epoch, round }: LocatedRoundRequest): RoundRequest {
+  return { requester, configDigest, epoch, round };
+}
+
+/**
+ * The pending block's timestamp in seconds through raw JSON-RPC, or null when the provider has
+ * no `send` or the node has no pending block (ethers' own getBlock("pending") cannot format a
+ * block without a hash, so the raw call is the only portable way).
+ */
+async function pendingBlockTimestamp(provider: Provider): Promise<number | null> {
+  const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
+  if (typeof send !== "function") return null;
+  try {
+    const block = (await send.call(provider, "eth_getBlockByNumber", ["pending", false])) as { timestamp?: string } | null;
+    return typeof block?.timestamp === "string" ? Number(BigInt(block.timestamp)) : null;
+  } catch {
+    return null;
   }
 }
 
