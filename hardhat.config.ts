@@ -8,6 +8,8 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 import { defineConfig } from "hardhat/config";
 
+import hardhatOcr from "./plugin/index.js";
+
 // Hardhat cannot download compilers on machines without internet access, so the
 // compiler comes from the `solc` npm package, pinned to exactly this version.
 const require = createRequire(import.meta.url);
@@ -21,6 +23,7 @@ export default defineConfig({
     hardhatEthersChaiMatchers,
     hardhatNetworkHelpers,
     hardhatIgnitionEthers,
+    hardhatOcr,
   ],
   solidity: {
     version: SOLC_VERSION,

@@ -161,6 +161,11 @@ export interface OcrFeed {
   trace(): readonly OcrTraceEvent[];
   /** LINK-wei owed to each oracle (index i). */
   owedPayments(): Promise<bigint[]>;
+  /**
+   * Stop every oracle of the committee and cancel its timers, so nothing keeps a process alive
+   * (matters with the real clock of an HTTP network). Closing the connection does this too.
+   */
+  stop?(): void;
 }
 
 export interface OcrApi {

@@ -3,6 +3,8 @@
  * returns every problem with the path of the field that has it, and `resolveOcrConfig` turns a
  * valid user config into a complete `OcrConfig`.
  */
+import type { ConfigurationVariableResolver } from "hardhat/types/config";
+
 import type {
   DataSourceConfig,
   DataSourceUserConfig,
@@ -72,7 +74,7 @@ export function validateOcrUserConfig(config: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (config === undefined) return issues;
   if (!isObject(config)) return [{ path: ["ocr"], message: "Expected an object with `feeds` and `defaultFeed`" }];
-  const known = new Set(["feeds", "defaultFeed"]);
+  const known = new Set(["feeds", "defaultFeed", "deploymentsDir"]);
   for (const key of Object.keys(config)) {
     if (!known.has(key)) issues.push({ path: ["ocr", key], message: `Unknown field; expected one of ${[...known].join(", ")}` });
   }
@@ -81,6 +83,9 @@ export function validateOcrUserConfig(config: unknown): ConfigIssue[] {
     issues.push({ path: ["ocr", "feeds"], message: "Expected an object mapping feed names to feed configs" });
   } else if (feeds !== undefined) {
     for (const [name, feed] of Object.entries(feeds)) issues.push(...validateFeed(name, feed));
+  }
+  if (config.deploymentsDir !== undefined && (typeof config.deploymentsDir !== "string" || config.deploymentsDir.trim() === "")) {
+    issues.push({ path: ["ocr", "deploymentsDir"], message: "Expected a folder path (relative to the project root or absolute)" });
   }
   if (config.defaultFeed !== undefined) {
     const names = feeds !== undefined && isObject(feeds) ? Object.keys(feeds) : [DEFAULT_FEED_NAME];
@@ -96,7 +101,7 @@ export function validateOcrUserConfig(config: unknown): ConfigIssue[] {
 
 const FEED_FIELDS = new Set([
   "description", "decimals", "minAnswer", "maxAnswer", "oracles", "faultTolerance", "alphaPPB",
-  "deltaCMs", "timing", "dataSource", "billing", "accessControlled", "linkFunding", "seed",
+  "deltaCMs", "timing", "dataSource", "billing", "accessControlled", "linkFunding", "seed", "keySeed",
 ]);
 
 function validateFeed(name: string, feed: unknown): ConfigIssue[] {
@@ -157,6 +162,9 @@ function validateFeed(name: string, feed: unknown): ConfigIssue[] {
     at("linkFunding", "Expected a non-negative integer amount of LINK-wei (1 LINK = 10^18)");
   }
   if (feed.seed !== undefined && typeof feed.seed !== "string") at("seed", "Expected a string");
+  if (feed.keySeed !== undefined && !isConfigurationVariable(feed.keySeed)) {
+    at("keySeed", 'Expected configVariable("NAME") (from "hardhat/config"), so the secret seed stays out of the config file');
+  }
 
   if (feed.dataSource !== undefined) {
     if (Array.isArray(feed.dataSource)) {
@@ -169,6 +177,10 @@ function validateFeed(name: string, feed: unknown): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+function isConfigurationVariable(value: unknown): boolean {
+  return isObject(value) && value._type === "ConfigurationVariable" && typeof value.name === "string";
 }
 
 function isNonNegativeInteger(value: unknown): boolean {
@@ -219,6 +231,7 @@ function validateDataSource(path: string[], ds: unknown): ConfigIssue[] {
     case "randomWalk":
       if (!isIntegerLike(ds.start)) return issue("Expected an integer start value", "start");
       if (ds.stepPPB !== undefined && !isNonNegativeInteger(ds.stepPPB)) return issue("Expected a non-negative integer (parts per billion)", "stepPPB");
+      if (ds.noisePPB !== undefined && !isNonNegativeInteger(ds.noisePPB)) return issue("Expected a non-negative integer (parts per billion)", "noisePPB");
       return [];
     case "http":
       if (typeof ds.url !== "string" || !/^https?:\/\//.test(ds.url)) return issue("Expected an http(s) URL", "url");
@@ -233,13 +246,27 @@ function validateDataSource(path: string[], ds: unknown): ConfigIssue[] {
   }
 }
 
-/** Applies defaults. Call only on a config that `validateOcrUserConfig` accepted. */
-export function resolveOcrConfig(user: OcrUserConfig | undefined): OcrConfig {
+/**
+ * Applies defaults. Call only on a config that `validateOcrUserConfig` accepted.
+ * `resolveConfigurationVariable` (from the resolveUserConfig hook) turns each `keySeed` into a
+ * lazily read secret; without it `keySeed` is left out of the result.
+ */
+export function resolveOcrConfig(
+  user: OcrUserConfig | undefined,
+  resolveConfigurationVariable?: ConfigurationVariableResolver,
+): OcrConfig {
   const userFeeds = user?.feeds ?? {};
   const entries = Object.keys(userFeeds).length > 0 ? Object.entries(userFeeds) : [[DEFAULT_FEED_NAME, {}] as const];
   const feeds: Record<string, OcrFeedConfig> = {};
-  for (const [name, feed] of entries) feeds[name] = resolveFeed(name, feed);
-  return { feeds, defaultFeed: user?.defaultFeed ?? entries[0][0] };
+  for (const [name, feed] of entries as [string, OcrFeedUserConfig][]) {
+    feeds[name] = resolveFeed(name, feed);
+    if (feed.keySeed !== undefined && resolveConfigurationVariable !== undefined) {
+      feeds[name].keySeed = resolveConfigurationVariable(feed.keySeed);
+    }
+  }
+  const resolved: OcrConfig = { feeds, defaultFeed: user?.defaultFeed ?? entries[0][0] };
+  if (user?.deploymentsDir !== undefined) resolved.deploymentsDir = user.deploymentsDir;
+  return resolved;
 }
 
 function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
@@ -251,7 +278,7 @@ function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
   const dataSources: DataSourceConfig[] = [];
   for (let i = 0; i < oracles; i++) {
     const ds = Array.isArray(userSources) ? userSources[i] : (userSources as DataSourceUserConfig | undefined);
-    dataSources.push(ds === undefined ? defaultDataSource(decimals, seed, i) : resolveDataSource(ds, seed, i));
+    dataSources.push(ds === undefined ? defaultDataSource(decimals, seed) : resolveDataSource(ds, seed));
   }
   return {
     name,
@@ -273,21 +300,22 @@ function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
 }
 
 /**
- * Without a configured source every oracle follows its own slow random walk from 2000 units, so
- * observations differ a little between oracles (as real ones do) and the median is visible.
+ * Without a configured source all oracles watch one simulated market starting at 2000 units
+ * (moving up to 0.1 % a round), each with its own noise of up to 0.05 %, so observations differ a
+ * little between oracles from the first round on (as real ones do) and the median is visible.
  */
-function defaultDataSource(decimals: number, seed: string, oracleIndex: number): DataSourceConfig {
-  return { type: "randomWalk", start: 2000n * 10n ** BigInt(decimals), stepPPB: 1_000_000, seed: `${seed}/oracle-${oracleIndex}` };
+function defaultDataSource(decimals: number, seed: string): DataSourceConfig {
+  return { type: "randomWalk", start: 2000n * 10n ** BigInt(decimals), stepPPB: 1_000_000, noisePPB: 500_000, seed: `${seed}/market` };
 }
 
-function resolveDataSource(ds: DataSourceUserConfig, seed: string, oracleIndex: number): DataSourceConfig {
+function resolveDataSource(ds: DataSourceUserConfig, seed: string): DataSourceConfig {
   switch (ds.type) {
     case "fixed":
       return { type: "fixed", value: toBigInt(ds.value)! };
     case "sequence":
       return { type: "sequence", values: ds.values.map((v) => toBigInt(v)!), repeatLast: ds.repeatLast ?? true };
     case "randomWalk":
-      return { type: "randomWalk", start: toBigInt(ds.start)!, stepPPB: ds.stepPPB ?? 1_000_000, seed: ds.seed ?? `${seed}/oracle-${oracleIndex}` };
+      return { type: "randomWalk", start: toBigInt(ds.start)!, stepPPB: ds.stepPPB ?? 1_000_000, noisePPB: ds.noisePPB ?? 500_000, seed: ds.seed ?? `${seed}/market` };
     case "http":
       return { type: "http", url: ds.url, path: ds.path, multiplier: ds.multiplier !== undefined ? toBigInt(ds.multiplier)! : 1n, timeoutMs: ds.timeoutMs ?? 5_000 };
     case "function":

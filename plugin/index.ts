@@ -1,5 +1,7 @@
 import type { HardhatPlugin } from "hardhat/types/plugins";
 import { definePlugin } from "hardhat/plugins";
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 
 import "./type-extensions.js";
 
@@ -13,9 +15,40 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
   dependencies: () => [import("@nomicfoundation/hardhat-ethers")],
   hookHandlers: {
     config: () => import("./hook-handlers/config.js"),
+    network: () => import("./hook-handlers/network.js"),
   },
+  tasks: [
+    task("ocr:deploy", "Deploy an OCR feed (LINK, aggregator, proxy, payees, config, LINK funding) with its oracle committee")
+      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
+      .addOption({ name: "oracles", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Number of oracles n, 1 to 31 (default: from the config)" })
+      .addOption({ name: "faulty", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Faulty oracles f the committee tolerates, 3f < n (default: from the config)" })
+      .addOption({ name: "decimals", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "The aggregator's decimals(), 0 to 255 (default: from the config)" })
+      .addOption({ name: "description", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "The aggregator's description() (default: from the config)" })
+      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+      .setAction(() => import("../tasks/deploy.js"))
+      .build(),
+    task("ocr:run-round", "Run one full OCR round: observe, report, sign, transmit, and read the answer back through the proxy")
+      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
+      .addOption({ name: "observations", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "One integer per oracle, comma-separated, in the feed's smallest unit (e.g. 2000e8,2001e8,1999e8,2000e8)" })
+      .addOption({ name: "down", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Oracle indices that are down for this round, comma-separated (at most f)" })
+      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+      .setAction(() => import("../tasks/run-round.js"))
+      .build(),
+    task("ocr:run", "Keep the committee reporting with a live display until --rounds reports landed or Ctrl-C")
+      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
+      .addOption({ name: "rounds", type: ArgumentType.INT, defaultValue: 0, description: "Stop after this many reports (0: run until Ctrl-C)" })
+      .setAction(() => import("../tasks/run.js"))
+      .build(),
+    task("ocr:status", "Show a feed's contracts, config, oracles, latest rounds and the LINK owed to each oracle")
+      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
+      .addOption({ name: "rounds", type: ArgumentType.INT, defaultValue: 5, description: "How many of the latest rounds to show" })
+      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+      .setAction(() => import("../tasks/status.js"))
+      .build(),
+  ],
 });
 
 export default hardhatOcrPlugin;
 export type * from "./type-extensions.js";
+export type * from "./api-types.js";
 export type * from "./types.js";

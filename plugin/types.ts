@@ -2,6 +2,7 @@
  * The `ocr` section of hardhat.config.ts: what a user may write (`OcrUserConfig`) and what the
  * plugin works with after defaults are applied (`OcrConfig`).
  */
+import type { ConfigurationVariable, ResolvedConfigurationVariable } from "hardhat/types/config";
 
 /** Where an oracle's observations come from, as written in the config. */
 export type DataSourceUserConfig =
@@ -9,8 +10,12 @@ export type DataSourceUserConfig =
   | { type: "fixed"; value: bigint | number | string }
   /** The values in order, one per observation; the last one repeats unless `repeatLast` is false. */
   | { type: "sequence"; values: readonly (bigint | number | string)[]; repeatLast?: boolean }
-  /** A deterministic random walk: each observation moves at most `stepPPB` parts per billion. */
-  | { type: "randomWalk"; start: bigint | number | string; stepPPB?: number; seed?: string }
+  /**
+   * A deterministic simulated market: the price moves at most `stepPPB` parts per billion per
+   * round, and each oracle sees it off by at most `noisePPB` (its own deterministic noise). Oracles
+   * given the same seed watch the same market.
+   */
+  | { type: "randomWalk"; start: bigint | number | string; stepPPB?: number; noisePPB?: number; seed?: string }
   /** Like a Chainlink job's http -> jsonparse -> multiply pipeline. */
   | { type: "http"; url: string; path: string; multiplier?: bigint | number | string; timeoutMs?: number }
   /** Any function; may be async. Return the observation, or throw for "no observation". */
@@ -73,6 +78,13 @@ export interface OcrFeedUserConfig {
   linkFunding?: bigint | number | string;
   /** Seed for oracle keys and every random choice on local chains. Default: the feed name. */
   seed?: string;
+  /**
+   * Secret seed of the oracle keys on any chain other than a local dev chain (chainId 31337 or
+   * 1337), e.g. `configVariable("OCR_KEY_SEED")`: read from the environment or the keystore when
+   * a task needs the keys, never written to disk or printed. Only a configuration variable is
+   * accepted, so the secret cannot end up in the config file.
+   */
+  keySeed?: ConfigurationVariable;
 }
 
 export interface OcrUserConfig {
@@ -80,12 +92,17 @@ export interface OcrUserConfig {
   feeds?: Record<string, OcrFeedUserConfig>;
   /** The feed tasks use when `--feed` is not given. Default: the first feed. */
   defaultFeed?: string;
+  /**
+   * Where the `ocr:*` tasks record deployments on JSON-RPC networks, relative to the project
+   * root or absolute. Default "ocr-deployments".
+   */
+  deploymentsDir?: string;
 }
 
 export type DataSourceConfig =
   | { type: "fixed"; value: bigint }
   | { type: "sequence"; values: readonly bigint[]; repeatLast: boolean }
-  | { type: "randomWalk"; start: bigint; stepPPB: number; seed: string }
+  | { type: "randomWalk"; start: bigint; stepPPB: number; noisePPB: number; seed: string }
   | { type: "http"; url: string; path: string; multiplier: bigint; timeoutMs: number }
   | { type: "function"; observe: (request: { oracleIndex: number; epoch: number; round: number }) => bigint | Promise<bigint> };
 
@@ -124,9 +141,13 @@ export interface OcrFeedConfig {
   accessControlled: boolean;
   linkFunding: bigint;
   seed: string;
+  /** The configured `keySeed`, resolved lazily; absent when the feed has none. */
+  keySeed?: ResolvedConfigurationVariable;
 }
 
 export interface OcrConfig {
   feeds: Record<string, OcrFeedConfig>;
   defaultFeed: string;
+  /** As configured (relative to the project root or absolute); absent means "ocr-deployments". */
+  deploymentsDir?: string;
 }

@@ -1,0 +1,73 @@
+/**
+ * `connection.ocr`: deploy or attach to OCR1 feeds on one network connection and keep them by
+ * name. The work happens in plugin/feed/; this file only picks the feed config and the kind of
+ * clock for the connection's network.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { HardhatPluginError } from "hardhat/plugins";
+
+import type { DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
+import type { Feed } from "./feed/feed.js";
+import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
+import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
+import type { OcrConfig } from "./types.js";
+
+/** The parts of a Hardhat network connection the API uses. */
+export interface OcrConnection {
+  readonly ethers: HardhatEthers;
+  readonly networkName: string;
+  readonly networkConfig: { readonly type: string };
+}
+
+/**
+ * Committee time is virtual on the simulated network, where block timestamps follow it; on an
+ * HTTP network the node's real clock rules and the committee runs in real time.
+ */
+export function isSimulatedNetwork(connection: OcrConnection): boolean {
+  return connection.networkConfig.type === "edr-simulated";
+}
+
+/** Every API's feeds, so closing a connection can stop their committees. */
+const feedsOfApi = new WeakMap<OcrApi, Map<string, Feed>>();
+
+/** Stop the committees of every feed on `api` (called when its connection closes). */
+export function stopAllFeeds(api: OcrApi): void {
+  for (const feed of feedsOfApi.get(api)?.values() ?? []) feed.stop();
+}
+
+export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrApi {
+  const feeds = new Map<string, Feed>();
+
+  function claimName(name: string): void {
+    if (feeds.has(name)) {
+      throw new HardhatPluginError(
+        PLUGIN_ID,
+        `Feed "${name}" already exists on this connection (network ${connection.networkName}); use ocr.feeds.get(${JSON.stringify(name)}) or deploy under another name.`,
+      );
+    }
+  }
+
+  const api: OcrApi = {
+    feeds: feeds as ReadonlyMap<string, OcrFeed>,
+
+    async deployFeed(name?: string, options?: DeployFeedOptions): Promise<OcrFeed> {
+      const feedName = name ?? config.defaultFeed;
+      claimName(feedName);
+      // A name that is not in the config starts from the defaults, seeded by the name.
+      const feedConfig = mergeFeedOptions(feedName, configuredFeed(config, feedName), options);
+      const feed = await deployFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig);
+      feeds.set(feedName, feed);
+      return feed;
+    },
+
+    async attachFeed(name: string, addresses: FeedAddresses, options?: DeployFeedOptions): Promise<OcrFeed> {
+      claimName(name);
+      const feedConfig = mergeFeedOptions(name, configuredFeed(config, name), options);
+      const feed = await attachFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig, addresses);
+      feeds.set(name, feed);
+      return feed;
+    },
+  };
+  feedsOfApi.set(api, feeds);
+  return api;
+}

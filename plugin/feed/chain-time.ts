@@ -1,0 +1,139 @@
+/**
+ * Keeping chain time and committee time together.
+ *
+ * On the simulated network the committee runs on a virtual clock, and every block this plugin
+ * causes is stamped with that clock's time, so a 24 h heartbeat can expire in milliseconds and
+ * still be judged by `block.timestamp`. On a JSON-RPC node the committee runs in real time and
+ * the node stamps its own blocks.
+ */
+import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
+
+/** What this module needs from a JSON-RPC connection (ethers' provider has `send`). */
+export interface RpcSender {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * A virtual clock that can also jump: `jump(ms)` moves `now()` forward without running any
+ * event, and every pending timer keeps the delay it had left. To the oracles that looks like a
+ * suspended process waking up later, which is what "advance time without running the
+ * committee" means.
+ */
+export class JumpingVirtualClock extends VirtualClock {
+  /** Total time jumped over; the base clock's events stay on its own, unshifted time line. */
+  #jumpedMs = 0;
+
+  override now(): number {
+    return super.now() + this.#jumpedMs;
+  }
+
+  /** Move `now()` forward by `ms` (≥ 0) without running any event. */
+  jump(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`a clock can only jump forward, got ${ms} ms`);
+    this.#jumpedMs += ms;
+  }
+
+  /** Move `now()` to `timeMs` if that is later; returns how far the clock moved. */
+  jumpTo(timeMs: number): number {
+    const ahead = timeMs - this.now();
+    if (ahead > 0) this.jump(ahead);
+    return Math.max(0, ahead);
+  }
+
+  // Callers speak in jumped time (what `now()` returns); the base clock in its own.
+  override run(limits: RunLimits = {}): Promise<RunSummary> {
+    return super.run(limits.untilMs === undefined ? limits : { ...limits, untilMs: limits.untilMs - this.#jumpedMs });
+  }
+
+  override advance(ms: number): Promise<RunSummary> {
+    return this.run({ untilMs: this.now() + ms });
+  }
+}
+
+/** Whole seconds of a millisecond time, rounded down, as block timestamps count them. */
+export function toSeconds(ms: number): bigint {
+  return BigInt(Math.floor(ms / 1000));
+}
+
+/**
+ * The timestamp for the next block: the clock's second, unless the chain is already there;
+ * block timestamps must strictly increase, so then one second after the latest block.
+ */
+export function nextBlockTimestamp(clockMs: number, latestBlockTimestamp: bigint): bigint {
+  const wanted = toSeconds(clockMs);
+  return wanted > latestBlockTimestamp ? wanted : latestBlockTimestamp + 1n;
+}
+
+async function latestBlockTimestamp(rpc: RpcSender): Promise<bigint> {
+  const block = (await rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string } | null;
+  if (block === null) throw new Error("the node returned no latest block");
+  return BigInt(block.timestamp);
+}
+
+/**
+ * One feed's view of chain time. Transactions go through `transaction()`, one at a time: on a
+ * clock-following chain each first pins the next block's timestamp to the committee clock.
+ * Serialising them also keeps two oracles' transmits from racing each other's timestamps.
+ */
+export class ChainTime {
+  readonly #rpc: RpcSender;
+  readonly #clock: () => number;
+  readonly #followsClock: boolean;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param followsClock true on the simulated network: blocks are stamped with the clock's time.
+   *   false on a node: blocks keep the node's own time.
+   */
+  constructor(rpc: RpcSender, clock: () => number, followsClock: boolean) {
+    this.#rpc = rpc;
+    this.#clock = clock;
+    this.#followsClock = followsClock;
+  }
+
+  get followsClock(): boolean {
+    return this.#followsClock;
+  }
+
+  /** Latest block timestamp, seconds. */
+  latestBlockTimestamp(): Promise<bigint> {
+    return latestBlockTimestamp(this.#rpc);
+  }
+
+  /**
+   * What the chain would stamp on a block now, in ms: the later of the committee clock and the
+   * latest block. The heartbeat rule reads this; the latest block alone would lag behind a clock
+   * that ran for hours without a transaction.
+   */
+  async nowMs(): Promise<number> {
+    const latestMs = Number(await this.latestBlockTimestamp()) * 1000;
+    return Math.max(this.#clock(), latestMs);
+  }
+
+  /** Run `send` (which sends and waits for one transaction) after the ones before it. */
+  transaction<T>(send: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      if (this.#followsClock) await this.pinNextBlock();
+      return send();
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Mine an empty block at the clock's time, so `block.timestamp` of the latest block (and every
+   * view that reads it) shows time that passed without transactions. Only on a clock-following
+   * chain; a node's own clock decides there.
+   */
+  mineAtClock(): Promise<void> {
+    return this.transaction(async () => {
+      await this.#rpc.send("evm_mine", []);
+    });
+  }
+
+  private async pinNextBlock(): Promise<void> {
+    const timestamp = nextBlockTimestamp(this.#clock(), await this.latestBlockTimestamp());
+    await this.#rpc.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Wiring an in-process committee to a deployed aggregator: oracle identities from the feed's
+ * seed, data sources from the config, transmissions from each oracle's own transmitter key, and
+ * setConfig sent by the owner. Every transaction goes through the feed's `ChainTime`.
+ */
+import { Contract, type Provider, Wallet } from "ethers";
+
+import { EthersAggregatorChain } from "../chain/ethers-aggregator-chain.js";
+import { toChecksumAddress } from "../core/address.js";
+import { bytesToHex } from "../core/bytes.js";
+import type { SetConfigArgs } from "../core/config/encoding.js";
+import { keccak256, utf8Bytes } from "../core/hash.js";
+import type { OracleKeys } from "../core/keys.js";
+import { dataSourceFromSpec } from "../data-sources/from-spec.js";
+import type { OffchainAggregatorChain, TransmitRequest, TransmitResult } from "../protocol/chain.js";
+import type { Clock } from "../protocol/clock.js";
+import { Committee, type ConfigOverrides } from "../protocol/committee.js";
+import type { OracleInfo } from "../api-types.js";
+import type { OcrFeedConfig } from "../types.js";
+import type { ChainTime } from "./chain-time.js";
+import { AGGREGATOR_ABI, type Deployer, ownerCall } from "./contracts.js";
+
+/**
+ * Oracle i's payee: an address derived from the seed, nobody's key. It only receives LINK; on a
+ * development chain `hardhat_impersonateAccount` lets a test withdraw as it.
+ */
+export function derivedPayee(seed: string, oracle: number): string {
+  return toChecksumAddress(keccak256(utf8Bytes(`hardhat-ocr payee v1 ${seed}/${oracle}`)).slice(12));
+}
+
+export function oracleInfo(keys: readonly OracleKeys[], seed: string): OracleInfo[] {
+  return keys.map((k, index) => ({
+    index,
+    signer: k.signerAddress,
+    transmitter: k.transmitterAddress,
+    payee: derivedPayee(seed, index),
+    offchainPublicKey: bytesToHex(k.offchainPublicKey),
+  }));
+}
+
+/** The protocol parameters a feed config sets on top of the engine's defaults. */
+export function configOverrides(config: OcrFeedConfig): ConfigOverrides {
+  const t = config.timing;
+  return {
+    deltaProgressMs: t.deltaProgressMs,
+    deltaResendMs: t.deltaResendMs,
+    deltaRoundMs: t.deltaRoundMs,
+    deltaGraceMs: t.deltaGraceMs,
+    deltaStageMs: t.deltaStageMs,
+    rMax: t.rMax,
+    s: [...t.schedule],
+    deltaCMs: config.deltaCMs,
+    alphaPPB: config.alphaPPB,
+  };
+}
+
+/**
+ * The engine's chain over ethers, with the feed's clock: transmits wait their turn in the
+ * chain-time queue (which pins the block timestamp on the simulated network), and "now" for the
+ * heartbeat is the chain-time view rather than the possibly stale latest block.
+ */
+export class ClockSyncedChain implements OffchainAggregatorChain {
+  readonly #inner: EthersAggregatorChain;
+  readonly #time: ChainTime;
+
+  constructor(inner: EthersAggregatorChain, time: ChainTime) {
+    this.#inner = inner;
+    this.#time = time;
+  }
+
+  latestConfig() {
+    return this.#inner.latestConfig();
+  }
+  latestTransmissionDetails() {
+    return this.#inner.latestTransmissionDetails();
+  }
+  latestRoundRequested(lookbackMs: number) {
+    return this.#inner.latestRoundRequested(lookbackMs);
+  }
+  nowMs(): Promise<number> {
+    return this.#time.nowMs();
+  }
+  transmit(request: TransmitRequest): Promise<TransmitResult> {
+    return this.#time.transaction(() => this.#inner.transmit(request));
+  }
+}
+
+export interface CommitteeWiring {
+  readonly config: OcrFeedConfig;
+  /** Oracle count and fault tolerance (from the config, or from the chain when attaching). */
+  readonly n: number;
+  readonly f: number;
+  readonly provider: Provider;
+  readonly aggregator: string;
+  readonly clock: Clock;
+  readonly deployer: Deployer;
+}
+
+/** A committee for the aggregator at `wiring.aggregator`. It is not started. */
+export function createCommittee(wiring: CommitteeWiring): Committee {
+  const { config, provider, deployer } = wiring;
+  const wallets = new Map<number, Wallet>();
+  let committee: Committee;
+  const transmitterWallet = (index: number): Wallet => {
+    let wallet = wallets.get(index);
+    if (wallet === undefined) {
+      wallet = new Wallet(bytesToHex(committee.keys[index].transmitterKey), provider);
+      wallets.set(index, wallet);
+    }
+    return wallet;
+  };
+  const inner = new EthersAggregatorChain({ provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet });
+  const aggregator = new Contract(wiring.aggregator, AGGREGATOR_ABI);
+  const admin = {
+    setConfig: (args: SetConfigArgs) =>
+      ownerCall(deployer, aggregator, "setConfig", [args.signers, args.transmitters, args.threshold, args.encodedConfigVersion, args.encoded]),
+  };
+  committee = new Committee({
+    n: wiring.n,
+    f: wiring.f,
+    seed: config.seed,
+    dataSource: (i) => dataSourceFromSpec(config.dataSources[i] ?? config.dataSources[config.dataSources.length - 1]),
+    config: configOverrides(config),
+    clock: wiring.clock,
+    chain: new ClockSyncedChain(inner, deployer.chainTime),
+    admin,
+  });
+  return committee;
+}

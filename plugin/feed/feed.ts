@@ -1,0 +1,290 @@
+/**
+ * `OcrFeed`: one deployed (or attached) feed and its committee. The proxy, LINK token and name
+ * stay for the feed's life; the aggregator and committee form a phase that `upgradeAggregator`
+ * replaces. Everything that moves time goes through the feed's clock, so on the simulated
+ * network block timestamps and the committee agree.
+ */
+import type { BaseContract } from "ethers";
+import { Contract } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
+
+import type {
+  DeployFeedOptions,
+  FeedAddresses,
+  OcrFeed,
+  OcrTraceEvent,
+  OracleInfo,
+  RoundHistoryEntry,
+  RoundResult,
+  RunRoundOptions,
+} from "../api-types.js";
+import { deriveOracleKeys } from "../core/keys.js";
+import { dataSourceFromSpec } from "../data-sources/from-spec.js";
+import { fixedValue } from "../data-sources/simple.js";
+import type { TraceEvent } from "../protocol/trace.js";
+import type { DataSourceUserConfig } from "../types.js";
+import { JumpingVirtualClock } from "./chain-time.js";
+import { derivedPayee } from "./committee-wiring.js";
+import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall } from "./contracts.js";
+import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
+import { noReportError, noReportReason, roundTimeoutMs } from "./no-report.js";
+import { readHistory, roundResultOf } from "./round-result.js";
+import { WallClock } from "./wall-clock.js";
+import { type FeedPhase, type FeedRuntime, fundTransmitters, startPhase } from "./runtime.js";
+
+type LandedEvent = Extract<TraceEvent, { type: "transmit-landed" }>;
+
+export interface FeedParts {
+  readonly name: string;
+  readonly runtime: FeedRuntime;
+  readonly proxyAddress: string;
+  readonly proxy: BaseContract;
+  readonly linkTokenAddress: string;
+  readonly linkToken: BaseContract;
+  readonly accessController?: string;
+  readonly phase: FeedPhase;
+  readonly phaseId: number;
+}
+
+export class Feed implements OcrFeed {
+  readonly name: string;
+  readonly proxy: BaseContract;
+  readonly linkToken: BaseContract;
+  readonly #runtime: FeedRuntime;
+  readonly #proxyAddress: string;
+  readonly #linkTokenAddress: string;
+  readonly #accessController: string | undefined;
+  /** The proxy through the plugin's own ABI: works whatever the artifact looks like. */
+  readonly #proxyReader: Contract;
+  #phase: FeedPhase;
+  #phaseId: number;
+
+  constructor(parts: FeedParts) {
+    this.name = parts.name;
+    this.proxy = parts.proxy;
+    this.linkToken = parts.linkToken;
+    this.#runtime = parts.runtime;
+    this.#proxyAddress = parts.proxyAddress;
+    this.#linkTokenAddress = parts.linkTokenAddress;
+    this.#accessController = parts.accessController;
+    this.#proxyReader = new Contract(parts.proxyAddress, PROXY_ABI, parts.runtime.ethers.provider);
+    this.#phase = parts.phase;
+    this.#phaseId = parts.phaseId;
+  }
+
+  get addresses(): FeedAddresses {
+    return {
+      aggregator: this.#phase.aggregatorAddress,
+      proxy: this.#proxyAddress,
+      linkToken: this.#linkTokenAddress,
+      ...(this.#accessController !== undefined ? { accessController: this.#accessController } : {}),
+    };
+  }
+  get aggregator(): BaseContract {
+    return this.#phase.aggregator;
+  }
+  get n(): number {
+    return this.#phase.n;
+  }
+  get f(): number {
+    return this.#phase.f;
+  }
+  get decimals(): number {
+    return this.#phase.config.decimals;
+  }
+  get oracles(): readonly OracleInfo[] {
+    return this.#phase.oracles;
+  }
+  get configDigest(): string {
+    return this.#phase.configDigest;
+  }
+  get phaseId(): number {
+    return this.#phaseId;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Running
+
+  async runRound(options: RunRoundOptions = {}): Promise<RoundResult> {
+    const { committee, n, f } = this.#phase;
+    if (options.observations !== undefined) this.setObservations(options.observations);
+    const down = this.#checkOracles(options.down ?? [], "down");
+    const wentDown = down.filter((i) => committee.upOracles.includes(i));
+    for (const i of wentDown) committee.takeDown(i);
+    try {
+      await this.#catchUpWithChain();
+      if (options.request ?? true) await this.#requestNewRound();
+      const timeoutMs = options.timeoutMs ?? roundTimeoutMs({ f, ...this.#phase.timing });
+      const traceStart = committee.trace.length;
+      const up = committee.upOracles.length;
+      await committee.runUntil({ reports: 1, virtualTimeMs: timeoutMs });
+      const attempt = committee.trace.slice(traceStart);
+      const landed = attempt.find((e): e is LandedEvent => e.type === "transmit-landed");
+      if (landed === undefined) throw noReportError(noReportReason({ n, f, up, trace: attempt, timeoutMs }), timeoutMs);
+      return await this.#resultOf(landed);
+    } finally {
+      for (const i of wentDown) committee.bringUp(i);
+    }
+  }
+
+  async runRounds(k: number, options: RunRoundOptions = {}): Promise<RoundResult[]> {
+    if (!Number.isInteger(k) || k < 0) throw new HardhatPluginError(PLUGIN_ID, `runRounds needs a whole number of rounds, got ${k}`);
+    const results: RoundResult[] = [];
+    for (let i = 0; i < k; i++) results.push(await this.runRound(options));
+    return results;
+  }
+
+  async runFor(ms: number): Promise<RoundResult[]> {
+    this.#checkDuration(ms, "runFor");
+    const { committee } = this.#phase;
+    await this.#catchUpWithChain();
+    const traceStart = committee.trace.length;
+    await committee.runUntil({ virtualTimeMs: ms });
+    const landed = committee.trace.slice(traceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
+    const results: RoundResult[] = [];
+    for (const e of landed) results.push(await this.#resultOf(e));
+    return results;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults and inputs
+
+  setObservations(values: readonly (bigint | number | string | undefined)[]): void {
+    if (values.length > this.n) {
+      throw new HardhatPluginError(PLUGIN_ID, `setObservations got ${values.length} values for a feed of ${this.n} oracles`);
+    }
+    values.forEach((value, oracle) => {
+      if (value === undefined) return;
+      this.#phase.committee.setDataSource(oracle, fixedValue(toObservation(value, `observation of oracle ${oracle}`)));
+    });
+  }
+
+  setDataSource(oracle: number, source: DataSourceUserConfig): void {
+    this.#checkOracles([oracle], "setDataSource");
+    const { n, f, config, committee } = this.#phase;
+    committee.setDataSource(oracle, dataSourceFromSpec(resolveDataSource(source, oracle, n, f, config.seed)));
+  }
+
+  async takeDown(oracles: readonly number[]): Promise<void> {
+    for (const i of this.#checkOracles(oracles, "takeDown")) this.#phase.committee.takeDown(i);
+  }
+
+  async bringUp(oracles: readonly number[]): Promise<void> {
+    for (const i of this.#checkOracles(oracles, "bringUp")) this.#phase.committee.bringUp(i);
+  }
+
+  async advanceTime(ms: number): Promise<void> {
+    this.#checkDuration(ms, "advanceTime");
+    const { clock, deployer } = this.#runtime;
+    if (clock instanceof JumpingVirtualClock) {
+      await this.#catchUpWithChain();
+      clock.jump(ms);
+      await deployer.chainTime.mineAtClock();
+      return;
+    }
+    // A node keeps its own time: move it if it lets us (Hardhat node, anvil). The committee
+    // runs in real time and judges heartbeats by the chain's time, so it follows.
+    const provider = this.#runtime.ethers.provider;
+    try {
+      await provider.send("evm_increaseTime", [Math.ceil(ms / 1000)]);
+      await provider.send("evm_mine", []);
+    } catch (error) {
+      throw new HardhatPluginError(
+        PLUGIN_ID,
+        `advanceTime needs a development node that supports evm_increaseTime (a Hardhat node or anvil); ` +
+          `this network refused it (${error instanceof Error ? error.message : String(error)}). Use runFor to let real time pass instead.`,
+      );
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Upgrades
+
+  async upgradeAggregator(options: DeployFeedOptions = {}): Promise<void> {
+    const runtime = this.#runtime;
+    const config = mergeFeedOptions(this.name, this.#phase.config, options);
+    const n = config.oracles;
+    const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
+    await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
+    const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: derivedPayee(config.seed, i) }));
+    const aggregatorAddress = await deployAggregator(runtime.deployer, config, this.#linkTokenAddress, oracles);
+    if (config.accessControlled) {
+      // The proxy reads the new aggregator on behalf of its own readers.
+      await ownerCall(runtime.deployer, new Contract(aggregatorAddress, AGGREGATOR_ABI), "addAccess", [this.#proxyAddress]);
+    }
+    await this.#catchUpWithChain();
+    this.#phase.committee.stopAll();
+    const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance });
+    const proxy = new Contract(this.#proxyAddress, PROXY_ABI);
+    await ownerCall(runtime.deployer, proxy, "proposeAggregator", [aggregatorAddress]);
+    await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);
+    this.#phase = phase;
+    this.#phaseId = Number(await this.#proxyReader.phaseId());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading
+
+  history(): Promise<RoundHistoryEntry[]> {
+    return readHistory(this.#runtime.ethers.provider, this.#proxyReader);
+  }
+
+  trace(): readonly OcrTraceEvent[] {
+    return this.#phase.committee.trace.map((e) => ({ ...e, atMs: e.timeMs }));
+  }
+
+  async owedPayments(): Promise<bigint[]> {
+    const aggregator = new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI, this.#runtime.ethers.provider);
+    return Promise.all(this.oracles.map(async (o) => (await aggregator.owedPayment(o.transmitter)) as bigint));
+  }
+
+  stop(): void {
+    this.#phase.committee.stopAll();
+    // Real timers (HTTP networks) would keep the process alive; virtual ones are just data.
+    const clock = this.#runtime.clock;
+    if (clock instanceof WallClock) clock.cancelAll();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  async #requestNewRound(): Promise<void> {
+    const aggregator = new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI);
+    await ownerCall(this.#runtime.deployer, aggregator, "requestNewRound", []);
+  }
+
+  /**
+   * The committee clock never lags the chain: blocks sent by others (or several of ours within
+   * one clock second) can be ahead, and the oracles must not see reports "from the future".
+   */
+  async #catchUpWithChain(): Promise<void> {
+    const clock = this.#runtime.clock;
+    if (!(clock instanceof JumpingVirtualClock)) return;
+    const latestMs = Number(await this.#runtime.deployer.chainTime.latestBlockTimestamp()) * 1000;
+    clock.jumpTo(latestMs);
+  }
+
+  #resultOf(landed: LandedEvent): Promise<RoundResult> {
+    return roundResultOf(landed, {
+      provider: this.#runtime.ethers.provider,
+      proxy: this.#proxyReader,
+      phaseId: this.#phaseId,
+      signerAddresses: this.#phase.signerAddresses,
+      trace: this.#phase.committee.trace,
+    });
+  }
+
+  #checkOracles(oracles: readonly number[], what: string): number[] {
+    for (const i of oracles) {
+      if (!Number.isInteger(i) || i < 0 || i >= this.n) {
+        throw new HardhatPluginError(PLUGIN_ID, `${what}: oracle ${i} does not exist; this feed has oracles 0..${this.n - 1}`);
+      }
+    }
+    return [...new Set(oracles)];
+  }
+
+  #checkDuration(ms: number, what: string): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new HardhatPluginError(PLUGIN_ID, `${what} needs a non-negative number of milliseconds, got ${ms}`);
+  }
+}
+
+

@@ -1,0 +1,179 @@
+/**
+ * What every feed on a connection shares with its phases: ethers, the owner, the clock the
+ * committee runs on and the chain-time queue. Plus the two steps each phase starts with:
+ * funding transmitters and bringing a committee up on an aggregator.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { type BaseContract, Contract, type Signer, formatEther } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
+
+import type { OracleInfo } from "../api-types.js";
+import { type Address } from "../core/address.js";
+import { bytesToHex } from "../core/bytes.js";
+import { decodeEncodedConfig } from "../core/config/encoding.js";
+import type { Clock } from "../protocol/clock.js";
+import type { Committee } from "../protocol/committee.js";
+import type { OcrFeedConfig } from "../types.js";
+import { ChainTime, JumpingVirtualClock } from "./chain-time.js";
+import { createCommittee, oracleInfo } from "./committee-wiring.js";
+import { AGGREGATOR_ABI, type Deployer } from "./contracts.js";
+import { PLUGIN_ID } from "./feed-config.js";
+import { WallClock } from "./wall-clock.js";
+
+/** Ether each transmitter gets on chains that allow setting balances: years of local transmits. */
+export const TRANSMITTER_BALANCE = 100n * 10n ** 18n;
+/** Below this a transmitter on a real network is reported as unfunded. */
+export const MIN_TRANSMITTER_BALANCE = 10n ** 17n;
+
+export interface FeedRuntime {
+  readonly ethers: HardhatEthers;
+  readonly deployer: Deployer;
+  readonly clock: Clock;
+  /** True on the simulated network: the chain's block timestamps follow `clock`. */
+  readonly simulated: boolean;
+}
+
+/**
+ * A clock and chain-time queue for one feed. On the simulated network the virtual clock starts
+ * at the chain's latest block time, so pinned timestamps never go backwards; on a node the
+ * committee runs in real time.
+ */
+export async function createRuntime(ethers: HardhatEthers, simulated: boolean, seed: string): Promise<FeedRuntime> {
+  const [owner] = await ethers.getSigners();
+  if (owner === undefined) {
+    throw new HardhatPluginError(PLUGIN_ID, "This network has no accounts; configure `accounts` for it so the feed has an owner to deploy and configure it.");
+  }
+  let clock: Clock;
+  if (simulated) {
+    const latest = await ethers.provider.getBlock("latest");
+    clock = new JumpingVirtualClock({ startMs: (latest?.timestamp ?? Math.floor(Date.now() / 1000)) * 1000, seed: `${seed}/clock` });
+  } else {
+    clock = new WallClock();
+  }
+  const chainTime = new ChainTime(ethers.provider, () => clock.now(), simulated);
+  const deployer: Deployer = {
+    deployContract: (name, args, signer) => ethers.deployContract(name, args, signer as Signer),
+    owner,
+    chainTime,
+  };
+  return { ethers, deployer, clock, simulated };
+}
+
+/**
+ * Give each transmitter ether for gas. Development chains (the simulated network, a Hardhat
+ * node, anvil) allow `hardhat_setBalance`; elsewhere the transmitters must already be funded,
+ * and the error lists the ones that are not.
+ */
+export async function fundTransmitters(runtime: FeedRuntime, transmitters: readonly string[]): Promise<void> {
+  const provider = runtime.ethers.provider;
+  try {
+    for (const t of transmitters) {
+      if ((await provider.getBalance(t)) >= TRANSMITTER_BALANCE) continue;
+      await provider.send("hardhat_setBalance", [t, "0x" + TRANSMITTER_BALANCE.toString(16)]);
+    }
+    return;
+  } catch {
+    // Not a development chain: fall through to the balance check.
+  }
+  const unfunded: string[] = [];
+  for (const t of transmitters) {
+    const balance = await provider.getBalance(t);
+    if (balance < MIN_TRANSMITTER_BALANCE) unfunded.push(`${t} (${formatEther(balance)} ETH)`);
+  }
+  if (unfunded.length > 0) {
+    throw new HardhatPluginError(
+      PLUGIN_ID,
+      `This network does not support hardhat_setBalance, so the oracle transmitters must be funded before the feed can run. ` +
+        `Send at least ${formatEther(MIN_TRANSMITTER_BALANCE)} ETH to each of: ${unfunded.join(", ")}`,
+    );
+  }
+}
+
+/** Protocol timing as the contract's current config has it (what the oracles actually run). */
+export interface OnChainTiming {
+  readonly deltaProgressMs: number;
+  readonly deltaResendMs: number;
+  readonly deltaRoundMs: number;
+  readonly deltaGraceMs: number;
+  readonly deltaStageMs: number;
+  readonly deltaCMs: number;
+  readonly stages: number;
+}
+
+/** One aggregator and the committee that reports to it. */
+export interface FeedPhase {
+  readonly config: OcrFeedConfig;
+  readonly n: number;
+  readonly f: number;
+  readonly committee: Committee;
+  readonly aggregatorAddress: string;
+  readonly aggregator: BaseContract;
+  readonly oracles: readonly OracleInfo[];
+  readonly signerAddresses: readonly Address[];
+  readonly configDigest: string;
+  readonly timing: OnChainTiming;
+}
+
+/**
+ * Build the committee for `aggregatorAddress` and bring it up. With `setConfig` the committee
+ * writes a fresh config first (a new deployment); without, the oracles adopt the config already
+ * on chain (attaching), and each resumes above the latest epoch reported there.
+ */
+export async function startPhase(
+  runtime: FeedRuntime,
+  config: OcrFeedConfig,
+  aggregatorAddress: string,
+  options: { readonly setConfig: boolean; readonly n: number; readonly f: number },
+): Promise<FeedPhase> {
+  const committee = createCommittee({
+    config,
+    n: options.n,
+    f: options.f,
+    provider: runtime.ethers.provider,
+    aggregator: aggregatorAddress,
+    clock: runtime.clock,
+    deployer: runtime.deployer,
+  });
+  if (options.setConfig) {
+    await committee.start();
+  } else {
+    for (let i = 0; i < options.n; i++) committee.bringUp(i);
+  }
+  const onChain = await committee.chain.latestConfig();
+  if (onChain === null) throw new Error(`aggregator ${aggregatorAddress} has no config`);
+  const encoded = decodeEncodedConfig(onChain.encoded);
+  const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
+  const aggregator = await contractAt(runtime, name, aggregatorAddress);
+  return {
+    config,
+    n: options.n,
+    f: options.f,
+    committee,
+    aggregatorAddress,
+    aggregator,
+    oracles: oracleInfo(committee.keys, config.seed),
+    signerAddresses: committee.keys.map((k) => k.signerAddress),
+    configDigest: bytesToHex(onChain.configDigest),
+    timing: {
+      deltaProgressMs: encoded.deltaProgressMs,
+      deltaResendMs: encoded.deltaResendMs,
+      deltaRoundMs: encoded.deltaRoundMs,
+      deltaGraceMs: encoded.deltaGraceMs,
+      deltaStageMs: encoded.deltaStageMs,
+      deltaCMs: encoded.deltaCMs,
+      stages: encoded.s.length,
+    },
+  };
+}
+
+/**
+ * A handle with the artifact's full ABI when the project has it (connected to the owner), or
+ * the plugin's own fragments when it does not (e.g. a project that never built the contracts).
+ */
+export async function contractAt(runtime: FeedRuntime, artifactName: string, address: string, fallbackAbi: readonly string[] = AGGREGATOR_ABI): Promise<BaseContract> {
+  try {
+    return (await runtime.ethers.getContractAt(artifactName, address, runtime.deployer.owner as Signer)) as BaseContract;
+  } catch {
+    return new Contract(address, fallbackAbi, runtime.deployer.owner);
+  }
+}
