@@ -1,0 +1,164 @@
+/**
+ * Deployment records: what `ocr:deploy` writes for a feed on a JSON-RPC network so that later
+ * commands, in other processes, can attach to the same contracts with the same oracles.
+ *
+ * One JSON file per network and feed: `<deploymentsDir>/<network>-<chainId>/<feed-slug>.json`.
+ * A record holds only public facts (addresses, committee size, public oracle identities, config
+ * digest); secrets never go here (see keys.ts).
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+import type { FeedAddresses, OracleInfo } from "../api-types.js";
+
+export const DEPLOYMENT_RECORD_FORMAT = "hardhat-ocr-deployment/1";
+export const DEFAULT_DEPLOYMENTS_DIR = "ocr-deployments";
+
+/** Where the oracle keys' seed of a recorded feed comes from. */
+export type KeySource = "local-keys-file" | "config-variable";
+
+export interface DeploymentRecord {
+  readonly format: typeof DEPLOYMENT_RECORD_FORMAT;
+  readonly network: string;
+  /** Decimal string: chain ids can exceed 2^53. */
+  readonly chainId: string;
+  readonly feed: string;
+  readonly addresses: FeedAddresses;
+  readonly n: number;
+  readonly f: number;
+  readonly decimals: number;
+  readonly description: string;
+  readonly configDigest: string;
+  readonly oracles: readonly OracleInfo[];
+  readonly keySource: KeySource;
+  /** ISO-8601 time the record was written. */
+  readonly deployedAt: string;
+}
+
+/**
+ * A file-name-safe, stable name for a feed: lower case, runs of anything but letters and
+ * digits become one dash ("ETH / USD" -> "eth-usd"). A name with no letters or digits gets a
+ * hex spelling so it still maps to a file.
+ */
+export function feedSlug(feedName: string): string {
+  const slug = feedName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug !== "" ? slug : "feed-" + Buffer.from(feedName, "utf8").toString("hex");
+}
+
+/** The folder of one network's records: `<network>-<chainId>`, with path separators defused. */
+export function networkFolderName(networkName: string, chainId: bigint): string {
+  return `${networkName.replace(/[^A-Za-z0-9_.-]+/g, "-")}-${chainId}`;
+}
+
+/** The configured deployments folder as an absolute path. */
+export function resolveDeploymentsDir(projectRoot: string, configured: string | undefined): string {
+  return path.resolve(projectRoot, configured ?? DEFAULT_DEPLOYMENTS_DIR);
+}
+
+export function networkDeploymentsDir(deploymentsDir: string, networkName: string, chainId: bigint): string {
+  return path.join(deploymentsDir, networkFolderName(networkName, chainId));
+}
+
+export function deploymentRecordPath(deploymentsDir: string, networkName: string, chainId: bigint, feedName: string): string {
+  return path.join(networkDeploymentsDir(deploymentsDir, networkName, chainId), `${feedSlug(feedName)}.json`);
+}
+
+/** Write `text` to `file` via a temporary file and a rename, so readers never see half a file. */
+export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { mode });
+  await rename(temporary, file);
+}
+
+export async function writeDeploymentRecord(deploymentsDir: string, record: DeploymentRecord): Promise<string> {
+  const file = deploymentRecordPath(deploymentsDir, record.network, BigInt(record.chainId), record.feed);
+  await writeFileAtomically(file, JSON.stringify(record, null, 2) + "\n");
+  return file;
+}
+
+/** Why a record file could not be used. */
+export class DeploymentRecordError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = "DeploymentRecordError";
+  }
+}
+
+/**
+ * The record of `feedName` on this network and chain, or undefined when none was written.
+ * Throws DeploymentRecordError when the file exists but is not a record of that feed.
+ */
+export async function readDeploymentRecord(
+  deploymentsDir: string,
+  networkName: string,
+  chainId: bigint,
+  feedName: string,
+): Promise<DeploymentRecord | undefined> {
+  const file = deploymentRecordPath(deploymentsDir, networkName, chainId, feedName);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DeploymentRecordError(file, "is not valid JSON");
+  }
+  const problem = deploymentRecordProblem(json);
+  if (problem !== undefined) throw new DeploymentRecordError(file, problem);
+  const record = json as DeploymentRecord;
+  if (record.feed !== feedName) {
+    throw new DeploymentRecordError(file, `records feed ${JSON.stringify(record.feed)}, not ${JSON.stringify(feedName)}`);
+  }
+  if (record.chainId !== chainId.toString()) {
+    throw new DeploymentRecordError(file, `records chain ${record.chainId}, not ${chainId}`);
+  }
+  return record;
+}
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HEX = /^0x([0-9a-fA-F]{2})*$/;
+
+/** What is wrong with a parsed record, or undefined when it has every field with the right type. */
+export function deploymentRecordProblem(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null) return "is not a JSON object";
+  const r = json as Record<string, unknown>;
+  if (r.format !== DEPLOYMENT_RECORD_FORMAT) return `has format ${JSON.stringify(r.format)}, expected ${JSON.stringify(DEPLOYMENT_RECORD_FORMAT)}`;
+  for (const key of ["network", "feed", "description", "deployedAt"] as const) {
+    if (typeof r[key] !== "string") return `field ${key} is not a string`;
+  }
+  if (typeof r.chainId !== "string" || !/^[0-9]+$/.test(r.chainId)) return "field chainId is not a decimal string";
+  if (typeof r.configDigest !== "string" || !HEX.test(r.configDigest)) return "field configDigest is not 0x-hex";
+  if (r.keySource !== "local-keys-file" && r.keySource !== "config-variable") return "field keySource is unknown";
+  for (const key of ["n", "f", "decimals"] as const) {
+    if (!Number.isInteger(r[key])) return `field ${key} is not an integer`;
+  }
+  const addresses = r.addresses as Record<string, unknown> | undefined;
+  if (typeof addresses !== "object" || addresses === null) return "field addresses is missing";
+  for (const key of ["aggregator", "proxy", "linkToken"] as const) {
+    if (typeof addresses[key] !== "string" || !ADDRESS.test(addresses[key] as string)) return `addresses.${key} is not an address`;
+  }
+  if (addresses.accessController !== undefined && !(typeof addresses.accessController === "string" && ADDRESS.test(addresses.accessController))) {
+    return "addresses.accessController is not an address";
+  }
+  if (!Array.isArray(r.oracles) || r.oracles.length !== r.n) return "field oracles does not list n oracles";
+  for (const [i, o] of (r.oracles as Record<string, unknown>[]).entries()) {
+    if (o?.index !== i) return `oracles[${i}].index is not ${i}`;
+    for (const key of ["signer", "transmitter", "payee"] as const) {
+      if (typeof o[key] !== "string" || !ADDRESS.test(o[key] as string)) return `oracles[${i}].${key} is not an address`;
+    }
+    if (typeof o.offchainPublicKey !== "string" || !HEX.test(o.offchainPublicKey)) return `oracles[${i}].offchainPublicKey is not 0x-hex`;
+  }
+  return undefined;
+}

@@ -1,0 +1,106 @@
+/**
+ * `ocr:deploy`: deploy a feed (LINK token, access controller, aggregator, proxy, payees, config,
+ * LINK funding) with its committee, print where it lives and who its oracles are, and on a
+ * JSON-RPC network record it for later commands.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import type { DeployFeedOptions, OcrFeed } from "../plugin/api-types.js";
+import { deployFeed, feedConfigFor, openTaskContext } from "./context.js";
+import { table, toJson } from "./format.js";
+import { checkCommitteeSize, parseIntegerOption } from "./parse.js";
+
+export interface DeployTaskArguments {
+  feed?: string;
+  oracles?: string;
+  faulty?: string;
+  decimals?: string;
+  description?: string;
+  json: boolean;
+}
+
+/** What `--json` prints. Oracle keys are never part of it: only public identities. */
+export interface DeployOutput {
+  network: string;
+  chainId: string;
+  feed: string;
+  aggregator: string;
+  proxy: string;
+  linkToken: string;
+  n: number;
+  f: number;
+  configDigest: string;
+  configCount: number;
+  oracles: { index: number; signer: string; transmitter: string; payee: string; offchainPublicKey: string }[];
+}
+
+/** Turn the CLI options into deployFeed overrides, checking them against the feed's config. */
+export function deployOverrides(args: DeployTaskArguments, configured: { oracles: number; faultTolerance: number }): DeployFeedOptions {
+  const oracles = parseIntegerOption("oracles", args.oracles, 1, 31);
+  const faultTolerance = parseIntegerOption("faulty", args.faulty, 0, 10);
+  const decimals = parseIntegerOption("decimals", args.decimals, 0, 255);
+  checkCommitteeSize(oracles ?? configured.oracles, faultTolerance ?? configured.faultTolerance);
+  const overrides: { -readonly [K in keyof DeployFeedOptions]: DeployFeedOptions[K] } = {};
+  if (oracles !== undefined) overrides.oracles = oracles;
+  if (faultTolerance !== undefined) overrides.faultTolerance = faultTolerance;
+  if (decimals !== undefined) overrides.decimals = decimals;
+  if (args.description !== undefined) overrides.description = args.description;
+  return overrides;
+}
+
+/** The on-chain config count (how many setConfig calls the aggregator has seen). */
+export async function readConfigCount(feed: OcrFeed): Promise<number> {
+  const [configCount] = (await feed.aggregator.getFunction("latestConfigDetails")()) as [bigint, bigint, string];
+  return Number(configCount);
+}
+
+export default async function deployAction(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment): Promise<DeployOutput> {
+  const feedConfig = feedConfigFor(hre, args.feed);
+  const overrides = deployOverrides(args, feedConfig);
+  const ctx = await openTaskContext(hre);
+  const { feed, recordFile } = await deployFeed(ctx, feedConfig, overrides);
+  const output: DeployOutput = {
+    network: ctx.networkName,
+    chainId: ctx.chainId.toString(),
+    feed: feed.name,
+    aggregator: feed.addresses.aggregator,
+    proxy: feed.addresses.proxy,
+    linkToken: feed.addresses.linkToken,
+    n: feed.n,
+    f: feed.f,
+    configDigest: feed.configDigest,
+    configCount: await readConfigCount(feed),
+    oracles: feed.oracles.map(({ index, signer, transmitter, payee, offchainPublicKey }) => ({
+      index,
+      signer,
+      transmitter,
+      payee,
+      offchainPublicKey,
+    })),
+  };
+  if (args.json) {
+    console.log(toJson(output));
+    return output;
+  }
+  const lines = [
+    `Deployed feed ${JSON.stringify(output.feed)} on network "${output.network}" (chain ${output.chainId})`,
+    `  aggregator  ${output.aggregator}`,
+    `  proxy       ${output.proxy}   <- consumers read this`,
+    `  LINK token  ${output.linkToken}`,
+    ...(feed.addresses.accessController !== undefined ? [`  access      ${feed.addresses.accessController}`] : []),
+    `  committee   n=${output.n} oracles, tolerates f=${output.f} faulty; ${feed.decimals} decimals`,
+    `  config      #${output.configCount}, digest ${output.configDigest}`,
+    "",
+    ...table([
+      ["oracle", "signer", "transmitter", "payee"],
+      ...output.oracles.map((o) => [String(o.index), o.signer, o.transmitter, o.payee]),
+    ]).map((line) => "  " + line),
+  ];
+  if (recordFile !== undefined) {
+    lines.push("", `Recorded in ${recordFile}; later ocr:* commands on this network attach to it.`);
+  } else if (ctx.inProcess) {
+    lines.push("", "This in-process chain ends with this command. To keep the feed, run `npx hardhat node` and deploy with --network localhost.");
+  }
+  console.log(lines.join("\n"));
+  return output;
+}

@@ -1,0 +1,93 @@
+/**
+ * Parsing of the `ocr:*` task options that are lists or numbers. Each parser either returns the
+ * value or throws a HardhatPluginError that says what is wrong and what to type instead.
+ */
+import { ocrError } from "./errors.js";
+
+const INT192_MIN = -(1n << 191n);
+const INT192_MAX = (1n << 191n) - 1n;
+
+/**
+ * One observation: an integer in the feed's smallest unit, optionally with an `e<k>` exponent
+ * so `2000e8` means 2000 with 8 decimals.
+ */
+export function parseObservationValue(text: string): bigint | undefined {
+  const match = /^(-?\d+)(?:e(\d{1,3}))?$/i.exec(text.trim().replaceAll("_", ""));
+  if (match === null) return undefined;
+  const value = BigInt(match[1]) * 10n ** BigInt(match[2] ?? 0);
+  return value >= INT192_MIN && value <= INT192_MAX ? value : undefined;
+}
+
+/** `--observations v0,v1,...`: exactly one integer per oracle. */
+export function parseObservationList(text: string, n: number): bigint[] {
+  const parts = text.split(",");
+  if (parts.length !== n) {
+    throw ocrError(
+      `--observations has ${parts.length} value${parts.length === 1 ? "" : "s"} but the feed has ${n} oracles. ` +
+        `Give one integer per oracle, in the feed's smallest unit, e.g. --observations ${exampleObservations(n)}`,
+    );
+  }
+  return parts.map((part, i) => {
+    const value = parseObservationValue(part);
+    if (value === undefined) {
+      throw ocrError(
+        `--observations value ${i} (${JSON.stringify(part.trim())}) is not an integer that fits in int192. ` +
+          `Write whole numbers in the feed's smallest unit (e.g. 200012345678 or 2000e8 for 2000.00000000 with 8 decimals)`,
+      );
+    }
+    return value;
+  });
+}
+
+function exampleObservations(n: number): string {
+  return Array.from({ length: n }, (_, i) => `${2000 + i}e8`).join(",");
+}
+
+/**
+ * `--down i,j`: distinct oracle indices below n, at most f of them (with more than f oracles
+ * down no report can gather f+1 signatures from a 2f+1 quorum, so the round could never land).
+ */
+export function parseDownList(text: string, n: number, f: number): number[] {
+  const trimmed = text.trim();
+  if (trimmed === "") return [];
+  const indices = trimmed.split(",").map((part) => {
+    const t = part.trim();
+    const index = /^\d+$/.test(t) ? Number(t) : NaN;
+    if (!Number.isSafeInteger(index) || index >= n) {
+      throw ocrError(`--down ${JSON.stringify(t)} is not an oracle index: the feed's oracles are 0 to ${n - 1}. List indices separated by commas, e.g. --down 0,2`);
+    }
+    return index;
+  });
+  const duplicate = indices.find((index, i) => indices.indexOf(index) !== i);
+  if (duplicate !== undefined) throw ocrError(`--down lists oracle ${duplicate} twice. List each oracle once`);
+  if (indices.length > f) {
+    throw ocrError(
+      `--down takes ${indices.length} oracles down but the feed (n=${n}, f=${f}) tolerates at most ${f} faulty oracle${f === 1 ? "" : "s"}, ` +
+        `so no report could land. Take at most ${f} down, or deploy with more oracles (--oracles ${3 * indices.length + 1} --faulty ${indices.length})`,
+    );
+  }
+  return indices.sort((a, b) => a - b);
+}
+
+/** An optional integer option given as text, checked against [min, max]. */
+export function parseIntegerOption(option: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  const value = /^-?\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw ocrError(`--${option} ${JSON.stringify(text)} is not valid. Expected a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Committee size checks the aggregator enforces, phrased for the CLI. */
+export function checkCommitteeSize(n: number, f: number): void {
+  if (n < 1 || n > 31) throw ocrError(`--oracles ${n} is out of range. The aggregator accepts 1 to 31 oracles`);
+  if (f < 1) throw ocrError(`--faulty ${f} is not allowed: the aggregator rejects a fault tolerance of 0. Use --faulty 1 or more`);
+  if (3 * f >= n) {
+    throw ocrError(
+      `${n} oracles cannot tolerate ${f} faulty ones: OCR needs more than 3f oracles. ` +
+        `Use --faulty ${Math.max(1, Math.floor((n - 1) / 3))} or --oracles ${3 * f + 1}`,
+    );
+  }
+}

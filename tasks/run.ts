@@ -1,0 +1,231 @@
+/**
+ * `ocr:run`: keep the committee reporting, one line per report as it lands, until `--rounds`
+ * reports landed or the user presses Ctrl-C. The first Ctrl-C lets the round in flight finish
+ * (a half-sent transmission would leave the committee mid-round) and then prints a summary; a
+ * second one exits at once.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import type { OcrFeed, RoundResult } from "../plugin/api-types.js";
+import { feedConfigFor, openFeed, openTaskContext } from "./context.js";
+import { isNoReportError, ocrError } from "./errors.js";
+import { formatFixed, formatLink, table } from "./format.js";
+
+export interface RunTaskArguments {
+  feed?: string;
+  rounds: number;
+}
+
+/** Rounds in a row that may fail before the run gives up: the committee is clearly stuck. */
+export const MAX_CONSECUTIVE_FAILURES = 3;
+
+export type StopReason = "rounds" | "interrupted" | "failing";
+
+export interface RunSummary {
+  network: string;
+  feed: string;
+  reports: number;
+  failedRounds: number;
+  stoppedBy: StopReason;
+  wallTimeMs: number;
+  firstProxyRoundId?: string;
+  lastProxyRoundId?: string;
+  lastAnswer?: string;
+  minAnswer?: string;
+  maxAnswer?: string;
+  averageGasUsed?: string;
+  /** Reports each oracle transmitted (index i = oracle i). */
+  transmissionsByOracle: number[];
+  /** LINK-wei owed to each oracle when the run ended. */
+  owedLink: string[];
+}
+
+/** Tracks a run's reports and failures and turns them into a summary. */
+export class RunTally {
+  readonly results: RoundResult[] = [];
+  failedRounds = 0;
+  consecutiveFailures = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly n: number) {}
+
+  landed(result: RoundResult): void {
+    this.results.push(result);
+    this.consecutiveFailures = 0;
+  }
+
+  failed(): void {
+    this.failedRounds++;
+    this.consecutiveFailures++;
+  }
+
+  summary(network: string, feedName: string, stoppedBy: StopReason, owed: readonly bigint[]): RunSummary {
+    const answers = this.results.map((r) => r.answer);
+    const transmissionsByOracle = new Array<number>(this.n).fill(0);
+    for (const r of this.results) transmissionsByOracle[r.transmitter.oracle]++;
+    const summary: RunSummary = {
+      network,
+      feed: feedName,
+      reports: this.results.length,
+      failedRounds: this.failedRounds,
+      stoppedBy,
+      wallTimeMs: Date.now() - this.startedAt,
+      transmissionsByOracle,
+      owedLink: owed.map((v) => v.toString()),
+    };
+    if (this.results.length > 0) {
+      const totalGas = this.results.reduce((sum, r) => sum + r.gasUsed, 0n);
+      summary.firstProxyRoundId = this.results[0].proxyRoundId.toString();
+      summary.lastProxyRoundId = this.results[this.results.length - 1].proxyRoundId.toString();
+      summary.lastAnswer = answers[answers.length - 1].toString();
+      summary.minAnswer = answers.reduce((a, b) => (b < a ? b : a)).toString();
+      summary.maxAnswer = answers.reduce((a, b) => (b > a ? b : a)).toString();
+      summary.averageGasUsed = (totalGas / BigInt(this.results.length)).toString();
+    }
+    return summary;
+  }
+}
+
+/** One line per landed report. */
+export function progressLine(feed: OcrFeed, result: RoundResult, count: number, target: number, roundMs: number): string {
+  const counter = target > 0 ? `${String(count).padStart(String(target).length)}/${target}` : String(count);
+  return (
+    `[${counter}] round ${result.aggregatorRoundId} (proxy ${result.proxyRoundId})  ` +
+    `epoch ${result.epoch}.${result.round} leader ${result.leader}  ` +
+    `answer ${formatFixed(result.answer, feed.decimals)}  ` +
+    `signed ${result.signers.join(",")}  sent by ${result.transmitter.oracle} (stage ${result.transmitter.stage})  ` +
+    `gas ${result.gasUsed}  ${(roundMs / 1000).toFixed(1)} s`
+  );
+}
+
+export function describeSummary(summary: RunSummary, decimals: number): string[] {
+  const answer = (text: string | undefined) => (text === undefined ? "-" : formatFixed(BigInt(text), decimals));
+  const why = { rounds: "all requested reports landed", interrupted: "stopped by Ctrl-C", failing: `${MAX_CONSECUTIVE_FAILURES} rounds in a row failed` }[summary.stoppedBy];
+  const lines = [
+    "",
+    `Summary (${why}): ${summary.reports} report${summary.reports === 1 ? "" : "s"} landed, ${summary.failedRounds} failed round${summary.failedRounds === 1 ? "" : "s"}, ${(summary.wallTimeMs / 1000).toFixed(1)} s`,
+  ];
+  if (summary.reports > 0) {
+    lines.push(
+      `  proxy rounds ${summary.firstProxyRoundId} .. ${summary.lastProxyRoundId}`,
+      `  answers      last ${answer(summary.lastAnswer)}, min ${answer(summary.minAnswer)}, max ${answer(summary.maxAnswer)}`,
+      `  gas          ${summary.averageGasUsed} per transmit on average`,
+    );
+  }
+  lines.push(
+    ...table([
+      ["oracle", "transmitted", "owed LINK"],
+      ...summary.transmissionsByOracle.map((count, i) => [String(i), String(count), formatLink(BigInt(summary.owedLink[i] ?? "0"))]),
+    ]).map((line) => "  " + line),
+  );
+  return lines;
+}
+
+/**
+ * A one-line status that redraws in place on a terminal ("waiting for report 3/10, 1.2 s").
+ * Off when stdout is not a terminal, so piped output holds only whole lines.
+ */
+class LiveStatus {
+  private timer: NodeJS.Timeout | undefined;
+  private shown = false;
+  private readonly enabled = process.stdout.isTTY === true;
+
+  show(text: () => string): void {
+    if (!this.enabled) return;
+    this.stop();
+    const draw = () => {
+      process.stdout.write(`\r\x1b[2K${text()}`);
+      this.shown = true;
+    };
+    draw();
+    this.timer = setInterval(draw, 200);
+    this.timer.unref();
+  }
+
+  /** Erase the status line so the next printed line starts clean. */
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.shown) process.stdout.write("\r\x1b[2K");
+    this.shown = false;
+  }
+}
+
+export default async function runAction(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunSummary> {
+  if (!Number.isSafeInteger(args.rounds) || args.rounds < 0) {
+    throw ocrError(`--rounds ${args.rounds} is not valid. Give the number of reports to wait for, or 0 to run until Ctrl-C`);
+  }
+  const feedConfig = feedConfigFor(hre, args.feed);
+  const ctx = await openTaskContext(hre);
+  const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true });
+  const tally = new RunTally(feed.n);
+  const live = new LiveStatus();
+
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) {
+      live.stop();
+      console.log("\nStopped without waiting for the round in flight.");
+      process.exit(130);
+    }
+    interrupted = true;
+    live.stop();
+    console.log("\nStopping after the round in flight (Ctrl-C again to quit at once)...");
+  };
+  process.on("SIGINT", onInterrupt);
+
+  const target = args.rounds;
+  console.log(
+    `Running the committee of feed ${JSON.stringify(feed.name)} on network "${ctx.networkName}" ` +
+      `(${feed.n} oracles, f=${feed.f}, proxy ${feed.addresses.proxy}) ` +
+      (target > 0 ? `until ${target} report${target === 1 ? "" : "s"} land.` : "until Ctrl-C."),
+  );
+  let stoppedBy: StopReason = "rounds";
+  try {
+    while (target === 0 || tally.results.length < target) {
+      // Let a pending Ctrl-C be handled even when the round before resolved without I/O.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted) {
+        stoppedBy = "interrupted";
+        break;
+      }
+      const next = tally.results.length + 1;
+      const roundStart = Date.now();
+      live.show(() => `waiting for report ${target > 0 ? `${next}/${target}` : next}, ${((Date.now() - roundStart) / 1000).toFixed(1)} s`);
+      try {
+        const result = await feed.runRound();
+        live.stop();
+        tally.landed(result);
+        console.log(progressLine(feed, result, tally.results.length, target, Date.now() - roundStart));
+      } catch (error) {
+        live.stop();
+        if (!isNoReportError(error)) throw error;
+        tally.failed();
+        console.log(`round failed: ${error.reason}`);
+        if (tally.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          stoppedBy = "failing";
+          break;
+        }
+      }
+      if (interrupted) {
+        stoppedBy = "interrupted";
+        break;
+      }
+    }
+  } finally {
+    live.stop();
+    process.off("SIGINT", onInterrupt);
+  }
+  // Ctrl-C means the user wants the oracles to stop too, not just the display.
+  if (stoppedBy === "interrupted") feed.stop?.();
+
+  const summary = tally.summary(ctx.networkName, feed.name, stoppedBy, await feed.owedPayments());
+  console.log(describeSummary(summary, feed.decimals).join("\n"));
+  if (stoppedBy === "failing") {
+    throw ocrError(
+      `The committee of feed ${JSON.stringify(feed.name)} failed ${MAX_CONSECUTIVE_FAILURES} rounds in a row. ` +
+        `Check that at most f=${feed.f} oracles are down and that the data sources answer (see \`npx hardhat ocr:status\`)`,
+    );
+  }
+  return summary;
+}

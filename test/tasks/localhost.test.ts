@@ -1,0 +1,317 @@
+/**
+ * The ocr:* tasks against a real `hardhat node`, each command in its own process as a user
+ * would type them: ocr:deploy records the feed, later processes attach to it. Once with an
+ * automining node and once with a node that mines a block per second (automine off).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+
+import { verifyRoundJson } from "./task-helpers.js";
+
+const PROJECT_ROOT = process.cwd();
+const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const FIXTURE_CONFIG = path.join("test", "tasks", "fixtures", "node.config.ts");
+const PHASE_1 = 1n << 64n;
+
+interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
+function hardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hardhat ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A `hardhat node` on a free port, started and stopped by the test that owns it. */
+class TestNode {
+  private child: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "node", "--hostname", "127.0.0.1", "--port", String(this.port), ...this.extraArgs],
+      { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
+      const onData = (data: Buffer) => {
+        output += data.toString();
+        if (output.includes("Started HTTP and WebSocket JSON-RPC server")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`hardhat node exited with ${code}:\n${output}`));
+      });
+    });
+    // Keep draining its output so the node never blocks on a full pipe.
+    child.stdout!.resume();
+    child.stderr!.resume();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+function parseJson(result: CommandResult): Record<string, any> {
+  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
+  // --json prints one JSON object and nothing else.
+  return JSON.parse(result.stdout);
+}
+
+for (const scenario of [
+  { title: "an automining node", nodeArgs: [] as string[], expectAutomine: true },
+  { title: "a node that mines every second with automine off", nodeArgs: ["--network", "intervalMined"], expectAutomine: false },
+]) {
+  describe(`ocr:* tasks in separate processes against ${scenario.title}`, function () {
+    this.timeout(600_000);
+    let node: TestNode;
+    let deploymentsDir: string;
+    let env: NodeJS.ProcessEnv;
+    let provider: JsonRpcProvider;
+
+    before(async () => {
+      node = new TestNode(await freePort(), scenario.nodeArgs);
+      await node.start();
+      deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
+      env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+      provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+    });
+
+    after(async () => {
+      provider?.destroy();
+      await node?.stop();
+      if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
+    });
+
+    it(`the node ${scenario.expectAutomine ? "automines" : "mines on an interval"}`, async () => {
+      expect(await provider.send("hardhat_getAutomine", [])).to.equal(scenario.expectAutomine);
+    });
+
+    it("ocr:deploy records the deployment and keeps the key seed in a private, git-ignored keys.json", async () => {
+      const deployed = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
+      expect(deployed).to.include({ network: "ocrTestNode", chainId: "31337", feed: "ETH / USD", n: 4, f: 1, configCount: 1 });
+      const networkDir = path.join(deploymentsDir, "ocrTestNode-31337");
+      const record = JSON.parse(await readFile(path.join(networkDir, "eth-usd.json"), "utf8"));
+      expect(record.addresses).to.include({ aggregator: deployed.aggregator, proxy: deployed.proxy, linkToken: deployed.linkToken });
+      expect(record).to.include({ n: 4, f: 1, configDigest: deployed.configDigest, keySource: "local-keys-file" });
+      expect(record.oracles).to.deep.equal(deployed.oracles);
+      expect((await stat(path.join(networkDir, "keys.json"))).mode & 0o777).to.equal(0o600);
+      expect(await readFile(path.join(networkDir, ".gitignore"), "utf8")).to.match(/^keys\.json$/m);
+      expect(await provider.getCode(deployed.aggregator)).to.not.equal("0x");
+    });
+
+    it("three ocr:run-round processes attach to it and land aggregator rounds 1, 2, 3", async () => {
+      for (const round of [1n, 2n, 3n]) {
+        const json = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--json"], env));
+        await verifyRoundJson(json, provider);
+        expect(json.network).to.equal("ocrTestNode");
+        expect(json.aggregatorRoundId).to.equal(round.toString());
+        expect(json.proxyRoundId).to.equal((PHASE_1 + round).toString());
+      }
+    });
+
+    it("ocr:status in another process sees the three rounds", async () => {
+      const status = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:status", "--json"], env));
+      expect(status.totalRounds).to.equal(3);
+      expect(status.latestRounds.map((r: { aggregatorRoundId: string }) => r.aggregatorRoundId)).to.deep.equal(["3", "2", "1"]);
+      expect(status.oracles.some((o: { owedLink: string }) => BigInt(o.owedLink) > 0n)).to.equal(true);
+    });
+
+    it("a feed with no deployment on the node is an error that names ocr:deploy", async () => {
+      const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "LINK / ETH"], env);
+      expect(result.code).to.equal(1);
+      expect(result.stderr + result.stdout).to.contain('Feed "LINK / ETH" has no deployment on network "ocrTestNode"');
+      expect(result.stderr + result.stdout).to.contain('npx hardhat ocr:deploy --feed "LINK / ETH" --network ocrTestNode');
+    });
+  });
+}
+
+describe("ocr:* tasks when the node goes away", function () {
+  this.timeout(600_000);
+  let node: TestNode;
+  let deploymentsDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    node = new TestNode(await freePort());
+    await node.start();
+    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
+    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+  });
+
+  after(async () => {
+    await node?.stop();
+    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
+  });
+
+  it("ocr:run stops cleanly on Ctrl-C and prints a summary", async () => {
+    parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run"], { cwd: PROJECT_ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/^\[1\] round 1 /m.test(stdout)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill("SIGINT");
+    const killTimer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const code = await exit;
+    clearTimeout(killTimer);
+    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
+    expect(stdout).to.contain("Stopping after the round in flight");
+    expect(stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
+  });
+
+  it("a record whose contracts are gone (node restarted) says to run ocr:deploy", async () => {
+    await node.stop();
+    await node.start();
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
+    expect(result.code).to.equal(1);
+    const output = result.stderr + result.stdout;
+    expect(output).to.contain('The recorded deployment of feed "ETH / USD" on network "ocrTestNode" is gone');
+    expect(output).to.contain("npx hardhat ocr:deploy --network ocrTestNode");
+    expect(output).to.not.contain("An unexpected error occurred");
+  });
+
+  it("a node that is not running is an error that says to start it", async () => {
+    await node.stop();
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:status"], env);
+    expect(result.code).to.equal(1);
+    const output = result.stderr + result.stdout;
+    expect(output).to.contain(`Cannot reach network "ocrTestNode" at ${node.url}`);
+    expect(output).to.contain("npx hardhat node");
+    expect(output).to.not.contain("An unexpected error occurred");
+  });
+});
+
+describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", function () {
+  this.timeout(600_000);
+  const secret = "test-only key seed " + Math.random().toString(36).slice(2);
+  let node: TestNode;
+  let deploymentsDir: string;
+  let env: NodeJS.ProcessEnv;
+  let provider: JsonRpcProvider;
+
+  before(async () => {
+    node = new TestNode(await freePort(), ["--network", "otherChain"]);
+    await node.start();
+    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
+    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    delete env.OCR_TEST_KEY_SEED;
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await node?.stop();
+    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
+  });
+
+  it("refuses to derive oracle keys from a plain seed and says how to configure keySeed", async () => {
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:deploy"], env);
+    expect(result.code).to.equal(1);
+    const output = result.stderr + result.stdout;
+    expect(output).to.contain('Feed "ETH / USD" has no secret key seed for chain 4242');
+    expect(output).to.contain('keySeed: configVariable("OCR_KEY_SEED")');
+  });
+
+  it("takes the keys from the keySeed variable, records no secret, and later processes attach with it", async () => {
+    const withSecret = { ...env, OCR_TEST_KEY_SEED: secret };
+    const deployResult = await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", "BTC / USD", "--json"], withSecret);
+    const deployed = parseJson(deployResult);
+    expect(deployed.chainId).to.equal("4242");
+    const networkDir = path.join(deploymentsDir, "ocrTestNode-4242");
+    const record = JSON.parse(await readFile(path.join(networkDir, "btc-usd.json"), "utf8"));
+    expect(record.keySource).to.equal("config-variable");
+    expect(JSON.stringify(record)).to.not.contain(secret);
+    expect(deployResult.stdout + deployResult.stderr).to.not.contain(secret);
+    await stat(path.join(networkDir, "keys.json")).then(
+      () => expect.fail("keys.json must not be written for a keySeed feed"),
+      (error: NodeJS.ErrnoException) => expect(error.code).to.equal("ENOENT"),
+    );
+
+    const roundResult = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "BTC / USD", "--json"], withSecret);
+    const round = parseJson(roundResult);
+    const config = await verifyRoundJson(round, provider);
+    expect(config.signers).to.deep.equal(deployed.oracles.map((o: { signer: string }) => o.signer));
+    expect(round.proxyRoundId).to.equal((PHASE_1 + 1n).toString());
+    expect(roundResult.stdout + roundResult.stderr).to.not.contain(secret);
+  });
+
+  it("without the variable, or with a different secret, it fails without printing any secret", async () => {
+    const missing = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "BTC / USD"], env);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr + missing.stdout).to.contain('Cannot read the keySeed of feed "BTC / USD"');
+
+    const wrongSecret = "another secret " + Math.random().toString(36).slice(2);
+    const wrong = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "BTC / USD"], { ...env, OCR_TEST_KEY_SEED: wrongSecret });
+    expect(wrong.code).to.equal(1);
+    const output = wrong.stderr + wrong.stdout;
+    expect(output).to.contain("The oracle keys from the keySeed configuration variable do not match the deployment");
+    expect(output).to.not.contain(wrongSecret);
+    expect(output).to.not.contain(secret);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Helpers for the task tests: run a task while capturing what it prints, and check a
+ * `ocr:run-round --json` object against the report bytes and the chain, independently of the
+ * plugin's own bookkeeping.
+ */
+import { expect } from "chai";
+import { Contract, type Provider } from "ethers";
+
+import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
+import { decodeReport, recoverReportSigner } from "../../plugin/core/report.js";
+
+/** Run `action`, collecting everything written to stdout meanwhile (and not echoing it). */
+export async function captureStdout<T>(action: () => Promise<T>): Promise<{ value: T; stdout: string }> {
+  const chunks: string[] = [];
+  const originalWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    const value = await action();
+    return { value, stdout: chunks.join("") };
+  } finally {
+    process.stdout.write = originalWrite;
+  }
+}
+
+const AGGREGATOR_ABI = [
+  "event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
+  "function latestConfigDetails() view returns (uint32 configCount, uint32 blockNumber, bytes16 configDigest)",
+  "function owedPayment(address) view returns (uint256)",
+  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+];
+
+export interface OnchainConfig {
+  signers: string[];
+  transmitters: string[];
+  threshold: number;
+  configCount: bigint;
+  configDigest: string;
+}
+
+/** The aggregator's current oracle set, read from its latest ConfigSet event. */
+export async function readOnchainConfig(provider: Provider, aggregator: string): Promise<OnchainConfig> {
+  const contract = new Contract(aggregator, AGGREGATOR_ABI, provider);
+  const events = await contract.queryFilter(contract.filters.ConfigSet(), 0, "latest");
+  expect(events.length, "ConfigSet events").to.be.greaterThan(0);
+  const last = events[events.length - 1] as unknown as { args: { signers: string[]; transmitters: string[]; threshold: bigint } };
+  const [configCount, , configDigest] = (await contract.latestConfigDetails()) as [bigint, bigint, string];
+  return {
+    signers: [...last.args.signers],
+    transmitters: [...last.args.transmitters],
+    threshold: Number(last.args.threshold),
+    configCount,
+    configDigest,
+  };
+}
+
+export const RUN_ROUND_KEYS = [
+  "network", "feed", "aggregator", "proxy", "configDigest", "epoch", "round", "leader", "observations", "median",
+  "report", "rs", "ss", "rawVs", "signers", "transmitter", "txHash", "gasUsed", "aggregatorRoundId", "proxyRoundId", "answer",
+];
+
+/**
+ * Check a run-round JSON object from first principles: the report decodes to the claimed
+ * context and sorted observations, its median is the claimed median and answer, the signatures
+ * recover to f+1 distinct configured signers, and the transaction is what the chain recorded.
+ */
+export async function verifyRoundJson(json: Record<string, any>, provider: Provider): Promise<OnchainConfig> {
+  expect(Object.keys(json)).to.have.members(RUN_ROUND_KEYS);
+  const config = await readOnchainConfig(provider, json.aggregator);
+  const f = config.threshold;
+
+  const report = hexToBytes(json.report);
+  const decoded = decodeReport(report);
+  expect(bytesToHex(decoded.context.configDigest)).to.equal(json.configDigest.toLowerCase());
+  expect(json.configDigest.toLowerCase()).to.equal(config.configDigest.toLowerCase());
+  expect(decoded.context.epoch).to.equal(json.epoch);
+  expect(decoded.context.round).to.equal(json.round);
+
+  const values = decoded.observations;
+  for (let i = 1; i < values.length; i++) expect(values[i - 1] <= values[i], "observations sorted").to.equal(true);
+  expect(values.length).to.be.at.least(2 * f + 1);
+  expect(json.observations).to.deep.equal(decoded.observers.map((oracle, i) => ({ oracle, value: values[i].toString() })));
+  const median = values[values.length >> 1];
+  expect(json.median).to.equal(median.toString());
+  expect(json.answer).to.equal(median.toString());
+
+  const rawVs = hexToBytes(json.rawVs);
+  expect(json.rs).to.have.length(f + 1);
+  expect(json.ss).to.have.length(f + 1);
+  const recovered = json.rs.map((r: string, i: number) => {
+    const signature = new Uint8Array([...hexToBytes(r), ...hexToBytes(json.ss[i]), rawVs[i]]);
+    return recoverReportSigner(report, signature).toLowerCase();
+  });
+  const configuredSigners = config.signers.map((s) => s.toLowerCase());
+  const signerIndices = recovered.map((address: string) => configuredSigners.indexOf(address));
+  expect(signerIndices, "every signature is from a configured signer").to.not.include(-1);
+  expect(new Set(signerIndices).size, "distinct signers").to.equal(f + 1);
+  expect([...json.signers].sort()).to.deep.equal([...signerIndices].sort());
+
+  const receipt = await provider.getTransactionReceipt(json.txHash);
+  expect(receipt, "transaction receipt").to.not.equal(null);
+  expect(receipt!.status).to.equal(1);
+  expect(receipt!.to!.toLowerCase()).to.equal(json.aggregator.toLowerCase());
+  expect(receipt!.from.toLowerCase()).to.equal(config.transmitters[json.transmitter.oracle].toLowerCase());
+  expect(json.transmitter.address.toLowerCase()).to.equal(receipt!.from.toLowerCase());
+  expect(json.gasUsed).to.equal(receipt!.gasUsed.toString());
+
+  expect(BigInt(json.proxyRoundId) & ((1n << 64n) - 1n)).to.equal(BigInt(json.aggregatorRoundId));
+  const proxy = new Contract(json.proxy, AGGREGATOR_ABI, provider);
+  const latest = (await proxy.latestRoundData()) as [bigint, bigint];
+  if (latest[0].toString() === json.proxyRoundId) expect(latest[1].toString()).to.equal(json.answer);
+  const viaProxy = (await new Contract(json.proxy, ["function getRoundData(uint80) view returns (uint80, int256, uint256, uint256, uint80)"], provider).getRoundData(
+    BigInt(json.proxyRoundId),
+  )) as [bigint, bigint];
+  expect(viaProxy[1].toString()).to.equal(json.answer);
+  return config;
+}
