@@ -27,7 +27,7 @@ const OBSERVATION_REWARD = INTEGRATION_BILLING.linkGweiPerObservation * GWEI;
 const TRANSMISSION_REWARD = INTEGRATION_BILLING.linkGweiPerTransmission * GWEI;
 
 /** The gas price the contract should use, in gwei (spec §1.10 step 2), from tx.gasprice in wei. */
-export function impliedGasPriceGwei(txGasPriceWei: bigint, billing: Billing): bigint {
+function impliedGasPriceGwei(txGasPriceWei: bigint, billing: Billing): bigint {
   const txGwei = txGasPriceWei / GWEI;
   const p = txGwei < billing.reasonableGasPrice ? txGwei + (billing.reasonableGasPrice - txGwei) / 2n : txGwei;
   return p < billing.maximumGasPrice ? p : billing.maximumGasPrice;
@@ -68,7 +68,7 @@ function executionGasPlusCalldataPremium(receipt: TransactionReceipt, calldata: 
  * gasleft()). The dispatcher and selector matching before `initialGas` are by design not
  * reimbursed (a few hundred gas), and the constant estimates the tail only approximately, so the
  * reimbursement may fall short by up to UNDERPAY_SLACK; it must never exceed the gas really burned
- * by more than OVERPAY_SLACK, or transmitting would turn a profit. Measured here: −758 for a
+ * by more than OVERPAY_SLACK, or transmitting would turn a profit. Measured here: about −750 for
  * 4-oracle report. Both bounds are far tighter than a wrong price rule (off by a factor) or a
  * missing calldata term (~10k gas) would produce.
  */

@@ -85,6 +85,18 @@ describe("OffchainAggregator transmit", function () {
       await expect(
         transmit(feed, { epoch: 1, round: 1, values: VALUES, mutate: (p) => setWord(p.report, 3, 100n) }),
       ).to.be.revertedWithoutReason(feed.ethers);
+      // An offset of 2^256 − 160 wraps around to the calldata head (whose first word, 0x80, would
+      // then be read as the array length) and fits inside a padded 4 KiB report: only an explicit
+      // bound on the offset (the decoder's) rejects it.
+      const wrappingOffset = (p: { report: Uint8Array }) => {
+        const padded = new Uint8Array(4096);
+        padded.set(p.report);
+        setWord(padded, 2, (1n << 256n) - 160n);
+        p.report = padded;
+      };
+      await expect(transmit(feed, { epoch: 1, round: 1, values: VALUES, mutate: wrappingOffset })).to.be.revertedWithoutReason(
+        feed.ethers,
+      );
     });
 
     it("row 3: a report for another config -> configDigest mismatch", async function () {
