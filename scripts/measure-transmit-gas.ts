@@ -2,7 +2,7 @@
  * Steady-state transmit gas of our OffchainAggregator against Chainlink's 4.0.0, and the
  * deployed bytecode sizes.
  *
- *   flock /tmp/ocr-build.lock npx hardhat run scripts/measure-transmit-gas.ts
+ *   npx hardhat run scripts/measure-transmit-gas.ts
  *
  * For each (n, f): a fresh chain, billing on, n observations around 2000e8 with varying low
  * digits, f+1 signatures, transmitters taking turns. The first transmit fills fresh slots, so

@@ -24,19 +24,15 @@
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { DEFAULT_BILLING } from "../../plugin/config.js";
+
 /** One LINK in LINK-wei. */
 const LINK = 10n ** 18n;
 /** The widest answer range the aggregator's int192 answers allow (min 1: a price is positive). */
 const INT192_MAX = (1n << 191n) - 1n;
 
-/** Default billing: Chainlink's OCR integration test values (the plugin's defaults too). */
-export const DEFAULT_BILLING_PARAMETERS = {
-  maximumGasPriceGwei: 1000,
-  reasonableGasPriceGwei: 200,
-  microLinkPerEth: 36_000_000,
-  linkGweiPerObservation: 100_000_000,
-  linkGweiPerTransmission: 400_000_000,
-} as const;
+/** Default billing: the plugin's defaults (Chainlink's OCR integration test values). */
+export const DEFAULT_BILLING_PARAMETERS = DEFAULT_BILLING;
 
 /** The module builder Ignition passes to a module's callback. */
 type ModuleBuilder = Parameters<Parameters<typeof buildModule>[1]>[0];

@@ -12,6 +12,7 @@ import {
   bytesToIntBE,
   bytesToUintBE,
   concatBytes,
+  hexToBytes,
   intToBytesBE,
   uintToBytesBE,
 } from "./bytes.js";
@@ -220,7 +221,6 @@ export function collateSignatures(signatures: readonly Uint8Array[]): TransmitSi
 export function encodeTransmitCalldata(report: Uint8Array, signatures: TransmitSignatures): Uint8Array {
   if (report.length % 32 !== 0) throw new Error("report length must be a multiple of 32");
   const word = (v: bigint) => uintToBytesBE(v, 32);
-  const fromHex = (h: Hex) => Uint8Array.from(Buffer.from(h.slice(2), "hex"));
   const reportOffset = 4n * 32n;
   const rsOffset = reportOffset + 32n + BigInt(report.length);
   const ssOffset = rsOffset + 32n + 32n * BigInt(signatures.rs.length);
@@ -229,12 +229,12 @@ export function encodeTransmitCalldata(report: Uint8Array, signatures: TransmitS
     word(reportOffset),
     word(rsOffset),
     word(ssOffset),
-    fromHex(signatures.rawVs),
+    hexToBytes(signatures.rawVs),
     word(BigInt(report.length)),
     report,
     word(BigInt(signatures.rs.length)),
-    ...signatures.rs.map(fromHex),
+    ...signatures.rs.map(hexToBytes),
     word(BigInt(signatures.ss.length)),
-    ...signatures.ss.map(fromHex),
+    ...signatures.ss.map(hexToBytes),
   );
 }

@@ -9,11 +9,10 @@
  *   variable or keystore) and is never written down.
  * - A configured `keySeed` wins on every chain, and is never written to keys.json either.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { KeySource } from "./records.js";
-import { writeFileAtomically } from "./records.js";
+import { readFileIfExists, writeFileAtomically } from "./records.js";
 
 export const LOCAL_DEV_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
 export const KEYS_FILE_NAME = "keys.json";
@@ -44,13 +43,8 @@ export function keysFilePath(networkDir: string): string {
 
 async function readKeysFile(networkDir: string): Promise<KeysFile | undefined> {
   const file = keysFilePath(networkDir);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readFileIfExists(file);
+  if (text === undefined) return undefined;
   const json = JSON.parse(text) as Partial<KeysFile>;
   if (json.format !== KEYS_FILE_FORMAT || typeof json.feeds !== "object" || json.feeds === null) {
     throw new Error(`${file} is not a hardhat-ocr keys file (format ${JSON.stringify(json.format)})`);

@@ -66,6 +66,16 @@ export function deploymentRecordPath(deploymentsDir: string, networkName: string
   return path.join(networkDeploymentsDir(deploymentsDir, networkName, chainId), `${feedSlug(feedName)}.json`);
 }
 
+/** The text of `file`, or undefined when there is no such file (other read errors throw). */
+export async function readFileIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 /** Write `text` to `file` via a temporary file and a rename, so readers never see half a file. */
 export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -102,13 +112,8 @@ export async function readDeploymentRecord(
   feedName: string,
 ): Promise<DeploymentRecord | undefined> {
   const file = deploymentRecordPath(deploymentsDir, networkName, chainId, feedName);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readFileIfExists(file);
+  if (text === undefined) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -90,6 +90,8 @@ export interface CommitteeWiring {
   /** Oracle count and fault tolerance (from the config, or from the chain when attaching). */
   readonly n: number;
   readonly f: number;
+  /** The oracles' keys, derived from `config.seed`. */
+  readonly keys: readonly OracleKeys[];
   readonly provider: Provider;
   readonly aggregator: string;
   readonly clock: Clock;
@@ -119,6 +121,7 @@ export function createCommittee(wiring: CommitteeWiring): Committee {
     n: wiring.n,
     f: wiring.f,
     seed: config.seed,
+    keys: wiring.keys,
     dataSource: (i) => dataSourceFromSpec(config.dataSources[i] ?? config.dataSources[config.dataSources.length - 1]),
     config: configOverrides(config),
     clock: wiring.clock,

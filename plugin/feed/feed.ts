@@ -214,7 +214,7 @@ export class Feed implements OcrFeed {
     }
     await this.#catchUpWithChain();
     this.#phase.committee.stopAll();
-    const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance });
+    const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys });
     const proxy = new Contract(this.#proxyAddress, PROXY_ABI);
     await ownerCall(runtime.deployer, proxy, "proposeAggregator", [aggregatorAddress]);
     await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);

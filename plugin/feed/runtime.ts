@@ -11,6 +11,7 @@ import type { OracleInfo } from "../api-types.js";
 import { type Address } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
 import { decodeEncodedConfig } from "../core/config/encoding.js";
+import type { OracleKeys } from "../core/keys.js";
 import type { Clock } from "../protocol/clock.js";
 import type { Committee } from "../protocol/committee.js";
 import type { OcrFeedConfig } from "../types.js";
@@ -123,12 +124,13 @@ export async function startPhase(
   runtime: FeedRuntime,
   config: OcrFeedConfig,
   aggregatorAddress: string,
-  options: { readonly setConfig: boolean; readonly n: number; readonly f: number },
+  options: { readonly setConfig: boolean; readonly n: number; readonly f: number; readonly keys: readonly OracleKeys[] },
 ): Promise<FeedPhase> {
   const committee = createCommittee({
     config,
     n: options.n,
     f: options.f,
+    keys: options.keys,
     provider: runtime.ethers.provider,
     aggregator: aggregatorAddress,
     clock: runtime.clock,

@@ -33,7 +33,7 @@ export async function deployFeedOn(ethers: HardhatEthers, simulated: boolean, co
   const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: derivedPayee(config.seed, i) }));
   const aggregatorAddress = await deployAggregator(runtime.deployer, config, linkTokenAddress, oracles);
   const { proxy: proxyAddress, accessController } = await deployProxy(runtime.deployer, config, aggregatorAddress);
-  const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance });
+  const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys });
 
   return new Feed({
     name: config.name,
@@ -100,7 +100,7 @@ export async function attachFeedOn(ethers: HardhatEthers, simulated: boolean, co
   await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
   const accessControlled = addresses.accessController !== undefined || config.accessControlled;
   const attachedConfig: OcrFeedConfig = { ...config, oracles: n, faultTolerance: f, accessControlled };
-  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: false, n, f });
+  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: false, n, f, keys });
   return new Feed({
     name: config.name,
     runtime,

@@ -36,6 +36,11 @@ export interface CommitteeOptions {
   readonly f: number;
   /** Everything random (keys, secret, network, tie-breaks) derives from this. Default "hardhat-ocr". */
   readonly seed?: string;
+  /**
+   * The oracles' keys, when the caller already derived them with `deriveOracleKeys(seed, i)`
+   * (deriving is the costly part of building a committee). Default: derived here.
+   */
+  readonly keys?: readonly OracleKeys[];
   /** Data source of each oracle. */
   readonly dataSource: (oracleIndex: number) => DataSource;
   /** Protocol timing and schedule overrides on top of `defaultPublicConfig`. */
@@ -91,7 +96,10 @@ export class Committee {
     this.seed = options.seed ?? "hardhat-ocr";
     const random = new Random(this.seed);
     this.clock = options.clock ?? new VirtualClock({ seed: this.seed + "/clock" });
-    this.keys = Array.from({ length: this.n }, (_, i) => deriveOracleKeys(this.seed, i));
+    if (options.keys !== undefined && options.keys.length !== this.n) {
+      throw new Error(`a committee of ${this.n} oracles needs ${this.n} keys, got ${options.keys.length}`);
+    }
+    this.keys = options.keys ?? Array.from({ length: this.n }, (_, i) => deriveOracleKeys(this.seed, i));
     this.network = new InProcessNetwork<ProtocolMessage>(this.n, this.clock, random.fork("network"), options.network);
     if (options.chain !== undefined) {
       if (options.admin === undefined) throw new Error("a committee on a custom chain needs an `admin` to call setConfig");

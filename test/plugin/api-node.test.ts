@@ -4,22 +4,11 @@
  * deployed, as a later process would.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 
 import { expect } from "chai";
 import { network } from "hardhat";
+import { freePort } from "../helpers/free-port.js";
 
-/** A free TCP port on the loopback interface. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start `hardhat node` on `port` and resolve once it answers JSON-RPC. */
 async function startNode(port: number): Promise<ChildProcess> {

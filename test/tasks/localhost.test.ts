@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -13,6 +12,7 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
 import { verifyRoundJson } from "./task-helpers.js";
+import { freePort } from "../helpers/free-port.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -25,16 +25,6 @@ interface CommandResult {
   stderr: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
 function hardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
