@@ -11,6 +11,16 @@ import type { DataSourceUserConfig, OcrFeedUserConfig } from "./types.js";
 /** Options of `deployFeed`: any feed setting from the config, overriding the named feed's. */
 export type DeployFeedOptions = OcrFeedUserConfig;
 
+export interface AttachFeedOptions extends DeployFeedOptions {
+  /**
+   * Read the feed without running its committee: no oracle starts, nothing is funded or sent,
+   * and the oracle keys are only checked against the on-chain signers. `runRound`, `runFor`,
+   * faults and upgrades then throw; `history`, `owedPayments` and the contracts work.
+   * `ocr:status` attaches this way.
+   */
+  readonly readOnly?: boolean;
+}
+
 /** Where a deployed feed lives; enough to attach to it again. */
 export interface FeedAddresses {
   readonly aggregator: string;
@@ -78,6 +88,12 @@ export interface RunRoundOptions {
   readonly down?: readonly number[];
   /** Give up after this much committee time. Default: a bound derived from the timing config. */
   readonly timeoutMs?: number;
+  /**
+   * Stop the committee the moment the report lands, before anything is read back. One-shot
+   * tools (`ocr:run-round`) use it against a live node, so that no later round the committee
+   * has under way lands after the caller has moved on. The feed cannot run rounds afterwards.
+   */
+  readonly stopWhenLanded?: boolean;
 }
 
 /** Thrown by `runRound` when no report lands; `reason` says why (e.g. more than f oracles down). */
@@ -172,10 +188,12 @@ export interface OcrApi {
   /** Deploy a feed from the config (default feed when `name` is omitted) plus `options` overrides. */
   deployFeed(name?: string, options?: DeployFeedOptions): Promise<OcrFeed>;
   /**
-   * Attach to a feed deployed earlier (e.g. by `ocr:deploy` on a node). The oracle keys must come
-   * from the same seed (local chains) or key source as at deployment.
+   * Attach to a feed deployed earlier (e.g. by `ocr:deploy` on a node, or by the Ignition module).
+   * The oracle keys must come from the same seed (local chains) or `keySeed` as at deployment.
+   * An aggregator that has no config yet (fresh from the Ignition module) is configured for this
+   * committee: the connection's first account must own it; missing payees are set first.
    */
-  attachFeed(name: string, addresses: FeedAddresses, options?: DeployFeedOptions): Promise<OcrFeed>;
+  attachFeed(name: string, addresses: FeedAddresses, options?: AttachFeedOptions): Promise<OcrFeed>;
   /** Feeds deployed or attached on this connection, by name. */
   readonly feeds: ReadonlyMap<string, OcrFeed>;
 }

@@ -6,11 +6,12 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { HardhatPluginError } from "hardhat/plugins";
 
-import type { DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
+import type { AttachFeedOptions, DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
+import { isLocalDevChain } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
-import type { OcrConfig } from "./types.js";
+import type { OcrConfig, OcrFeedConfig } from "./types.js";
 
 /** The parts of a Hardhat network connection the API uses. */
 export interface OcrConnection {
@@ -35,6 +36,37 @@ export function stopAllFeeds(api: OcrApi): void {
   for (const feed of feedsOfApi.get(api)?.values() ?? []) feed.stop();
 }
 
+/**
+ * The seed the feed's oracle keys derive from. An explicit `seed` option wins (the tasks pass
+ * the one they resolved). Otherwise a configured `keySeed` variable; otherwise the feed's plain
+ * `seed`, which is only acceptable where the keys guard nothing: the simulated network and local
+ * dev chains (31337, 1337).
+ */
+async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, options: DeployFeedOptions | undefined): Promise<string> {
+  if (options?.seed !== undefined) return options.seed;
+  if (feed.keySeed !== undefined) {
+    let seed: string;
+    try {
+      seed = await feed.keySeed.get();
+    } catch (error) {
+      throw new HardhatPluginError(
+        PLUGIN_ID,
+        `Cannot read the keySeed of feed ${JSON.stringify(feed.name)}: ${(error as Error).message.split("\n")[0]}. Set the configuration variable (environment variable or keystore) and try again.`,
+      );
+    }
+    if (seed.trim() === "") throw new HardhatPluginError(PLUGIN_ID, `The keySeed of feed ${JSON.stringify(feed.name)} is empty. Set it to a long random secret.`);
+    return seed;
+  }
+  if (isSimulatedNetwork(connection)) return feed.seed;
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  if (isLocalDevChain(chainId)) return feed.seed;
+  throw new HardhatPluginError(
+    PLUGIN_ID,
+    `Feed ${JSON.stringify(feed.name)} on network ${connection.networkName} (chain ${chainId}) has no secret key seed: oracle keys are only derived from the plain \`seed\` on the simulated network and local dev chains (31337, 1337). ` +
+      `Add keySeed: configVariable("OCR_KEY_SEED") to ocr.feeds[${JSON.stringify(feed.name)}] and set OCR_KEY_SEED (environment variable or hardhat-keystore).`,
+  );
+}
+
 export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrApi {
   const feeds = new Map<string, Feed>();
 
@@ -54,16 +86,19 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrA
       const feedName = name ?? config.defaultFeed;
       claimName(feedName);
       // A name that is not in the config starts from the defaults, seeded by the name.
-      const feedConfig = mergeFeedOptions(feedName, configuredFeed(config, feedName), options);
+      const merged = mergeFeedOptions(feedName, configuredFeed(config, feedName), options);
+      const feedConfig = { ...merged, seed: await oracleKeySeed(connection, merged, options) };
       const feed = await deployFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig);
       feeds.set(feedName, feed);
       return feed;
     },
 
-    async attachFeed(name: string, addresses: FeedAddresses, options?: DeployFeedOptions): Promise<OcrFeed> {
+    async attachFeed(name: string, addresses: FeedAddresses, options?: AttachFeedOptions): Promise<OcrFeed> {
       claimName(name);
-      const feedConfig = mergeFeedOptions(name, configuredFeed(config, name), options);
-      const feed = await attachFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig, addresses);
+      const { readOnly = false, ...feedOptions } = options ?? {};
+      const merged = mergeFeedOptions(name, configuredFeed(config, name), feedOptions);
+      const feedConfig = { ...merged, seed: await oracleKeySeed(connection, merged, feedOptions) };
+      const feed = await attachFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
       feeds.set(name, feed);
       return feed;
     },

@@ -10,8 +10,8 @@ import "./type-extensions.js";
  */
 const hardhatOcrPlugin: HardhatPlugin = definePlugin({
   id: "hardhat-ocr",
-  // Lives inside this repository; the published package sets its npm name here.
-  npmPackage: null,
+  // Hardhat checks this package (and its peer dependencies) when loading the plugin fails.
+  npmPackage: "hardhat-ocr",
   dependencies: () => [import("@nomicfoundation/hardhat-ethers")],
   hookHandlers: {
     config: () => import("./hook-handlers/config.js"),

@@ -201,6 +201,8 @@ export async function deployFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, overr
 export interface OpenFeedOptions {
   /** On the in-process network, deploy the feed when this process has none yet. */
   readonly deployIfMissing: boolean;
+  /** Attach without starting the committee: nothing is funded or sent (ocr:status). */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -241,6 +243,7 @@ export async function openFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, options
         decimals: record.decimals,
         description: record.description,
         seed,
+        readOnly: options.readOnly ?? false,
       }),
     ),
   );

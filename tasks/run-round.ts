@@ -103,7 +103,8 @@ export default async function runRoundAction(args: RunRoundTaskArguments, hre: H
   const feedConfig = feedConfigFor(hre, args.feed);
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true });
-  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = {};
+  // The process ends after this one round: nothing else the committee has under way may land.
+  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = { stopWhenLanded: true };
   if (args.observations !== undefined) options.observations = parseObservationList(args.observations, feed.n);
   const down = args.down !== undefined ? parseDownList(args.down, feed.n, feed.f) : [];
   if (down.length > 0) options.down = down;

@@ -153,7 +153,7 @@ export function describeStatus(status: StatusOutput): string[] {
 export default async function statusAction(args: StatusTaskArguments, hre: HardhatRuntimeEnvironment): Promise<StatusOutput> {
   const feedConfig = feedConfigFor(hre, args.feed);
   const ctx = await openTaskContext(hre);
-  const feed = await openFeed(ctx, feedConfig, { deployIfMissing: false });
+  const feed = await openFeed(ctx, feedConfig, { deployIfMissing: false, readOnly: true });
   const status = await collectStatus(ctx.networkName, ctx.chainId, feed, args.rounds);
   console.log(args.json ? toJson(status) : describeStatus(status).join("\n"));
   return status;

@@ -19,6 +19,7 @@ export const AGGREGATOR_ABI = [
   "function transmitters() view returns (address[])",
   "function requestNewRound() returns (uint80)",
   "function owedPayment(address transmitter) view returns (uint256)",
+  "function owner() view returns (address)",
   "function addAccess(address user)",
   "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
   "event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",

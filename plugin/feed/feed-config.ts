@@ -67,6 +67,8 @@ export function mergeFeedOptions(name: string, base: OcrFeedConfig | undefined, 
     accessControlled: options.accessControlled ?? base.accessControlled,
     linkFunding: options.linkFunding !== undefined ? resolved.linkFunding : base.linkFunding,
     dataSources,
+    // The secret stays with the configured feed; options cannot carry a configuration variable.
+    ...(base.keySeed !== undefined ? { keySeed: base.keySeed } : {}),
   };
 }
 

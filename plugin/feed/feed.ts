@@ -34,6 +34,18 @@ import { type FeedPhase, type FeedRuntime, fundTransmitters, startPhase } from "
 
 type LandedEvent = Extract<TraceEvent, { type: "transmit-landed" }>;
 
+/**
+ * Did any oracle observe for round (epoch, round) before trace position `before`? Such a report
+ * may carry values or signatures from before the caller changed the committee's inputs.
+ */
+function observedBefore(trace: readonly TraceEvent[], before: number, epoch: number, round: number): boolean {
+  for (let i = Math.min(before, trace.length) - 1; i >= 0; i--) {
+    const e = trace[i];
+    if (e.type === "observation" && e.epoch === epoch && e.round === round) return true;
+  }
+  return false;
+}
+
 export interface FeedParts {
   readonly name: string;
   readonly runtime: FeedRuntime;
@@ -44,6 +56,8 @@ export interface FeedParts {
   readonly accessController?: string;
   readonly phase: FeedPhase;
   readonly phaseId: number;
+  /** Attached only to read: the committee never starts. */
+  readonly readOnly?: boolean;
 }
 
 export class Feed implements OcrFeed {
@@ -58,6 +72,9 @@ export class Feed implements OcrFeed {
   readonly #proxyReader: Contract;
   #phase: FeedPhase;
   #phaseId: number;
+  readonly #readOnly: boolean;
+  /** Trace position of the last change to observations, data sources or oracles up. */
+  #inputsChangedAt = 0;
 
   constructor(parts: FeedParts) {
     this.name = parts.name;
@@ -70,6 +87,7 @@ export class Feed implements OcrFeed {
     this.#proxyReader = new Contract(parts.proxyAddress, PROXY_ABI, parts.runtime.ethers.provider);
     this.#phase = parts.phase;
     this.#phaseId = parts.phaseId;
+    this.#readOnly = parts.readOnly ?? false;
   }
 
   get addresses(): FeedAddresses {
@@ -106,24 +124,42 @@ export class Feed implements OcrFeed {
   // Running
 
   async runRound(options: RunRoundOptions = {}): Promise<RoundResult> {
+    this.#requireCommittee("runRound");
     const { committee, n, f } = this.#phase;
     if (options.observations !== undefined) this.setObservations(options.observations);
     const down = this.#checkOracles(options.down ?? [], "down");
     const wentDown = down.filter((i) => committee.upOracles.includes(i));
     for (const i of wentDown) committee.takeDown(i);
+    if (wentDown.length > 0) this.#inputsChanged();
+    // Only a round observed entirely after the inputs last changed counts: one that was already
+    // under way may carry observations or signatures from before the change.
+    const inputsFrom = this.#inputsChangedAt;
     try {
       await this.#catchUpWithChain();
-      if (options.request ?? true) await this.#requestNewRound();
+      const request = options.request ?? true;
+      if (request) await this.#requestNewRound();
       const timeoutMs = options.timeoutMs ?? roundTimeoutMs({ f, ...this.#phase.timing });
       const traceStart = committee.trace.length;
       const up = committee.upOracles.length;
-      await committee.runUntil({ reports: 1, virtualTimeMs: timeoutMs });
-      const attempt = committee.trace.slice(traceStart);
-      const landed = attempt.find((e): e is LandedEvent => e.type === "transmit-landed");
-      if (landed === undefined) throw noReportError(noReportReason({ n, f, up, trace: attempt, timeoutMs }), timeoutMs);
-      return await this.#resultOf(landed);
+      const deadlineMs = this.#runtime.clock.now() + timeoutMs;
+      for (;;) {
+        const sliceStart = committee.trace.length;
+        await committee.runUntil({ reports: 1, virtualTimeMs: Math.max(0, deadlineMs - this.#runtime.clock.now()) });
+        const landed = committee.trace.slice(sliceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
+        const fresh = landed.find((e) => !observedBefore(committee.trace, inputsFrom, e.epoch, e.round));
+        if (fresh !== undefined) {
+          if (options.stopWhenLanded === true) this.stop();
+          return await this.#resultOf(fresh);
+        }
+        if (landed.length === 0 || this.#runtime.clock.now() >= deadlineMs) {
+          throw noReportError(noReportReason({ n, f, up, trace: committee.trace.slice(traceStart), timeoutMs }), timeoutMs);
+        }
+        // A stale round landed and may have used up the round request: ask again.
+        if (request) await this.#requestNewRound();
+      }
     } finally {
       for (const i of wentDown) committee.bringUp(i);
+      if (wentDown.length > 0) this.#inputsChanged();
     }
   }
 
@@ -135,6 +171,7 @@ export class Feed implements OcrFeed {
   }
 
   async runFor(ms: number): Promise<RoundResult[]> {
+    this.#requireCommittee("runFor");
     this.#checkDuration(ms, "runFor");
     const { committee } = this.#phase;
     await this.#catchUpWithChain();
@@ -150,6 +187,7 @@ export class Feed implements OcrFeed {
   // Faults and inputs
 
   setObservations(values: readonly (bigint | number | string | undefined)[]): void {
+    this.#requireCommittee("setObservations");
     if (values.length > this.n) {
       throw new HardhatPluginError(PLUGIN_ID, `setObservations got ${values.length} values for a feed of ${this.n} oracles`);
     }
@@ -157,20 +195,27 @@ export class Feed implements OcrFeed {
       if (value === undefined) return;
       this.#phase.committee.setDataSource(oracle, fixedValue(toObservation(value, `observation of oracle ${oracle}`)));
     });
+    this.#inputsChanged();
   }
 
   setDataSource(oracle: number, source: DataSourceUserConfig): void {
+    this.#requireCommittee("setDataSource");
     this.#checkOracles([oracle], "setDataSource");
     const { n, f, config, committee } = this.#phase;
     committee.setDataSource(oracle, dataSourceFromSpec(resolveDataSource(source, oracle, n, f, config.seed)));
+    this.#inputsChanged();
   }
 
   async takeDown(oracles: readonly number[]): Promise<void> {
+    this.#requireCommittee("takeDown");
     for (const i of this.#checkOracles(oracles, "takeDown")) this.#phase.committee.takeDown(i);
+    this.#inputsChanged();
   }
 
   async bringUp(oracles: readonly number[]): Promise<void> {
+    this.#requireCommittee("bringUp");
     for (const i of this.#checkOracles(oracles, "bringUp")) this.#phase.committee.bringUp(i);
+    this.#inputsChanged();
   }
 
   async advanceTime(ms: number): Promise<void> {
@@ -201,6 +246,7 @@ export class Feed implements OcrFeed {
   // Upgrades
 
   async upgradeAggregator(options: DeployFeedOptions = {}): Promise<void> {
+    this.#requireCommittee("upgradeAggregator");
     const runtime = this.#runtime;
     const config = mergeFeedOptions(this.name, this.#phase.config, options);
     const n = config.oracles;
@@ -219,6 +265,7 @@ export class Feed implements OcrFeed {
     await ownerCall(runtime.deployer, proxy, "proposeAggregator", [aggregatorAddress]);
     await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);
     this.#phase = phase;
+    this.#inputsChangedAt = 0; // a new committee, a new trace
     this.#phaseId = Number(await this.#proxyReader.phaseId());
   }
 
@@ -246,6 +293,18 @@ export class Feed implements OcrFeed {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  #requireCommittee(what: string): void {
+    if (!this.#readOnly) return;
+    throw new HardhatPluginError(
+      PLUGIN_ID,
+      `${what}: feed "${this.name}" was attached read-only (readOnly: true, as ocr:status does), so it has no running committee. Attach it without readOnly to drive its oracles.`,
+    );
+  }
+
+  #inputsChanged(): void {
+    this.#inputsChangedAt = this.#phase.committee.trace.length;
+  }
 
   async #requestNewRound(): Promise<void> {
     const aggregator = new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI);

@@ -124,7 +124,14 @@ export async function startPhase(
   runtime: FeedRuntime,
   config: OcrFeedConfig,
   aggregatorAddress: string,
-  options: { readonly setConfig: boolean; readonly n: number; readonly f: number; readonly keys: readonly OracleKeys[] },
+  options: {
+    readonly setConfig: boolean;
+    /** Default true; false builds the committee without starting any oracle (read-only feeds). */
+    readonly startOracles?: boolean;
+    readonly n: number;
+    readonly f: number;
+    readonly keys: readonly OracleKeys[];
+  },
 ): Promise<FeedPhase> {
   const committee = createCommittee({
     config,
@@ -138,7 +145,7 @@ export async function startPhase(
   });
   if (options.setConfig) {
     await committee.start();
-  } else {
+  } else if (options.startOracles ?? true) {
     for (let i = 0; i < options.n; i++) committee.bringUp(i);
   }
   const onChain = await committee.chain.latestConfig();

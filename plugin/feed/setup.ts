@@ -13,10 +13,11 @@ import { deriveOracleKeys } from "../core/keys.js";
 import { EthersAggregatorChain } from "../chain/ethers-aggregator-chain.js";
 import type { OcrFeedConfig } from "../types.js";
 import { derivedPayee } from "./committee-wiring.js";
-import { LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy } from "./contracts.js";
+import type { OracleKeys } from "../core/keys.js";
+import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy, ownerCall } from "./contracts.js";
 import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "./feed-config.js";
-import { contractAt, createRuntime, fundTransmitters, startPhase } from "./runtime.js";
+import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, startPhase } from "./runtime.js";
 
 /**
  * Deploy LINK, the aggregator (open or access-controlled), its proxy, payees and LINK funding,
@@ -57,7 +58,13 @@ async function hasCode(ethers: HardhatEthers, address: string): Promise<boolean>
  * must be the aggregator's configured signers; the committee adopts the config on chain (no new
  * setConfig), so each oracle starts above the latest epoch reported there.
  */
-export async function attachFeedOn(ethers: HardhatEthers, simulated: boolean, config: OcrFeedConfig, addresses: FeedAddresses): Promise<Feed> {
+export async function attachFeedOn(
+  ethers: HardhatEthers,
+  simulated: boolean,
+  config: OcrFeedConfig,
+  addresses: FeedAddresses,
+  options: { readonly readOnly: boolean },
+): Promise<Feed> {
   for (const [role, address] of [["aggregator", addresses.aggregator], ["proxy", addresses.proxy], ["linkToken", addresses.linkToken]] as const) {
     if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address) || !(await hasCode(ethers, address))) {
       throw new HardhatPluginError(
@@ -83,24 +90,30 @@ export async function attachFeedOn(ethers: HardhatEthers, simulated: boolean, co
       throw new Error("reading only");
     },
   }).latestConfig();
-  if (onChain === null) {
-    throw new HardhatPluginError(PLUGIN_ID, `The aggregator ${addresses.aggregator} of feed "${config.name}" has no config yet; deploy the feed with ocr:deploy.`);
-  }
-  const n = onChain.signers.length;
-  const f = onChain.threshold;
+  // A fresh aggregator (e.g. from the Ignition module) gets this committee's config; otherwise
+  // the committee must be the one on chain.
+  const n = onChain?.signers.length ?? config.oracles;
+  const f = onChain?.threshold ?? config.faultTolerance;
   const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
-  const mismatch = onChain.signers.findIndex((s, i) => !sameAddress(s, keys[i].signerAddress));
-  if (mismatch >= 0) {
+  const mismatch = onChain?.signers.findIndex((s, i) => !sameAddress(s, keys[i].signerAddress)) ?? -1;
+  if (onChain !== null && mismatch >= 0) {
     throw new HardhatPluginError(
       PLUGIN_ID,
       `Oracle ${mismatch} of the aggregator ${addresses.aggregator} signs as ${onChain.signers[mismatch]}, but the configured key seed gives ${keys[mismatch].signerAddress} (the seed itself is not shown: it is the oracles' private key material). ` +
-        `Attach with the seed the feed was deployed with (feed option \`seed\`).`,
+        `Attach with the seed the feed was deployed with (feed option \`seed\`, or its keySeed variable).`,
     );
   }
-  await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
   const accessControlled = addresses.accessController !== undefined || config.accessControlled;
   const attachedConfig: OcrFeedConfig = { ...config, oracles: n, faultTolerance: f, accessControlled };
-  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: false, n, f, keys });
+  let phase: FeedPhase;
+  if (options.readOnly) {
+    if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");
+    phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: false, startOracles: false, n, f, keys });
+  } else {
+    await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
+    if (onChain === null) await prepareUnconfigured(runtime, config, addresses.aggregator, keys);
+    phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, n, f, keys });
+  }
   return new Feed({
     name: config.name,
     runtime,
@@ -111,5 +124,31 @@ export async function attachFeedOn(ethers: HardhatEthers, simulated: boolean, co
     ...(addresses.accessController !== undefined ? { accessController: addresses.accessController } : {}),
     phase,
     phaseId: Number(await proxyReader.phaseId()),
+    readOnly: options.readOnly,
   });
+}
+
+function unconfiguredError(config: OcrFeedConfig, aggregator: string, what: string): HardhatPluginError {
+  return new HardhatPluginError(PLUGIN_ID, `The aggregator ${aggregator} of feed "${config.name}" has no config yet: ${what}.`);
+}
+
+/**
+ * Before the committee configures an aggregator it did not deploy: the connection's account must
+ * own it, and every transmitter needs a payee (setConfig requires one). Payees already set stay.
+ */
+async function prepareUnconfigured(runtime: FeedRuntime, config: OcrFeedConfig, aggregatorAddress: string, keys: readonly OracleKeys[]): Promise<void> {
+  const aggregator = new Contract(aggregatorAddress, AGGREGATOR_ABI, runtime.ethers.provider);
+  const owner = (await aggregator.owner()) as string;
+  const account = await runtime.deployer.owner.getAddress();
+  if (!sameAddress(owner, account)) {
+    throw unconfiguredError(config, aggregatorAddress, `only its owner ${owner} can configure it, and this connection's first account is ${account}. Attach from the owner's account, or have the owner call setConfig`);
+  }
+  for (const [i, k] of keys.entries()) {
+    try {
+      await ownerCall(runtime.deployer, aggregator, "setPayees", [[k.transmitterAddress], [derivedPayee(config.seed, i)]]);
+    } catch (error) {
+      // A payee chosen at deployment (e.g. an Ignition parameter) stays; the contract refuses to replace it.
+      if (!String((error as Error).message).includes("payee already set")) throw error;
+    }
+  }
 }

@@ -134,6 +134,58 @@ describe("Ignition module OcrFeed", function () {
     expect(await aggregator.owedPayment(round.transmitter.address)).to.be.greaterThan(0n);
   });
 
+  it("attachFeed configures an aggregator fresh from the module: payees kept or set, setConfig by the owner", async function () {
+    const { ethers, ignition, ocr } = await network.create();
+    // The module set a payee for oracle 0 only; the plugin must keep it and set the others.
+    const [, chosenPayee] = await ethers.getSigners();
+    const deployed = await ignition.deploy(OcrFeedModule, {
+      parameters: { OcrFeed: { description: FEED_NAME, transmitters: [transmitters[0]], payees: [chosenPayee.address] } },
+    });
+    const aggregator = deployed.aggregator as unknown as Contract;
+    expect((await aggregator.latestConfigDetails())[0]).to.equal(0n);
+
+    const feed = await ocr.attachFeed(
+      FEED_NAME,
+      {
+        aggregator: await aggregator.getAddress(),
+        proxy: await deployed.proxy.getAddress(),
+        linkToken: await deployed.linkToken.getAddress(),
+      },
+      { seed: FEED_NAME, oracles: ORACLES, faultTolerance: 1, dataSource: { type: "fixed", value: 61_000n * 10n ** 8n } },
+    );
+    const [configCount, , digest] = await aggregator.latestConfigDetails();
+    expect(configCount).to.equal(1n);
+    expect(feed.configDigest).to.equal(digest);
+    expect([...(await aggregator.transmitters())]).to.deep.equal(transmitters);
+    const payeeEvents = await aggregator.queryFilter(aggregator.filters.PayeeshipTransferred());
+    const payeeOf = new Map(payeeEvents.map((e) => [(e as any).args.transmitter as string, (e as any).args.current as string]));
+    expect(payeeOf.get(transmitters[0])).to.equal(chosenPayee.address);
+    expect(payeeOf.size).to.equal(ORACLES);
+
+    const round = await feed.runRound();
+    expect(round.answer).to.equal(61_000n * 10n ** 8n);
+    expect((await (deployed.proxy as unknown as Contract).latestRoundData())[1]).to.equal(61_000n * 10n ** 8n);
+  });
+
+  it("attachFeed on a fresh aggregator owned by someone else says who must configure it", async function () {
+    const { ethers, ignition, ocr } = await network.create();
+    const [, other] = await ethers.getSigners();
+    const deployed = await ignition.deploy(OcrFeedModule, { parameters: { OcrFeed: { description: FEED_NAME } } });
+    const aggregator = deployed.aggregator as unknown as Contract;
+    await aggregator.transferOwnership(other.address);
+    await (aggregator.connect(other) as Contract).acceptOwnership();
+    const addresses = {
+      aggregator: await aggregator.getAddress(),
+      proxy: await deployed.proxy.getAddress(),
+      linkToken: await deployed.linkToken.getAddress(),
+    };
+    let message = "";
+    await ocr.attachFeed(FEED_NAME, addresses, { seed: FEED_NAME }).catch((e: Error) => (message = e.message));
+    expect(message).to.contain("has no config yet");
+    expect(message).to.contain(`only its owner ${other.address} can configure it`);
+    expect((await aggregator.latestConfigDetails())[0]).to.equal(0n);
+  });
+
   it("AccessControlledOcrFeed: the proxy may read the aggregator, unlisted contracts may not read the proxy", async function () {
     const { ethers, ignition } = await network.create();
     const deployed = await ignition.deploy(AccessControlledOcrFeedModule);

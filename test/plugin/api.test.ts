@@ -115,6 +115,21 @@ describe("connection.ocr", function () {
     expect((await feed.runRound()).answer).to.equal(5n);
   });
 
+  it("answers each runRound with the values it was given, never with a round already under way", async () => {
+    const { ocr } = await network.create();
+    const feed = await ocr.deployFeed();
+    // With oracle 3 down, a round whose first-scheduled transmitter is oracle 3 lands one
+    // DeltaStage (5 s) late, and by then the leader has started later rounds observed with the
+    // old values. Each call must still report its own values.
+    for (let i = 1n; i <= 12n; i++) {
+      const price = PRICE + i * 10n ** 8n;
+      const result = await feed.runRound({ observations: [price, price + 1n, price - 1n, price], down: [3] });
+      expect(result.answer, `call ${i}`).to.equal(price);
+      expect(result.observations.every((o) => o.value >= price - 1n && o.value <= price + 1n), `call ${i}`).to.equal(true);
+      expect((await latestThroughProxy(feed)).answer, `call ${i}`).to.equal(price);
+    }
+  });
+
   it("keeps the answer within the honest range when f of 7 oracles report extreme values", async () => {
     const { ocr } = await network.create();
     const feed = await ocr.deployFeed("ETH / USD", { oracles: 7, faultTolerance: 2 });
