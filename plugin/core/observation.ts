@@ -4,9 +4,8 @@
  * Binding the config digest, epoch and round into the message stops a leader from replaying
  * an old observation in a later round.
  */
-import { ed25519 } from "@noble/curves/ed25519.js";
-
 import { concatBytes, intToBytesBE } from "./bytes.js";
+import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import { type ReportContext, MAX_OBSERVATION, MIN_OBSERVATION, encodeReportContext } from "./report.js";
 
 /** Byte length of an observation off chain: int192, big-endian two's complement. */
@@ -36,7 +35,7 @@ export function signObservation(
   value: bigint,
   offchainSigningKey: Uint8Array,
 ): Uint8Array {
-  return ed25519.sign(observationMessage(context, value), offchainSigningKey);
+  return ed25519Sign(observationMessage(context, value), offchainSigningKey);
 }
 
 /**
@@ -52,7 +51,7 @@ export function verifyObservation(
 ): boolean {
   if (signature.length !== OBSERVATION_SIGNATURE_BYTES || offchainPublicKey.length !== 32) return false;
   try {
-    return ed25519.verify(signature, observationMessage(context, value), offchainPublicKey);
+    return ed25519Verify(signature, observationMessage(context, value), offchainPublicKey);
   } catch {
     return false;
   }

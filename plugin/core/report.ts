@@ -184,12 +184,57 @@ export function signReport(report: Uint8Array, onchainSigningKey: Uint8Array): U
 
 /** The address whose key produced `signature` (r ‖ s ‖ v, v ∈ {0, 1}) over `report`. */
 export function recoverReportSigner(report: Uint8Array, signature: Uint8Array): Address {
+  return addressFromPublicKey(recoverReportSignerKey(reportDigest(report), signature));
+}
+
+/** The uncompressed public key that produced `signature` (r ‖ s ‖ v) over `digest`, as ecrecover finds it. */
+export function recoverReportSignerKey(digest: Uint8Array, signature: Uint8Array): Uint8Array {
   if (signature.length !== 65) throw new Error("an on-chain signature is 65 bytes");
   const v = signature[64];
   if (v > 1) throw new Error(`v must be 0 or 1, got ${v}`);
   const vrs = concatBytes(Uint8Array.of(v), signature.subarray(0, 64));
-  const publicKey = secp256k1.recoverPublicKey(vrs, reportDigest(report), { prehash: false });
-  return addressFromPublicKey(publicKey);
+  return secp256k1.recoverPublicKey(vrs, digest, { prehash: false });
+}
+
+/**
+ * A report signer's public key with a table of precomputed multiples, for checking many
+ * signatures by the same oracle: a check then costs about 40 % of a recovery (measured with
+ * noble on the dev machine: 1.3 ms against 3.3 ms). Building the table costs ~20–40 ms,
+ * so callers prepare only keys they keep meeting.
+ */
+export interface PreparedReportSigner {
+  readonly address: Address;
+  readonly point: InstanceType<typeof secp256k1.Point>;
+}
+
+/** Window of the precomputed table: 6 bits was the fastest check on the dev machine (4 and 8 were slower). */
+const PREPARED_SIGNER_WINDOW = 6;
+
+export function prepareReportSigner(publicKey: Uint8Array): PreparedReportSigner {
+  const point = secp256k1.Point.fromBytes(publicKey);
+  point.precompute(PREPARED_SIGNER_WINDOW, false);
+  return { address: addressFromPublicKey(point.toBytes(false)), point };
+}
+
+/**
+ * True exactly when ecrecover(digest, v, r, s) would return `signer`'s address, i.e. when the
+ * contract would count this signature as the signer's. ECDSA verification against the known key
+ * finds the nonce point R' = (h/s)·G + (r/s)·Q; recovery with (r, v) reconstructs Q from the
+ * point with x = r and y parity v. The two agree iff R' has exactly x = r (not r + n, which
+ * ecrecover never tries) and y parity v, with r and s in [1, n − 1].
+ */
+export function isReportSignatureBy(digest: Uint8Array, signature: Uint8Array, signer: PreparedReportSigner): boolean {
+  if (signature.length !== 65 || signature[64] > 1) return false;
+  const { Fn, BASE } = secp256k1.Point;
+  const r = bytesToUintBE(signature.subarray(0, 32));
+  const s = bytesToUintBE(signature.subarray(32, 64));
+  if (r === 0n || s === 0n || r >= Fn.ORDER || s >= Fn.ORDER) return false;
+  const h = Fn.create(bytesToUintBE(digest));
+  const sInverse = Fn.inv(s);
+  const nonce = BASE.multiplyUnsafe(Fn.mul(h, sInverse)).add(signer.point.multiplyUnsafe(Fn.mul(r, sInverse)));
+  if (nonce.is0()) return false;
+  const { x, y } = nonce.toAffine();
+  return x === r && Number(y & 1n) === signature[64];
 }
 
 /** The three signature arguments of `transmit`. */

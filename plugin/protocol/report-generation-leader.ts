@@ -8,7 +8,7 @@ import type { Address } from "../core/address.js";
 import { type ReportContext, encodeReport, sortAttributedObservations } from "../core/report.js";
 import type { AttestedReportOne, AttributedSignedObservation, ObserveMessage, ReportMessage } from "./messages.js";
 import type { CommonOutput, Emit } from "./outputs.js";
-import { isValidObservationSignature, observationsKey, reportSignerOf, signerIndexOf } from "./verification.js";
+import { isReportSignedBy, isValidObservationSignature, observationsKey } from "./verification.js";
 
 export type LeaderTimer = "round" | "grace";
 export type LeaderOutput = CommonOutput<LeaderTimer>;
@@ -92,8 +92,8 @@ export class ReportGenerationLeader {
     } catch {
       return;
     }
-    const signer = reportSignerOf(report, signature);
-    if (signer === null || signerIndexOf(signer, this.config.signerAddresses) !== sender) return;
+    const senderSigner = this.config.signerAddresses[sender];
+    if (senderSigner === undefined || !isReportSignedBy(report, signature, senderSigner)) return;
     this.reporters.add(sender);
 
     const key = observationsKey(observations);
