@@ -56,7 +56,11 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
   /** Per transmitter address, the end of its queue of transactions (see `transmit`). */
   readonly #sendQueues = new Map<string, Promise<unknown>>();
   /** Where the RoundRequested scan stopped, and the newest request found so far. */
-  #requestScan: { configKey: string; nextBlock: number; latest: LocatedRoundRequest | null } | undefined;
+  #requestScan: { configKey: string; nextBlock: number; scannedHead: HeadBlock | null; latest: LocatedRoundRequest | null } | undefined;
+  /** The head block being fetched, shared by everyone who asks meanwhile. */
+  #headInFlight: Promise<HeadBlock> | undefined;
+  /** Reads made at one head block (by hash), shared by every oracle that asks at that head. */
+  #atHeadCache: { hash: string; reads: Map<string, Promise<unknown>> } | undefined;
 
   constructor(options: EthersAggregatorChainOptions) {
     this.#options = options;
@@ -68,7 +72,9 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
   }
 
   async latestConfig(): Promise<ContractConfig | null> {
-    const [configCount, blockNumber, configDigest] = (await this.#aggregator.latestConfigDetails()) as [bigint, bigint, string];
+    const [configCount, blockNumber, configDigest] = await this.#readAtHead("latestConfigDetails", (blockTag) =>
+      this.#aggregator.latestConfigDetails({ blockTag }) as Promise<[bigint, bigint, string]>,
+    );
     if (configCount === 0n) return null;
     const key = `${configCount}/${blockNumber}/${configDigest}`;
     if (this.#configCache?.key === key) return this.#configCache.config;
@@ -100,9 +106,9 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
   }
 
   async latestTransmissionDetails(): Promise<TransmissionDetails> {
-    const [configDigest, epoch, round, latestAnswer, latestTimestamp] = (await this.#aggregator.latestTransmissionDetails()) as [
-      string, bigint, bigint, bigint, bigint,
-    ];
+    const [configDigest, epoch, round, latestAnswer, latestTimestamp] = await this.#readAtHead("latestTransmissionDetails", (blockTag) =>
+      this.#aggregator.latestTransmissionDetails({ blockTag }) as Promise<[string, bigint, bigint, bigint, bigint]>,
+    );
     return { configDigest: hexToBytes(configDigest), epoch: Number(epoch), round: Number(round), latestAnswer, latestTimestamp };
   }
 
@@ -119,19 +125,26 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
     const config = await this.latestConfig();
     if (config === null) return null;
     const configKey = `${config.configCount}/${config.blockNumber}`;
-    if (this.#requestScan?.configKey !== configKey) {
-      this.#requestScan = { configKey, nextBlock: config.blockNumber, latest: null };
+    return this.#readAtHead(`latestRoundRequested ${configKey}`, (_blockTag, head) => this.#scanRoundRequests(configKey, config.blockNumber, head));
+  }
+
+  async #scanRoundRequests(configKey: string, configBlock: number, head: HeadBlock): Promise<RoundRequest | null> {
+    const previous = this.#requestScan;
+    // A head at or below the one scanned last, but a different block, means the chain was
+    // rewound (evm_revert, a reorg): logs seen in the dropped blocks may be gone, so start over.
+    const rewound = previous?.scannedHead != null && head.number <= previous.scannedHead.number && head.hash !== previous.scannedHead.hash;
+    if (previous?.configKey !== configKey || rewound) {
+      this.#requestScan = { configKey, nextBlock: configBlock, scannedHead: null, latest: null };
     }
     // A config change during the awaits below starts a new scan; this one keeps writing to its own.
-    const scan = this.#requestScan;
+    const scan = this.#requestScan!;
     const fromBlock = scan.nextBlock;
-    const head = await this.#options.provider.getBlockNumber();
-    if (head >= fromBlock) {
+    if (head.number >= fromBlock) {
       const logs = await this.#options.provider.getLogs({
         address: this.address,
         topics: [aggregatorInterface.getEvent("RoundRequested")!.topicHash],
         fromBlock,
-        toBlock: head,
+        toBlock: head.number,
       });
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
@@ -145,9 +158,40 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
           logIndex: last.index,
         };
       }
-      scan.nextBlock = Math.max(scan.nextBlock, head + 1);
+      scan.nextBlock = Math.max(scan.nextBlock, head.number + 1);
     }
+    if (scan.scannedHead === null || head.number >= scan.scannedHead.number) scan.scannedHead = head;
     return scan.latest === null ? null : toRoundRequest(scan.latest);
+  }
+
+  /**
+   * Every oracle of the committee reads the same contract each round, mostly while nothing has
+   * been mined: one read per head block serves them all. The head is fetched for every call (one
+   * light request instead of the three to five a round's reads take) and the cached read is made
+   * at exactly that block, so a cached value is always what a fresh call at that head returns.
+   * Keyed by block hash, so a chain rewound to the same height is read afresh.
+   */
+  async #readAtHead<T>(name: string, read: (blockTag: number, head: HeadBlock) => Promise<T>): Promise<T> {
+    const head = await this.#head();
+    if (this.#atHeadCache?.hash !== head.hash) this.#atHeadCache = { hash: head.hash, reads: new Map() };
+    const cache = this.#atHeadCache;
+    let value = cache.reads.get(name) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = read(head.number, head);
+      cache.reads.set(name, value);
+      // A failed read is not remembered: the next caller tries again.
+      value.catch(() => {
+        if (cache.reads.get(name) === value) cache.reads.delete(name);
+      });
+    }
+    return value;
+  }
+
+  #head(): Promise<HeadBlock> {
+    this.#headInFlight ??= latestHeadBlock(this.#options.provider).finally(() => {
+      this.#headInFlight = undefined;
+    });
+    return this.#headInFlight;
   }
 
   /**
@@ -158,10 +202,8 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
    * for it raw fall back to the latest block.
    */
   async nowMs(): Promise<number> {
-    const latest = await this.#options.provider.getBlock("latest");
-    if (latest === null) throw new Error("the node returned no latest block");
-    const pendingSec = await pendingBlockTimestamp(this.#options.provider);
-    return Math.max(latest.timestamp, pendingSec ?? 0) * 1000;
+    const [latest, pendingSec] = await Promise.all([this.#head(), pendingBlockTimestamp(this.#options.provider)]);
+    return Math.max(latest.timestampSec, pendingSec ?? 0) * 1000;
   }
 
   /**
@@ -197,6 +239,26 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
 }
 
 /** A RoundRequested event with where it was logged, to tell which of two is newer. */
+interface HeadBlock {
+  readonly number: number;
+  readonly hash: string;
+  readonly timestampSec: number;
+}
+
+/** The latest block's number, hash and time: raw JSON-RPC when the provider allows (cheaper), else ethers' getBlock. */
+async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
+  const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
+  if (typeof send === "function") {
+    const block = (await send.call(provider, "eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string } | null;
+    if (typeof block?.number === "string" && typeof block.hash === "string" && typeof block.timestamp === "string") {
+      return { number: Number(BigInt(block.number)), hash: block.hash, timestampSec: Number(BigInt(block.timestamp)) };
+    }
+  }
+  const block = await provider.getBlock("latest");
+  if (block === null || block.hash === null) throw new Error("the node returned no latest block");
+  return { number: block.number, hash: block.hash, timestampSec: block.timestamp };
+}
+
 interface LocatedRoundRequest extends RoundRequest {
   readonly blockNumber: number;
   readonly logIndex: number;
