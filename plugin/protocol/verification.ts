@@ -81,8 +81,8 @@ export function isValidObservationSignature(
 /** Signer keys with precomputed tables, by lower-case address; and how often others were recovered. */
 const preparedSigners = new BoundedMemo<PreparedReportSigner>(1024);
 const recoveriesOfUnpreparedSigners = new BoundedMemo<number>(4096);
-/** A table costs about as much as 15 recoveries; build it for keys that keep coming back. */
-const PREPARE_AFTER_RECOVERIES = 8;
+/** A table costs about as much as 15 recoveries: build it for keys met more than once (committee members). */
+const PREPARE_AFTER_RECOVERIES = 2;
 
 function recoverAndLearnSigner(digest: Uint8Array, signature: Uint8Array): Address | null {
   let publicKey: Uint8Array;
@@ -160,6 +160,11 @@ export function checkAttestedReport(
   signers: readonly Address[],
   f: number,
 ): AttestationCheck {
+  // In one process the final and its echoes are one object passed around: remember the verdict
+  // on the object itself, valid for the same context, f and signer list.
+  const contextKey = `${bytesToHex(context.configDigest)}|${context.epoch}|${context.round}|${f}`;
+  const seen = attestationChecksByMessage.get(attested);
+  if (seen !== undefined && seen.contextKey === contextKey && sameSigners(seen.signers, signers)) return seen.check;
   // Every follower gets the same final-echo from every oracle; the key holds every input that
   // decides the verdict (the digest pins the signer list), so identical copies are checked once.
   const key = [
@@ -171,7 +176,18 @@ export function checkAttestedReport(
     observationsKey(attested.observations),
     attested.signatures.map(bytesToHex).join(","),
   ].join("|");
-  return attestationChecks.getOrCompute(key, () => uncachedCheckAttestedReport(context, attested, signers, f));
+  const check = attestationChecks.getOrCompute(key, () => uncachedCheckAttestedReport(context, attested, signers, f));
+  attestationChecksByMessage.set(attested, { contextKey, signers, check });
+  return check;
+}
+
+const attestationChecksByMessage = new WeakMap<
+  AttestedReportMany,
+  { readonly contextKey: string; readonly signers: readonly Address[]; readonly check: AttestationCheck }
+>();
+
+function sameSigners(a: readonly Address[], b: readonly Address[]): boolean {
+  return a === b || (a.length === b.length && a.every((address, i) => address === b[i]));
 }
 
 function uncachedCheckAttestedReport(

@@ -1,0 +1,132 @@
+/**
+ * Issue 6 measurements: transmit gas against Chainlink's OffchainAggregator 4.0.0, gas of a
+ * FluxAggregator round against one OCR report, reports per second of the committee on the
+ * in-process Hardhat chain, and the cryptography floor those reports per second sit under.
+ *
+ *   npm run bench                          table for people on stdout
+ *   npm run bench -- --json                only the JSON object on stdout
+ *   npm run bench -- --only gas,crypto     some parts only (gas, flux, throughput, crypto)
+ *   npm run bench -- --reports 20          fewer measured reports per throughput config
+ *
+ * Benchmarks are not tests: figures are printed, never asserted; the exit code is non-zero
+ * only when a measurement could not be made (a revert, a stalled committee, missing reports).
+ * Progress and per-part timings go to stderr.
+ */
+import { BENCH_USAGE, type BenchArgs, type BenchPart, parseBenchArgs } from "./bench/args.js";
+import { type CryptoFloorResult, measureCryptoFloor } from "./bench/crypto-floor.js";
+import { type FluxRoundGasResult, FLUX_OPTIMIZER_RUNS, compileFluxAggregator, measureFluxRoundGas } from "./bench/flux-gas.js";
+import { type BenchResults, benchJson, benchTable } from "./bench/format.js";
+import { type ThroughputResult, measureThroughput } from "./bench/throughput.js";
+import { TRANSMIT_CONFIGS, type TransmitGasResult, configKey, measureTransmitGas } from "./bench/transmit-gas.js";
+
+/** FluxAggregator sizes the issue compares: the smallest and the largest OCR committee. */
+const FLUX_ORACLE_COUNTS = [4, 31] as const;
+
+/** Committee sizes of the throughput targets, with the default measured reports and floor rounds. */
+const RATE_CONFIGS = [
+  { n: 4, f: 1, reports: 100, floorRounds: 200 },
+  { n: 31, f: 10, reports: 40, floorRounds: 50 },
+] as const;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Run `work`, log how long it took, and remember the duration under `label`. */
+async function timed<T>(label: string, timings: Map<string, number>, work: () => Promise<T> | T): Promise<T> {
+  const startedAt = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - startedAt) / 1000;
+  timings.set(label, (timings.get(label) ?? 0) + seconds);
+  return result;
+}
+
+/**
+ * While measuring in --json mode, anything a dependency writes to stdout goes to stderr, so
+ * that stdout carries the JSON object and nothing else whatever a library decides to log.
+ * Returns the original writer, used once for the JSON itself.
+ */
+function divertStdoutToStderr(): (text: string) => void {
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  return (text) => {
+    process.stdout.write = original;
+    original(text);
+  };
+}
+
+async function runGas(timings: Map<string, number>): Promise<TransmitGasResult[]> {
+  const results: TransmitGasResult[] = [];
+  for (const [n, f] of TRANSMIT_CONFIGS) {
+    const result = await timed("gas", timings, () => measureTransmitGas(n, f));
+    progress(`transmit gas ${configKey(n, f)}: ${Math.round(result.mean)}`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function runFlux(timings: Map<string, number>): Promise<FluxRoundGasResult[]> {
+  progress(`compiling FluxAggregator with solc 0.6.6 (optimizer on, ${FLUX_OPTIMIZER_RUNS} runs)`);
+  const compiled = await timed("flux", timings, () => compileFluxAggregator());
+  const results: FluxRoundGasResult[] = [];
+  for (const n of FLUX_ORACLE_COUNTS) {
+    const result = await timed("flux", timings, () => measureFluxRoundGas(n, compiled));
+    progress(`flux round gas n=${n}: ${Math.round(result.mean)} (runtime code ${result.codeSize} bytes)`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function runThroughput(args: BenchArgs, timings: Map<string, number>): Promise<ThroughputResult[]> {
+  const results: ThroughputResult[] = [];
+  for (const { n, f, reports } of RATE_CONFIGS) {
+    const measured = args.reports ?? reports;
+    progress(`committee (${n},${f}) on the Hardhat chain: warm-up, then ${measured} reports`);
+    const result = await timed("throughput", timings, () => measureThroughput(n, f, measured));
+    progress(`reports/s ${configKey(n, f)}: ${result.reportsPerSecond.toFixed(2)} (${result.wallSeconds.toFixed(2)} s)`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function runCrypto(timings: Map<string, number>): Promise<CryptoFloorResult[]> {
+  const results: CryptoFloorResult[] = [];
+  for (const { n, f, floorRounds } of RATE_CONFIGS) {
+    const result = await timed("crypto", timings, () => measureCryptoFloor(n, f, floorRounds));
+    progress(`crypto floor ${configKey(n, f)}: ${result.roundsPerSecond.toFixed(2)} rounds/s`);
+    results.push(result);
+  }
+  return results;
+}
+
+async function runParts(args: BenchArgs, timings: Map<string, number>): Promise<BenchResults> {
+  const wants = (part: BenchPart) => args.parts.has(part);
+  const transmitGas = wants("gas") ? await runGas(timings) : undefined;
+  const fluxRoundGas = wants("flux") ? await runFlux(timings) : undefined;
+  const throughput = wants("throughput") ? await runThroughput(args, timings) : undefined;
+  const cryptoFloor = wants("crypto") ? await runCrypto(timings) : undefined;
+  return { transmitGas, fluxRoundGas, throughput, cryptoFloor };
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${BENCH_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const writeStdout = args.json ? divertStdoutToStderr() : (text: string) => void process.stdout.write(text);
+  const timings = new Map<string, number>();
+  const results = await runParts(args, timings);
+  progress(`time per part: ${[...timings].map(([part, s]) => `${part} ${s.toFixed(1)} s`).join(", ")}`);
+  writeStdout(args.json ? `${JSON.stringify(benchJson(results))}\n` : `${benchTable(results)}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+}

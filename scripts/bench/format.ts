@@ -1,0 +1,118 @@
+/**
+ * What `npm run bench` prints: the one JSON object of issue 6 (`--json`) or a table for
+ * people. Pure functions of the measurements, so the output format is easy to check.
+ */
+import type { CryptoFloorResult } from "./crypto-floor.js";
+import type { FluxRoundGasResult } from "./flux-gas.js";
+import type { ThroughputResult } from "./throughput.js";
+import { CHAINLINK_4_0_0_GAS, STEADY_TRANSMITS, TARGET_FRACTION_OF_REFERENCE, type TransmitGasResult, configKey } from "./transmit-gas.js";
+
+/** Issue 6 throughput targets, reports per wall-clock second. */
+export const REPORTS_PER_SECOND_TARGET: Readonly<Record<string, number>> = { "4/1": 50, "31/10": 10 };
+
+export interface BenchResults {
+  readonly transmitGas?: readonly TransmitGasResult[];
+  readonly fluxRoundGas?: readonly FluxRoundGasResult[];
+  readonly throughput?: readonly ThroughputResult[];
+  readonly cryptoFloor?: readonly CryptoFloorResult[];
+}
+
+/** Two decimals are plenty for a rate that varies by more than that between runs. */
+function rate(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** The issue's JSON object; parts that were not run are left out. */
+export function benchJson(results: BenchResults): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  if (results.transmitGas) out.transmitGas = Object.fromEntries(results.transmitGas.map((r) => [configKey(r.n, r.f), Math.round(r.mean)]));
+  if (results.fluxRoundGas) out.fluxRoundGas = Object.fromEntries(results.fluxRoundGas.map((r) => [String(r.n), Math.round(r.mean)]));
+  if (results.throughput) out.reportsPerSecond = Object.fromEntries(results.throughput.map((r) => [configKey(r.n, r.f), rate(r.reportsPerSecond)]));
+  if (results.cryptoFloor) {
+    out.cryptoFloorReportsPerSecond = Object.fromEntries(results.cryptoFloor.map((r) => [configKey(r.n, r.f), rate(r.roundsPerSecond)]));
+  }
+  return out;
+}
+
+/** Rows of cells as left-aligned first column and right-aligned numbers. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+const gas = (value: number) => Math.round(value).toLocaleString("en-US");
+const ratio = (value: number) => value.toFixed(3);
+
+function transmitGasSection(results: readonly TransmitGasResult[]): string[] {
+  const rows = results.map((r) => {
+    const reference = CHAINLINK_4_0_0_GAS[configKey(r.n, r.f)];
+    const target = Math.floor(reference * TARGET_FRACTION_OF_REFERENCE);
+    return [configKey(r.n, r.f), gas(r.mean), `${gas(r.min)}-${gas(r.max)}`, gas(reference), ratio(r.mean / reference), gas(target), r.mean <= target ? "yes" : "no"];
+  });
+  return [
+    `Transmit gas: total tx gas, mean of transmits 2..${STEADY_TRANSMITS + 1} (billing on, f+1 signatures)`,
+    ...formatTable(["n/f", "ours", "min-max", "Chainlink 4.0.0", "ratio", "target (75%)", "<= target"], rows),
+  ];
+}
+
+function fluxSection(flux: readonly FluxRoundGasResult[], transmit: readonly TransmitGasResult[] | undefined): string[] {
+  const rows = flux.map((r) => {
+    const ours = transmit?.find((t) => t.n === r.n);
+    return [
+      String(r.n),
+      gas(r.mean),
+      gas(r.mean / r.n),
+      ours ? `${gas(ours.mean)} (${configKey(ours.n, ours.f)})` : "-",
+      ours ? ratio(ours.mean / r.mean) : "-",
+    ];
+  });
+  return [
+    "FluxAggregator (Chainlink v0.6, solc 0.6.6): one round = n submits, mean total gas of rounds 2..4",
+    ...formatTable(["n", "flux per round", "flux per submit", "ours per report", "ours / flux"], rows),
+  ];
+}
+
+function throughputSection(throughput: readonly ThroughputResult[] | undefined, floor: readonly CryptoFloorResult[] | undefined): string[] {
+  const keys = [...new Set([...(throughput ?? []), ...(floor ?? [])].map((r) => configKey(r.n, r.f)))];
+  const rows = keys.map((key) => {
+    const t = throughput?.find((r) => configKey(r.n, r.f) === key);
+    const c = floor?.find((r) => configKey(r.n, r.f) === key);
+    const target = REPORTS_PER_SECOND_TARGET[key];
+    return [
+      key,
+      t ? `${t.reports} in ${t.wallSeconds.toFixed(2)} s` : "-",
+      t ? t.reportsPerSecond.toFixed(2) : "-",
+      target === undefined ? "-" : `>= ${target}`,
+      c ? `${c.roundsPerSecond.toFixed(2)} (${c.rounds} rounds)` : "-",
+      t && c ? `${((100 * t.reportsPerSecond) / c.roundsPerSecond).toFixed(1)} %` : "-",
+    ];
+  });
+  const lines = [
+    "Throughput: committee on the in-process Hardhat chain (virtual clock, transmit included) vs the cryptography floor",
+    ...formatTable(["n/f", "measured", "reports/s", "target", "crypto floor rounds/s", "of floor"], rows),
+  ];
+  for (const t of throughput ?? []) {
+    lines.push(
+      `  (${t.n},${t.f}): ${t.rounds} rounds started, ${t.reverted} transmits reverted, latestRound ${t.chainRoundBefore} -> ${t.chainRoundAfter}, ${t.virtualSeconds.toFixed(1)} s virtual`,
+    );
+  }
+  for (const c of floor ?? []) {
+    const ms = c.msPerOperation;
+    lines.push(
+      `  floor (${c.n},${c.f}) counts per round: ${c.counted}`,
+      `    ms per operation: Ed25519 sign ${ms.observationSign.toFixed(3)}, verify ${ms.observationVerify.toFixed(3)}; ` +
+        `secp256k1 sign ${ms.reportSign.toFixed(3)}, check ${ms.signerCheck.toFixed(3)}`,
+    );
+  }
+  return lines;
+}
+
+/** The human-readable report: one section per part that was run. */
+export function benchTable(results: BenchResults): string {
+  const sections: string[][] = [];
+  if (results.transmitGas) sections.push(transmitGasSection(results.transmitGas));
+  if (results.fluxRoundGas) sections.push(fluxSection(results.fluxRoundGas, results.transmitGas));
+  if (results.throughput || results.cryptoFloor) sections.push(throughputSection(results.throughput, results.cryptoFloor));
+  return sections.map((s) => s.join("\n")).join("\n\n");
+}

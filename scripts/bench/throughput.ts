@@ -1,0 +1,91 @@
+/**
+ * Reports per wall-clock second of the in-process committee on the real in-process Hardhat
+ * chain (issue 6, figure 3): the engine on a virtual clock, every report signed, sent as a
+ * `transmit` transaction, mined by EDR and checked by our OffchainAggregator.
+ *
+ * The virtual clock makes protocol waits (DeltaRound, DeltaGrace, …) free, so what the figure
+ * measures is the work: cryptography, message handling, JSON-RPC and EVM execution.
+ */
+import { deployCommitteeFeed, risingMarket } from "../../test/committee/committee-feed.js";
+
+/**
+ * rMax 50: long epochs, so leader changes (which cost a DeltaProgress of virtual time and a
+ * few extra messages) stay rare, as on a healthy feed; risingMarket stays below the feed's
+ * MAX_ANSWER for ~600 slots, far more than warm-up plus the largest default run uses.
+ */
+export const THROUGHPUT_R_MAX = 50;
+/** The 24 h heartbeat of the default config: every report here is a deviation report. */
+export const THROUGHPUT_DELTA_C_MS = 86_400_000;
+/** Reports run before the clock starts (first config read, JIT, fresh storage slots). */
+export const WARMUP_REPORTS = 5;
+/** A generous budget of virtual time per report; running out means the committee stalled. */
+const VIRTUAL_MS_PER_REPORT = 30_000;
+
+export interface ThroughputResult {
+  readonly n: number;
+  readonly f: number;
+  /** Reports measured (after the warm-up). */
+  readonly reports: number;
+  readonly wallSeconds: number;
+  readonly reportsPerSecond: number;
+  /** Virtual time the measured reports took, for context. */
+  readonly virtualSeconds: number;
+  /** Rounds started and transmissions that reverted during the measured part. */
+  readonly rounds: number;
+  readonly reverted: number;
+  /** Aggregator rounds on chain before and after the measured part. */
+  readonly chainRoundBefore: number;
+  readonly chainRoundAfter: number;
+}
+
+/**
+ * Run `reports` reports of an (n, f) committee after a warm-up and time them. Throws when the
+ * committee fell short or the chain does not hold every report the committee claims.
+ */
+export async function measureThroughput(n: number, f: number, reports: number): Promise<ThroughputResult> {
+  const feed = await deployCommitteeFeed({
+    n,
+    f,
+    seed: `bench-throughput-${n}-${f}`,
+    dataSource: () => risingMarket(THROUGHPUT_R_MAX),
+    config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
+  });
+  const { committee, aggregator } = feed;
+  try {
+    await committee.start();
+    const warmup = await committee.runUntil({ reports: WARMUP_REPORTS, virtualTimeMs: WARMUP_REPORTS * VIRTUAL_MS_PER_REPORT });
+    if (warmup.reports < WARMUP_REPORTS) throw new Error(`(${n},${f}) warm-up: only ${warmup.reports}/${WARMUP_REPORTS} reports landed`);
+
+    const chainRoundBefore = Number(await aggregator.latestRound());
+    const roundsBefore = committee.events("round-start").length;
+    const revertedBefore = committee.events("transmit-reverted").length;
+    const startedAt = performance.now();
+    const result = await committee.runUntil({ reports, virtualTimeMs: reports * VIRTUAL_MS_PER_REPORT });
+    const wallSeconds = (performance.now() - startedAt) / 1000;
+    const chainRoundAfter = Number(await aggregator.latestRound());
+
+    if (result.reports < reports) {
+      throw new Error(`(${n},${f}): only ${result.reports}/${reports} reports landed within ${result.elapsedMs} ms of virtual time`);
+    }
+    // The committee's word is not enough: the aggregator must have counted each report.
+    if (chainRoundAfter - chainRoundBefore < reports) {
+      throw new Error(
+        `(${n},${f}): the committee traced ${result.reports} landed reports but latestRound went ${chainRoundBefore} -> ${chainRoundAfter}`,
+      );
+    }
+    return {
+      n,
+      f,
+      reports,
+      wallSeconds,
+      reportsPerSecond: reports / wallSeconds,
+      virtualSeconds: result.elapsedMs / 1000,
+      rounds: committee.events("round-start").length - roundsBefore,
+      reverted: committee.events("transmit-reverted").length - revertedBefore,
+      chainRoundBefore,
+      chainRoundAfter,
+    };
+  } finally {
+    committee.stopAll();
+  }
+}
