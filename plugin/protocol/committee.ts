@@ -8,6 +8,7 @@ import { type SetConfigArgs, encodeSetConfigArgs } from "../core/config/encoding
 import { type PublicConfig, defaultPublicConfig } from "../core/config/public-config.js";
 import { type OracleKeys, deriveOracleKeys } from "../core/keys.js";
 import type { DataSource } from "../data-sources/data-source.js";
+import type { ByzantineBehaviour } from "./byzantine.js";
 import type { OffchainAggregatorChain } from "./chain.js";
 import { type Clock, VirtualClock } from "./clock.js";
 import { FakeOffchainAggregator } from "./fake-chain.js";
@@ -83,6 +84,7 @@ export class Committee {
   private readonly admin: ConfigAdmin;
   private readonly databases: OracleDatabase[];
   private readonly sources: DataSource[];
+  private readonly byzantine: (ByzantineBehaviour | null)[] = [];
   private readonly oracles: (Oracle | null)[];
   private readonly localConfig: LocalConfig;
   private readonly traceListeners: ((event: TraceEvent) => void)[] = [];
@@ -198,6 +200,8 @@ export class Committee {
       localConfig: this.localConfig,
       trace: (event) => this.record(event),
     });
+    // A restarted oracle is the same machine: still compromised if it was.
+    oracle.setByzantine(this.byzantine[index] ?? null);
     this.oracles[index] = oracle;
     this.record({ type: "oracle-up", timeMs: this.clock.now(), oracle: index });
     oracle.start();
@@ -206,6 +210,17 @@ export class Committee {
   setDataSource(index: number, source: DataSource): void {
     this.sources[index] = source;
     this.oracles[index]?.setDataSource(source);
+  }
+
+  /** Make oracle `index` Byzantine (see byzantine.ts), or honest again with null. */
+  setByzantine(index: number, behaviour: ByzantineBehaviour | null): void {
+    this.byzantine[index] = behaviour;
+    this.oracles[index]?.setByzantine(behaviour);
+  }
+
+  /** Each oracle's Byzantine behaviour, null where honest. */
+  get byzantineBehaviours(): readonly (ByzantineBehaviour | null)[] {
+    return Array.from({ length: this.n }, (_, i) => this.byzantine[i] ?? null);
   }
 
   /** The oracle that leads the current epoch according to the most oracles. */

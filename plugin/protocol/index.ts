@@ -15,6 +15,7 @@ export {
 export { type AcceptedTransmission, FakeOffchainAggregator, RevertError } from "./fake-chain.js";
 export { FUTURE_MESSAGE_BUFFER, FutureMessageBuffer } from "./message-buffer.js";
 export type * from "./messages.js";
+export { type AdversaryMemory, type AdversaryView, BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour, rewriteOutgoing, rewriteTransmission } from "./byzantine.js";
 export { type LatencyModel, type LinkBehaviour, DEFAULT_LINK, InProcessNetwork, sampleLatency } from "./network.js";
 export { type LocalConfig, type OracleDatabase, DEFAULT_LOCAL_CONFIG, Oracle, createOracleDatabase } from "./oracle.js";
 export { type PacemakerState, Pacemaker } from "./pacemaker.js";

@@ -11,6 +11,7 @@ import type { OracleKeys } from "../core/keys.js";
 import { leaderForEpoch } from "../core/leader-selection.js";
 import { transmissionDelayMs } from "../core/transmission-schedule.js";
 import { type DataSource, assertInt192 } from "../data-sources/data-source.js";
+import { type AdversaryMemory, type ByzantineBehaviour, rewriteOutgoing, rewriteTransmission } from "./byzantine.js";
 import type { ContractConfig, OffchainAggregatorChain, TransmissionDetails } from "./chain.js";
 import type { Clock, Settled, TimerHandle } from "./clock.js";
 import { type ProtocolMessage, type ReportGenerationMessage, isForLeader } from "./messages.js";
@@ -125,6 +126,9 @@ export class Oracle {
   private active: ActiveConfig | null = null;
   private running = false;
   private configPollTimer: TimerHandle | null = null;
+  /** Set when this oracle is Byzantine: what its adversary does with its output. */
+  private byzantine: ByzantineBehaviour | null = null;
+  private readonly adversaryMemory: AdversaryMemory = {};
 
   constructor(args: OracleArgs) {
     this.index = args.index;
@@ -157,6 +161,15 @@ export class Oracle {
 
   setDataSource(source: DataSource): void {
     this.dataSource = source;
+  }
+
+  /** Make this oracle Byzantine (see byzantine.ts), or honest again with null. */
+  setByzantine(behaviour: ByzantineBehaviour | null): void {
+    this.byzantine = behaviour;
+  }
+
+  get byzantineBehaviour(): ByzantineBehaviour | null {
+    return this.byzantine;
   }
 
   /** Join the network and adopt the contract's current config. */
@@ -470,7 +483,11 @@ export class Oracle {
         });
         return;
       case "transmit": {
-        const { item } = output;
+        const item = this.byzantine === null ? output.item : rewriteTransmission(this.byzantine, output.item, this.adversaryMemory);
+        if (item !== output.item) {
+          this.emitTrace({ type: "byzantine-act", behaviour: this.byzantine!, message: "transmit", epoch: output.item.epoch, round: output.item.round });
+        }
+        if (item === null) return;
         const request = {
           transmitterIndex: this.index,
           transmitterAddress: this.keys.transmitterAddress,
@@ -501,10 +518,12 @@ export class Oracle {
   private applyCommon<T extends string>(role: string, output: CommonOutput<T>, onTimer: (timer: T) => void): void {
     switch (output.kind) {
       case "send":
-        this.network.send(this.index, output.to, output.message);
+        if (this.byzantine === null) this.network.send(this.index, output.to, output.message);
+        else this.sendAsAdversary([output.to], output.message);
         return;
       case "broadcast":
-        this.network.broadcast(this.index, output.message);
+        if (this.byzantine === null) this.network.broadcast(this.index, output.message);
+        else this.sendAsAdversary(Array.from({ length: this.network.size }, (_, to) => to), output.message);
         return;
       case "set-timer": {
         const key = `${role}:${output.timer}`;
@@ -529,6 +548,23 @@ export class Oracle {
       case "trace":
         this.emitTrace(output.event);
         return;
+    }
+  }
+
+  /** What a Byzantine oracle sends instead of `message` (traced once per message it changed). */
+  private sendAsAdversary(recipients: readonly number[], message: ProtocolMessage): void {
+    const behaviour = this.byzantine!;
+    const shared = this.active?.shared;
+    if (shared === undefined) return;
+    const view = { onchainSigningKey: this.keys.onchainSigningKey, configDigest: shared.configDigest, quorum: 2 * shared.f + 1 };
+    let acted = false;
+    for (const to of recipients) {
+      const sent = rewriteOutgoing(behaviour, to, message, view, this.adversaryMemory);
+      if (sent !== message) acted = true;
+      if (sent !== null) this.network.send(this.index, to, sent);
+    }
+    if (acted && message.type !== "newepoch") {
+      this.emitTrace({ type: "byzantine-act", behaviour, message: message.type, epoch: message.epoch, round: message.round });
     }
   }
 

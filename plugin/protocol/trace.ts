@@ -22,6 +22,8 @@ export type TraceBody =
   | { readonly type: "transmit-attempted"; readonly epoch: number; readonly round: number; readonly stage: number; readonly transmitter: string }
   | { readonly type: "transmit-landed"; readonly epoch: number; readonly round: number; readonly stage: number; readonly transmitter: string; readonly median: bigint; readonly txHash?: string; readonly gasUsed?: bigint }
   | { readonly type: "transmit-reverted"; readonly epoch: number; readonly round: number; readonly stage: number; readonly transmitter: string; readonly reason: string }
+  /** A Byzantine oracle's adversary rewrote (or suppressed) what it sent. */
+  | { readonly type: "byzantine-act"; readonly behaviour: string; readonly message: string; readonly epoch: number; readonly round: number }
   | { readonly type: "oracle-down" }
   | { readonly type: "oracle-up" }
   | { readonly type: "config-adopted"; readonly configDigest: string; readonly oracleIndex: number }

@@ -1,0 +1,162 @@
+/**
+ * Byzantine oracles. A faulty oracle runs the honest protocol modules, and the adversary
+ * rewrites what leaves it: the messages it sends and the transactions it transmits. Keeping the
+ * faults at this boundary means the honest code never branches on "am I faulty", and every
+ * fault is one a real attacker holding that oracle's keys could commit. (Lying about the
+ * market needs no code here: give the oracle a data source that lies.)
+ *
+ * Each behaviour is a pure rewrite of one outgoing message (or transmission) with the faulty
+ * oracle's own keys; what the receivers make of it is decided by their honest checks.
+ */
+import { encodeReport, signReport } from "../core/report.js";
+import type { ReportContext } from "../core/report.js";
+import type { AttributedSignedObservation, ProtocolMessage } from "./messages.js";
+import type { PendingTransmission } from "./transmission.js";
+
+export type ByzantineBehaviour =
+  /** Follower: its observations carry a corrupted Ed25519 signature. */
+  | "bad-observation-signature"
+  /** Follower: it never answers observe-req. */
+  | "withhold-observation"
+  /** Follower: its report signature is corrupted. */
+  | "bad-report-signature"
+  /** Follower: it signs (validly) a different report: one observation moved up by 1 %. */
+  | "wrong-report"
+  /** Leader: followers with odd indices get a different report-req (one observation fewer, or a tampered one). */
+  | "equivocating-leader"
+  /** Leader: it asks for observations but never sends a report-req or a final. */
+  | "withholding-leader"
+  /** Leader: each report-req and final is replaced by the first one it ever sent (a replay). */
+  | "replaying-leader"
+  /** Transmitter: it never sends its transmit transaction. */
+  | "silent-transmitter"
+  /** Transmitter: it sends the first report it ever scheduled instead of the current one (stale on chain). */
+  | "stale-transmitter";
+
+export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
+  "bad-observation-signature",
+  "withhold-observation",
+  "bad-report-signature",
+  "wrong-report",
+  "equivocating-leader",
+  "withholding-leader",
+  "replaying-leader",
+  "silent-transmitter",
+  "stale-transmitter",
+];
+
+export function isByzantineBehaviour(value: unknown): value is ByzantineBehaviour {
+  return typeof value === "string" && (BYZANTINE_BEHAVIOURS as readonly string[]).includes(value);
+}
+
+/** What a rewrite may use: the faulty oracle's own key and the round's context. */
+export interface AdversaryView {
+  readonly onchainSigningKey: Uint8Array;
+  readonly configDigest: Uint8Array;
+  /** 2f + 1: the fewest observations a report-req may carry. */
+  readonly quorum: number;
+}
+
+/** What the adversary remembers across rounds (for replays). */
+export interface AdversaryMemory {
+  firstReportReq?: ProtocolMessage;
+  firstFinal?: ProtocolMessage;
+  firstTransmission?: PendingTransmission;
+}
+
+/** Flip the lowest bit of byte `at` (a copy). */
+function corrupt(bytes: Uint8Array, at = 0): Uint8Array {
+  const copy = bytes.slice();
+  copy[at] ^= 1;
+  return copy;
+}
+
+/**
+ * The message a faulty oracle actually sends to `to` in place of `message`, or null for none.
+ */
+export function rewriteOutgoing(
+  behaviour: ByzantineBehaviour,
+  to: number,
+  message: ProtocolMessage,
+  view: AdversaryView,
+  memory: AdversaryMemory,
+): ProtocolMessage | null {
+  switch (behaviour) {
+    case "bad-observation-signature":
+      if (message.type !== "observe") return message;
+      return { ...message, observation: { ...message.observation, signature: corrupt(message.observation.signature, 63) } };
+    case "withhold-observation":
+      return message.type === "observe" ? null : message;
+    case "bad-report-signature":
+      if (message.type !== "report") return message;
+      return { ...message, report: { ...message.report, signature: corrupt(message.report.signature, 31) } };
+    case "wrong-report": {
+      if (message.type !== "report" || message.report.observations.length === 0) return message;
+      const [first, ...rest] = message.report.observations;
+      // Still sorted: the lowest value moves up by 1 % but not past the next one.
+      const ceiling = rest.length > 0 ? rest[0].value : first.value + first.value / 100n;
+      const moved = first.value + (first.value >= 0n ? first.value : -first.value) / 100n;
+      const changed = moved === first.value ? first.value + 1n : moved;
+      const observations = [{ observer: first.observer, value: changed <= ceiling ? changed : ceiling }, ...rest];
+      const context: ReportContext = { configDigest: view.configDigest, epoch: message.epoch, round: message.round };
+      try {
+        const signature = signReport(encodeReport(context, observations), view.onchainSigningKey);
+        return { ...message, report: { observations, signature } };
+      } catch {
+        return message;
+      }
+    }
+    case "equivocating-leader": {
+      if (message.type !== "report-req" || to % 2 === 0) return message;
+      return { ...message, observations: equivocatedObservations(message.observations, view.quorum) };
+    }
+    case "withholding-leader":
+      return message.type === "report-req" || message.type === "final" ? null : message;
+    case "replaying-leader": {
+      if (message.type === "report-req") {
+        memory.firstReportReq ??= message;
+        return relabel(memory.firstReportReq, message.epoch, message.round);
+      }
+      if (message.type === "final") {
+        memory.firstFinal ??= message;
+        return relabel(memory.firstFinal, message.epoch, message.round);
+      }
+      return message;
+    }
+    case "silent-transmitter":
+    case "stale-transmitter":
+      return message;
+  }
+}
+
+/** Another report-req for the same round: without the highest observation if there are spare ones, else with one tampered value. */
+function equivocatedObservations(observations: readonly AttributedSignedObservation[], quorum: number): AttributedSignedObservation[] {
+  if (observations.length > quorum) return observations.slice(0, -1);
+  if (observations.length === 0) return [];
+  const [first, ...rest] = observations;
+  return [{ ...first, value: first.value - 1n }, ...rest];
+}
+
+/** An old message presented as belonging to (epoch, round): its signatures still cover the old round. */
+function relabel(message: ProtocolMessage, epoch: number, round: number): ProtocolMessage {
+  return message.type === "newepoch" ? message : { ...message, epoch, round };
+}
+
+/**
+ * The transmission a faulty transmitter actually sends in place of `item`, or null for none.
+ */
+export function rewriteTransmission(
+  behaviour: ByzantineBehaviour,
+  item: PendingTransmission,
+  memory: AdversaryMemory,
+): PendingTransmission | null {
+  switch (behaviour) {
+    case "silent-transmitter":
+      return null;
+    case "stale-transmitter":
+      memory.firstTransmission ??= item;
+      return memory.firstTransmission;
+    default:
+      return item;
+  }
+}
