@@ -53,6 +53,11 @@ export interface CommitteeOptions {
   readonly admin?: ConfigAdmin;
   readonly network?: Partial<LinkBehaviour>;
   readonly localConfig?: LocalConfig;
+  /**
+   * Keep only about this many of the newest trace events (default: all). Long runs (soaks) set
+   * it and follow events with `onTrace` instead, so memory stays flat.
+   */
+  readonly traceLimit?: number;
 }
 
 export interface RunUntilOptions {
@@ -81,6 +86,7 @@ export class Committee {
   /** The fake aggregator, when the committee created one. */
   readonly fakeChain: FakeOffchainAggregator | null;
   readonly trace: TraceEvent[] = [];
+  private readonly traceLimit: number | undefined;
   private readonly admin: ConfigAdmin;
   private readonly databases: OracleDatabase[];
   private readonly sources: DataSource[];
@@ -115,6 +121,7 @@ export class Committee {
       this.fakeChain = fake;
     }
     this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
+    this.traceLimit = options.traceLimit;
     this.databases = Array.from({ length: this.n }, () => createOracleDatabase());
     this.sources = Array.from({ length: this.n }, (_, i) => options.dataSource(i));
     this.oracles = new Array<Oracle | null>(this.n).fill(null);
@@ -239,7 +246,6 @@ export class Committee {
 
   /** Run until `reports` transmissions landed, `virtualTimeMs` passed or `until()` holds. */
   async runUntil(options: RunUntilOptions): Promise<RunResult> {
-    const landedBefore = this.events("transmit-landed").length;
     let landed = 0;
     const countLanded = (event: TraceEvent) => {
       if (event.type === "transmit-landed") landed++;
@@ -262,7 +268,7 @@ export class Committee {
       this.traceListeners.splice(this.traceListeners.indexOf(countLanded), 1);
     }
     return {
-      reports: this.events("transmit-landed").length - landedBefore,
+      reports: landed,
       elapsedMs: this.clock.now() - startMs,
       events,
     };
@@ -275,6 +281,10 @@ export class Committee {
 
   private record(event: TraceEvent): void {
     this.trace.push(event);
+    // Trimmed in chunks (a quarter of the limit at a time), so the cost stays amortised O(1).
+    if (this.traceLimit !== undefined && this.trace.length > this.traceLimit * 1.25) {
+      this.trace.splice(0, this.trace.length - this.traceLimit);
+    }
     for (const listener of this.traceListeners) listener(event);
   }
 }
