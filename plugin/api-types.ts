@@ -7,9 +7,24 @@
 import type { BaseContract } from "ethers";
 
 import type { DataSourceUserConfig, OcrFeedUserConfig } from "./types.js";
+import type { ByzantineBehaviour } from "./protocol/byzantine.js";
 
 /** Options of `deployFeed`: any feed setting from the config, overriding the named feed's. */
 export type DeployFeedOptions = OcrFeedUserConfig;
+
+/** The faults a Byzantine oracle's adversary can commit (plugin/protocol/byzantine.ts). */
+export type { ByzantineBehaviour } from "./protocol/byzantine.js";
+
+export interface NetworkFaultOptions {
+  /** Message latency, uniform in [minMs, maxMs] of committee time. Default 5–50 ms. */
+  readonly latencyMs?: { readonly min: number; readonly max: number };
+  /** Probability each message is lost / delivered twice / held back so later ones overtake it. */
+  readonly lossRate?: number;
+  readonly duplicateRate?: number;
+  readonly reorderRate?: number;
+  /** Groups of oracle indices that can only reach their own group; [] heals every partition. */
+  readonly partition?: readonly (readonly number[])[];
+}
 
 export interface AttachFeedOptions extends DeployFeedOptions {
   /**
@@ -157,6 +172,16 @@ export interface OcrFeed {
   takeDown(oracles: readonly number[]): Promise<void>;
   /** Restart them; they resume from their own saved state. */
   bringUp(oracles: readonly number[]): Promise<void>;
+  /**
+   * Make an oracle Byzantine (null: honest again). Its adversary rewrites what it sends: see
+   * `ByzantineBehaviour` (bad or missing signatures, a different report, an equivocating,
+   * withholding or replaying leader, a silent or stale transmitter). With at most f faulty
+   * oracles the feed's answers stay within the honest observations; a lying oracle needs no
+   * behaviour, just `setObservations`.
+   */
+  setByzantine(oracle: number, behaviour: ByzantineBehaviour | null): void;
+  /** Change how the oracles' network behaves (all links), e.g. loss, latency or a partition. */
+  setNetwork(options: NetworkFaultOptions): void;
 
   /**
    * Move time forward by `ms` without running the committee: chain time (next block timestamp) and

@@ -3,6 +3,7 @@ import { definePlugin } from "hardhat/plugins";
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { BYZANTINE_BEHAVIOURS } from "./protocol/byzantine-behaviours.js";
 import "./type-extensions.js";
 
 /**
@@ -31,6 +32,12 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
       .addOption({ name: "observations", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "One integer per oracle, comma-separated, in the feed's smallest unit (e.g. 2000e8,2001e8,1999e8,2000e8)" })
       .addOption({ name: "down", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Oracle indices that are down for this round, comma-separated (at most f)" })
+      .addOption({
+        name: "byzantine",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+        description: "Byzantine oracles as ORACLE:BEHAVIOUR, comma-separated (with --down at most f), e.g. 1:wrong-report. Behaviours: " + BYZANTINE_BEHAVIOURS.join(", "),
+      })
       .addFlag({ name: "json", description: "Print one JSON object instead of text" })
       .setAction(() => import("../tasks/run-round.js"))
       .build(),

@@ -2,6 +2,7 @@
  * Parsing of the `ocr:*` task options that are lists or numbers. Each parser either returns the
  * value or throws a HardhatPluginError that says what is wrong and what to type instead.
  */
+import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour } from "../plugin/protocol/byzantine-behaviours.js";
 import { ocrError } from "./errors.js";
 
 const INT192_MIN = -(1n << 191n);
@@ -67,6 +68,34 @@ export function parseDownList(text: string, n: number, f: number): number[] {
     );
   }
   return indices.sort((a, b) => a - b);
+}
+
+/**
+ * `--byzantine 1:wrong-report,3:silent-transmitter`: oracle index and behaviour per entry. Together
+ * with `down` they may not exceed f, since beyond f the protocol promises nothing.
+ */
+export function parseByzantineList(text: string, n: number, f: number, down: readonly number[]): Map<number, ByzantineBehaviour> {
+  const faulty = new Map<number, ByzantineBehaviour>();
+  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const match = /^(\d+):([a-z-]+)$/.exec(part);
+    const index = match === null ? NaN : Number(match[1]);
+    if (match === null || !Number.isSafeInteger(index) || index >= n) {
+      throw ocrError(`--byzantine ${JSON.stringify(part)} is not ORACLE:BEHAVIOUR with an oracle from 0 to ${n - 1}, e.g. --byzantine 1:wrong-report`);
+    }
+    if (!isByzantineBehaviour(match[2])) {
+      throw ocrError(`--byzantine ${JSON.stringify(part)}: unknown behaviour ${JSON.stringify(match[2])}. Use one of: ${BYZANTINE_BEHAVIOURS.join(", ")}`);
+    }
+    if (faulty.has(index)) throw ocrError(`--byzantine lists oracle ${index} twice. Give each oracle one behaviour`);
+    if (down.includes(index)) throw ocrError(`--byzantine: oracle ${index} is also in --down. An oracle is either down or Byzantine`);
+    faulty.set(index, match[2]);
+  }
+  if (faulty.size + down.length > f) {
+    throw ocrError(
+      `--byzantine and --down make ${faulty.size + down.length} oracles faulty but the feed (n=${n}, f=${f}) tolerates at most ${f}. ` +
+        `Name at most ${f} in total, or deploy with more oracles`,
+    );
+  }
+  return faulty;
 }
 
 /** An optional integer option given as text, checked against [min, max]. */

@@ -8,12 +8,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { OcrFeed, RoundResult, RunRoundOptions } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext, withUserErrors } from "./context.js";
 import { formatFixed, listOracles, table, toJson } from "./format.js";
-import { parseDownList, parseObservationList } from "./parse.js";
+import { parseByzantineList, parseDownList, parseObservationList } from "./parse.js";
 
 export interface RunRoundTaskArguments {
   feed?: string;
   observations?: string;
   down?: string;
+  byzantine?: string;
   json: boolean;
 }
 
@@ -103,12 +104,22 @@ export default async function runRoundAction(args: RunRoundTaskArguments, hre: H
   const feedConfig = feedConfigFor(hre, args.feed);
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true });
-  // The process ends after this one round: nothing else the committee has under way may land.
-  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = { stopWhenLanded: true };
+  // Against a node the process ends after this one round, and nothing else the committee has
+  // under way may land after it. In process, virtual time stops with the round anyway.
+  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = { stopWhenLanded: !ctx.inProcess };
   if (args.observations !== undefined) options.observations = parseObservationList(args.observations, feed.n);
   const down = args.down !== undefined ? parseDownList(args.down, feed.n, feed.f) : [];
   if (down.length > 0) options.down = down;
-  const result = await withUserErrors("The round failed", () => feed.runRound(options));
+  // Byzantine for this one process's round; the oracles' keys make them the feed's real oracles.
+  const byzantine = args.byzantine !== undefined ? parseByzantineList(args.byzantine, feed.n, feed.f, down) : new Map();
+  for (const [oracle, behaviour] of byzantine) feed.setByzantine(oracle, behaviour);
+  let result: RoundResult;
+  try {
+    result = await withUserErrors("The round failed", () => feed.runRound(options));
+  } finally {
+    // Faults named on the command line are for this round only (the feed outlives it in process).
+    for (const oracle of byzantine.keys()) feed.setByzantine(oracle, null);
+  }
   const output = runRoundOutput(ctx.networkName, feed, result);
   console.log(args.json ? toJson(output) : describeRound(ctx.networkName, feed, result, down).join("\n"));
   return output;

@@ -9,7 +9,9 @@ import { Contract } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type {
+  ByzantineBehaviour,
   DeployFeedOptions,
+  NetworkFaultOptions,
   FeedAddresses,
   OcrFeed,
   OcrTraceEvent,
@@ -20,6 +22,7 @@ import type {
 } from "../api-types.js";
 import { deriveOracleKeys } from "../core/keys.js";
 import { dataSourceFromSpec } from "../data-sources/from-spec.js";
+import { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from "../protocol/byzantine.js";
 import { fixedValue } from "../data-sources/simple.js";
 import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
@@ -146,7 +149,8 @@ export class Feed implements OcrFeed {
         const sliceStart = committee.trace.length;
         await committee.runUntil({ reports: 1, virtualTimeMs: Math.max(0, deadlineMs - this.#runtime.clock.now()) });
         const landed = committee.trace.slice(sliceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
-        const fresh = landed.find((e) => !observedBefore(committee.trace, inputsFrom, e.epoch, e.round));
+        // Several may land at one instant (e.g. a later stage racing a slow one): the last is what the proxy reads.
+        const fresh = landed.filter((e) => !observedBefore(committee.trace, inputsFrom, e.epoch, e.round)).at(-1);
         if (fresh !== undefined) {
           if (options.stopWhenLanded === true) this.stop();
           return await this.#resultOf(fresh);
@@ -215,6 +219,46 @@ export class Feed implements OcrFeed {
   async bringUp(oracles: readonly number[]): Promise<void> {
     this.#requireCommittee("bringUp");
     for (const i of this.#checkOracles(oracles, "bringUp")) this.#phase.committee.bringUp(i);
+    this.#inputsChanged();
+  }
+
+  setByzantine(oracle: number, behaviour: ByzantineBehaviour | null): void {
+    this.#requireCommittee("setByzantine");
+    this.#checkOracles([oracle], "setByzantine");
+    if (behaviour !== null && !isByzantineBehaviour(behaviour)) {
+      throw new HardhatPluginError(PLUGIN_ID, `setByzantine: unknown behaviour ${JSON.stringify(behaviour)}; use one of ${BYZANTINE_BEHAVIOURS.join(", ")}, or null for honest`);
+    }
+    this.#phase.committee.setByzantine(oracle, behaviour);
+    this.#inputsChanged();
+  }
+
+  setNetwork(options: NetworkFaultOptions): void {
+    this.#requireCommittee("setNetwork");
+    const network = this.#phase.committee.network;
+    const rate = (name: string, value: number | undefined) => {
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
+        throw new HardhatPluginError(PLUGIN_ID, `setNetwork: ${name} must be a probability from 0 to 1, got ${value}`);
+      }
+      return value;
+    };
+    const lossRate = rate("lossRate", options.lossRate);
+    const duplicateRate = rate("duplicateRate", options.duplicateRate);
+    const reorderRate = rate("reorderRate", options.reorderRate);
+    const latency = options.latencyMs;
+    if (latency !== undefined && !(Number.isFinite(latency.min) && Number.isFinite(latency.max) && latency.min >= 0 && latency.max >= latency.min)) {
+      throw new HardhatPluginError(PLUGIN_ID, `setNetwork: latencyMs needs 0 <= min <= max, got ${JSON.stringify(latency)}`);
+    }
+    network.setDefaults({
+      ...(latency !== undefined ? { latency: { kind: "uniform", minMs: latency.min, maxMs: latency.max } } : {}),
+      ...(lossRate !== undefined ? { lossRate } : {}),
+      ...(duplicateRate !== undefined ? { duplicateRate } : {}),
+      ...(reorderRate !== undefined ? { reorderRate, reorderWindowMs: Math.max(100, latency?.max ?? 50) } : {}),
+    });
+    if (options.partition !== undefined) {
+      for (const group of options.partition) this.#checkOracles(group, "setNetwork partition");
+      if (options.partition.length === 0) network.heal();
+      else network.partition(options.partition);
+    }
     this.#inputsChanged();
   }
 

@@ -130,6 +130,33 @@ describe("connection.ocr", function () {
     }
   });
 
+  it("setByzantine and setNetwork: f Byzantine oracles on a lossy, duplicating network still give honest answers", async () => {
+    const { ocr } = await network.create();
+    const feed = await ocr.deployFeed("ETH / USD", { oracles: 7, faultTolerance: 2 });
+    const honest = [2000n, 2001n, 2002n, 2003n, 2004n].map((p) => p * 10n ** 8n);
+    feed.setObservations([honest[0], 10n ** 40n, ...honest.slice(1, 3), 1n, ...honest.slice(3)]);
+    feed.setByzantine(1, "equivocating-leader");
+    feed.setByzantine(4, "stale-transmitter");
+    feed.setNetwork({ lossRate: 0.05, duplicateRate: 0.1, reorderRate: 0.2, latencyMs: { min: 5, max: 80 } });
+    const inHonestRange = (answer: bigint) => answer >= honest[0] && answer <= honest[4];
+    for (const result of await feed.runRounds(3)) {
+      expect(inHonestRange(result.answer), `answer ${result.answer}`).to.equal(true);
+      // With messages duplicated, another report may already be on its way; it is honest too.
+      expect(inHonestRange((await latestThroughProxy(feed)).answer)).to.equal(true);
+    }
+    // A partition that cuts off more than f oracles stops the feed, and healing it restarts it.
+    feed.setNetwork({ partition: [[0, 1, 2]] });
+    const error = (await rejectionOf(feed.runRound({ timeoutMs: 30_000 }))) as NoReportError;
+    expect(error.code).to.equal("OCR_NO_REPORT");
+    feed.setNetwork({ partition: [], lossRate: 0 });
+    feed.setByzantine(1, null);
+    feed.setByzantine(4, null);
+    const healed = await feed.runRound();
+    expect(healed.answer >= honest[0] && healed.answer <= honest[4]).to.equal(true);
+    expect(() => feed.setByzantine(0, "lying" as never)).to.throw(/unknown behaviour "lying"/);
+    expect(() => feed.setNetwork({ lossRate: 2 })).to.throw(/probability from 0 to 1/);
+  });
+
   it("keeps the answer within the honest range when f of 7 oracles report extreme values", async () => {
     const { ocr } = await network.create();
     const feed = await ocr.deployFeed("ETH / USD", { oracles: 7, faultTolerance: 2 });

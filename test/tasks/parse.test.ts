@@ -4,6 +4,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { formatFixed, formatLink, listOracles, toJson } from "../../tasks/format.js";
 import {
   checkCommitteeSize,
+  parseByzantineList,
   parseDownList,
   parseIntegerOption,
   parseObservationList,
@@ -40,6 +41,23 @@ describe("ocr task option parsing", () => {
       }
       expect(parseObservationValue(`${(1n << 191n) - 1n}`)).to.equal((1n << 191n) - 1n);
       expect(parseObservationValue(`-${1n << 191n}`)).to.equal(-(1n << 191n));
+    });
+  });
+
+  describe("--byzantine", () => {
+    it("reads ORACLE:BEHAVIOUR pairs", () => {
+      const parsed = parseByzantineList("1:wrong-report, 3:silent-transmitter", 7, 2, []);
+      expect([...parsed]).to.deep.equal([
+        [1, "wrong-report"],
+        [3, "silent-transmitter"],
+      ]);
+    });
+    it("rejects unknown behaviours (listing the known ones), bad indices, repeats and more than f faulty with --down", () => {
+      expect(() => parseByzantineList("1:lying", 4, 1, [])).to.throw(HardhatPluginError, /unknown behaviour "lying".*wrong-report/);
+      expect(() => parseByzantineList("4:wrong-report", 4, 1, [])).to.throw(HardhatPluginError, /oracle from 0 to 3/);
+      expect(() => parseByzantineList("1:wrong-report,1:stale-transmitter", 7, 2, [])).to.throw(HardhatPluginError, /oracle 1 twice/);
+      expect(() => parseByzantineList("1:wrong-report", 4, 1, [0])).to.throw(HardhatPluginError, /tolerates at most 1/);
+      expect(() => parseByzantineList("0:wrong-report", 7, 2, [0])).to.throw(HardhatPluginError, /also in --down/);
     });
   });
 

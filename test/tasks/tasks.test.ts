@@ -125,6 +125,20 @@ describe("ocr:* tasks on the in-process network", function () {
     }
   });
 
+  it("--byzantine makes oracles Byzantine for that round only; the answer stays within the honest observations", async () => {
+    const { json } = await runJson("ocr:run-round", { feed: "BTC / USD", byzantine: "2:wrong-report,4:bad-report-signature" });
+    await verifyRoundJson(json, await provider());
+    // Their report signatures never count: the f+1 signers are honest oracles.
+    for (const faulty of [2, 4]) expect(json.signers).to.not.include(faulty);
+    const feed = (await hre.network.getOrCreate()).ocr.feeds.get("BTC / USD")!;
+    const trace = feed.trace();
+    expect(trace.some((e) => e.type === "byzantine-act" && e.behaviour === "wrong-report")).to.equal(true);
+    // Honest again afterwards: the next round may use their signatures.
+    const acts = trace.filter((e) => e.type === "byzantine-act").length;
+    await runJson("ocr:run-round", { feed: "BTC / USD" });
+    expect(feed.trace().filter((e) => e.type === "byzantine-act").length).to.equal(acts);
+  });
+
   it("ocr:status --json shows the latest rounds newest first and what each oracle is owed", async () => {
     const { json } = await runJson("ocr:status", { rounds: 2 });
     expect(json).to.include({ feed: "ETH / USD", n: 4, f: 1, totalRounds: 3, phaseId: 1, configCount: 1 });
