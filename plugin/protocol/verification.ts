@@ -8,13 +8,13 @@
  * (31,10) committee's ~n² secp256k1 recoveries per round into ~n.
  *
  * Report signatures are the costliest check left. The leader knows who sent each one, so once
- * it has met an oracle's key a few times it keeps a precomputed table for it and checks
+ * it has met an oracle's key it keeps a precomputed table for it and checks
  * signatures against that key (`isReportSignatureBy`, 2–3× cheaper than recovering the
  * signer); a signature found good that way goes into the same memo, so followers checking the
  * final's signatures find the signer without recovering it.
  */
 import { type Address, addressFromPublicKey, sameAddress } from "../core/address.js";
-import { bytesToHex } from "../core/bytes.js";
+import { bytesEqual, bytesToHex } from "../core/bytes.js";
 import { verifyObservation } from "../core/observation.js";
 import {
   type AttributedObservation,
@@ -61,6 +61,19 @@ export function isValidObservationSignature(
   signature: Uint8Array,
   offchainPublicKey: Uint8Array,
 ): boolean {
+  // In one process a signed observation is one object that the leader forwards to every
+  // follower: remember the verdict on the signature bytes' identity first (no key to build).
+  const seen = observationVerdictsBySignature.get(signature);
+  if (
+    seen !== undefined &&
+    seen.value === value &&
+    seen.epoch === context.epoch &&
+    seen.round === context.round &&
+    bytesEqual(seen.publicKey, offchainPublicKey) &&
+    bytesEqual(seen.configDigest, context.configDigest)
+  ) {
+    return seen.verdict;
+  }
   const key = [
     bytesToHex(offchainPublicKey),
     bytesToHex(context.configDigest),
@@ -69,20 +82,42 @@ export function isValidObservationSignature(
     value.toString(),
     bytesToHex(signature),
   ].join("|");
-  return observationVerdicts.getOrCompute(key, () => {
+  const verdict = observationVerdicts.getOrCompute(key, () => {
     try {
       return verifyObservation(context, value, signature, offchainPublicKey);
     } catch {
       return false;
     }
   });
+  observationVerdictsBySignature.set(signature, {
+    value,
+    epoch: context.epoch,
+    round: context.round,
+    publicKey: offchainPublicKey,
+    configDigest: context.configDigest,
+    verdict,
+  });
+  return verdict;
 }
+
+/** Verdicts by signature object; a hit also needs equal value, round, key and digest. */
+const observationVerdictsBySignature = new WeakMap<
+  Uint8Array,
+  {
+    readonly value: bigint;
+    readonly epoch: number;
+    readonly round: number;
+    readonly publicKey: Uint8Array;
+    readonly configDigest: Uint8Array;
+    readonly verdict: boolean;
+  }
+>();
 
 /** Signer keys with precomputed tables, by lower-case address; and how often others were recovered. */
 const preparedSigners = new BoundedMemo<PreparedReportSigner>(1024);
 const recoveriesOfUnpreparedSigners = new BoundedMemo<number>(4096);
-/** A table costs about as much as 15 recoveries: build it for keys met more than once (committee members). */
-const PREPARE_AFTER_RECOVERIES = 2;
+/** A table costs about as much as 8 recoveries and pays off after ~12 checks: committee members are checked every round. */
+const PREPARE_AFTER_RECOVERIES = 1;
 
 function recoverAndLearnSigner(digest: Uint8Array, signature: Uint8Array): Address | null {
   let publicKey: Uint8Array;
