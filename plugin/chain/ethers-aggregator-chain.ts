@@ -7,6 +7,7 @@ import {
   type ContractRunner,
   type Provider,
   type Signer,
+  type TransactionRequest,
   Contract,
   Interface,
   getAddress,
@@ -227,18 +228,76 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
   async #sendTransmit(request: TransmitRequest): Promise<TransmitResult> {
     try {
       const signer = await this.#options.transmitterSigner(request.transmitterIndex, request.transmitterAddress);
-      const aggregator = this.#aggregator.connect(signer) as Contract;
       const overrides = this.#options.transmitGasLimit !== undefined ? { gasLimit: this.#options.transmitGasLimit } : {};
-      const tx = await aggregator.transmit(request.report, [...request.rs], [...request.ss], request.rawVs, overrides);
-      const receipt = await tx.wait();
-      return { ok: receipt?.status === 1, txHash: tx.hash as Hex, gasUsed: receipt?.gasUsed };
+      const args = [request.report, [...request.rs], [...request.ss], request.rawVs] as const;
+      const raw = await signedRawTransaction(signer, await this.#aggregator.transmit.populateTransaction(...args, overrides));
+      if (raw === null) {
+        // A signer that cannot hand out signed bytes (e.g. a node-managed account): the usual way.
+        const tx = await (this.#aggregator.connect(signer) as Contract).transmit(...args, overrides);
+        const receipt = await tx.wait();
+        return { ok: receipt?.status === 1, txHash: tx.hash as Hex, gasUsed: receipt?.gasUsed };
+      }
+      const hash = (await sendRaw(this.#options.provider, "eth_sendRawTransaction", [raw])) as Hex;
+      const receipt = await waitForReceipt(this.#options.provider, hash);
+      return { ok: receipt.status === 1, txHash: hash, gasUsed: receipt.gasUsed };
     } catch (error) {
       return { ok: false, error: describeTransmitError(error) };
     }
   }
 }
 
-/** A RoundRequested event with where it was logged, to tell which of two is newer. */
+type RawSend = (method: string, params: unknown[]) => Promise<unknown>;
+
+function rawSender(provider: Provider): RawSend | null {
+  const send = (provider as { send?: RawSend }).send;
+  return typeof send === "function" ? send.bind(provider) : null;
+}
+
+function sendRaw(provider: Provider, method: string, params: unknown[]): Promise<unknown> {
+  const send = rawSender(provider);
+  if (send === null) throw new Error(`the provider cannot send raw JSON-RPC (${method})`);
+  return send(method, params);
+}
+
+/**
+ * The transmit transaction signed locally, or null when this signer or provider cannot do that.
+ * Sending the signed bytes ourselves skips ethers' broadcast wrapper, which re-derives the
+ * sender from the signature (a secp256k1 recovery, ~2 ms) for every transaction.
+ */
+async function signedRawTransaction(signer: Signer, transaction: TransactionRequest): Promise<string | null> {
+  if (rawSender(signer.provider as Provider) === null) return null;
+  const populated = await signer.populateTransaction(transaction);
+  try {
+    return await signer.signTransaction(populated);
+  } catch (error) {
+    if (isError(error, "UNSUPPORTED_OPERATION")) return null;
+    throw error;
+  }
+}
+
+/** Longest wait for a sent transmit to be mined before it counts as failed. */
+const RECEIPT_TIMEOUT_MS = 120_000;
+
+/**
+ * Poll for the receipt: at once (automine), then backing off to 250 ms (interval mining, a real
+ * node). A transaction the node no longer knows (dropped from its pool) fails at once instead of
+ * blocking this transmitter's later transactions.
+ */
+async function waitForReceipt(provider: Provider, hash: string): Promise<{ status: number; gasUsed: bigint }> {
+  const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+  for (let delayMs = 0; ; delayMs = Math.min(250, Math.max(10, delayMs * 2))) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const receipt = (await sendRaw(provider, "eth_getTransactionReceipt", [hash])) as { status?: string; gasUsed?: string } | null;
+    if (receipt !== null && typeof receipt.status === "string" && typeof receipt.gasUsed === "string") {
+      return { status: Number(BigInt(receipt.status)), gasUsed: BigInt(receipt.gasUsed) };
+    }
+    if (delayMs > 0 && (await sendRaw(provider, "eth_getTransactionByHash", [hash])) === null) {
+      throw new Error(`transaction ${hash} was dropped by the node before it was mined`);
+    }
+    if (Date.now() > deadline) throw new Error(`transaction ${hash} was not mined within ${RECEIPT_TIMEOUT_MS / 1000} s`);
+  }
+}
+
 interface HeadBlock {
   readonly number: number;
   readonly hash: string;
@@ -259,6 +318,7 @@ async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
   return { number: block.number, hash: block.hash, timestampSec: block.timestamp };
 }
 
+/** A RoundRequested event with where it was logged, to tell which of two is newer. */
 interface LocatedRoundRequest extends RoundRequest {
   readonly blockNumber: number;
   readonly logIndex: number;

@@ -72,6 +72,32 @@ describe("EthersAggregatorChain on the Hardhat chain", function () {
     expect(reports.map((r) => [r.epoch, r.round])).to.deep.equal([[1, 1], [1, 2]]);
   });
 
+  it("with automine off, waits for the block; a transaction dropped from the pool fails instead of hanging", async () => {
+    const feed = await configuredFeed("adapter-automine-off");
+    await feed.provider.send("evm_setAutomine", [false]);
+    const pending = feed.committee.chain.transmit(await signedTransmit(feed, 1, 1, 0));
+    await new Promise((r) => setTimeout(r, 50));
+    await feed.provider.send("evm_mine", []);
+    const mined = await pending;
+    expect(mined.ok, mined.error).to.equal(true);
+    expect((await landedReports(feed)).map((r) => r.round)).to.deep.equal([1]);
+
+    const dropped = feed.committee.chain.transmit(await signedTransmit(feed, 1, 2, 1));
+    // Wait until the node has it, then drop it from the pool.
+    let hash: string | undefined;
+    for (let i = 0; i < 100 && hash === undefined; i++) {
+      const block = await feed.provider.send("eth_getBlockByNumber", ["pending", false]);
+      hash = block?.transactions?.[0];
+      if (hash === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(hash, "the transmit reached the pool").to.be.a("string");
+    await feed.provider.send("hardhat_dropTransaction", [hash]);
+    const outcome = await dropped;
+    expect(outcome.ok).to.equal(false);
+    expect(outcome.error).to.match(/dropped/);
+    await feed.provider.send("evm_setAutomine", [true]);
+  });
+
   it("tells the time of the next block, so time passing on an idle chain counts for the heartbeat", async () => {
     const feed = await configuredFeed("adapter-now");
     const chain = feed.committee.chain;
