@@ -5,12 +5,10 @@
 
 export type Hex = `0x${string}`;
 
-const HEX_DIGITS = "0123456789abcdef";
-
 export function bytesToHex(bytes: Uint8Array): Hex {
-  let out = "0x";
-  for (const b of bytes) out += HEX_DIGITS[b >> 4] + HEX_DIGITS[b & 15];
-  return out as Hex;
+  // Node's encoder builds one flat string; appending two digits at a time left a rope of
+  // ~1.6 KB per 32 bytes in long-lived cache keys (seen in a soak's heap snapshots).
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }
 
 export function hexToBytes(hex: string): Uint8Array {

@@ -294,7 +294,11 @@ export class Oracle {
       this.database.pacemaker?.configDigest === digestHex ? this.database.pacemaker.state : undefined;
     const contractEpoch =
       details !== null && bytesEqual(details.configDigest, shared.configDigest) ? details.epoch : undefined;
-    transmission.restore([...this.database.pendingTransmissions.values()]);
+    const kept = new Set(transmission.restore([...this.database.pendingTransmissions.values()]));
+    // The restart rule keeps only some items; forget the rest, or every restart leaves garbage behind.
+    for (const [key, item] of this.database.pendingTransmissions) {
+      if (!kept.has(item)) this.database.pendingTransmissions.delete(key);
+    }
     pacemaker.start({ restored: restoredPacemaker, contractEpoch });
   }
 

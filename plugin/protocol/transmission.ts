@@ -119,12 +119,12 @@ export class Transmission {
     return this.queue.toArray().sort((a, b) => (earlierFirst(a, b) ? -1 : 1));
   }
 
-  /** Re-queue transmissions from the database after a restart. */
-  restore(items: readonly PendingTransmission[]): void {
-    for (const item of pendingToRequeue(items, this.now())) {
-      if (bytesEqual(item.configDigest, this.config.configDigest)) this.queue.push(item);
-    }
+  /** Re-queue transmissions from the database after a restart; returns the ones it kept. */
+  restore(items: readonly PendingTransmission[]): PendingTransmission[] {
+    const kept = pendingToRequeue(items, this.now()).filter((item) => bytesEqual(item.configDigest, this.config.configDigest));
+    for (const item of kept) this.queue.push(item);
     this.rearm();
+    return kept;
   }
 
   /** A final report reached more than f echoes: start the transmit procedure. */

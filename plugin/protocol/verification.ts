@@ -50,9 +50,11 @@ class BoundedMemo<V> {
   }
 }
 
-const observationVerdicts = new BoundedMemo<boolean>(100_000);
-const reportSigners = new BoundedMemo<Address | null>(100_000);
-const attestationChecks = new BoundedMemo<AttestationCheck>(20_000);
+// A round needs at most n (≤ 31) observation checks, n report signers and one final check, so a
+// few hundred rounds of history is plenty; larger caps only held memory in long soaks.
+const observationVerdicts = new BoundedMemo<boolean>(8192);
+const reportSigners = new BoundedMemo<Address | null>(8192);
+const attestationChecks = new BoundedMemo<AttestationCheck>(2048);
 
 /** Is `signature` the observer's Ed25519 signature over (context, value)? */
 export function isValidObservationSignature(

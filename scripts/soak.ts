@@ -1,0 +1,146 @@
+/**
+ * Soak test (issue 5): a (7, 2) committee against our OffchainAggregator on the in-process
+ * Hardhat chain for R steps of seeded faults within the f bound (crashes, Byzantine oracles,
+ * liars, failing and hanging data sources, partitions, lossy/slow/duplicating/reordering links,
+ * reverted and dropped transmits, interval mining, reorgs) plus overload steps beyond f, with
+ * the safety and liveness invariants checked after every step.
+ *
+ *   npm run soak -- --rounds 2000 --seed s1 [--json]
+ *
+ * With --json, stdout carries only the result object; progress and any violation details go to
+ * stderr. Exits 1 on any safety, duplicate, liveness or overload violation.
+ */
+import { type SoakResult, runSoak } from "./soak/runner.js";
+
+interface CliOptions {
+  readonly rounds: number;
+  readonly seed: string;
+  readonly json: boolean;
+}
+
+const USAGE = "usage: npm run soak -- [--rounds R] [--seed S] [--json]";
+
+/** A bad command line: reported as a message, not a stack trace. */
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  let rounds = 200;
+  let seed = "soak";
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    // Both "--flag value" and "--flag=value".
+    const eq = arg.indexOf("=");
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--json" && inline === undefined) json = true;
+    else if (flag === "--rounds") {
+      const text = value();
+      rounds = Number(text);
+      if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds needs a positive integer, got ${text}\n${USAGE}`);
+    } else if (flag === "--seed") seed = value();
+    else throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
+  }
+  return { rounds, seed, json };
+}
+
+/** The object --json prints: the issue's fields first, then the extras. */
+function jsonSummary(result: SoakResult): Record<string, unknown> {
+  return {
+    rounds: result.rounds,
+    reports: result.reports,
+    safetyViolations: result.safetyViolations,
+    duplicateReports: result.duplicateReports,
+    maxLatencyMs: result.maxLatencyMs,
+    faultsInjected: sortedRecord(result.faultsInjected),
+    livenessViolations: result.livenessViolations,
+    overloadViolations: result.overloadViolations,
+    seed: result.seed,
+    n: result.n,
+    f: result.f,
+    reportsLanded: result.reportsLanded,
+    reorgs: result.reorgs,
+    overloadSteps: result.overloadSteps,
+    livenessChecks: result.livenessChecks,
+    baseBoundMs: result.baseBoundMs,
+    maxBoundMs: result.maxBoundMs,
+    minSlackMs: result.minSlackMs,
+    effects: result.effects,
+    virtualSeconds: result.virtualSeconds,
+    wallSeconds: result.wallSeconds,
+    chainBlocks: result.chainBlocks,
+    rssStartMb: result.rssStartMb,
+    rssEndMb: result.rssEndMb,
+    rssPeakMb: result.rssPeakMb,
+    heapStartMb: result.heapStartMb,
+    heapEndMb: result.heapEndMb,
+  };
+}
+
+function sortedRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function failureLines(result: SoakResult): string[] {
+  return [
+    ...result.violations.map((v) => `safety: ${v.kind} at aggregator round ${v.aggregatorRoundId} (epoch ${v.epoch}, round ${v.round}): ${v.detail}`),
+    ...result.livenessFailures.map((l) => `liveness: ${l.kind} at step ${l.step}: ${l.detail}\n  plan: ${l.plan}`),
+  ];
+}
+
+function humanSummary(result: SoakResult): string {
+  const faults = Object.entries(sortedRecord(result.faultsInjected))
+    .map(([kind, count]) => `${kind} ×${count}`)
+    .join(", ");
+  const effects = Object.entries(result.effects)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(", ");
+  return [
+    `seed ${JSON.stringify(result.seed)}, (n, f) = (${result.n}, ${result.f}): ${result.rounds} steps in ${result.wallSeconds} s wall, ${result.virtualSeconds} s committee time`,
+    `reports on the final chain ${result.reports} (landed ${result.reportsLanded}, ${result.effects.reorgedReports} taken back by ${result.reorgs} reorgs)`,
+    `safety violations ${result.safetyViolations}, duplicate reports ${result.duplicateReports}, ` +
+      `liveness violations ${result.livenessViolations} of ${result.livenessChecks} checks, overload violations ${result.overloadViolations} in ${result.overloadSteps} overload steps`,
+    `max latency ${result.maxLatencyMs} ms (bound of a fault-free step ${result.baseBoundMs} ms, largest bound ${result.maxBoundMs} ms, smallest margin to a step's bound ${result.minSlackMs} ms)`,
+    `faults injected: ${faults}`,
+    `effects: ${effects}`,
+    `RSS ${result.rssStartMb} MB at start, ${result.rssEndMb} MB at end (peak ${result.rssPeakMb} MB); ` +
+      `live JS heap ${result.heapStartMb} -> ${result.heapEndMb} MB; ${result.chainBlocks} blocks on the in-process chain`,
+    ...failureLines(result),
+  ].join("\n");
+}
+
+function hasViolations(result: SoakResult): boolean {
+  return result.safetyViolations + result.duplicateReports + result.livenessViolations + result.overloadViolations > 0;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const progressEvery = Math.max(1, Math.floor(options.rounds / 20));
+  const result = await runSoak({
+    rounds: options.rounds,
+    seed: options.seed,
+    onStep: (p) => {
+      if (p.step % progressEvery === 0 || p.step === p.rounds) {
+        process.stderr.write(`  step ${p.step}/${p.rounds}: ${p.reports} reports on chain, ${p.violations} violations, RSS ${p.rssMb} MB\n`);
+      }
+    },
+  });
+  if (options.json) {
+    process.stdout.write(JSON.stringify(jsonSummary(result)) + "\n");
+    const lines = failureLines(result);
+    if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
+  } else {
+    process.stdout.write(humanSummary(result) + "\n");
+  }
+  process.exitCode = hasViolations(result) ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  const text = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${text}\n`);
+  process.exitCode = 2;
+});

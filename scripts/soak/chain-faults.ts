@@ -1,0 +1,146 @@
+/**
+ * Chain faults for the soak: a wrapper around the committee's real chain adapter that can make
+ * the next transmit revert on chain or vanish before it reaches the node, plus the node-level
+ * faults (interval mining instead of automine, snapshot and revert as a reorg).
+ *
+ * The wrapper sits where a real node's RPC would misbehave: between the engine and the chain.
+ * The oracles never learn that the failure was injected; they see what a real transmitter sees.
+ */
+import type {
+  ContractConfig,
+  OffchainAggregatorChain,
+  RoundRequest,
+  TransmissionDetails,
+  TransmitRequest,
+  TransmitResult,
+} from "../../plugin/protocol/chain.js";
+import type { Clock } from "../../plugin/protocol/clock.js";
+
+/** What happens to the next transmit the wrapper sees. */
+export type TransmitFault = "revert" | "drop";
+
+/** What the wrapper actually did, for the soak's "did the fault happen" counters. */
+export interface ChainFaultEffects {
+  /** Transmits sent with too little gas: mined, status 0. */
+  revertedOnChain: number;
+  /** Transmits swallowed before reaching the node. */
+  dropped: number;
+  /** Transmits that landed while automine was off (mined by the interval miner). */
+  minedByInterval: number;
+}
+
+export interface FaultyChainOptions {
+  /** The honest adapter every call goes to. */
+  readonly inner: OffchainAggregatorChain;
+  /**
+   * The same adapter with a gas limit far below what transmit needs: the transaction is valid
+   * and gets mined, then runs out of gas, a real on-chain revert.
+   */
+  readonly lowGas: OffchainAggregatorChain;
+  readonly clock: Clock;
+  /** How long (committee time) a dropped transaction keeps its sender waiting before it gives up. */
+  readonly dropWaitMs: number;
+  /** Whether the node currently mines on an interval (read when a transmit lands). */
+  readonly intervalMining: () => boolean;
+}
+
+/**
+ * An OffchainAggregatorChain that passes everything through except transmits that were armed
+ * with a fault. Transmits of one account are sent strictly one after another, whichever adapter
+ * sends them, so the inner and the low-gas adapter never race for the same nonce.
+ */
+export class FaultyChain implements OffchainAggregatorChain {
+  readonly effects: ChainFaultEffects = { revertedOnChain: 0, dropped: 0, minedByInterval: 0 };
+  private readonly armed: TransmitFault[] = [];
+  private readonly sendQueues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly options: FaultyChainOptions) {}
+
+  /** Give the next transmit (whoever sends it) this fault. */
+  arm(fault: TransmitFault): void {
+    this.armed.push(fault);
+  }
+
+  /** Forget faults that no transmit picked up (end of a step). */
+  disarm(): number {
+    const left = this.armed.length;
+    this.armed.length = 0;
+    return left;
+  }
+
+  latestConfig(): Promise<ContractConfig | null> {
+    return this.options.inner.latestConfig();
+  }
+  latestTransmissionDetails(): Promise<TransmissionDetails> {
+    return this.options.inner.latestTransmissionDetails();
+  }
+  latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null> {
+    return this.options.inner.latestRoundRequested(lookbackMs);
+  }
+  nowMs(): Promise<number> {
+    const inner = this.options.inner;
+    return inner.nowMs ? inner.nowMs() : Promise.resolve(this.options.clock.now());
+  }
+
+  transmit(request: TransmitRequest): Promise<TransmitResult> {
+    const fault = this.armed.shift();
+    if (fault === "drop") return this.drop();
+    const account = request.transmitterAddress.toLowerCase();
+    const previous = this.sendQueues.get(account) ?? Promise.resolve();
+    const result = previous.then(() => this.send(request, fault === "revert"));
+    const tail = result.then(() => undefined);
+    this.sendQueues.set(account, tail);
+    void tail.then(() => {
+      if (this.sendQueues.get(account) === tail) this.sendQueues.delete(account);
+    });
+    return result;
+  }
+
+  private async send(request: TransmitRequest, underpriced: boolean): Promise<TransmitResult> {
+    const adapter = underpriced ? this.options.lowGas : this.options.inner;
+    const result = await adapter.transmit(request);
+    if (underpriced && !result.ok) this.effects.revertedOnChain++;
+    if (result.ok && this.options.intervalMining()) this.effects.minedByInterval++;
+    return result;
+  }
+
+  /**
+   * The transaction never reaches a block (an RPC that accepted and lost it): the sender waits
+   * for a receipt until its patience runs out. Waiting on the committee's clock keeps virtual
+   * time moving meanwhile, so the next transmission stage is not held up.
+   */
+  private async drop(): Promise<TransmitResult> {
+    this.effects.dropped++;
+    await this.options.clock.sleep(this.options.dropWaitMs);
+    return { ok: false, error: `transaction dropped: no receipt within ${this.options.dropWaitMs} ms` };
+  }
+}
+
+/** The JSON-RPC surface the node-level faults need (an ethers provider's `send`). */
+export interface RpcSender {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Automine off and a block every `intervalMs` of real time, or back to automine. */
+export async function setIntervalMining(rpc: RpcSender, intervalMs: number | null): Promise<void> {
+  if (intervalMs === null) {
+    await rpc.send("evm_setIntervalMining", [0]);
+    await rpc.send("evm_setAutomine", [true]);
+    // Anything still pending goes into one more block, so the chain is settled for the checks.
+    await rpc.send("evm_mine", []);
+  } else {
+    await rpc.send("evm_setAutomine", [false]);
+    await rpc.send("evm_setIntervalMining", [intervalMs]);
+  }
+}
+
+/** A snapshot id to revert to later (each id can be reverted to once). */
+export async function takeSnapshot(rpc: RpcSender): Promise<string> {
+  return (await rpc.send("evm_snapshot", [])) as string;
+}
+
+/** Rewind the chain to `snapshotId`: every block since is forgotten, as in a reorg. */
+export async function revertToSnapshot(rpc: RpcSender, snapshotId: string): Promise<void> {
+  const ok = (await rpc.send("evm_revert", [snapshotId])) as boolean;
+  if (!ok) throw new Error(`evm_revert to snapshot ${snapshotId} failed`);
+}

@@ -1,0 +1,490 @@
+/**
+ * The soak loop (issue 5): a (7, 2) committee on the real in-process Hardhat chain, R steps,
+ * each with seeded faults within the f bound. Per step: apply the plan, run until a report
+ * lands (or give up), check every new report on the chain with the invariant checker, check
+ * the latency against the step's liveness bound, then move on (faults rotate by plan).
+ * Overload steps take f + 1 oracles down and check that no new round reports.
+ *
+ * The soak's own state is bounded, so a long run does not grow it: the committee keeps a
+ * bounded trace (traceLimit), the soak follows events as they happen (onTrace) and keeps only
+ * bounded windows of them, and the chain is read incrementally (only blocks not read before).
+ * What still grows is outside the soak: the in-process chain (EDR keeps every block) and the
+ * engine's own caches; start and end figures are part of the result.
+ */
+import { bytesToHex } from "../../plugin/core/bytes.js";
+import { epochAndRound } from "../../plugin/core/report.js";
+import type { PublicConfig } from "../../plugin/core/config/public-config.js";
+import type { DataSource } from "../../plugin/data-sources/data-source.js";
+import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/oracle.js";
+import type { TraceEvent } from "../../plugin/protocol/trace.js";
+import { FaultApplier } from "./apply.js";
+import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";
+import { revertToSnapshot, setIntervalMining, takeSnapshot } from "./chain-faults.js";
+import { InvariantChecker, type Violation } from "./checker.js";
+import { type SoakFeed, deploySoakFeed } from "./feed.js";
+import { soakMarket } from "./market.js";
+import { currentRssMb, settledMemory } from "./memory.js";
+import { type FaultKind, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
+
+export interface SoakOptions {
+  readonly rounds: number;
+  readonly seed: string;
+  /** Committee size and fault threshold (default 7 and 2). */
+  readonly n?: number;
+  readonly f?: number;
+  /** Called after every step (for progress output). */
+  readonly onStep?: (progress: SoakProgress) => void;
+}
+
+export interface SoakProgress {
+  readonly step: number;
+  readonly rounds: number;
+  readonly reports: number;
+  readonly violations: number;
+  readonly rssMb: number;
+}
+
+/** What actually happened, as opposed to what was planned (a fault can be planned and miss). */
+export interface SoakEffects {
+  crashes: number;
+  restarts: number;
+  byzantineActs: number;
+  dataSourceErrors: number;
+  dataSourceTimeouts: number;
+  lyingObservations: number;
+  networkLost: number;
+  networkDuplicated: number;
+  networkPartitioned: number;
+  revertedOnChain: number;
+  droppedTransmits: number;
+  minedByInterval: number;
+  reorgedReports: number;
+  progressTimeouts: number;
+}
+
+export interface LivenessFailure {
+  readonly step: number;
+  readonly kind: "no-report" | "over-bound" | "overload-report";
+  readonly detail: string;
+  readonly plan: string;
+}
+
+export interface SoakResult {
+  readonly seed: string;
+  readonly n: number;
+  readonly f: number;
+  rounds: number;
+  /** Reports on the chain as it finally is. */
+  reports: number;
+  /** transmit-landed events, including reports a reorg later took away. */
+  reportsLanded: number;
+  safetyViolations: number;
+  duplicateReports: number;
+  livenessViolations: number;
+  /** Reports of rounds started while more than f oracles were down. */
+  overloadViolations: number;
+  maxLatencyMs: number;
+  /** The largest liveness bound any step had, and the step bound of a fault-free step. */
+  maxBoundMs: number;
+  baseBoundMs: number;
+  /** The smallest margin (bound − latency) of any step: how close the bound came to being broken. */
+  minSlackMs: number;
+  /** Steps whose latency was judged, overload steps, reorgs done. */
+  livenessChecks: number;
+  overloadSteps: number;
+  reorgs: number;
+  faultsInjected: Record<string, number>;
+  effects: SoakEffects;
+  virtualSeconds: number;
+  wallSeconds: number;
+  /** Blocks on the final chain (EDR keeps them all in memory: part of the RSS). */
+  chainBlocks: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  heapStartMb: number;
+  heapEndMb: number;
+  /** The first violations and liveness failures, in detail. */
+  violations: Violation[];
+  livenessFailures: LivenessFailure[];
+}
+
+/** Committee timings: the library defaults, with alphaPPB 0 so that every round is due a report. */
+const CONFIG_OVERRIDES = { alphaPPB: 0n } as const;
+/** Committee time a dropped transaction keeps its sender waiting (the blockchain timeout). */
+const DROP_WAIT_MS = DEFAULT_LOCAL_CONFIG.blockchainTimeoutMs;
+/** A hanging data source answers this long after the oracle gave up on it. */
+const HANG_MS = DEFAULT_LOCAL_CONFIG.dataSourceTimeoutMs + DEFAULT_LOCAL_CONFIG.dataSourceGracePeriodMs + 1000;
+const TRACE_LIMIT = 20_000;
+/** Round starts remembered, to tell rounds begun before an overload from rounds begun during it. */
+const ROUND_STARTS_KEPT = 256;
+const KEEP_FAILURES = 50;
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const n = options.n ?? 7;
+  const f = options.f ?? 2;
+  const seed = options.seed;
+  const started = performance.now();
+  const market = soakMarket(seed);
+  const feed = await deploySoakFeed({
+    n,
+    f,
+    seed: `soak ${seed}`,
+    dataSource: () => market,
+    config: CONFIG_OVERRIDES,
+    traceLimit: TRACE_LIMIT,
+    dropWaitMs: DROP_WAIT_MS,
+  });
+  try {
+    return await soakOn(feed, { ...options, n, f, market }, started);
+  } finally {
+    feed.committee.stopAll();
+    await feed.connection.close();
+  }
+}
+
+async function soakOn(
+  feed: SoakFeed,
+  options: SoakOptions & { readonly n: number; readonly f: number; readonly market: DataSource },
+  startedAt: number,
+): Promise<SoakResult> {
+  const { committee, chain, clock, rpc } = feed;
+  const { n, f, seed } = options;
+  const result = emptyResult(seed, n, f);
+  const checker = new InvariantChecker();
+  const applier = new FaultApplier({ committee, clock, market: options.market, hangMs: HANG_MS });
+  const planner = new FaultPlanner({ n, f, seed });
+  const count = (kind: FaultKind | string) => (result.faultsInjected[kind] = (result.faultsInjected[kind] ?? 0) + 1);
+  const fail = (failure: LivenessFailure) => {
+    if (result.livenessFailures.length < KEEP_FAILURES) result.livenessFailures.push(failure);
+  };
+
+  // ---- Following the trace (bounded state only) ----
+  let digestHex = "";
+  /** Set once the warm-up is over: from then on every oracle-up is a restart. */
+  let soaking = false;
+  const recentRoundStarts: string[] = [];
+  let firstLandingAt: number | null = null;
+  committee.onTrace((event: TraceEvent) => {
+    switch (event.type) {
+      case "observation":
+        if (event.value === null) {
+          if (event.error?.includes("timed out")) result.effects.dataSourceTimeouts++;
+          else result.effects.dataSourceErrors++;
+        } else if (applier.isHonestObserver(event.oracle)) {
+          checker.recordHonestObservation(digestHex, event.epoch, event.round, event.value);
+        } else if (committee.byzantineBehaviours[event.oracle] === null) {
+          result.effects.lyingObservations++;
+        }
+        return;
+      case "round-start":
+        recentRoundStarts.push(`${event.epoch}:${event.round}`);
+        if (recentRoundStarts.length > ROUND_STARTS_KEPT) recentRoundStarts.shift();
+        return;
+      case "transmit-landed":
+        result.reportsLanded++;
+        firstLandingAt ??= event.timeMs;
+        return;
+      case "byzantine-act":
+        result.effects.byzantineActs++;
+        return;
+      case "oracle-down":
+        result.effects.crashes++;
+        return;
+      case "oracle-up":
+        if (soaking) result.effects.restarts++;
+        return;
+      case "progress-timeout":
+        result.effects.progressTimeouts++;
+        return;
+      default:
+        return;
+    }
+  });
+
+  // ---- Reading the chain incrementally ----
+  let nextBlock = 0;
+  const readChain = async (): Promise<{ key: string }[]> => {
+    const { reports, toBlock } = await feed.reportsSince(nextBlock);
+    nextBlock = toBlock + 1;
+    for (const report of reports) checker.check(report);
+    return reports.map((r) => ({ key: `${r.epoch}:${r.round}` }));
+  };
+
+  // Config first, so the digest (part of every round's key) is known before anyone observes.
+  await committee.setConfig();
+  const config = await chain.latestConfig();
+  if (config === null) throw new Error("soak: setConfig left no config on chain");
+  digestHex = bytesToHex(config.configDigest);
+  const timing = protocolTiming(committee.publicConfig!);
+  await committee.start();
+  const warmup = await committee.runUntil({ reports: 1, virtualTimeMs: 60_000 });
+  if (warmup.reports < 1) throw new Error("soak warm-up: the fault-free committee did not report within 60 s of committee time");
+  const leaderSelectionKey = committee.oracle(0)!.sharedConfig!.leaderSelectionKey;
+  await readChain();
+  soaking = true;
+
+  const virtualStart = clock.now();
+  const memoryStart = settledMemory();
+  result.rssStartMb = memoryStart.rssMb;
+  result.heapStartMb = memoryStart.heapMb;
+  result.rssPeakMb = result.rssStartMb;
+  result.baseBoundMs = stepBoundMs({ timing, hopMs: maxHopMs(combinedLinkBehaviour([])), faultyLeaderRun: 0, failingTransmitters: 0, catchingUp: false, lossyEpochs: 0 });
+
+  let intervalMiningMs: number | null = null;
+  let snapshot: { id: string; roundId: number; nextBlock: number } | null = null;
+
+  for (let step = 1; step <= options.rounds; step++) {
+    const leader = committee.currentLeader();
+    const plan = planner.next({ leader: leader?.leader ?? null });
+
+    // Chain mode first: turning interval mining off mines what is pending, so read after it.
+    if (plan.intervalMiningStarts) count("chain:interval-mining");
+    if (plan.intervalMiningMs !== intervalMiningMs) {
+      await setIntervalMining(rpc, plan.intervalMiningMs);
+      intervalMiningMs = plan.intervalMiningMs;
+      feed.setIntervalMiningFlag(intervalMiningMs !== null);
+    }
+    await readChain();
+    if (plan.snapshotBefore) snapshot = { id: await takeSnapshot(rpc), roundId: checker.latestRoundId, nextBlock };
+
+    for (const fault of plan.ended) applier.end(fault);
+    if (plan.overload !== null) {
+      await overloadStep(plan);
+    } else {
+      for (const fault of plan.started) {
+        applier.start(fault);
+        count(fault.kind);
+      }
+      applier.setNetwork(plan.network);
+      for (const nf of plan.network) count(nf.kind);
+      if (plan.transmitFault !== null) {
+        chain.arm(plan.transmitFault);
+        count(`chain:${plan.transmitFault}`);
+      }
+      await reportingStep(plan);
+      chain.disarm();
+    }
+
+    if (plan.revertAfter && snapshot !== null) {
+      await revertToSnapshot(rpc, snapshot.id);
+      const forgotten = checker.rewind(snapshot.roundId);
+      result.effects.reorgedReports += forgotten;
+      result.reorgs++;
+      count("chain:reorg");
+      nextBlock = snapshot.nextBlock;
+      snapshot = null;
+    }
+
+    result.rounds = step;
+    const rss = currentRssMb();
+    if (rss > result.rssPeakMb) result.rssPeakMb = rss;
+    options.onStep?.({ step, rounds: options.rounds, reports: checker.latestRoundId, violations: violationCount(), rssMb: rss });
+  }
+
+  // ---- Wind down: automine back, everything honest, last reads ----
+  if (intervalMiningMs !== null) await setIntervalMining(rpc, null);
+  feed.setIntervalMiningFlag(false);
+  await readChain();
+  const memoryEnd = settledMemory();
+  result.rssEndMb = memoryEnd.rssMb;
+  result.heapEndMb = memoryEnd.heapMb;
+  await checkFinalChain();
+  result.chainBlocks = await feed.provider.getBlockNumber();
+
+  result.safetyViolations = checker.counts.safetyViolations + result.safetyViolations;
+  result.duplicateReports = checker.counts.duplicateReports;
+  result.violations = [...checker.violations, ...result.violations].slice(0, KEEP_FAILURES);
+  result.reports = checker.latestRoundId;
+  result.effects.networkLost = committee.network.stats.lost;
+  result.effects.networkDuplicated = committee.network.stats.duplicated;
+  result.effects.networkPartitioned = committee.network.stats.partitioned;
+  result.effects.revertedOnChain = chain.effects.revertedOnChain;
+  result.effects.droppedTransmits = chain.effects.dropped;
+  result.effects.minedByInterval = chain.effects.minedByInterval;
+  result.virtualSeconds = Math.round((clock.now() - virtualStart) / 100) / 10;
+  result.wallSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
+  return result;
+
+  // ---------------------------------------------------------------------------------------
+
+  function violationCount(): number {
+    return checker.counts.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
+  }
+
+  function noteLatency(latency: number, bound: number): void {
+    if (latency > result.maxLatencyMs) result.maxLatencyMs = latency;
+    if (bound - latency < result.minSlackMs) result.minSlackMs = bound - latency;
+  }
+
+  /** One step with at most f faulty oracles: a report must land within the step's bound. */
+  async function reportingStep(plan: StepPlan): Promise<void> {
+    const hopMs = maxHopMs(combinedLinkBehaviour(plan.network));
+    const catchUpWindow = timing.deltaResendMs + 3 * MAX_HOP_MS;
+    const catchingUp = applier.rejoinedWithin(catchUpWindow);
+    const faulty = new Set([...plan.active.map((fa) => fa.oracle), ...catchingUp]);
+    // Lost messages can cost rounds, and two lost rounds an epoch: allow two such epochs.
+    const lossyEpochs = plan.network.some((nf) => (nf.behaviour.lossRate ?? 0) > 0) ? 2 : 0;
+    const current = committee.currentLeader();
+    const run = current === null ? f : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty, lookahead: 1 + lossyEpochs });
+    const bound = stepBoundMs({
+      timing,
+      hopMs,
+      faultyLeaderRun: run,
+      failingTransmitters: faulty.size + (plan.transmitFault !== null ? 1 : 0),
+      catchingUp: catchingUp.length > 0,
+      lossyEpochs,
+    });
+    if (bound > result.maxBoundMs) result.maxBoundMs = bound;
+
+    const t0 = clock.now();
+    firstLandingAt = null;
+    await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
+    const landedAt = firstLandingAt as number | null;
+    await readChain();
+    result.livenessChecks++;
+    if (landedAt === null) {
+      result.livenessViolations++;
+      fail({ step: plan.step, kind: "no-report", detail: `no report within ${2 * bound + 30_000} ms (bound ${bound} ms)`, plan: describePlan(plan) });
+      return;
+    }
+    const latency = landedAt - t0;
+    noteLatency(latency, bound);
+    if (latency > bound) {
+      result.livenessViolations++;
+      fail({ step: plan.step, kind: "over-bound", detail: `report after ${latency} ms, bound ${bound} ms (faulty-leader run ${run}, hop ${hopMs} ms)`, plan: describePlan(plan) });
+    }
+  }
+
+  /**
+   * f + 1 oracles down: for a whole worst-case step bound, no round started after the crash may
+   * report (reports of rounds already under way may still land). Then they come back, and a
+   * report must follow within the bound of a step where they all catch up.
+   */
+  async function overloadStep(plan: StepPlan): Promise<void> {
+    const down = plan.overload!;
+    applier.setNetwork([]);
+    count("overload");
+    result.overloadSteps++;
+    applier.crash(down);
+    const startedBefore = new Set(recentRoundStarts);
+    const hopMs = maxHopMs(combinedLinkBehaviour([]));
+    const window = stepBoundMs({ timing, hopMs, faultyLeaderRun: f, failingTransmitters: f + 1, catchingUp: true, lossyEpochs: 0 });
+    await committee.runUntil({ virtualTimeMs: window, until: () => false });
+    for (const { key } of await readChain()) {
+      if (startedBefore.has(key)) continue;
+      result.overloadViolations++;
+      fail({ step: plan.step, kind: "overload-report", detail: `round ${key} reported with ${down.length} of ${n} oracles down (${down.join(",")})`, plan: describePlan(plan) });
+    }
+
+    applier.restart(down);
+    const current = committee.currentLeader();
+    const recovering = new Set(down);
+    const run = current === null ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering });
+    const bound = stepBoundMs({ timing, hopMs, faultyLeaderRun: run, failingTransmitters: down.length, catchingUp: true, lossyEpochs: 0 });
+    if (bound > result.maxBoundMs) result.maxBoundMs = bound;
+    const t0 = clock.now();
+    firstLandingAt = null;
+    await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
+    const landedAt = firstLandingAt as number | null;
+    await readChain();
+    result.livenessChecks++;
+    if (landedAt === null || landedAt - t0 > bound) {
+      result.livenessViolations++;
+      const detail = landedAt === null ? `no report after the overload (bound ${bound} ms)` : `recovered after ${landedAt - t0} ms, bound ${bound} ms`;
+      fail({ step: plan.step, kind: landedAt === null ? "no-report" : "over-bound", detail, plan: describePlan(plan) });
+    }
+    if (landedAt !== null) noteLatency(landedAt - t0, bound);
+  }
+
+  /**
+   * The whole final chain once more, independently of the incremental checks: aggregator round
+   * ids 1..N with no gap, (epoch, round) strictly increasing, and as many reports as the
+   * checker followed.
+   */
+  async function checkFinalChain(): Promise<void> {
+    const { reports } = await feed.reportsSince(0);
+    let previous = -1n;
+    reports.forEach((report, i) => {
+      const epochRound = epochAndRound(report.epoch, report.round);
+      if (report.aggregatorRoundId !== i + 1 || epochRound <= previous) {
+        result.safetyViolations++;
+        if (result.violations.length < KEEP_FAILURES) {
+          result.violations.push({ kind: "not-increasing", aggregatorRoundId: report.aggregatorRoundId, epoch: report.epoch, round: report.round, detail: "final chain: round ids or (epoch, round) out of order" });
+        }
+      }
+      previous = epochRound;
+    });
+    if (reports.length !== checker.latestRoundId) {
+      result.safetyViolations++;
+      result.violations.push({ kind: "round-id-gap", aggregatorRoundId: reports.length, epoch: 0, round: 0, detail: `final chain holds ${reports.length} reports, the checker followed ${checker.latestRoundId}` });
+    }
+  }
+}
+
+function protocolTiming(config: PublicConfig): ProtocolTiming {
+  const { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax } = config;
+  return { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax };
+}
+
+/** A one-line summary of a step's plan, for failure reports. */
+export function describePlan(plan: StepPlan): string {
+  const parts = [`step ${plan.step} [${plan.primary}]`];
+  if (plan.active.length > 0) parts.push(`faulty ${plan.active.map((fa) => `${fa.oracle}:${fa.kind}`).join(" ")}`);
+  if (plan.network.length > 0) parts.push(`network ${plan.network.map((nf) => nf.kind).join(" ")}`);
+  if (plan.transmitFault !== null) parts.push(`transmit ${plan.transmitFault}`);
+  if (plan.intervalMiningMs !== null) parts.push(`interval mining ${plan.intervalMiningMs} ms`);
+  if (plan.snapshotBefore) parts.push("snapshot");
+  if (plan.revertAfter) parts.push("revert");
+  if (plan.overload !== null) parts.push(`overload ${plan.overload.join(",")}`);
+  return parts.join("; ");
+}
+
+function emptyResult(seed: string, n: number, f: number): SoakResult {
+  return {
+    seed,
+    n,
+    f,
+    rounds: 0,
+    reports: 0,
+    reportsLanded: 0,
+    safetyViolations: 0,
+    duplicateReports: 0,
+    livenessViolations: 0,
+    overloadViolations: 0,
+    maxLatencyMs: 0,
+    maxBoundMs: 0,
+    baseBoundMs: 0,
+    minSlackMs: Number.POSITIVE_INFINITY,
+    livenessChecks: 0,
+    overloadSteps: 0,
+    reorgs: 0,
+    faultsInjected: {},
+    effects: {
+      crashes: 0,
+      restarts: 0,
+      byzantineActs: 0,
+      dataSourceErrors: 0,
+      dataSourceTimeouts: 0,
+      lyingObservations: 0,
+      networkLost: 0,
+      networkDuplicated: 0,
+      networkPartitioned: 0,
+      revertedOnChain: 0,
+      droppedTransmits: 0,
+      minedByInterval: 0,
+      reorgedReports: 0,
+      progressTimeouts: 0,
+    },
+    virtualSeconds: 0,
+    wallSeconds: 0,
+    chainBlocks: 0,
+    rssStartMb: 0,
+    rssEndMb: 0,
+    rssPeakMb: 0,
+    heapStartMb: 0,
+    heapEndMb: 0,
+    violations: [],
+    livenessFailures: [],
+  };
+}
