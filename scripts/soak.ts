@@ -78,6 +78,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     rssPeakMb: result.rssPeakMb,
     heapStartMb: result.heapStartMb,
     heapEndMb: result.heapEndMb,
+    heapByStepMb: result.heapByStepMb,
   };
 }
 

@@ -104,6 +104,8 @@ export interface SoakResult {
   rssPeakMb: number;
   heapStartMb: number;
   heapEndMb: number;
+  /** Live JS heap (after a full collection) at every 500th step. */
+  heapByStepMb: Record<string, number>;
   /** The first violations and liveness failures, in detail. */
   violations: Violation[];
   livenessFailures: LivenessFailure[];
@@ -277,6 +279,8 @@ async function soakOn(
     }
 
     result.rounds = step;
+    // The live JS heap every 500 steps: flat once the bounded trace and caches have filled.
+    if (step % 500 === 0) result.heapByStepMb[String(step)] = settledMemory().heapMb;
     const rss = currentRssMb();
     if (rss > result.rssPeakMb) result.rssPeakMb = rss;
     options.onStep?.({ step, rounds: options.rounds, reports: checker.latestRoundId, violations: violationCount(), rssMb: rss });
@@ -484,6 +488,7 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
     rssPeakMb: 0,
     heapStartMb: 0,
     heapEndMb: 0,
+    heapByStepMb: {},
     violations: [],
     livenessFailures: [],
   };
