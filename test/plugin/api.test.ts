@@ -157,6 +157,37 @@ describe("connection.ocr", function () {
     expect(() => feed.setNetwork({ lossRate: 2 })).to.throw(/probability from 0 to 1/);
   });
 
+  it("after a reorg (evm_snapshot / evm_revert) reports again: round ids continue with no gap and no repeat", async () => {
+    const { ocr, ethers } = await network.create();
+    const feed = await ocr.deployFeed();
+    const first = await feed.runRound();
+    const snapshot = await ethers.provider.send("evm_snapshot", []);
+    const lost = await feed.runRounds(2);
+    expect(lost.map((r) => r.aggregatorRoundId)).to.deep.equal([2n, 3n]);
+    await ethers.provider.send("evm_revert", [snapshot]);
+    const again = await feed.runRound();
+    expect(again.aggregatorRoundId).to.equal(2n);
+    const history = await feed.history();
+    expect(history.map((h) => h.aggregatorRoundId)).to.deep.equal([1n, 2n]);
+    expect(again.epoch * 256 + again.round).to.be.greaterThan(first.epoch * 256 + first.round);
+  });
+
+  it("works with automine off and interval mining", async () => {
+    const { ocr, ethers } = await network.create();
+    const feed = await ocr.deployFeed();
+    await feed.runRound();
+    await ethers.provider.send("evm_setAutomine", [false]);
+    await ethers.provider.send("evm_setIntervalMining", [20]);
+    try {
+      const results = await feed.runRounds(2, { observations: [PRICE, PRICE, PRICE + 1n, PRICE] });
+      expect(results.map((r) => r.aggregatorRoundId)).to.deep.equal([2n, 3n]);
+      expect(results.every((r) => r.answer === PRICE)).to.equal(true);
+    } finally {
+      await ethers.provider.send("evm_setIntervalMining", [0]);
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+  });
+
   it("keeps the answer within the honest range when f of 7 oracles report extreme values", async () => {
     const { ocr } = await network.create();
     const feed = await ocr.deployFeed("ETH / USD", { oracles: 7, faultTolerance: 2 });
