@@ -7,7 +7,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { AttachFeedOptions, DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
-import { isLocalDevChain } from "./deployments/keys.js";
+import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
@@ -44,19 +44,7 @@ export function stopAllFeeds(api: OcrApi): void {
  */
 async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, options: DeployFeedOptions | undefined): Promise<string> {
   if (options?.seed !== undefined) return options.seed;
-  if (feed.keySeed !== undefined) {
-    let seed: string;
-    try {
-      seed = await feed.keySeed.get();
-    } catch (error) {
-      throw new HardhatPluginError(
-        PLUGIN_ID,
-        `Cannot read the keySeed of feed ${JSON.stringify(feed.name)}: ${(error as Error).message.split("\n")[0]}. Set the configuration variable (environment variable or keystore) and try again.`,
-      );
-    }
-    if (seed.trim() === "") throw new HardhatPluginError(PLUGIN_ID, `The keySeed of feed ${JSON.stringify(feed.name)} is empty. Set it to a long random secret.`);
-    return seed;
-  }
+  if (feed.keySeed !== undefined) return readKeySeedVariable({ ...feed, keySeed: feed.keySeed });
   if (isSimulatedNetwork(connection)) return feed.seed;
   const { chainId } = await connection.ethers.provider.getNetwork();
   if (isLocalDevChain(chainId)) return feed.seed;

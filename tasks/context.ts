@@ -18,6 +18,7 @@ import {
   keysFilePath,
   networkDeploymentsDir,
   readDeploymentRecord,
+  readKeySeedVariable,
   readLocalKeySeed,
   resolveDeploymentsDir,
   writeDeploymentRecord,
@@ -120,18 +121,7 @@ async function keySeedFor(
           `Restore ocr.feeds[${JSON.stringify(feed.name)}].keySeed = configVariable(...) as it was at deployment`,
       );
     }
-    let seed: string;
-    try {
-      seed = await feed.keySeed.get();
-    } catch (error) {
-      throw ocrError(
-        `Cannot read the keySeed of feed ${JSON.stringify(feed.name)}: ${(error as Error).message.split("\n")[0]}. ` +
-          `Set the configuration variable (environment variable or keystore) and run the command again`,
-        error as Error,
-      );
-    }
-    if (seed.trim() === "") throw ocrError(`The keySeed of feed ${JSON.stringify(feed.name)} is empty. Set it to a long random secret`);
-    return seed;
+    return readKeySeedVariable({ ...feed, keySeed: feed.keySeed });
   }
   if (purpose === "deploy") return feed.seed;
   const seed = await readLocalKeySeed(ctx.networkDir, feed.name);

@@ -306,9 +306,9 @@ interface HeadBlock {
 
 /** The latest block's number, hash and time: raw JSON-RPC when the provider allows (cheaper), else ethers' getBlock. */
 async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
-  const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
-  if (typeof send === "function") {
-    const block = (await send.call(provider, "eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string } | null;
+  const send = rawSender(provider);
+  if (send !== null) {
+    const block = (await send("eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string } | null;
     if (typeof block?.number === "string" && typeof block.hash === "string" && typeof block.timestamp === "string") {
       return { number: Number(BigInt(block.number)), hash: block.hash, timestampSec: Number(BigInt(block.timestamp)) };
     }
@@ -339,10 +339,10 @@ function toRoundRequest({ requester, configDigest, epoch, round }: LocatedRoundR
  * block without a hash, so the raw call is the only portable way).
  */
 async function pendingBlockTimestamp(provider: Provider): Promise<number | null> {
-  const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
-  if (typeof send !== "function") return null;
+  const send = rawSender(provider);
+  if (send === null) return null;
   try {
-    const block = (await send.call(provider, "eth_getBlockByNumber", ["pending", false])) as { timestamp?: string } | null;
+    const block = (await send("eth_getBlockByNumber", ["pending", false])) as { timestamp?: string } | null;
     return typeof block?.timestamp === "string" ? Number(BigInt(block.timestamp)) : null;
   } catch {
     return null;

@@ -11,6 +11,10 @@
  */
 import path from "node:path";
 
+import { HardhatPluginError } from "hardhat/plugins";
+
+import { PLUGIN_ID } from "../feed/feed-config.js";
+import type { OcrFeedConfig } from "../types.js";
 import type { KeySource } from "./records.js";
 import { readFileIfExists, writeFileAtomically } from "./records.js";
 
@@ -35,6 +39,26 @@ export function isLocalDevChain(chainId: bigint): boolean {
 export function keySourceFor(chainId: bigint, hasKeySeedVariable: boolean): KeySource | undefined {
   if (hasKeySeedVariable) return "config-variable";
   return isLocalDevChain(chainId) ? "local-keys-file" : undefined;
+}
+
+/**
+ * The secret behind the feed's `keySeed` configuration variable (environment variable or
+ * keystore). Fails with a plugin error that says how to set it; the secret is never echoed.
+ */
+export async function readKeySeedVariable(feed: OcrFeedConfig & { readonly keySeed: NonNullable<OcrFeedConfig["keySeed"]> }): Promise<string> {
+  let seed: string;
+  try {
+    seed = await feed.keySeed.get();
+  } catch (error) {
+    throw new HardhatPluginError(
+      PLUGIN_ID,
+      `Cannot read the keySeed of feed ${JSON.stringify(feed.name)}: ${(error as Error).message.split("\n")[0]}. ` +
+        `Set the configuration variable (environment variable or keystore) and try again`,
+      error as Error,
+    );
+  }
+  if (seed.trim() === "") throw new HardhatPluginError(PLUGIN_ID, `The keySeed of feed ${JSON.stringify(feed.name)} is empty. Set it to a long random secret`);
+  return seed;
 }
 
 export function keysFilePath(networkDir: string): string {

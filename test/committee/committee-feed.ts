@@ -2,7 +2,7 @@
  * A real OCR1 feed on a fresh Hardhat chain with an in-process committee wired to it, and the
  * readers the committee tests use to check what actually landed on chain.
  */
-import { type Contract, type Log, Interface, Wallet } from "ethers";
+import { type Contract, type Log, type Provider, Interface, Wallet } from "ethers";
 import { network } from "hardhat";
 
 import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chain.js";
@@ -12,6 +12,7 @@ import type { SetConfigArgs } from "../../plugin/core/config/encoding.js";
 import { decodeReportContext, recoverReportSigner } from "../../plugin/core/report.js";
 import type { DataSource } from "../../plugin/data-sources/data-source.js";
 import { fromFunction } from "../../plugin/data-sources/simple.js";
+import type { OffchainAggregatorChain } from "../../plugin/protocol/chain.js";
 import { Committee, type CommitteeOptions } from "../../plugin/protocol/committee.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -32,7 +33,18 @@ const FEED_EVENTS = new Interface([
   "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
 ]);
 
-export type CommitteeSetup = Omit<CommitteeOptions, "chain" | "admin" | "seed"> & { readonly seed: string };
+/** What an adapter for the feed needs; `chain` in the setup may wrap the adapter built from it. */
+export interface ChainParts {
+  readonly provider: Provider;
+  readonly aggregatorAddress: string;
+  readonly transmitterSigner: (index: number) => Wallet;
+}
+
+export type CommitteeSetup = Omit<CommitteeOptions, "chain" | "admin" | "seed"> & {
+  readonly seed: string;
+  /** The committee's chain; default a plain EthersAggregatorChain over `parts`. */
+  readonly chain?: (parts: ChainParts) => OffchainAggregatorChain;
+};
 
 /**
  * A fresh chain with LINK and an OffchainAggregator (billing on), and a committee wired to it:
@@ -40,7 +52,8 @@ export type CommitteeSetup = Omit<CommitteeOptions, "chain" | "admin" | "seed"> 
  * is the contract owner calling the real setConfig, and each oracle transmits from its own key.
  */
 export async function deployCommitteeFeed(setup: CommitteeSetup) {
-  const { ethers, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
   const [owner] = await ethers.getSigners();
   const provider = ethers.provider;
 
@@ -59,7 +72,7 @@ export async function deployCommitteeFeed(setup: CommitteeSetup) {
 
   // Each oracle sends from its own key; the committee (created below) knows the keys.
   const wallets = new Map<number, Wallet>();
-  const chain: EthersAggregatorChain = new EthersAggregatorChain({
+  const parts: ChainParts = {
     provider,
     aggregatorAddress,
     transmitterSigner: (index): Wallet => {
@@ -70,23 +83,26 @@ export async function deployCommitteeFeed(setup: CommitteeSetup) {
       }
       return wallet;
     },
-  });
+  };
+  const { chain: chainFor, ...committeeSetup } = setup;
+  const chain = chainFor?.(parts) ?? new EthersAggregatorChain(parts);
   const admin = {
     async setConfig(args: SetConfigArgs): Promise<void> {
       const tx = await aggregator.setConfig(args.signers, args.transmitters, args.threshold, args.encodedConfigVersion, args.encoded);
       await tx.wait();
     },
   };
-  const committee: Committee = new Committee({ ...setup, chain, admin });
+  const committee: Committee = new Committee({ ...committeeSetup, chain, admin });
 
   const transmitters = committee.keys.map((k) => k.transmitterAddress);
   // Payees are plain derived addresses: they only ever receive LINK.
   const payees = committee.keys.map((_, i) => ethers.getAddress(ethers.dataSlice(ethers.id(`${setup.seed} payee ${i}`), 12)));
-  for (const t of transmitters) await networkHelpers.setBalance(t, 100n * ETHER);
+  // Enough for thousands of transmits (the soak sends one per step).
+  for (const t of transmitters) await networkHelpers.setBalance(t, 1000n * ETHER);
   await (await aggregator.setPayees(transmitters, payees)).wait();
   await (await link.transfer(aggregatorAddress, 1_000_000n * LINK)).wait();
 
-  return { ethers, networkHelpers, owner, provider, link, aggregator, aggregatorAddress, committee };
+  return { connection, ethers, networkHelpers, owner, provider, link, aggregator, aggregatorAddress, committee };
 }
 
 export type Feed = Awaited<ReturnType<typeof deployCommitteeFeed>>;
