@@ -29,9 +29,9 @@ export interface NetworkFaultOptions {
 export interface AttachFeedOptions extends DeployFeedOptions {
   /**
    * Read the feed without running its committee: no oracle starts, nothing is funded or sent,
-   * and the oracle keys are only checked against the on-chain signers. `runRound`, `runFor`,
-   * faults and upgrades then throw; `history`, `owedPayments` and the contracts work.
-   * `ocr:status` attaches this way.
+   * and no key seed is needed (the oracles' public identities are read from the aggregator).
+   * `runRound`, `runFor`, faults and upgrades then throw; `history`, `owedPayments` and the
+   * contracts work. `ocr:status` attaches this way.
    */
   readonly readOnly?: boolean;
 }
@@ -88,7 +88,17 @@ export interface RoundResult {
   readonly proxyRoundId: bigint;
   /** The answer read back through the proxy after the round. */
   readonly answer: bigint;
+  /** Why the committee reported (the signing oracles' decision), see `ReportReason`. */
+  readonly reason: ReportReason;
 }
+
+/**
+ * Why a report was made: `first` (the aggregator had no answer under this config yet),
+ * `deviation` (the median moved more than alphaPPB from the latest answer), `heartbeat` (deltaC
+ * passed since the latest answer), `requested` (the owner called requestNewRound), or
+ * `chain-read-failed` (the oracles could not read the chain and reported to be safe).
+ */
+export type ReportReason = "first" | "deviation" | "heartbeat" | "requested" | "chain-read-failed";
 
 export interface RunRoundOptions {
   /**
@@ -101,14 +111,41 @@ export interface RunRoundOptions {
   readonly observations?: readonly (bigint | number | string)[];
   /** Oracles that are down for this round only. */
   readonly down?: readonly number[];
-  /** Give up after this much committee time. Default: a bound derived from the timing config. */
+  /**
+   * Give up after this much committee time. Default: a bound derived from the timing config (one
+   * round through f + 2 leader changes and every transmission stage), plus deltaC without `request`.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Give up after this much real (wall-clock) time, whatever the committee time: a data source
+   * that hangs costs real time on every round. Default: 60 s in process; on a live node the
+   * committee-time bound plus 60 s.
+   */
+  readonly wallTimeoutMs?: number;
+  /**
+   * Called every `progressIntervalMs` of wall time (default 3 s) while no report has landed, with
+   * what the committee is waiting for (e.g. oracles whose data source has not answered).
+   */
+  readonly onWaiting?: (status: RoundWaitStatus) => void;
+  readonly progressIntervalMs?: number;
   /**
    * Stop the committee the moment the report lands, before anything is read back. One-shot
    * tools (`ocr:run-round`) use it against a live node, so that no later round the committee
    * has under way lands after the caller has moved on. The feed cannot run rounds afterwards.
    */
   readonly stopWhenLanded?: boolean;
+}
+
+/** What `runRound` reports through `onWaiting` while it waits. */
+export interface RoundWaitStatus {
+  /** Wall-clock time since the call started. */
+  readonly elapsedMs: number;
+  /** Committee time since the call started. */
+  readonly committeeElapsedMs: number;
+  /** Oracles whose data source has not answered yet, with how long it has been pending (wall time). */
+  readonly pendingObservations: readonly { readonly oracle: number; readonly source: string; readonly epoch: number; readonly round: number; readonly pendingMs: number }[];
+  /** One sentence: what stands in the way so far. */
+  readonly waitingFor: string;
 }
 
 /** Thrown by `runRound` when no report lands; `reason` says why (e.g. more than f oracles down). */

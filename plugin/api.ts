@@ -7,6 +7,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { AttachFeedOptions, DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
+import { type ArtifactNames, PluginArtifacts } from "./artifacts/plugin-contracts.js";
 import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
@@ -38,16 +39,16 @@ export function stopAllFeeds(api: OcrApi): void {
 
 /**
  * The seed the feed's oracle keys derive from. An explicit `seed` option wins (the tasks pass
- * the one they resolved). Otherwise a configured `keySeed` variable; otherwise the feed's plain
- * `seed`, which is only acceptable where the keys guard nothing: the simulated network and local
- * dev chains (31337, 1337).
+ * the one they resolved). On the simulated network and local dev chains (31337, 1337), where the
+ * keys guard nothing, the feed's plain `seed`; elsewhere the configured `keySeed` variable.
  */
 async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, options: DeployFeedOptions | undefined): Promise<string> {
   if (options?.seed !== undefined) return options.seed;
-  if (feed.keySeed !== undefined) return readKeySeedVariable({ ...feed, keySeed: feed.keySeed });
+  // Local chains' accounts are public anyway: they never need (or read) the secret keySeed.
   if (isSimulatedNetwork(connection)) return feed.seed;
   const { chainId } = await connection.ethers.provider.getNetwork();
   if (isLocalDevChain(chainId)) return feed.seed;
+  if (feed.keySeed !== undefined) return readKeySeedVariable({ ...feed, keySeed: feed.keySeed });
   throw new HardhatPluginError(
     PLUGIN_ID,
     `Feed ${JSON.stringify(feed.name)} on network ${connection.networkName} (chain ${chainId}) has no secret key seed: oracle keys are only derived from the plain \`seed\` on the simulated network and local dev chains (31337, 1337). ` +
@@ -55,7 +56,8 @@ async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, opt
   );
 }
 
-export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrApi {
+export function createOcrApi(connection: OcrConnection, config: OcrConfig, artifactNames: ArtifactNames): OcrApi {
+  const artifacts = new PluginArtifacts(artifactNames);
   const feeds = new Map<string, Feed>();
 
   function claimName(name: string): void {
@@ -76,7 +78,7 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrA
       // A name that is not in the config starts from the defaults, seeded by the name.
       const merged = mergeFeedOptions(feedName, configuredFeed(config, feedName), options);
       const feedConfig = { ...merged, seed: await oracleKeySeed(connection, merged, options) };
-      const feed = await deployFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig);
+      const feed = await deployFeedOn(connection.ethers, artifacts, isSimulatedNetwork(connection), feedConfig);
       feeds.set(feedName, feed);
       return feed;
     },
@@ -85,8 +87,9 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrA
       claimName(name);
       const { readOnly = false, ...feedOptions } = options ?? {};
       const merged = mergeFeedOptions(name, configuredFeed(config, name), feedOptions);
-      const feedConfig = { ...merged, seed: await oracleKeySeed(connection, merged, feedOptions) };
-      const feed = await attachFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
+      // Reading needs no oracle keys, so a read-only attach never asks for the key seed.
+      const feedConfig = readOnly ? merged : { ...merged, seed: await oracleKeySeed(connection, merged, feedOptions) };
+      const feed = await attachFeedOn(connection.ethers, artifacts, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
       feeds.set(name, feed);
       return feed;
     },

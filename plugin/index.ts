@@ -6,6 +6,12 @@ import { ArgumentType } from "hardhat/types/arguments";
 import { BYZANTINE_BEHAVIOURS } from "./protocol/byzantine-behaviours.js";
 import "./type-extensions.js";
 
+const ORACLES_DESCRIPTION = "Number of oracles n, 4 to 31 (empty: from the config)";
+const FAULTY_DESCRIPTION = "Faulty oracles f the committee tolerates, 1 or more with 3f < n (empty: from the config)";
+const DECIMALS_DESCRIPTION = "The aggregator's decimals(), 0 to 255 (empty: from the config)";
+const JSON_DESCRIPTION = "Print one JSON object on stdout instead of text (errors too)";
+const TIMEOUT_DESCRIPTION = "Wall-clock seconds to wait for the report (empty: 60 in process; the round's bound + 60 on a node)";
+
 /**
  * hardhat-ocr: Chainlink OCR1 feeds and an in-process oracle committee for Hardhat 3.
  */
@@ -20,36 +26,48 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
   },
   tasks: [
     task("ocr:deploy", "Deploy an OCR feed (LINK, aggregator, proxy, payees, config, LINK funding) with its oracle committee")
-      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
-      .addOption({ name: "oracles", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Number of oracles n, 1 to 31 (default: from the config)" })
-      .addOption({ name: "faulty", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Faulty oracles f the committee tolerates, 3f < n (default: from the config)" })
-      .addOption({ name: "decimals", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "The aggregator's decimals(), 0 to 255 (default: from the config)" })
-      .addOption({ name: "description", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "The aggregator's description() (default: from the config)" })
-      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({ name: "oracles", type: ArgumentType.STRING, defaultValue: "", description: ORACLES_DESCRIPTION })
+      .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: FAULTY_DESCRIPTION })
+      .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: DECIMALS_DESCRIPTION })
+      .addOption({ name: "description", type: ArgumentType.STRING, defaultValue: "", description: "The aggregator's description() (empty: from the config)" })
+      .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/deploy.js"))
       .build(),
     task("ocr:run-round", "Run one full OCR round: observe, report, sign, transmit, and read the answer back through the proxy")
-      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
-      .addOption({ name: "observations", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "One integer per oracle, comma-separated, in the feed's smallest unit (e.g. 2000e8,2001e8,1999e8,2000e8)" })
-      .addOption({ name: "down", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Oracle indices that are down for this round, comma-separated (at most f)" })
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({
+        name: "observations",
+        type: ArgumentType.STRING,
+        defaultValue: "",
+        description: "One integer per oracle, oracle 0 first, comma-separated, in the feed's smallest unit (e.g. 2000e8,2001e8,1999e8,2000.5e8)",
+      })
+      .addOption({ name: "down", type: ArgumentType.STRING, defaultValue: "", description: "Oracles (0-based indices) that are down for this round, comma-separated (at most f)" })
       .addOption({
         name: "byzantine",
-        type: ArgumentType.STRING_WITHOUT_DEFAULT,
-        defaultValue: undefined,
-        description: "Byzantine oracles as ORACLE:BEHAVIOUR, comma-separated (with --down at most f), e.g. 1:wrong-report. Behaviours: " + BYZANTINE_BEHAVIOURS.join(", "),
+        type: ArgumentType.STRING,
+        defaultValue: "",
+        description: "Byzantine oracles as ORACLE:BEHAVIOUR (0-based), comma-separated (with --down at most f), e.g. 1:wrong-report. Behaviours: " + BYZANTINE_BEHAVIOURS.join(", "),
       })
-      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+      .addOption({ name: "oracles", type: ArgumentType.STRING, defaultValue: "", description: `${ORACLES_DESCRIPTION}; in-process chain only (on a node, ocr:deploy decides)` })
+      .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: `${FAULTY_DESCRIPTION}; in-process chain only` })
+      .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: `${DECIMALS_DESCRIPTION}; in-process chain only` })
+      .addOption({ name: "timeout", type: ArgumentType.STRING, defaultValue: "", description: TIMEOUT_DESCRIPTION })
+      .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/run-round.js"))
       .build(),
-    task("ocr:run", "Keep the committee reporting with a live display until --rounds reports landed or Ctrl-C")
-      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
+    task("ocr:run", "Keep the committee reporting on its own rules (deviation, heartbeat) until --rounds reports landed or Ctrl-C")
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
       .addOption({ name: "rounds", type: ArgumentType.INT, defaultValue: 0, description: "Stop after this many reports (0: run until Ctrl-C)" })
+      .addFlag({ name: "request", description: "Force every report: the owner calls requestNewRound() before each one" })
+      .addOption({ name: "timeout", type: ArgumentType.STRING, defaultValue: "", description: "Wall-clock seconds to wait for each report (empty: the heartbeat plus a round's bound on a node, 60 in process)" })
+      .addFlag({ name: "json", description: "Print one JSON object per line: one per landed report, then a summary" })
       .setAction(() => import("../tasks/run.js"))
       .build(),
-    task("ocr:status", "Show a feed's contracts, config, oracles, latest rounds and the LINK owed to each oracle")
-      .addOption({ name: "feed", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined, description: "Feed name from ocr.feeds (default: ocr.defaultFeed)" })
-      .addOption({ name: "rounds", type: ArgumentType.INT, defaultValue: 5, description: "How many of the latest rounds to show" })
-      .addFlag({ name: "json", description: "Print one JSON object instead of text" })
+    task("ocr:status", "Show a feed's contracts, config, oracles, latest rounds and the LINK owed to each oracle (read-only)")
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({ name: "rounds", type: ArgumentType.INT, defaultValue: 5, description: "How many of the latest rounds to show (0: none)" })
+      .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/status.js"))
       .build(),
   ],

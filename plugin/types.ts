@@ -60,7 +60,7 @@ export interface OcrFeedUserConfig {
   minAnswer?: bigint | number | string;
   /** Highest answer the aggregator accepts (int192). Default 2^191 - 1. */
   maxAnswer?: bigint | number | string;
-  /** Number of oracles n (1..31). Default 4. */
+  /** Number of oracles n, 4 to 31 (f >= 1 needs more than 3f oracles). Default 4. */
   oracles?: number;
   /** Number of faulty oracles f the committee tolerates (3f < n). Default 1. */
   faultTolerance?: number;

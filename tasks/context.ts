@@ -25,7 +25,9 @@ import {
   writeLocalKeySeed,
 } from "../plugin/deployments/index.js";
 import type { OcrFeedConfig } from "../plugin/types.js";
+import { buildProjectFirst } from "./build-first.js";
 import { isNoReportError, ocrError } from "./errors.js";
+import { givenText } from "./parse.js";
 
 export interface OcrTaskContext {
   readonly hre: HardhatRuntimeEnvironment;
@@ -41,7 +43,7 @@ export interface OcrTaskContext {
 
 /** The feed config for `--feed` (the default feed when omitted); unknown names are user errors. */
 export function feedConfigFor(hre: HardhatRuntimeEnvironment, feedName: string | undefined): OcrFeedConfig {
-  const name = feedName ?? hre.config.ocr.defaultFeed;
+  const name = givenText(feedName) ?? hre.config.ocr.defaultFeed;
   const feed = hre.config.ocr.feeds[name];
   if (feed === undefined) {
     const known = Object.keys(hre.config.ocr.feeds).map((n) => JSON.stringify(n)).join(", ");
@@ -52,6 +54,7 @@ export function feedConfigFor(hre: HardhatRuntimeEnvironment, feedName: string |
 
 /** Connect to the selected network (`--network`) and learn its chain id. */
 export async function openTaskContext(hre: HardhatRuntimeEnvironment): Promise<OcrTaskContext> {
+  await buildProjectFirst(hre);
   const connection = await hre.network.getOrCreate();
   const networkName = connection.networkName;
   let chainIdHex: string;
@@ -60,7 +63,7 @@ export async function openTaskContext(hre: HardhatRuntimeEnvironment): Promise<O
   } catch (error) {
     const where = await networkUrl(connection);
     throw ocrError(
-      `Cannot reach network "${networkName}"${where !== undefined ? ` at ${where}` : ""}: ${(error as Error).message.split("\n")[0]}. ` +
+      `Cannot reach network "${networkName}"${where !== undefined ? ` at ${where}` : ""}: ${(error as Error).message.split("\n")[0].replace(/\.+$/, "")}. ` +
         `Start the node (e.g. \`npx hardhat node\` in another terminal) or fix networks.${networkName} in your Hardhat config, then run the command again`,
       error as Error,
     );
@@ -193,6 +196,8 @@ export interface OpenFeedOptions {
   readonly deployIfMissing: boolean;
   /** Attach without starting the committee: nothing is funded or sent (ocr:status). */
   readonly readOnly?: boolean;
+  /** Options for that in-process deployment (committee size, decimals). */
+  readonly deployOverrides?: DeployFeedOptions;
 }
 
 /**
@@ -203,7 +208,7 @@ export async function openFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, options
   const existing = ctx.connection.ocr.feeds.get(feed.name);
   if (existing !== undefined) return existing;
   if (ctx.inProcess) {
-    if (options.deployIfMissing) return (await deployFeed(ctx, feed, {})).feed;
+    if (options.deployIfMissing) return (await deployFeed(ctx, feed, options.deployOverrides ?? {})).feed;
     throw ocrError(
       `Feed ${JSON.stringify(feed.name)} is not deployed on the in-process network "${ctx.networkName}", whose chain lasts only as long as one command. ` +
         `Start a node (\`npx hardhat node\`), deploy with \`npx hardhat ocr:deploy --network localhost\` and pass --network localhost to later commands`,
@@ -223,6 +228,12 @@ export async function openFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, options
     );
   }
   await requireContractsPresent(ctx, record);
+  if (options.readOnly === true) {
+    // Reading needs no oracle keys: everything comes from the chain.
+    return withUserErrors("Attaching to the recorded feed", () =>
+      ctx.connection.ocr.attachFeed(feed.name, record.addresses, { decimals: record.decimals, description: record.description, readOnly: true }),
+    );
+  }
   const seed = await keySeedFor(ctx, feed, record.keySource, "attach");
   requireSeedMatchesRecord(ctx, record, seed);
   return withSecretRedacted(record.keySource === "config-variable" ? seed : "", () =>

@@ -8,7 +8,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { DeployFeedOptions, OcrFeed } from "../plugin/api-types.js";
 import { deployFeed, feedConfigFor, openTaskContext } from "./context.js";
 import { table, toJson } from "./format.js";
-import { checkCommitteeSize, parseIntegerOption } from "./parse.js";
+import { withJsonErrors } from "./errors.js";
+import { MAX_ORACLES, MIN_ORACLES, checkCommitteeSize, givenText, parseIntegerOption } from "./parse.js";
 
 export interface DeployTaskArguments {
   feed?: string;
@@ -36,7 +37,7 @@ export interface DeployOutput {
 
 /** Turn the CLI options into deployFeed overrides, checking them against the feed's config. */
 export function deployOverrides(args: DeployTaskArguments, configured: { oracles: number; faultTolerance: number }): DeployFeedOptions {
-  const oracles = parseIntegerOption("oracles", args.oracles, 1, 31);
+  const oracles = parseIntegerOption("oracles", args.oracles, MIN_ORACLES, MAX_ORACLES);
   const faultTolerance = parseIntegerOption("faulty", args.faulty, 0, 10);
   const decimals = parseIntegerOption("decimals", args.decimals, 0, 255);
   checkCommitteeSize(oracles ?? configured.oracles, faultTolerance ?? configured.faultTolerance);
@@ -44,7 +45,8 @@ export function deployOverrides(args: DeployTaskArguments, configured: { oracles
   if (oracles !== undefined) overrides.oracles = oracles;
   if (faultTolerance !== undefined) overrides.faultTolerance = faultTolerance;
   if (decimals !== undefined) overrides.decimals = decimals;
-  if (args.description !== undefined) overrides.description = args.description;
+  const description = givenText(args.description);
+  if (description !== undefined) overrides.description = description;
   return overrides;
 }
 
@@ -55,6 +57,10 @@ export async function readConfigCount(feed: OcrFeed): Promise<number> {
 }
 
 export default async function deployAction(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment): Promise<DeployOutput> {
+  return withJsonErrors(args.json, () => deploy(args, hre));
+}
+
+async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment): Promise<DeployOutput> {
   const feedConfig = feedConfigFor(hre, args.feed);
   const overrides = deployOverrides(args, feedConfig);
   const ctx = await openTaskContext(hre);

@@ -5,18 +5,44 @@
 import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour } from "../plugin/protocol/byzantine-behaviours.js";
 import { ocrError } from "./errors.js";
 
+/** The committee sizes the aggregator accepts: f >= 1 needs n > 3, and n is at most 31. */
+export const MIN_ORACLES = 4;
+export const MAX_ORACLES = 31;
+
 const INT192_MIN = -(1n << 191n);
 const INT192_MAX = (1n << 191n) - 1n;
 
+/** A string option the user did not give arrives as "" (Hardhat needs a default); treat it as absent. */
+export function givenText(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
 /**
- * One observation: an integer in the feed's smallest unit, optionally with an `e<k>` exponent
- * so `2000e8` means 2000 with 8 decimals.
+ * One observation: an integer in the feed's smallest unit, optionally with an `e<k>` exponent,
+ * so `2000e8` means 2000 with 8 decimals; a decimal point is fine as long as the exponent makes
+ * the value whole (`2000.5e8` = 200050000000). Undefined when it is not a whole int192.
  */
 export function parseObservationValue(text: string): bigint | undefined {
-  const match = /^(-?\d+)(?:e(\d{1,3}))?$/i.exec(text.trim().replaceAll("_", ""));
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e(\d{1,3}))?$/i.exec(text.trim().replaceAll("_", ""));
   if (match === null) return undefined;
-  const value = BigInt(match[1]) * 10n ** BigInt(match[2] ?? 0);
+  const [, sign, whole, fraction = "", exponentText = "0"] = match;
+  const exponent = Number(exponentText);
+  const significantFraction = fraction.replace(/0+$/, "");
+  if (significantFraction.length > exponent) return undefined; // not a whole number
+  const digits = whole + significantFraction.padEnd(exponent, "0");
+  const value = (sign === "-" ? -1n : 1n) * BigInt(digits);
   return value >= INT192_MIN && value <= INT192_MAX ? value : undefined;
+}
+
+/** `--timeout SECONDS`: a positive number of wall-clock seconds, as milliseconds. */
+export function parseTimeoutSeconds(text: string | undefined): number | undefined {
+  const given = givenText(text);
+  if (given === undefined) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(given.trim()) ? Number(given) : NaN;
+  if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= 30 * 86_400)) {
+    throw ocrError(`--timeout ${JSON.stringify(given)} is not valid. Give the wall-clock seconds to wait, a number above 0 and at most 2592000 (30 days), e.g. --timeout 120`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** `--observations v0,v1,...`: exactly one integer per oracle. */
@@ -33,7 +59,7 @@ export function parseObservationList(text: string, n: number): bigint[] {
     if (value === undefined) {
       throw ocrError(
         `--observations value ${i} (${JSON.stringify(part.trim())}) is not an integer that fits in int192. ` +
-          `Write whole numbers in the feed's smallest unit (e.g. 200012345678 or 2000e8 for 2000.00000000 with 8 decimals)`,
+          `Write whole numbers in the feed's smallest unit (e.g. 200012345678, or 2000e8 for 2000.00000000 and 2000.5e8 for 2000.50000000 with 8 decimals)`,
       );
     }
     return value;
@@ -100,7 +126,8 @@ export function parseByzantineList(text: string, n: number, f: number, down: rea
 
 /** An optional integer option given as text, checked against [min, max]. */
 export function parseIntegerOption(option: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
+  if (givenText(text) === undefined) return undefined;
+  text = text!;
   const t = text.trim();
   const value = /^-?\d+$/.test(t) ? Number(t) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -111,12 +138,13 @@ export function parseIntegerOption(option: string, text: string | undefined, min
 
 /** Committee size checks the aggregator enforces, phrased for the CLI. */
 export function checkCommitteeSize(n: number, f: number): void {
-  if (n < 1 || n > 31) throw ocrError(`--oracles ${n} is out of range. The aggregator accepts 1 to 31 oracles`);
+  if (n < MIN_ORACLES || n > MAX_ORACLES) {
+    throw ocrError(`--oracles ${n} is out of range. An OCR committee has ${MIN_ORACLES} to ${MAX_ORACLES} oracles (the aggregator needs f >= 1 and more than 3f oracles)`);
+  }
   if (f < 1) throw ocrError(`--faulty ${f} is not allowed: the aggregator rejects a fault tolerance of 0. Use --faulty 1 or more`);
   if (3 * f >= n) {
-    throw ocrError(
-      `${n} oracles cannot tolerate ${f} faulty ones: OCR needs more than 3f oracles. ` +
-        `Use --faulty ${Math.max(1, Math.floor((n - 1) / 3))} or --oracles ${3 * f + 1}`,
-    );
+    const largestF = Math.floor((n - 1) / 3);
+    const fix = largestF >= 1 && largestF !== f ? `Use --faulty ${largestF} or --oracles ${3 * f + 1}` : `Use --oracles ${3 * f + 1}`;
+    throw ocrError(`${n} oracles cannot tolerate ${f} faulty one${f === 1 ? "" : "s"}: OCR needs more than 3f oracles. ${fix}`);
   }
 }

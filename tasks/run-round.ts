@@ -7,14 +7,20 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { OcrFeed, RoundResult, RunRoundOptions } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext, withUserErrors } from "./context.js";
+import { deployOverrides } from "./deploy.js";
+import { ocrError, reportWaiting, withJsonErrors } from "./errors.js";
 import { formatFixed, listOracles, table, toJson } from "./format.js";
-import { parseByzantineList, parseDownList, parseObservationList } from "./parse.js";
+import { givenText, parseByzantineList, parseDownList, parseObservationList, parseTimeoutSeconds } from "./parse.js";
 
 export interface RunRoundTaskArguments {
   feed?: string;
   observations?: string;
   down?: string;
   byzantine?: string;
+  oracles?: string;
+  faulty?: string;
+  decimals?: string;
+  timeout?: string;
   json: boolean;
 }
 
@@ -41,6 +47,8 @@ export interface RunRoundOutput {
   aggregatorRoundId: string;
   proxyRoundId: string;
   answer: string;
+  /** Why the committee reported: first, deviation, heartbeat or requested. */
+  reason: string;
 }
 
 export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResult): RunRoundOutput {
@@ -66,8 +74,18 @@ export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResu
     aggregatorRoundId: result.aggregatorRoundId.toString(),
     proxyRoundId: result.proxyRoundId.toString(),
     answer: result.answer.toString(),
+    reason: result.reason,
   };
 }
+
+/** Each report reason as a person reads it. */
+export const REASON_TEXT: Readonly<Record<RoundResult["reason"], string>> = {
+  first: "first (the aggregator had no answer under this config)",
+  deviation: "deviation (the median moved more than alphaPPB from the latest answer)",
+  heartbeat: "heartbeat (deltaC passed since the latest answer)",
+  requested: "requested (the owner called requestNewRound)",
+  "chain-read-failed": "chain-read-failed (the oracles could not read the chain and reported to be safe)",
+};
 
 /** The round in words, for a person at a terminal. */
 export function describeRound(network: string, feed: OcrFeed, result: RoundResult, down: readonly number[]): string[] {
@@ -93,6 +111,7 @@ export function describeRound(network: string, feed: OcrFeed, result: RoundResul
     "",
     `Median (observation ${result.observations.length >> 1} of ${result.observations.length}, sorted): ${value(result.median)}`,
     `Signed by oracles ${listOracles(result.signers)} (${result.signers.length} signatures; f+1 = ${feed.f + 1} needed)`,
+    `Reported because: ${REASON_TEXT[result.reason]}`,
     `Transmitted by oracle ${result.transmitter.oracle} (${result.transmitter.address}) in stage ${result.transmitter.stage}`,
     `  tx ${result.txHash}, block ${result.blockNumber}, gas used ${result.gasUsed}`,
     `Answer through the proxy: ${value(result.answer)}`,
@@ -101,17 +120,37 @@ export function describeRound(network: string, feed: OcrFeed, result: RoundResul
 }
 
 export default async function runRoundAction(args: RunRoundTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunRoundOutput> {
-  const feedConfig = feedConfigFor(hre, args.feed);
+  return withJsonErrors(args.json, () => runRound(args, hre));
+}
+
+async function runRound(args: RunRoundTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunRoundOutput> {
+  const feedConfig = feedConfigFor(hre, givenText(args.feed));
+  const sizeOptions = { oracles: args.oracles, faulty: args.faulty, decimals: args.decimals };
+  const overrides = deployOverrides({ ...sizeOptions, json: args.json }, feedConfig);
+  const wallTimeoutMs = parseTimeoutSeconds(args.timeout);
   const ctx = await openTaskContext(hre);
-  const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true });
+  if (!ctx.inProcess && Object.values(sizeOptions).some((v) => givenText(v) !== undefined)) {
+    throw ocrError(
+      `--oracles, --faulty and --decimals only apply where ocr:run-round deploys the feed itself (the in-process chain). ` +
+        `On network "${ctx.networkName}" the recorded deployment decides; deploy with \`npx hardhat ocr:deploy --network ${ctx.networkName} --oracles ...\` instead`,
+    );
+  }
+  const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true, deployOverrides: overrides });
   // Against a node the process ends after this one round, and nothing else the committee has
   // under way may land after it. In process, virtual time stops with the round anyway.
-  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = { stopWhenLanded: !ctx.inProcess };
-  if (args.observations !== undefined) options.observations = parseObservationList(args.observations, feed.n);
-  const down = args.down !== undefined ? parseDownList(args.down, feed.n, feed.f) : [];
+  const options: { -readonly [K in keyof RunRoundOptions]: RunRoundOptions[K] } = {
+    stopWhenLanded: !ctx.inProcess,
+    onWaiting: (status) => reportWaiting(`waiting for a report of feed ${JSON.stringify(feed.name)}`, status),
+  };
+  if (wallTimeoutMs !== undefined) options.wallTimeoutMs = wallTimeoutMs;
+  const observations = givenText(args.observations);
+  if (observations !== undefined) options.observations = parseObservationList(observations, feed.n);
+  const downText = givenText(args.down);
+  const down = downText !== undefined ? parseDownList(downText, feed.n, feed.f) : [];
   if (down.length > 0) options.down = down;
   // Byzantine for this one process's round; the oracles' keys make them the feed's real oracles.
-  const byzantine = args.byzantine !== undefined ? parseByzantineList(args.byzantine, feed.n, feed.f, down) : new Map();
+  const byzantineText = givenText(args.byzantine);
+  const byzantine = byzantineText !== undefined ? parseByzantineList(byzantineText, feed.n, feed.f, down) : new Map();
   for (const [oracle, behaviour] of byzantine) feed.setByzantine(oracle, behaviour);
   let result: RoundResult;
   try {

@@ -8,18 +8,24 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { OcrFeed, RoundResult } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext } from "./context.js";
-import { isNoReportError, ocrError } from "./errors.js";
-import { formatFixed, formatLink, table } from "./format.js";
+import { isNoReportError, ocrError, reportWaiting, withJsonErrors } from "./errors.js";
+import { bigintsAsStrings, formatFixed, formatLink, table } from "./format.js";
+import { parseTimeoutSeconds } from "./parse.js";
+import { type RunRoundOutput, runRoundOutput } from "./run-round.js";
 
 export interface RunTaskArguments {
   feed?: string;
   rounds: number;
+  /** Force every report with the owner's requestNewRound() (default: the committee's own rules). */
+  request?: boolean;
+  timeout?: string;
+  json?: boolean;
 }
 
 /** Rounds in a row that may fail before the run gives up: the committee is clearly stuck. */
 export const MAX_CONSECUTIVE_FAILURES = 3;
 
-export type StopReason = "rounds" | "interrupted" | "failing";
+export type StopReason = "rounds" | "interrupted" | "failing" | "error";
 
 export interface RunSummary {
   network: string;
@@ -94,13 +100,18 @@ export function progressLine(feed: OcrFeed, result: RoundResult, count: number, 
     `epoch ${result.epoch}.${result.round} leader ${result.leader}  ` +
     `answer ${formatFixed(result.answer, feed.decimals)}  ` +
     `signed ${result.signers.join(",")}  sent by ${result.transmitter.oracle} (stage ${result.transmitter.stage})  ` +
-    `gas ${result.gasUsed}  ${(roundMs / 1000).toFixed(1)} s`
+    `gas ${result.gasUsed}  ${result.reason}  ${(roundMs / 1000).toFixed(1)} s`
   );
 }
 
 export function describeSummary(summary: RunSummary, decimals: number): string[] {
   const answer = (text: string | undefined) => (text === undefined ? "-" : formatFixed(BigInt(text), decimals));
-  const why = { rounds: "all requested reports landed", interrupted: "stopped by Ctrl-C", failing: `${MAX_CONSECUTIVE_FAILURES} rounds in a row failed` }[summary.stoppedBy];
+  const why = {
+    rounds: "all requested reports landed",
+    interrupted: "stopped by Ctrl-C",
+    failing: `${MAX_CONSECUTIVE_FAILURES} rounds in a row failed`,
+    error: "stopped by an error",
+  }[summary.stoppedBy];
   const lines = [
     "",
     `Summary (${why}): ${summary.reports} report${summary.reports === 1 ? "" : "s"} landed, ${summary.failedRounds} failed round${summary.failedRounds === 1 ? "" : "s"}, ${(summary.wallTimeMs / 1000).toFixed(1)} s`,
@@ -128,7 +139,11 @@ export function describeSummary(summary: RunSummary, decimals: number): string[]
 class LiveStatus {
   private timer: NodeJS.Timeout | undefined;
   private shown = false;
-  private readonly enabled = process.stdout.isTTY === true;
+  private readonly enabled: boolean;
+
+  constructor(wanted: boolean) {
+    this.enabled = wanted && process.stdout.isTTY === true;
+  }
 
   show(text: () => string): void {
     if (!this.enabled) return;
@@ -151,36 +166,50 @@ class LiveStatus {
   }
 }
 
+/** One `--json` line per landed report: the round as `ocr:run-round --json` prints it. */
+export type RunReportLine = { type: "report"; count: number } & RunRoundOutput;
+
 export default async function runAction(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunSummary> {
+  return withJsonErrors(args.json === true, () => run(args, hre));
+}
+
+async function run(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunSummary> {
   if (!Number.isSafeInteger(args.rounds) || args.rounds < 0) {
     throw ocrError(`--rounds ${args.rounds} is not valid. Give the number of reports to wait for, or 0 to run until Ctrl-C`);
   }
+  const json = args.json === true;
+  const request = args.request === true;
+  const wallTimeoutMs = parseTimeoutSeconds(args.timeout);
   const feedConfig = feedConfigFor(hre, args.feed);
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: true });
   const tally = new RunTally(feed.n);
-  const live = new LiveStatus();
+  const live = new LiveStatus(!json);
+  // In --json mode stdout carries only JSON lines; everything for people goes to stderr.
+  const say = (line: string) => (json ? console.error(line) : console.log(line));
 
   let interrupted = false;
   const onInterrupt = () => {
     if (interrupted) {
       live.stop();
-      console.log("\nStopped without waiting for the round in flight.");
+      say("\nStopped without waiting for the round in flight.");
       process.exit(130);
     }
     interrupted = true;
     live.stop();
-    console.log("\nStopping after the round in flight (Ctrl-C again to quit at once)...");
+    say("\nStopping after the round in flight (Ctrl-C again to quit at once)...");
   };
   process.on("SIGINT", onInterrupt);
 
   const target = args.rounds;
-  console.log(
+  say(
     `Running the committee of feed ${JSON.stringify(feed.name)} on network "${ctx.networkName}" ` +
       `(${feed.n} oracles, f=${feed.f}, proxy ${feed.addresses.proxy}) ` +
-      (target > 0 ? `until ${target} report${target === 1 ? "" : "s"} land.` : "until Ctrl-C."),
+      (target > 0 ? `until ${target} report${target === 1 ? "" : "s"} land` : "until Ctrl-C") +
+      (request ? ", requesting every round." : ", reporting on deviation and heartbeat (--request forces rounds)."),
   );
   let stoppedBy: StopReason = "rounds";
+  let failure: unknown;
   try {
     while (target === 0 || tally.results.length < target) {
       // Let a pending Ctrl-C be handled even when the round before resolved without I/O.
@@ -193,15 +222,33 @@ export default async function runAction(args: RunTaskArguments, hre: HardhatRunt
       const roundStart = Date.now();
       live.show(() => `waiting for report ${target > 0 ? `${next}/${target}` : next}, ${((Date.now() - roundStart) / 1000).toFixed(1)} s`);
       try {
-        const result = await feed.runRound();
+        const result = await feed.runRound({
+          request,
+          ...(wallTimeoutMs !== undefined ? { wallTimeoutMs } : {}),
+          onWaiting: (status) => {
+            live.stop();
+            reportWaiting(`waiting for report ${next}`, status);
+          },
+        });
         live.stop();
         tally.landed(result);
-        console.log(progressLine(feed, result, tally.results.length, target, Date.now() - roundStart));
+        if (json) {
+          const line: RunReportLine = { type: "report", count: tally.results.length, ...runRoundOutput(ctx.networkName, feed, result) };
+          console.log(JSON.stringify(line, bigintsAsStrings));
+        } else {
+          console.log(progressLine(feed, result, tally.results.length, target, Date.now() - roundStart));
+        }
       } catch (error) {
         live.stop();
-        if (!isNoReportError(error)) throw error;
+        if (!isNoReportError(error)) {
+          // The node died or the chain refused us: show what landed, then the error.
+          failure = error;
+          stoppedBy = "error";
+          break;
+        }
         tally.failed();
-        console.log(`round failed: ${error.reason}`);
+        if (json) console.log(JSON.stringify({ type: "round-failed", reason: error.reason }));
+        else console.log(`round failed: ${error.reason}`);
         if (tally.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
           stoppedBy = "failing";
           break;
@@ -217,14 +264,21 @@ export default async function runAction(args: RunTaskArguments, hre: HardhatRunt
     process.off("SIGINT", onInterrupt);
   }
   // Ctrl-C means the user wants the oracles to stop too, not just the display.
-  if (stoppedBy === "interrupted") feed.stop?.();
+  if (stoppedBy === "interrupted" || stoppedBy === "error") feed.stop?.();
 
-  const summary = tally.summary(ctx.networkName, feed.name, stoppedBy, await feed.owedPayments());
-  console.log(describeSummary(summary, feed.decimals).join("\n"));
+  const owed = stoppedBy === "error" ? await feed.owedPayments().catch(() => new Array<bigint>(feed.n).fill(0n)) : await feed.owedPayments();
+  const summary = tally.summary(ctx.networkName, feed.name, stoppedBy, owed);
+  if (json) console.log(JSON.stringify({ type: "summary", ...summary }));
+  else console.log(describeSummary(summary, feed.decimals).join("\n"));
+  if (stoppedBy === "error") {
+    const message = failure instanceof Error ? failure.message.split("\n")[0] : String(failure);
+    throw ocrError(`ocr:run stopped after ${summary.reports} report${summary.reports === 1 ? "" : "s"}: ${message}`, failure instanceof Error ? failure : undefined);
+  }
   if (stoppedBy === "failing") {
     throw ocrError(
       `The committee of feed ${JSON.stringify(feed.name)} failed ${MAX_CONSECUTIVE_FAILURES} rounds in a row. ` +
-        `Check that at most f=${feed.f} oracles are down and that the data sources answer (see \`npx hardhat ocr:status\`)`,
+        `Check that at most f=${feed.f} oracles are down and that the data sources answer (see \`npx hardhat ocr:status\`)` +
+        (request ? "" : `, or pass --request to force rounds when the price does not move`),
     );
   }
   return summary;

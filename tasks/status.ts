@@ -6,6 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { OcrFeed, RoundHistoryEntry } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext } from "./context.js";
+import { ocrError, withJsonErrors } from "./errors.js";
 import { formatFixed, formatLink, shortHex, table, toJson } from "./format.js";
 
 export interface StatusTaskArguments {
@@ -104,7 +105,7 @@ export async function collectStatus(network: string, chainId: bigint, feed: OcrF
       owedLink: (owed[o.index] ?? 0n).toString(),
     })),
     totalRounds: history.length,
-    latestRounds: history.slice(-Math.max(0, rounds)).reverse().map(statusRound),
+    latestRounds: (rounds > 0 ? history.slice(-rounds) : []).reverse().map(statusRound),
   };
 }
 
@@ -151,6 +152,13 @@ export function describeStatus(status: StatusOutput): string[] {
 }
 
 export default async function statusAction(args: StatusTaskArguments, hre: HardhatRuntimeEnvironment): Promise<StatusOutput> {
+  return withJsonErrors(args.json, () => status(args, hre));
+}
+
+async function status(args: StatusTaskArguments, hre: HardhatRuntimeEnvironment): Promise<StatusOutput> {
+  if (!Number.isSafeInteger(args.rounds) || args.rounds < 0) {
+    throw ocrError(`--rounds ${args.rounds} is not valid. Give how many of the latest rounds to show, 0 or more`);
+  }
   const feedConfig = feedConfigFor(hre, args.feed);
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: false, readOnly: true });

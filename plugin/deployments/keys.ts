@@ -7,7 +7,8 @@
  *   it out of git, so commands in later processes can drive the committee `ocr:deploy` set up.
  * - Anywhere else it must come from the feed's `keySeed` configuration variable (environment
  *   variable or keystore) and is never written down.
- * - A configured `keySeed` wins on every chain, and is never written to keys.json either.
+ * - A configured `keySeed` is only read off local dev chains, so the same config works on a
+ *   local node without the secret set; it is never written to keys.json either.
  */
 import path from "node:path";
 
@@ -37,8 +38,8 @@ export function isLocalDevChain(chainId: bigint): boolean {
  * and no `keySeed` configured).
  */
 export function keySourceFor(chainId: bigint, hasKeySeedVariable: boolean): KeySource | undefined {
-  if (hasKeySeedVariable) return "config-variable";
-  return isLocalDevChain(chainId) ? "local-keys-file" : undefined;
+  if (isLocalDevChain(chainId)) return "local-keys-file";
+  return hasKeySeedVariable ? "config-variable" : undefined;
 }
 
 /**

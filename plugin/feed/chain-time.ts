@@ -64,6 +64,12 @@ export function nextBlockTimestamp(clockMs: number, latestBlockTimestamp: bigint
   return wanted > latestBlockTimestamp ? wanted : latestBlockTimestamp + 1n;
 }
 
+/** The node refused a next-block timestamp that is not after its latest block. */
+export function isTimestampTakenError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /timestamp .*(lower than|equal to) the previous block'?s timestamp/i.test(message);
+}
+
 async function latestBlockTimestamp(rpc: RpcSender): Promise<bigint> {
   const block = (await rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string } | null;
   if (block === null) throw new Error("the node returned no latest block");
@@ -132,8 +138,19 @@ export class ChainTime {
     });
   }
 
+  /**
+   * With automine off and interval mining on, the node mines blocks of its own between reading
+   * the latest block and pinning the next one. If one of them already took the pinned second (or
+   * a later one), the chain is ahead of the committee clock: there is nothing to pin, and the
+   * node's next block gets a later timestamp by itself. Any other refusal is a real error.
+   */
   private async pinNextBlock(): Promise<void> {
     const timestamp = nextBlockTimestamp(this.#clock(), await this.latestBlockTimestamp());
-    await this.#rpc.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+    try {
+      await this.#rpc.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+    } catch (error) {
+      if (isTimestampTakenError(error) && (await this.latestBlockTimestamp()) >= timestamp) return;
+      throw error;
+    }
   }
 }

@@ -23,6 +23,7 @@ export const AGGREGATOR_ABI = [
   "function addAccess(address user)",
   "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
   "event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
+  "event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current)",
   "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
 ] as const;
 

@@ -18,19 +18,21 @@ import type {
   OracleInfo,
   RoundHistoryEntry,
   RoundResult,
+  RoundWaitStatus,
   RunRoundOptions,
 } from "../api-types.js";
 import { deriveOracleKeys } from "../core/keys.js";
 import { dataSourceFromSpec } from "../data-sources/from-spec.js";
 import { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from "../protocol/byzantine.js";
 import { fixedValue } from "../data-sources/simple.js";
+import type { Committee } from "../protocol/committee.js";
 import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
 import { derivedPayee } from "./committee-wiring.js";
 import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
-import { noReportError, noReportReason, roundTimeoutMs } from "./no-report.js";
+import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
 import { readHistory, roundResultOf } from "./round-result.js";
 import { WallClock } from "./wall-clock.js";
 import { type FeedPhase, type FeedRuntime, fundTransmitters, startPhase } from "./runtime.js";
@@ -61,6 +63,12 @@ export interface FeedParts {
   readonly phaseId: number;
   /** Attached only to read: the committee never starts. */
   readonly readOnly?: boolean;
+  /**
+   * The committee is built but its oracles start with the first runRound/runFor/takeDown/bringUp.
+   * On a live node they run in real time, so oracles started at attach time could observe (and
+   * report) values from before that first call's observations or down list.
+   */
+  readonly deferStart?: boolean;
 }
 
 export class Feed implements OcrFeed {
@@ -76,6 +84,8 @@ export class Feed implements OcrFeed {
   #phase: FeedPhase;
   #phaseId: number;
   readonly #readOnly: boolean;
+  /** The committee's oracles wait for the first call that drives them (see FeedParts.deferStart). */
+  #deferredStart: boolean;
   /** Trace position of the last change to observations, data sources or oracles up. */
   #inputsChangedAt = 0;
 
@@ -91,6 +101,7 @@ export class Feed implements OcrFeed {
     this.#phase = parts.phase;
     this.#phaseId = parts.phaseId;
     this.#readOnly = parts.readOnly ?? false;
+    this.#deferredStart = parts.deferStart ?? false;
   }
 
   get addresses(): FeedAddresses {
@@ -128,26 +139,66 @@ export class Feed implements OcrFeed {
 
   async runRound(options: RunRoundOptions = {}): Promise<RoundResult> {
     this.#requireCommittee("runRound");
-    const { committee, n, f } = this.#phase;
+    const committee = this.#committee;
+    const { n, f } = this.#phase;
+    const request = options.request ?? true;
+    // Without a round request a report may only be due when the heartbeat expires.
+    const timeoutMs = options.timeoutMs ?? roundTimeoutMs({ f, ...this.#phase.timing }) + (request ? 0 : this.#phase.timing.deltaCMs);
+    this.#checkDuration(timeoutMs, "runRound timeoutMs");
+    const wallTimeoutMs = options.wallTimeoutMs ?? defaultWallTimeoutMs(this.#runtime.simulated, timeoutMs);
+    this.#checkDuration(wallTimeoutMs, "runRound wallTimeoutMs");
+    const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    if (!(Number.isFinite(progressIntervalMs) && progressIntervalMs > 0)) {
+      throw new HardhatPluginError(PLUGIN_ID, `runRound progressIntervalMs must be a positive number of milliseconds, got ${progressIntervalMs}`);
+    }
     if (options.observations !== undefined) this.setObservations(options.observations);
     const down = this.#checkOracles(options.down ?? [], "down");
-    const wentDown = down.filter((i) => committee.upOracles.includes(i));
+    // A committee whose start was deferred starts now, without the oracles that are down, so
+    // that no round observes inputs from before this call.
+    const deferred = this.#startDeferredOracles(down);
+    const wentDown = deferred ? down : down.filter((i) => committee.upOracles.includes(i));
     for (const i of wentDown) committee.takeDown(i);
     if (wentDown.length > 0) this.#inputsChanged();
     // Only a round observed entirely after the inputs last changed counts: one that was already
     // under way may carry observations or signatures from before the change.
     const inputsFrom = this.#inputsChangedAt;
+    const wallStart = Date.now();
+    const wallDeadlineMs = wallStart + wallTimeoutMs;
+    const clock = this.#runtime.clock;
+    const traceStart = committee.trace.length;
+    const committeeStart = clock.now();
+    const up = committee.upOracles.length;
+    const facts = () => ({
+      n,
+      f,
+      up,
+      trace: committee.trace.slice(traceStart),
+      timeoutMs,
+      connectedGroups: committee.network.connectedGroups(),
+      upOracles: committee.upOracles,
+    });
+    const status = (): RoundWaitStatus => {
+      const pendingObservations = committee.pendingObservations();
+      return {
+        elapsedMs: Date.now() - wallStart,
+        committeeElapsedMs: clock.now() - committeeStart,
+        pendingObservations,
+        waitingFor: waitingFor(facts(), pendingObservations),
+      };
+    };
+    const progress = new ProgressTicker(progressIntervalMs, options.onWaiting === undefined ? undefined : () => options.onWaiting!(status()));
     try {
       await this.#catchUpWithChain();
-      const request = options.request ?? true;
       if (request) await this.#requestNewRound();
-      const timeoutMs = options.timeoutMs ?? roundTimeoutMs({ f, ...this.#phase.timing });
-      const traceStart = committee.trace.length;
-      const up = committee.upOracles.length;
-      const deadlineMs = this.#runtime.clock.now() + timeoutMs;
+      const deadlineMs = clock.now() + timeoutMs;
       for (;;) {
         const sliceStart = committee.trace.length;
-        await committee.runUntil({ reports: 1, virtualTimeMs: Math.max(0, deadlineMs - this.#runtime.clock.now()) });
+        await committee.runUntil({
+          reports: 1,
+          virtualTimeMs: Math.max(0, deadlineMs - clock.now()),
+          wallDeadlineMs,
+          until: () => progress.tick(),
+        });
         const landed = committee.trace.slice(sliceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
         // Several may land at one instant (e.g. a later stage racing a slow one): the last is what the proxy reads.
         const fresh = landed.filter((e) => !observedBefore(committee.trace, inputsFrom, e.epoch, e.round)).at(-1);
@@ -155,13 +206,18 @@ export class Feed implements OcrFeed {
           if (options.stopWhenLanded === true) this.stop();
           return await this.#resultOf(fresh);
         }
-        if (landed.length === 0 || this.#runtime.clock.now() >= deadlineMs) {
-          throw noReportError(noReportReason({ n, f, up, trace: committee.trace.slice(traceStart), timeoutMs }), timeoutMs);
+        if (Date.now() >= wallDeadlineMs) {
+          const current = status();
+          throw noReportError(current.waitingFor, timeoutMs, { wallTimeoutMs, committeeElapsedMs: current.committeeElapsedMs });
+        }
+        if (landed.length === 0 || clock.now() >= deadlineMs) {
+          throw noReportError(noReportReason(facts()), timeoutMs);
         }
         // A stale round landed and may have used up the round request: ask again.
         if (request) await this.#requestNewRound();
       }
     } finally {
+      progress.stop();
       for (const i of wentDown) committee.bringUp(i);
       if (wentDown.length > 0) this.#inputsChanged();
     }
@@ -177,7 +233,8 @@ export class Feed implements OcrFeed {
   async runFor(ms: number): Promise<RoundResult[]> {
     this.#requireCommittee("runFor");
     this.#checkDuration(ms, "runFor");
-    const { committee } = this.#phase;
+    this.#startDeferredOracles([]);
+    const committee = this.#committee;
     await this.#catchUpWithChain();
     const traceStart = committee.trace.length;
     await committee.runUntil({ virtualTimeMs: ms });
@@ -197,7 +254,7 @@ export class Feed implements OcrFeed {
     }
     values.forEach((value, oracle) => {
       if (value === undefined) return;
-      this.#phase.committee.setDataSource(oracle, fixedValue(toObservation(value, `observation of oracle ${oracle}`)));
+      this.#committee.setDataSource(oracle, fixedValue(toObservation(value, `observation of oracle ${oracle}`)));
     });
     this.#inputsChanged();
   }
@@ -205,20 +262,23 @@ export class Feed implements OcrFeed {
   setDataSource(oracle: number, source: DataSourceUserConfig): void {
     this.#requireCommittee("setDataSource");
     this.#checkOracles([oracle], "setDataSource");
-    const { n, f, config, committee } = this.#phase;
+    const committee = this.#committee;
+    const { n, f, config } = this.#phase;
     committee.setDataSource(oracle, dataSourceFromSpec(resolveDataSource(source, oracle, n, f, config.seed)));
     this.#inputsChanged();
   }
 
   async takeDown(oracles: readonly number[]): Promise<void> {
     this.#requireCommittee("takeDown");
-    for (const i of this.#checkOracles(oracles, "takeDown")) this.#phase.committee.takeDown(i);
+    this.#startDeferredOracles([]);
+    for (const i of this.#checkOracles(oracles, "takeDown")) this.#committee.takeDown(i);
     this.#inputsChanged();
   }
 
   async bringUp(oracles: readonly number[]): Promise<void> {
     this.#requireCommittee("bringUp");
-    for (const i of this.#checkOracles(oracles, "bringUp")) this.#phase.committee.bringUp(i);
+    this.#startDeferredOracles([]);
+    for (const i of this.#checkOracles(oracles, "bringUp")) this.#committee.bringUp(i);
     this.#inputsChanged();
   }
 
@@ -228,13 +288,13 @@ export class Feed implements OcrFeed {
     if (behaviour !== null && !isByzantineBehaviour(behaviour)) {
       throw new HardhatPluginError(PLUGIN_ID, `setByzantine: unknown behaviour ${JSON.stringify(behaviour)}; use one of ${BYZANTINE_BEHAVIOURS.join(", ")}, or null for honest`);
     }
-    this.#phase.committee.setByzantine(oracle, behaviour);
+    this.#committee.setByzantine(oracle, behaviour);
     this.#inputsChanged();
   }
 
   setNetwork(options: NetworkFaultOptions): void {
     this.#requireCommittee("setNetwork");
-    const network = this.#phase.committee.network;
+    const network = this.#committee.network;
     const rate = (name: string, value: number | undefined) => {
       if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
         throw new HardhatPluginError(PLUGIN_ID, `setNetwork: ${name} must be a probability from 0 to 1, got ${value}`);
@@ -303,12 +363,13 @@ export class Feed implements OcrFeed {
       await ownerCall(runtime.deployer, new Contract(aggregatorAddress, AGGREGATOR_ABI), "addAccess", [this.#proxyAddress]);
     }
     await this.#catchUpWithChain();
-    this.#phase.committee.stopAll();
+    this.#committee.stopAll();
     const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys });
     const proxy = new Contract(this.#proxyAddress, PROXY_ABI);
     await ownerCall(runtime.deployer, proxy, "proposeAggregator", [aggregatorAddress]);
     await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);
     this.#phase = phase;
+    this.#deferredStart = false; // the new committee started with its config
     this.#inputsChangedAt = 0; // a new committee, a new trace
     this.#phaseId = Number(await this.#proxyReader.phaseId());
   }
@@ -321,7 +382,7 @@ export class Feed implements OcrFeed {
   }
 
   trace(): readonly OcrTraceEvent[] {
-    return this.#phase.committee.trace.map((e) => ({ ...e, atMs: e.timeMs }));
+    return (this.#phase.committee?.trace ?? []).map((e) => ({ ...e, atMs: e.timeMs }));
   }
 
   async owedPayments(): Promise<bigint[]> {
@@ -330,13 +391,31 @@ export class Feed implements OcrFeed {
   }
 
   stop(): void {
-    this.#phase.committee.stopAll();
+    this.#phase.committee?.stopAll();
     // Real timers (HTTP networks) would keep the process alive; virtual ones are just data.
     const clock = this.#runtime.clock;
     if (clock instanceof WallClock) clock.cancelAll();
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Start the oracles of a committee attached with a deferred start (a live node), except
+   * `except`. True when it did: the caller then treats `except` as taken down.
+   */
+  #startDeferredOracles(except: readonly number[]): boolean {
+    if (!this.#deferredStart) return false;
+    this.#deferredStart = false;
+    for (let i = 0; i < this.n; i++) if (!except.includes(i)) this.#committee.bringUp(i);
+    return true;
+  }
+
+  /** The phase's committee; a read-only feed has none (callers check #requireCommittee first). */
+  get #committee(): Committee {
+    const committee = this.#phase.committee;
+    if (committee === null) this.#requireCommittee("this call");
+    return committee!;
+  }
 
   #requireCommittee(what: string): void {
     if (!this.#readOnly) return;
@@ -347,7 +426,7 @@ export class Feed implements OcrFeed {
   }
 
   #inputsChanged(): void {
-    this.#inputsChangedAt = this.#phase.committee.trace.length;
+    this.#inputsChangedAt = this.#committee.trace.length;
   }
 
   async #requestNewRound(): Promise<void> {
@@ -372,7 +451,7 @@ export class Feed implements OcrFeed {
       proxy: this.#proxyReader,
       phaseId: this.#phaseId,
       signerAddresses: this.#phase.signerAddresses,
-      trace: this.#phase.committee.trace,
+      trace: this.#committee.trace,
     });
   }
 

@@ -13,6 +13,10 @@ export interface NoReportFacts {
   /** Trace events recorded during the attempt. */
   readonly trace: readonly TraceEvent[];
   readonly timeoutMs: number;
+  /** Groups of oracles that can reach each other (several when the network is partitioned). */
+  readonly connectedGroups?: readonly (readonly number[])[];
+  /** Oracles running during the attempt, by index (to size the partition groups). */
+  readonly upOracles?: readonly number[];
 }
 
 /** Most oracles that observed a value in any one (epoch, round), and the first source error seen. */
@@ -40,9 +44,20 @@ export function noReportReason(facts: NoReportFacts): string {
   if (up < quorum) {
     return `only ${up} of ${n} oracles are up; a report needs 2f+1 = ${quorum} observations`;
   }
+  if (facts.connectedGroups !== undefined && facts.connectedGroups.length > 1) {
+    const upSet = new Set(facts.upOracles ?? []);
+    const groups = facts.connectedGroups.map((g) => (facts.upOracles === undefined ? [...g] : g.filter((i) => upSet.has(i)))).filter((g) => g.length > 0);
+    const largest = groups.reduce((a, b) => (b.length > a.length ? b : a), [] as number[]);
+    if (largest.length < quorum) {
+      return (
+        `the network is partitioned into ${groups.map((g) => g.join(",")).join(" | ")}; the largest group that can reach each other has ${largest.length} ` +
+        `running oracle${largest.length === 1 ? "" : "s"}, and a report needs 2f+1 = ${quorum}`
+      );
+    }
+  }
   const observed = bestObservationCount(trace);
   if (observed.count < quorum) {
-    const cause = observed.error !== undefined ? ` (data source error: ${observed.error})` : "";
+    const cause = observed.error !== undefined ? ` (data source error: ${truncate(observed.error)})` : "";
     return `at most ${observed.count} oracles made an observation in any round; a report needs 2f+1 = ${quorum}${cause}`;
   }
   const reverted = trace.find((e) => e.type === "transmit-reverted");
@@ -60,9 +75,88 @@ export function noReportReason(facts: NoReportFacts): string {
   return `no report landed within ${facts.timeoutMs} ms of committee time`;
 }
 
+/** Error texts from data sources can be huge (a body echoed back); keep messages readable. */
+export function truncate(text: string, max = 300): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+/** How long `runRound` waits in wall-clock time unless told otherwise. */
+export function defaultWallTimeoutMs(simulated: boolean, committeeTimeoutMs: number): number {
+  // In process a round costs milliseconds of real time; on a node committee time is real time.
+  return simulated ? 60_000 : committeeTimeoutMs + 60_000;
+}
+
+/** How often `runRound` tells `onWaiting` what it waits for. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 3_000;
+
+/**
+ * What a round is waiting for, in one sentence: oracles stuck on their data source first (the
+ * usual reason a wait drags on), then the first obstacle the trace shows so far.
+ */
+export function waitingFor(
+  facts: NoReportFacts,
+  pending: readonly { readonly oracle: number; readonly source: string; readonly epoch: number; readonly round: number; readonly pendingMs: number }[],
+): string {
+  const stuck = pending.filter((p) => p.pendingMs >= 1000);
+  const parts: string[] = [];
+  if (stuck.length > 0) {
+    const oracles = stuck.map((p) => p.oracle).join(", ");
+    const sources = [...new Set(stuck.map((p) => p.source))].join("/");
+    const longest = Math.max(...stuck.map((p) => p.pendingMs));
+    parts.push(
+      `oracle${stuck.length === 1 ? "" : "s"} ${oracles} ${stuck.length === 1 ? "has" : "have"} not observed yet: ` +
+        `${stuck.length === 1 ? "its" : "their"} ${sources} data source has not answered for ${(longest / 1000).toFixed(1)} s`,
+    );
+  }
+  const reason = noReportReason(facts);
+  if (!reason.startsWith("no report landed within")) parts.push(reason);
+  if (parts.length === 0) parts.push("the committee is still working on a round (nothing has failed so far)");
+  return parts.join("; ");
+}
+
+/**
+ * Calls `report` every `intervalMs` of wall time: from a timer (which runs while the engine waits
+ * on real I/O) and from `tick()` (which the engine calls between events, since a busy virtual
+ * clock gives timers no chance to run). `tick()` returns false so it can serve as a stop check.
+ */
+export class ProgressTicker {
+  #last = Date.now();
+  readonly #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly report: (() => void) | undefined,
+  ) {
+    if (report !== undefined) {
+      this.#timer = setInterval(() => this.tick(), Math.min(intervalMs, 1000));
+      this.#timer.unref();
+    }
+  }
+
+  tick(): false {
+    if (this.report !== undefined && Date.now() - this.#last >= this.intervalMs) {
+      this.#last = Date.now();
+      this.report();
+    }
+    return false;
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+}
+
 /** The error `runRound` throws when no report lands. */
-export function noReportError(reason: string, timeoutMs: number): NoReportError {
-  const error = new Error(`No OCR report landed within ${timeoutMs} ms of committee time: ${reason}`) as Error & {
+export function noReportError(
+  reason: string,
+  timeoutMs: number,
+  wall?: { readonly wallTimeoutMs: number; readonly committeeElapsedMs: number },
+): NoReportError {
+  const bound =
+    wall === undefined
+      ? `within ${timeoutMs} ms of committee time`
+      : `within ${(wall.wallTimeoutMs / 1000).toFixed(1)} s of wall-clock time (${(wall.committeeElapsedMs / 1000).toFixed(1)} s of committee time had passed)`;
+  const error = new Error(`No OCR report landed ${bound}: ${reason}`) as Error & {
     code: "OCR_NO_REPORT";
     reason: string;
   };

@@ -5,7 +5,7 @@
  */
 import { type Contract, type Provider } from "ethers";
 
-import type { RoundHistoryEntry, RoundResult } from "../api-types.js";
+import type { ReportReason, RoundHistoryEntry, RoundResult } from "../api-types.js";
 import { type Address, sameAddress } from "../core/address.js";
 import { bytesToHex, concatBytes, hexToBytes } from "../core/bytes.js";
 import { decodeReport, decodeReportContext, recoverReportSigner, reportMedian } from "../core/report.js";
@@ -21,6 +21,34 @@ export function leaderOfEpoch(trace: readonly TraceEvent[], epoch: number): numb
     if (e.type === "epoch-start" && e.epoch === epoch) return e.leader;
   }
   return undefined;
+}
+
+/** Why the committee reported, most telling first (see `ReportReason`). */
+const REASON_ORDER: readonly ReportReason[] = ["first", "deviation", "heartbeat", "requested", "chain-read-failed"];
+const REASON_OF_DECISION: Readonly<Record<string, ReportReason>> = {
+  "initial-round": "first",
+  deviation: "deviation",
+  heartbeat: "heartbeat",
+  "round-requested": "requested",
+  "chain-read-failed": "chain-read-failed",
+};
+
+/**
+ * Why (epoch, round) was reported: the reasons the signing oracles gave when they decided to
+ * sign (their should-report decisions), the most telling one first. A first answer beats a
+ * deviation, which beats an expired heartbeat, which beats an owner's round request.
+ */
+export function reportReason(trace: readonly TraceEvent[], epoch: number, round: number, signerIndices: readonly number[]): ReportReason {
+  const given = new Set<ReportReason>();
+  for (const e of trace) {
+    if (e.type !== "should-report" || e.epoch !== epoch || e.round !== round || !e.report) continue;
+    if (signerIndices.length > 0 && !signerIndices.includes(e.oracle)) continue;
+    for (const r of e.reasons) {
+      const reason = REASON_OF_DECISION[r];
+      if (reason !== undefined) given.add(reason);
+    }
+  }
+  return REASON_ORDER.find((r) => given.has(r)) ?? "requested";
 }
 
 /** Oracle indices of the report's signers, recovered from the transmit arguments. */
@@ -68,6 +96,7 @@ export async function roundResultOf(landed: LandedEvent, context: LandedContext)
   const [, answer] = (await context.proxy.getRoundData(roundId)) as [bigint, bigint];
 
   const epoch = decoded.context.epoch;
+  const signers = recoverSigners(report, rs, ss, rawVs, context.signerAddresses);
   return {
     configDigest: bytesToHex(decoded.context.configDigest),
     epoch,
@@ -79,7 +108,8 @@ export async function roundResultOf(landed: LandedEvent, context: LandedContext)
     rs,
     ss,
     rawVs,
-    signers: recoverSigners(report, rs, ss, rawVs, context.signerAddresses),
+    signers,
+    reason: reportReason(context.trace, epoch, decoded.context.round, signers),
     transmitter: { oracle: landed.oracle, address: landed.transmitter, stage: landed.stage },
     txHash: landed.txHash,
     gasUsed: receipt.gasUsed,

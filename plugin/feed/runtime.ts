@@ -4,20 +4,22 @@
  * funding transmitters and bringing a committee up on an aggregator.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { type BaseContract, Contract, type Signer, formatEther } from "ethers";
+import { type BaseContract, Contract, type Signer, formatEther, getAddress } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { OracleInfo } from "../api-types.js";
+import type { PluginArtifacts } from "../artifacts/plugin-contracts.js";
 import { type Address } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
 import { decodeEncodedConfig } from "../core/config/encoding.js";
 import type { OracleKeys } from "../core/keys.js";
 import type { Clock } from "../protocol/clock.js";
+import type { ContractConfig } from "../protocol/chain.js";
 import type { Committee } from "../protocol/committee.js";
 import type { OcrFeedConfig } from "../types.js";
 import { ChainTime, JumpingVirtualClock } from "./chain-time.js";
 import { createCommittee, oracleInfo } from "./committee-wiring.js";
-import { AGGREGATOR_ABI, type Deployer } from "./contracts.js";
+import { AGGREGATOR_ABI, type Deployer, aggregatorInterface } from "./contracts.js";
 import { PLUGIN_ID } from "./feed-config.js";
 import { WallClock } from "./wall-clock.js";
 
@@ -28,6 +30,8 @@ export const MIN_TRANSMITTER_BALANCE = 10n ** 17n;
 
 export interface FeedRuntime {
   readonly ethers: HardhatEthers;
+  /** Finds the plugin's artifacts by fully qualified name, so user contracts never collide. */
+  readonly artifacts: PluginArtifacts;
   readonly deployer: Deployer;
   readonly clock: Clock;
   /** True on the simulated network: the chain's block timestamps follow `clock`. */
@@ -39,7 +43,7 @@ export interface FeedRuntime {
  * at the chain's latest block time, so pinned timestamps never go backwards; on a node the
  * committee runs in real time.
  */
-export async function createRuntime(ethers: HardhatEthers, simulated: boolean, seed: string): Promise<FeedRuntime> {
+export async function createRuntime(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, seed: string): Promise<FeedRuntime> {
   const [owner] = await ethers.getSigners();
   if (owner === undefined) {
     throw new HardhatPluginError(PLUGIN_ID, "This network has no accounts; configure `accounts` for it so the feed has an owner to deploy and configure it.");
@@ -53,11 +57,11 @@ export async function createRuntime(ethers: HardhatEthers, simulated: boolean, s
   }
   const chainTime = new ChainTime(ethers.provider, () => clock.now(), simulated);
   const deployer: Deployer = {
-    deployContract: (name, args, signer) => ethers.deployContract(name, args, signer as Signer),
+    deployContract: async (name, args, signer) => ethers.deployContract(await artifacts.fullyQualifiedName(name), args, signer as Signer),
     owner,
     chainTime,
   };
-  return { ethers, deployer, clock, simulated };
+  return { ethers, artifacts, deployer, clock, simulated };
 }
 
 /**
@@ -106,7 +110,8 @@ export interface FeedPhase {
   readonly config: OcrFeedConfig;
   readonly n: number;
   readonly f: number;
-  readonly committee: Committee;
+  /** Null for a feed attached read-only without the oracle keys. */
+  readonly committee: Committee | null;
   readonly aggregatorAddress: string;
   readonly aggregator: BaseContract;
   readonly oracles: readonly OracleInfo[];
@@ -176,12 +181,71 @@ export async function startPhase(
 }
 
 /**
+ * A phase for reading only, built from the chain alone: no keys, no committee. The oracles'
+ * identities come from the aggregator (signers from the config, transmitters from
+ * `transmitters()`, payees from PayeeshipTransferred events), so `ocr:status` works without the
+ * secret key seed.
+ */
+export async function readOnlyPhaseFromChain(runtime: FeedRuntime, config: OcrFeedConfig, aggregatorAddress: string, onChain: ContractConfig): Promise<FeedPhase> {
+  const encoded = decodeEncodedConfig(onChain.encoded);
+  const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
+  const aggregator = await contractAt(runtime, name, aggregatorAddress);
+  const reader = new Contract(aggregatorAddress, AGGREGATOR_ABI, runtime.ethers.provider);
+  const transmitters = (await reader.transmitters()) as string[];
+  const payees = await payeesFromEvents(runtime, aggregatorAddress);
+  const oracles: OracleInfo[] = onChain.signers.map((signer, index) => ({
+    index,
+    signer: getAddress(signer),
+    transmitter: getAddress(transmitters[index]),
+    payee: payees.get(transmitters[index].toLowerCase()) ?? "unknown",
+    offchainPublicKey: bytesToHex(encoded.offchainPublicKeys[index]),
+  }));
+  return {
+    config,
+    n: onChain.signers.length,
+    f: onChain.threshold,
+    committee: null,
+    aggregatorAddress,
+    aggregator,
+    oracles,
+    signerAddresses: onChain.signers,
+    configDigest: bytesToHex(onChain.configDigest),
+    timing: {
+      deltaProgressMs: encoded.deltaProgressMs,
+      deltaResendMs: encoded.deltaResendMs,
+      deltaRoundMs: encoded.deltaRoundMs,
+      deltaGraceMs: encoded.deltaGraceMs,
+      deltaStageMs: encoded.deltaStageMs,
+      deltaCMs: encoded.deltaCMs,
+      stages: encoded.s.length,
+    },
+  };
+}
+
+/** Each transmitter's current payee, from the aggregator's PayeeshipTransferred events (empty if the node refuses the query). */
+async function payeesFromEvents(runtime: FeedRuntime, aggregatorAddress: string): Promise<Map<string, string>> {
+  const payees = new Map<string, string>();
+  const event = aggregatorInterface.getEvent("PayeeshipTransferred")!;
+  try {
+    const logs = await runtime.ethers.provider.getLogs({ address: aggregatorAddress, topics: [event.topicHash], fromBlock: 0, toBlock: "latest" });
+    for (const log of logs) {
+      const parsed = aggregatorInterface.parseLog(log);
+      if (parsed !== null) payees.set((parsed.args.transmitter as string).toLowerCase(), getAddress(parsed.args.current as string));
+    }
+  } catch {
+    // Public RPCs may refuse log queries over the whole chain: payees then show as unknown.
+  }
+  return payees;
+}
+
+/**
  * A handle with the artifact's full ABI when the project has it (connected to the owner), or
  * the plugin's own fragments when it does not (e.g. a project that never built the contracts).
  */
 export async function contractAt(runtime: FeedRuntime, artifactName: string, address: string, fallbackAbi: readonly string[] = AGGREGATOR_ABI): Promise<BaseContract> {
   try {
-    return (await runtime.ethers.getContractAt(artifactName, address, runtime.deployer.owner as Signer)) as BaseContract;
+    const name = await runtime.artifacts.fullyQualifiedName(artifactName);
+    return (await runtime.ethers.getContractAt(name, address, runtime.deployer.owner as Signer)) as BaseContract;
   } catch {
     return new Contract(address, fallbackAbi, runtime.deployer.owner);
   }

@@ -17,14 +17,15 @@ import type { OracleKeys } from "../core/keys.js";
 import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy, ownerCall } from "./contracts.js";
 import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "./feed-config.js";
-import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, startPhase } from "./runtime.js";
+import type { PluginArtifacts } from "../artifacts/plugin-contracts.js";
+import { type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
 
 /**
  * Deploy LINK, the aggregator (open or access-controlled), its proxy, payees and LINK funding,
  * fund the transmitters, then let the committee set its config and start.
  */
-export async function deployFeedOn(ethers: HardhatEthers, simulated: boolean, config: OcrFeedConfig): Promise<Feed> {
-  const runtime = await createRuntime(ethers, simulated, config.seed);
+export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, config: OcrFeedConfig): Promise<Feed> {
+  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed);
   const n = config.oracles;
   const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
   // Funding first: on a network that cannot set balances this fails before anything is deployed.
@@ -60,6 +61,7 @@ async function hasCode(ethers: HardhatEthers, address: string): Promise<boolean>
  */
 export async function attachFeedOn(
   ethers: HardhatEthers,
+  artifacts: PluginArtifacts,
   simulated: boolean,
   config: OcrFeedConfig,
   addresses: FeedAddresses,
@@ -73,7 +75,7 @@ export async function attachFeedOn(
       );
     }
   }
-  const runtime = await createRuntime(ethers, simulated, config.seed);
+  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed);
   const proxyReader = new Contract(addresses.proxy, PROXY_ABI, ethers.provider);
   const current = (await proxyReader.aggregator()) as string;
   if (!sameAddress(current, addresses.aggregator)) {
@@ -90,6 +92,24 @@ export async function attachFeedOn(
       throw new Error("reading only");
     },
   }).latestConfig();
+  const accessControlled = addresses.accessController !== undefined || config.accessControlled;
+  if (options.readOnly) {
+    // Reading needs no keys: the oracles' public identities come from the chain.
+    if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");
+    const phase = await readOnlyPhaseFromChain(runtime, { ...config, accessControlled }, addresses.aggregator, onChain);
+    return new Feed({
+      name: config.name,
+      runtime,
+      proxyAddress: getAddress(addresses.proxy),
+      proxy: await contractAt(runtime, accessControlled ? "EACAggregatorProxy" : "AggregatorProxy", addresses.proxy, PROXY_ABI),
+      linkTokenAddress: getAddress(addresses.linkToken),
+      linkToken: await contractAt(runtime, "LinkToken", addresses.linkToken, LINK_ABI),
+      ...(addresses.accessController !== undefined ? { accessController: addresses.accessController } : {}),
+      phase,
+      phaseId: Number(await proxyReader.phaseId()),
+      readOnly: true,
+    });
+  }
   // A fresh aggregator (e.g. from the Ignition module) gets this committee's config; otherwise
   // the committee must be the one on chain.
   const n = onChain?.signers.length ?? config.oracles;
@@ -103,17 +123,12 @@ export async function attachFeedOn(
         `Attach with the seed the feed was deployed with (feed option \`seed\`, or its keySeed variable).`,
     );
   }
-  const accessControlled = addresses.accessController !== undefined || config.accessControlled;
   const attachedConfig: OcrFeedConfig = { ...config, oracles: n, faultTolerance: f, accessControlled };
-  let phase: FeedPhase;
-  if (options.readOnly) {
-    if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");
-    phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: false, startOracles: false, n, f, keys });
-  } else {
-    await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
-    if (onChain === null) await prepareUnconfigured(runtime, config, addresses.aggregator, keys);
-    phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, n, f, keys });
-  }
+  await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
+  if (onChain === null) await prepareUnconfigured(runtime, config, addresses.aggregator, keys);
+  // On a live node the oracles run in real time: they start with the first call that drives
+  // them, so that call's observations and down list hold from the very first round.
+  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, startOracles: simulated || onChain === null, n, f, keys });
   return new Feed({
     name: config.name,
     runtime,
@@ -124,7 +139,7 @@ export async function attachFeedOn(
     ...(addresses.accessController !== undefined ? { accessController: addresses.accessController } : {}),
     phase,
     phaseId: Number(await proxyReader.phaseId()),
-    readOnly: options.readOnly,
+    deferStart: !simulated && onChain !== null,
   });
 }
 

@@ -4,21 +4,14 @@ import path from "node:path";
 import type { HardhatConfig } from "hardhat/types/config";
 import type { ConfigHooks } from "hardhat/types/hooks";
 
+import { PLUGIN_NPM_FILES } from "../artifacts/plugin-contracts.js";
 import { resolveOcrConfig, validateOcrUserConfig } from "../config.js";
 
 /**
- * The contracts the plugin deploys by artifact name. Hardhat only makes artifacts for root source
- * files, so in a project that installed hardhat-ocr they are added as npm files to build.
+ * The contracts the plugin deploys. Hardhat only makes artifacts for root source files, so in a
+ * project that installed hardhat-ocr they are added as npm files to build.
  */
-export const DEPLOYED_CONTRACT_FILES = [
-  "hardhat-ocr/contracts/LinkToken.sol",
-  "hardhat-ocr/contracts/OffchainAggregator.sol",
-  "hardhat-ocr/contracts/AccessControlledOffchainAggregator.sol",
-  "hardhat-ocr/contracts/SimpleWriteAccessController.sol",
-  "hardhat-ocr/contracts/SimpleReadAccessController.sol",
-  "hardhat-ocr/contracts/proxy/AggregatorProxy.sol",
-  "hardhat-ocr/contracts/proxy/EACAggregatorProxy.sol",
-] as const;
+export const DEPLOYED_CONTRACT_FILES = PLUGIN_NPM_FILES;
 
 /** True inside the hardhat-ocr repository itself, where `contracts/` is already a source root. */
 async function isHardhatOcrItself(projectRoot: string): Promise<boolean> {

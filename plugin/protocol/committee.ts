@@ -67,6 +67,8 @@ export interface RunUntilOptions {
   readonly virtualTimeMs?: number;
   /** Stop when this returns true (checked after every event). */
   readonly until?: () => boolean;
+  /** Stop at this wall-clock time (Date.now()), whatever the committee time. */
+  readonly wallDeadlineMs?: number;
 }
 
 export interface RunResult {
@@ -90,6 +92,8 @@ export class Committee {
   private readonly admin: ConfigAdmin;
   private readonly databases: OracleDatabase[];
   private readonly sources: DataSource[];
+  /** Observations asked of an oracle's data source and not answered yet (wall-clock start). */
+  private readonly observing = new Map<number, { readonly source: string; readonly epoch: number; readonly round: number; readonly sinceWallMs: number }>();
   private readonly byzantine: (ByzantineBehaviour | null)[] = [];
   private readonly oracles: (Oracle | null)[];
   private readonly localConfig: LocalConfig;
@@ -123,7 +127,7 @@ export class Committee {
     this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
     this.traceLimit = options.traceLimit;
     this.databases = Array.from({ length: this.n }, () => createOracleDatabase());
-    this.sources = Array.from({ length: this.n }, (_, i) => options.dataSource(i));
+    this.sources = Array.from({ length: this.n }, (_, i) => this.watched(i, options.dataSource(i)));
     this.oracles = new Array<Oracle | null>(this.n).fill(null);
     this.initialOverrides = options.config ?? {};
   }
@@ -215,8 +219,42 @@ export class Committee {
   }
 
   setDataSource(index: number, source: DataSource): void {
-    this.sources[index] = source;
-    this.oracles[index]?.setDataSource(source);
+    const watched = this.watched(index, source);
+    this.sources[index] = watched;
+    this.oracles[index]?.setDataSource(watched);
+  }
+
+  /**
+   * Oracles whose data source has been asked for an observation and has not answered, with how
+   * long (wall-clock) it has been pending: what a caller waiting for a report can show.
+   */
+  pendingObservations(nowWallMs: number = Date.now()): { oracle: number; source: string; epoch: number; round: number; pendingMs: number }[] {
+    return [...this.observing.entries()]
+      .map(([oracle, o]) => ({ oracle, source: o.source, epoch: o.epoch, round: o.round, pendingMs: nowWallMs - o.sinceWallMs }))
+      .sort((a, b) => a.oracle - b.oracle);
+  }
+
+  /** `source` with its requests in flight recorded in `observing` (the protocol never sees this). */
+  private watched(index: number, source: DataSource): DataSource {
+    return {
+      kind: source.kind,
+      observe: (request) => {
+        const entry = { source: source.kind, epoch: request.epoch, round: request.round, sinceWallMs: Date.now() };
+        this.observing.set(index, entry);
+        const done = () => {
+          if (this.observing.get(index) === entry) this.observing.delete(index);
+        };
+        let work: Promise<bigint>;
+        try {
+          work = source.observe(request);
+        } catch (error) {
+          done();
+          throw error;
+        }
+        work.then(done, done);
+        return work;
+      },
+    };
   }
 
   /** Make oracle `index` Byzantine (see byzantine.ts), or honest again with null. */
@@ -255,7 +293,9 @@ export class Committee {
     // Without an explicit time limit, allow a generous minute of virtual time per report.
     const limitMs = options.virtualTimeMs ?? (options.reports ?? 1) * 60_000;
     const done = () =>
-      (options.reports !== undefined && landed >= options.reports) || (options.until?.() ?? false);
+      (options.reports !== undefined && landed >= options.reports) ||
+      (options.until?.() ?? false) ||
+      (options.wallDeadlineMs !== undefined && Date.now() >= options.wallDeadlineMs);
     let events = 0;
     try {
       if (this.clock instanceof VirtualClock) {

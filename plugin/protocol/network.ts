@@ -113,6 +113,12 @@ export class InProcessNetwork<M> {
   heal(): void {
     this.groupOf.fill(0);
   }
+  /** The oracles in groups that can reach each other (one group when not partitioned). */
+  connectedGroups(): number[][] {
+    const byGroup = new Map<number, number[]>();
+    this.groupOf.forEach((g, i) => byGroup.set(g, [...(byGroup.get(g) ?? []), i]));
+    return [...byGroup.values()];
+  }
   canReach(from: number, to: number): boolean {
     return this.groupOf[from] === this.groupOf[to];
   }
