@@ -4,6 +4,8 @@
  */
 import { HardhatPluginError } from "hardhat/plugins";
 
+import { MAX_OBSERVATION, MIN_OBSERVATION } from "../core/report.js";
+
 import { resolveOcrConfig, validateOcrUserConfig } from "../config.js";
 import type { DataSourceConfig, DataSourceUserConfig, OcrConfig, OcrFeedConfig, OcrFeedUserConfig } from "../types.js";
 
@@ -81,9 +83,23 @@ export function resolveDataSource(source: DataSourceUserConfig, oracle: number, 
 
 /** Observation values from the API: bigint, safe integer or decimal string. */
 export function toObservation(value: bigint | number | string, what: string): bigint {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
+  const integer =
+    typeof value === "bigint"
+      ? value
+      : typeof value === "number" && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : typeof value === "string" && /^-?\d+$/.test(value.trim())
+          ? BigInt(value.trim())
+          : undefined;
+  if (integer !== undefined) {
+    if (integer < MIN_OBSERVATION || integer > MAX_OBSERVATION) {
+      throw new HardhatPluginError(
+        PLUGIN_ID,
+        `${what} is ${integer}, which does not fit in int192 (the report's observation type): use a value from -2^191 to 2^191 - 1, in the feed's smallest unit`,
+      );
+    }
+    return integer;
+  }
   throw new HardhatPluginError(
     PLUGIN_ID,
     `${what} must be an integer in the feed's smallest unit (bigint, safe integer or decimal string), got ${String(value)}`,

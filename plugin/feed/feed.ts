@@ -176,6 +176,7 @@ export class Feed implements OcrFeed {
       timeoutMs,
       connectedGroups: committee.network.connectedGroups(),
       upOracles: committee.upOracles,
+      deltaCMs: this.#phase.timing.deltaCMs,
     });
     const status = (): RoundWaitStatus => {
       const pendingObservations = committee.pendingObservations();

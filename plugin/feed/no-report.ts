@@ -17,6 +17,8 @@ export interface NoReportFacts {
   readonly connectedGroups?: readonly (readonly number[])[];
   /** Oracles running during the attempt, by index (to size the partition groups). */
   readonly upOracles?: readonly number[];
+  /** The heartbeat, to say when a report will be due without a deviation. */
+  readonly deltaCMs?: number;
 }
 
 /** Most oracles that observed a value in any one (epoch, round), and the first source error seen. */
@@ -66,13 +68,24 @@ export function noReportReason(facts: NoReportFacts): string {
   }
   const decisions = trace.filter((e) => e.type === "should-report");
   if (decisions.length > 0 && decisions.every((e) => e.type === "should-report" && !e.report)) {
-    return "the oracles saw no reason to report: no deviation over alphaPPB, heartbeat not due, no round requested";
+    const heartbeat = facts.deltaCMs !== undefined ? ` (deltaC = ${formatDuration(facts.deltaCMs)} of committee time)` : "";
+    return (
+      `the oracles saw no reason to report: no deviation over alphaPPB, heartbeat not due${heartbeat}, no round requested. ` +
+      `A price that does not move is reported only at the heartbeat; request a round to force one (runRound's default, ocr:run --request)`
+    );
   }
   const dropped = trace.find((e) => e.type === "transmission-dropped" || e.type === "transmit-skipped");
   if (dropped !== undefined && "reason" in dropped) {
     return `the report was not transmitted: ${dropped.reason}`;
   }
   return `no report landed within ${facts.timeoutMs} ms of committee time`;
+}
+
+/** 86_400_000 -> "24 h", 90_000 -> "90 s". */
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
 }
 
 /** Error texts from data sources can be huge (a body echoed back); keep messages readable. */

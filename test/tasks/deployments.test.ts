@@ -100,10 +100,10 @@ describe("deployment records and key seeds", () => {
     expect(await readLocalKeySeed(networkDir, "BTC / USD")).to.equal("seed-two");
   });
 
-  it("uses a plain seed only on local dev chains; a keySeed variable anywhere", () => {
+  it("uses the plain seed on local dev chains (a keySeed is not read there) and a keySeed variable elsewhere", () => {
     expect(isLocalDevChain(31337n) && isLocalDevChain(1337n)).to.equal(true);
     expect(keySourceFor(31337n, false)).to.equal("local-keys-file");
-    expect(keySourceFor(1337n, true)).to.equal("config-variable");
+    expect(keySourceFor(1337n, true)).to.equal("local-keys-file");
     expect(keySourceFor(11155111n, true)).to.equal("config-variable");
     expect(keySourceFor(1n, false)).to.equal(undefined);
   });

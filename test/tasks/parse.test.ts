@@ -3,7 +3,10 @@ import { HardhatPluginError } from "hardhat/plugins";
 
 import { formatFixed, formatLink, listOracles, toJson } from "../../tasks/format.js";
 import {
+  MAX_ORACLES,
+  MIN_ORACLES,
   checkCommitteeSize,
+  parseTimeoutSeconds,
   parseByzantineList,
   parseDownList,
   parseIntegerOption,
@@ -33,6 +36,13 @@ describe("ocr task option parsing", () => {
       const error = pluginError(() => parseObservationList("1,2,3", 4));
       expect(error.message).to.contain("has 3 values but the feed has 4 oracles");
       expect(error.message).to.contain("--observations 2000e8,2001e8,2002e8,2003e8");
+    });
+
+    it("takes a decimal point when the exponent makes the value whole", () => {
+      expect(parseObservationValue("2000.5e8")).to.equal(200050000000n);
+      expect(parseObservationValue("-0.25e2")).to.equal(-25n);
+      expect(parseObservationValue("1.50e1")).to.equal(15n);
+      expect(parseObservationValue("2000.55e1")).to.equal(undefined);
     });
 
     it("rejects fractions, words, empty entries and values outside int192", () => {
@@ -94,6 +104,21 @@ describe("ocr task option parsing", () => {
       expect(() => checkCommitteeSize(31, 10)).not.to.throw();
       expect(pluginError(() => checkCommitteeSize(6, 2)).message).to.contain("Use --faulty 1 or --oracles 7");
       expect(pluginError(() => checkCommitteeSize(4, 0)).message).to.contain("fault tolerance of 0");
+      // No suggestion to use the f the user already has.
+      expect(pluginError(() => checkCommitteeSize(5, 2)).message).to.contain("Use --faulty 1 or --oracles 7");
+      expect(pluginError(() => checkCommitteeSize(4, 2)).message).to.contain("Use --faulty 1 or --oracles 7");
+    });
+
+    it("states one committee size range everywhere: 4 to 31", () => {
+      expect(pluginError(() => parseIntegerOption("oracles", "2", MIN_ORACLES, MAX_ORACLES)).message).to.contain("from 4 to 31");
+      expect(pluginError(() => checkCommitteeSize(2, 1)).message).to.contain("4 to 31 oracles");
+      expect(pluginError(() => checkCommitteeSize(32, 1)).message).to.contain("4 to 31 oracles");
+    });
+
+    it("reads --timeout as positive wall-clock seconds", () => {
+      expect(parseTimeoutSeconds("")).to.equal(undefined);
+      expect(parseTimeoutSeconds("1.5")).to.equal(1500);
+      for (const bad of ["0", "-1", "abc", "1e3", "9999999999"]) expect(pluginError(() => parseTimeoutSeconds(bad)).message).to.contain("--timeout");
     });
   });
 });

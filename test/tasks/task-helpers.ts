@@ -60,7 +60,7 @@ export async function readOnchainConfig(provider: Provider, aggregator: string):
 
 export const RUN_ROUND_KEYS = [
   "network", "feed", "aggregator", "proxy", "configDigest", "epoch", "round", "leader", "observations", "median",
-  "report", "rs", "ss", "rawVs", "signers", "transmitter", "txHash", "gasUsed", "aggregatorRoundId", "proxyRoundId", "answer",
+  "report", "rs", "ss", "rawVs", "signers", "transmitter", "txHash", "gasUsed", "aggregatorRoundId", "proxyRoundId", "answer", "reason",
 ];
 
 /**
@@ -70,6 +70,7 @@ export const RUN_ROUND_KEYS = [
  */
 export async function verifyRoundJson(json: Record<string, any>, provider: Provider): Promise<OnchainConfig> {
   expect(Object.keys(json)).to.have.members(RUN_ROUND_KEYS);
+  expect(["first", "deviation", "heartbeat", "requested", "chain-read-failed"]).to.include(json.reason);
   const config = await readOnchainConfig(provider, json.aggregator);
   const f = config.threshold;
 

@@ -153,8 +153,8 @@ describe("ocr:* tasks on the in-process network", function () {
     }
   });
 
-  it("ocr:run --rounds 3 prints a line per report and a summary", async () => {
-    const { value, stdout } = await run("ocr:run", { rounds: 3 });
+  it("ocr:run --rounds 3 --request prints a line per report and a summary", async () => {
+    const { value, stdout } = await run("ocr:run", { rounds: 3, request: true });
     const summary = value as { reports: number; stoppedBy: string; firstProxyRoundId: string; lastProxyRoundId: string; transmissionsByOracle: number[] };
     expect(summary.reports).to.equal(3);
     expect(summary.stoppedBy).to.equal("rounds");
