@@ -81,7 +81,24 @@ export class ClockSyncedChain implements OffchainAggregatorChain {
     return this.#time.nowMs();
   }
   transmit(request: TransmitRequest): Promise<TransmitResult> {
+    if (this.#gate === "closed") {
+      return Promise.resolve({ ok: false, error: "not sent: the committee is stopping after the report this run waited for" });
+    }
+    if (this.#gate === "last") this.#gate = "closed";
     return this.#time.transaction(() => this.#inner.transmit(request));
+  }
+
+  /** "open", or "last": the next transmit is sent and every later one refused, or "closed". */
+  #gate: "open" | "last" | "closed" = "open";
+
+  /**
+   * Let exactly one more transmit through, then refuse the rest without sending. A one-shot
+   * caller (ocr:run-round against a node) uses it the moment the transmission it waits for is
+   * attempted: other oracles' later transmissions would otherwise still be sent (a real network
+   * lets reports pile up) and land after the caller has moved on.
+   */
+  sendOneMoreTransmitOnly(): void {
+    if (this.#gate === "open") this.#gate = "last";
   }
 }
 

@@ -29,7 +29,7 @@ import type { Committee } from "../protocol/committee.js";
 import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
-import { derivedPayee } from "./committee-wiring.js";
+import { ClockSyncedChain, derivedPayee } from "./committee-wiring.js";
 import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
@@ -187,6 +187,14 @@ export class Feed implements OcrFeed {
         waitingFor: waitingFor(facts(), pendingObservations),
       };
     };
+    // A one-shot caller wants exactly one report: once the transmission it waits for is attempted,
+    // no other transmission may follow it onto the chain.
+    const sealAfterFreshAttempt = (event: TraceEvent) => {
+      if (event.type !== "transmit-attempted" || observedBefore(committee.trace, inputsFrom, event.epoch, event.round)) return;
+      if (committee.chain instanceof ClockSyncedChain) committee.chain.sendOneMoreTransmitOnly();
+      committee.offTrace(sealAfterFreshAttempt);
+    };
+    if (options.stopWhenLanded === true) committee.onTrace(sealAfterFreshAttempt);
     const progress = new ProgressTicker(progressIntervalMs, options.onWaiting === undefined ? undefined : () => options.onWaiting!(status()));
     try {
       await this.#catchUpWithChain();
@@ -218,6 +226,7 @@ export class Feed implements OcrFeed {
         if (request) await this.#requestNewRound();
       }
     } finally {
+      committee.offTrace(sealAfterFreshAttempt);
       progress.stop();
       for (const i of wentDown) committee.bringUp(i);
       if (wentDown.length > 0) this.#inputsChanged();

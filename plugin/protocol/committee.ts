@@ -151,6 +151,12 @@ export class Committee {
     this.traceListeners.push(listener);
   }
 
+  /** Stop calling `listener` (added with `onTrace`). */
+  offTrace(listener: (event: TraceEvent) => void): void {
+    const index = this.traceListeners.indexOf(listener);
+    if (index >= 0) this.traceListeners.splice(index, 1);
+  }
+
   /** Trace events of the given type(s). */
   events<T extends TraceEventType>(type: T): Extract<TraceEvent, { type: T }>[] {
     return this.trace.filter((e) => e.type === type) as Extract<TraceEvent, { type: T }>[];

@@ -3,9 +3,9 @@
  * runs `prepack`, i.e. the TypeScript build), install the tarball into a scratch project under the
  * system temp folder, and use it there: import the Solidity sources, load the plugin, run a feed.
  *
- * Slow (about 30-60 s: tsc, npm install, solc) and it needs the npm cache to hold the scratch
+ * It takes a minute or two (tsc, npm install, solc) and needs the npm cache to hold the scratch
  * project's dependencies (it installs with --offline; this repository's own `npm install` put them
- * there). So it runs only with OCR_PACK_TEST=1: `npm run test:pack`.
+ * there). It runs in `npm test`; `npm run test:pack` runs it alone. OCR_PACK_TEST=0 skips it.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -19,14 +19,18 @@ import { expect } from "chai";
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ENABLED = process.env.OCR_PACK_TEST === "1";
+const ENABLED = process.env.OCR_PACK_TEST !== "0";
 
 /** The scratch project's dependencies, pinned to the versions installed here so the npm cache has them. */
 const SCRATCH_DEPENDENCIES = [
   "hardhat",
   "@nomicfoundation/hardhat-ethers",
+  "@nomicfoundation/hardhat-ethers-chai-matchers",
+  "@nomicfoundation/hardhat-mocha",
   "@nomicfoundation/edr-linux-x64-gnu",
+  "chai",
   "ethers",
+  "mocha",
   "solc",
 ] as const;
 
@@ -64,19 +68,46 @@ function relativeImports(source: string): string[] {
   return [...new Set(specifiers)];
 }
 
+/** The README's "Use it in your project" config, with mocha and the chai matchers its test example uses. */
 const SCRATCH_CONFIG = `import { createRequire } from "node:module";
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatOcr from "hardhat-ocr";
 import { defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  plugins: [hardhatEthers, hardhatOcr],
-  solidity: { version: "0.8.30", path: require.resolve("solc/soljson.js") },
-  ocr: { feeds: { "BTC / USD": { decimals: 8, dataSource: { type: "fixed", value: 6_000_000_000_000n } } } },
+  plugins: [hardhatEthers, hardhatMocha, hardhatEthersChaiMatchers, hardhatOcr],
+  solidity: {
+    version: "0.8.30",
+    path: require.resolve("solc/soljson.js"),
+    npmFilesToBuild: ["hardhat-ocr/contracts/examples/PriceConsumer.sol"],
+  },
+  ocr: { feeds: { "BTC / USD": { decimals: 8, dataSource: { type: "fixed", value: 6_000_000_000_000n } }, "ETH / USD": {} } },
 });
 `;
+
+/** A user contract with the same name as one the plugin deploys: it must not break the plugin. */
+const SCRATCH_LINK_TOKEN = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+/// The user's own LinkToken: nothing like the plugin's ERC-677 token.
+contract LinkToken {
+  function name() external pure returns (string memory) {
+    return "not the plugin's token";
+  }
+}
+`;
+
+/** The README's consumer test, taken from the README itself so the two cannot drift apart. */
+async function readmeConsumerTest(): Promise<string> {
+  const readme = await readFile(path.join(REPO_ROOT, "README.md"), "utf8");
+  const block = [...readme.matchAll(/\`\`\`ts\n([\s\S]*?)\`\`\`/g)].map((m) => m[1]).find((code) => code.includes('describe("my protocol"'));
+  if (block === undefined) throw new Error("README.md has no ts block with the 'my protocol' consumer test");
+  return block;
+}
 
 /** A user contract that reads a feed through the shipped interface and names the shipped aggregator. */
 const SCRATCH_CONTRACT = `// SPDX-License-Identifier: MIT
@@ -166,6 +197,9 @@ console.log(JSON.stringify({
     );
     await writeFile(path.join(project, "hardhat.config.ts"), SCRATCH_CONFIG);
     await writeFile(path.join(project, "contracts", "FeedReader.sol"), SCRATCH_CONTRACT);
+    await writeFile(path.join(project, "contracts", "LinkToken.sol"), SCRATCH_LINK_TOKEN);
+    await mkdir(path.join(project, "test"), { recursive: true });
+    await writeFile(path.join(project, "test", "my-protocol.test.ts"), await readmeConsumerTest());
     await writeFile(path.join(project, "scripts", "inspect.ts"), SCRATCH_INSPECT_SCRIPT);
     await writeFile(path.join(project, "scripts", "round.ts"), SCRATCH_ROUND_SCRIPT);
     await sh(project, "npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"]);
@@ -220,6 +254,22 @@ console.log(JSON.stringify({
     expect(existsSync(path.join(installed, manifest.exports["."].default))).to.equal(true);
     expect(existsSync(path.join(installed, manifest.exports["."].types))).to.equal(true);
     expect(Object.keys(manifest.peerDependencies).sort()).to.deep.equal(["@nomicfoundation/hardhat-ethers", "ethers", "hardhat"]);
+  });
+
+  it("runs ocr:run-round --json before any build, beside a user contract named LinkToken", async function () {
+    expect(existsSync(path.join(project, "artifacts")), "no build before this test").to.equal(false);
+    const stdout = await hardhat("ocr:run-round", "--feed", "BTC / USD", "--json");
+    const round = JSON.parse(stdout) as { answer: string; aggregatorRoundId: string; reason: string };
+    expect(round).to.include({ answer: "6000000000000", aggregatorRoundId: "1", reason: "first" });
+    // Both LinkTokens were built: the user's under contracts/, the plugin's from the package.
+    expect(existsSync(path.join(project, "artifacts/contracts/LinkToken.sol/LinkToken.json"))).to.equal(true);
+    const built = await readdir(path.join(project, "artifacts"), { recursive: true });
+    expect(built.filter((f) => String(f).endsWith("LinkToken.json")).length).to.equal(2);
+  });
+
+  it("runs the README's consumer test (PriceConsumer built through npmFilesToBuild)", async function () {
+    const output = await hardhat("test", "mocha", "test/my-protocol.test.ts");
+    expect(output).to.match(/1 passing/);
   });
 
   it("compiles a user contract that imports hardhat-ocr/contracts/...", async function () {
