@@ -10,7 +10,7 @@ import path from "node:path";
 
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { Contract, JsonRpcProvider } from "ethers";
 import { configVariable } from "hardhat/config";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 
@@ -176,6 +176,22 @@ for (const scenario of [
       expect(status.oracles.some((o: { owedLink: string }) => BigInt(o.owedLink) > 0n)).to.equal(true);
     });
 
+    it("one ocr:run-round with --observations and --down lands exactly one report and leaves no transmit pending", async () => {
+      const aggregator = new Contract(
+        (parseJson(await hardhat(["--network", "ocrTestNode", "ocr:status", "--json", "--rounds", "0"], env)) as { aggregator: string }).aggregator,
+        ["function latestRound() view returns (uint256)"],
+        provider,
+      );
+      const before = (await aggregator.latestRound()) as bigint;
+      const json = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--observations", "2100e8,2101e8,2102e8,2103e8", "--down", "3", "--json"], env));
+      expect(json.answer).to.equal("210100000000");
+      expect(json.aggregatorRoundId).to.equal((before + 1n).toString());
+      // Nothing the process sent is still waiting to be mined, and nothing more landed.
+      const pending = (await provider.send("eth_getBlockByNumber", ["pending", false])) as { transactions: string[] };
+      expect(pending.transactions).to.deep.equal([]);
+      expect(await aggregator.latestRound()).to.equal(before + 1n);
+    });
+
     it("a feed with no deployment on the node is an error that names ocr:deploy", async () => {
       const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "LINK / ETH"], env);
       expect(result.code).to.equal(1);
@@ -329,6 +345,15 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
     expect(config.signers).to.deep.equal(deployed.oracles.map((o: { signer: string }) => o.signer));
     expect(round.proxyRoundId).to.equal((PHASE_1 + 1n).toString());
     expect(roundResult.stdout + roundResult.stderr).to.not.contain(secret);
+  });
+
+  it("ocr:status reads that feed without the secret: reading needs no oracle keys", async () => {
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:status", "--feed", "BTC / USD", "--json"], env);
+    const status = parseJson(result);
+    const record = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-4242", "btc-usd.json"), "utf8"));
+    expect(status.oracles.map((o: { signer: string }) => o.signer)).to.deep.equal(record.oracles.map((o: { signer: string }) => o.signer));
+    expect(status.oracles.map((o: { payee: string }) => o.payee)).to.deep.equal(record.oracles.map((o: { payee: string }) => o.payee));
+    expect(status.totalRounds).to.equal(1);
   });
 
   it("without the variable, or with a different secret, it fails without printing any secret", async () => {

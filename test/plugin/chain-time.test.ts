@@ -1,0 +1,65 @@
+/**
+ * ChainTime pins each transaction's block to the committee clock on the simulated network. With
+ * automine off and interval mining on, the node may mine a block of its own between the read of
+ * the latest block and the pin: the pin is then refused, and must not surface as a raw node error.
+ */
+import { expect } from "chai";
+
+import { ChainTime, isTimestampTakenError, nextBlockTimestamp } from "../../plugin/feed/chain-time.js";
+
+/** A node whose interval miner mines one block right after each latest-block read, as in the race. */
+class RacingNode {
+  latest = 1000n;
+  pinned: number[] = [];
+  minesBetweenReadAndPin = true;
+
+  async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_getBlockByNumber") {
+      const reported = this.latest;
+      if (this.minesBetweenReadAndPin) this.latest += 1n; // the interval miner strikes
+      return { timestamp: "0x" + reported.toString(16) };
+    }
+    if (method === "evm_setNextBlockTimestamp") {
+      const wanted = BigInt(params[0] as number);
+      if (wanted <= this.latest) {
+        throw new Error(`Timestamp ${wanted} is ${wanted === this.latest ? "equal to" : "lower than"} the previous block's timestamp ${this.latest}`);
+      }
+      this.pinned.push(Number(wanted));
+      return null;
+    }
+    throw new Error(`unexpected ${method}`);
+  }
+}
+
+describe("ChainTime on a node that mines on an interval", () => {
+  it("recognises the node's refusal of a timestamp that is already taken, and nothing else", () => {
+    expect(isTimestampTakenError(new Error("Timestamp 1001 is equal to the previous block's timestamp. Enable the 'allowBlocksWithSameTimestamp' option to allow this"))).to.equal(true);
+    expect(isTimestampTakenError(new Error("Timestamp 999 is lower than the previous block's timestamp 1001"))).to.equal(true);
+    expect(isTimestampTakenError(new Error("nonce too low"))).to.equal(false);
+  });
+
+  it("sends the transaction without a pin when the node already passed the clock's second", async () => {
+    const node = new RacingNode();
+    const clockMs = 1000 * 1000; // the clock's second equals the latest block: pin latest + 1
+    const time = new ChainTime(node, () => clockMs, true);
+    expect(nextBlockTimestamp(clockMs, 1000n)).to.equal(1001n);
+    const sent = await time.transaction(async () => "sent");
+    expect(sent).to.equal("sent");
+    expect(node.pinned).to.deep.equal([]);
+  });
+
+  it("pins as before when nothing races it, and still reports other refusals", async () => {
+    const node = new RacingNode();
+    node.minesBetweenReadAndPin = false;
+    const time = new ChainTime(node, () => 2000 * 1000, true);
+    await time.transaction(async () => undefined);
+    expect(node.pinned).to.deep.equal([2000]);
+
+    const failing = { send: async (method: string) => (method === "eth_getBlockByNumber" ? { timestamp: "0x1" } : Promise.reject(new Error("method not supported"))) };
+    const strict = new ChainTime(failing, () => 5000, true);
+    await strict.transaction(async () => undefined).then(
+      () => expect.fail("a refusal other than a taken timestamp must surface"),
+      (error: Error) => expect(error.message).to.equal("method not supported"),
+    );
+  });
+});
