@@ -15,6 +15,10 @@ import type {
 } from "./types.js";
 
 export const DEFAULT_FEED_NAME = "ETH / USD";
+/** HTTP data sources read at most this much of a response unless configured otherwise. */
+export const DEFAULT_HTTP_RESPONSE_BYTES = 1024 * 1024;
+/** The largest response limit a config may set: a price API answer is never this big. */
+export const MAX_HTTP_RESPONSE_BYTES = 64 * 1024 * 1024;
 const MAX_ORACLES = 31;
 const INT192_MIN = -(1n << 191n);
 const INT192_MAX = (1n << 191n) - 1n;
@@ -238,6 +242,12 @@ function validateDataSource(path: string[], ds: unknown): ConfigIssue[] {
       if (typeof ds.path !== "string") return issue('Expected a JSON path such as "data.price"', "path");
       if (ds.multiplier !== undefined && !isIntegerLike(ds.multiplier)) return issue("Expected an integer multiplier, e.g. 100000000 for 8 decimals", "multiplier");
       if (ds.timeoutMs !== undefined && !(isNonNegativeInteger(ds.timeoutMs) && (ds.timeoutMs as number) > 0)) return issue("Expected a positive number of milliseconds", "timeoutMs");
+      if (ds.headers !== undefined && !(isObject(ds.headers) && Object.values(ds.headers).every((v) => typeof v === "string"))) {
+        return issue("Expected an object of header names to string values", "headers");
+      }
+      if (ds.maxResponseBytes !== undefined && !(isNonNegativeInteger(ds.maxResponseBytes) && (ds.maxResponseBytes as number) > 0 && (ds.maxResponseBytes as number) <= MAX_HTTP_RESPONSE_BYTES)) {
+        return issue(`Expected a positive whole number of bytes, at most ${MAX_HTTP_RESPONSE_BYTES}`, "maxResponseBytes");
+      }
       return [];
     case "function":
       return typeof ds.observe === "function" ? [] : issue("Expected a function (request) => bigint", "observe");
@@ -317,7 +327,15 @@ function resolveDataSource(ds: DataSourceUserConfig, seed: string): DataSourceCo
     case "randomWalk":
       return { type: "randomWalk", start: toBigInt(ds.start)!, stepPPB: ds.stepPPB ?? 1_000_000, noisePPB: ds.noisePPB ?? 500_000, seed: ds.seed ?? `${seed}/market` };
     case "http":
-      return { type: "http", url: ds.url, path: ds.path, multiplier: ds.multiplier !== undefined ? toBigInt(ds.multiplier)! : 1n, timeoutMs: ds.timeoutMs ?? 5_000 };
+      return {
+        type: "http",
+        url: ds.url,
+        path: ds.path,
+        multiplier: ds.multiplier !== undefined ? toBigInt(ds.multiplier)! : 1n,
+        timeoutMs: ds.timeoutMs ?? 5_000,
+        ...(ds.headers !== undefined ? { headers: { ...ds.headers } } : {}),
+        maxResponseBytes: ds.maxResponseBytes ?? DEFAULT_HTTP_RESPONSE_BYTES,
+      };
     case "function":
       return ds;
   }

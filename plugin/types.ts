@@ -16,8 +16,19 @@ export type DataSourceUserConfig =
    * given the same seed watch the same market.
    */
   | { type: "randomWalk"; start: bigint | number | string; stepPPB?: number; noisePPB?: number; seed?: string }
-  /** Like a Chainlink job's http -> jsonparse -> multiply pipeline. */
-  | { type: "http"; url: string; path: string; multiplier?: bigint | number | string; timeoutMs?: number }
+  /**
+   * Like a Chainlink job's http -> jsonparse -> multiply pipeline. `headers` (e.g. an API key) are
+   * sent to the URL's own origin only, never printed; `maxResponseBytes` caps the body (default 1 MiB).
+   */
+  | {
+      type: "http";
+      url: string;
+      path: string;
+      multiplier?: bigint | number | string;
+      timeoutMs?: number;
+      headers?: Readonly<Record<string, string>>;
+      maxResponseBytes?: number;
+    }
   /** Any function; may be async. Return the observation, or throw for "no observation". */
   | { type: "function"; observe: (request: { oracleIndex: number; epoch: number; round: number }) => bigint | Promise<bigint> };
 
@@ -103,7 +114,15 @@ export type DataSourceConfig =
   | { type: "fixed"; value: bigint }
   | { type: "sequence"; values: readonly bigint[]; repeatLast: boolean }
   | { type: "randomWalk"; start: bigint; stepPPB: number; noisePPB: number; seed: string }
-  | { type: "http"; url: string; path: string; multiplier: bigint; timeoutMs: number }
+  | {
+      type: "http";
+      url: string;
+      path: string;
+      multiplier: bigint;
+      timeoutMs: number;
+      headers?: Readonly<Record<string, string>>;
+      maxResponseBytes: number;
+    }
   | { type: "function"; observe: (request: { oracleIndex: number; epoch: number; round: number }) => bigint | Promise<bigint> };
 
 export interface OcrBillingConfig {

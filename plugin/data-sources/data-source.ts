@@ -19,6 +19,14 @@ export interface DataSource {
   observe(request: ObservationRequest): Promise<bigint>;
 }
 
+/** Longest error text kept from a data source: errors are traced every round and shown to users. */
+export const MAX_ERROR_TEXT = 300;
+
+/** `text` cut to `max` characters, saying how much was cut. */
+export function truncateText(text: string, max: number = MAX_ERROR_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /** Throws unless `value` is an int192 bigint: anything else could never reach the contract. */
 export function assertInt192(value: unknown, what: string): bigint {
   if (typeof value !== "bigint") throw new TypeError(`${what} must be a bigint, got ${typeof value}`);

@@ -25,6 +25,7 @@ export type DataSourceSpec =
       readonly multiplier?: string | number | bigint;
       readonly timeoutMs?: number;
       readonly headers?: Readonly<Record<string, string>>;
+      readonly maxResponseBytes?: number;
     }
   | {
       readonly type: "function";
@@ -45,7 +46,14 @@ export function dataSourceFromSpec(spec: DataSourceSpec): DataSource {
         noisePPB: spec.noisePPB === undefined ? undefined : BigInt(spec.noisePPB),
       });
     case "http":
-      return httpJson({ url: spec.url, path: spec.path, multiplier: spec.multiplier, timeoutMs: spec.timeoutMs, headers: spec.headers });
+      return httpJson({
+        url: spec.url,
+        path: spec.path,
+        multiplier: spec.multiplier,
+        timeoutMs: spec.timeoutMs,
+        headers: spec.headers,
+        maxResponseBytes: spec.maxResponseBytes,
+      });
     case "function":
       return fromFunction(spec.observe);
   }

@@ -3,6 +3,7 @@
  * attempt, name the first thing that stood in the way, in terms a test author can act on.
  */
 import type { NoReportError } from "../api-types.js";
+import { truncateText } from "../data-sources/data-source.js";
 import type { TraceEvent } from "../protocol/trace.js";
 
 export interface NoReportFacts {
@@ -59,7 +60,7 @@ export function noReportReason(facts: NoReportFacts): string {
   }
   const observed = bestObservationCount(trace);
   if (observed.count < quorum) {
-    const cause = observed.error !== undefined ? ` (data source error: ${truncate(observed.error)})` : "";
+    const cause = observed.error !== undefined ? ` (data source error: ${truncateText(observed.error)})` : "";
     return `at most ${observed.count} oracles made an observation in any round; a report needs 2f+1 = ${quorum}${cause}`;
   }
   const reverted = trace.find((e) => e.type === "transmit-reverted");
@@ -86,11 +87,6 @@ export function formatDuration(ms: number): string {
   if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${ms / 1000} s`;
-}
-
-/** Error texts from data sources can be huge (a body echoed back); keep messages readable. */
-export function truncate(text: string, max = 300): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 /** How long `runRound` waits in wall-clock time unless told otherwise. */

@@ -10,7 +10,7 @@ import { type SharedConfig, sharedConfigFromContract } from "../core/config/shar
 import type { OracleKeys } from "../core/keys.js";
 import { leaderForEpoch } from "../core/leader-selection.js";
 import { transmissionDelayMs } from "../core/transmission-schedule.js";
-import { type DataSource, assertInt192 } from "../data-sources/data-source.js";
+import { type DataSource, truncateText, assertInt192 } from "../data-sources/data-source.js";
 import { type AdversaryMemory, type ByzantineBehaviour, rewriteOutgoing, rewriteTransmission } from "./byzantine.js";
 import type { ContractConfig, OffchainAggregatorChain, TransmissionDetails } from "./chain.js";
 import type { Clock, Settled, TimerHandle } from "./clock.js";
@@ -436,7 +436,7 @@ export class Oracle {
             if (!outcome.ok) throw outcome.error;
             value = assertInt192(outcome.value, `${source.kind} observation`);
           } catch (e) {
-            error = e instanceof Error ? e.message : String(e);
+            error = truncateText(e instanceof Error ? e.message : String(e));
           }
           // Traced even when the round has moved on, so slow sources show up in the trace.
           this.emitTrace({ type: "observation", epoch, round, value, ...(error !== undefined ? { error } : {}) });
