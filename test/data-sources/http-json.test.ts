@@ -3,7 +3,8 @@ import { type Server, createServer } from "node:http";
 
 import { expect } from "chai";
 
-import { type ObservationRequest, observeOrUndefined } from "../../plugin/data-sources/data-source.js";
+import { resolveOcrConfig, validateOcrUserConfig } from "../../plugin/config.js";
+import { type ObservationRequest, observeOrUndefined, truncateText } from "../../plugin/data-sources/data-source.js";
 import { httpJson, walkJsonPath, parseJsonKeepingNumbers } from "../../plugin/data-sources/http-json.js";
 
 /** Routes of the local test API: path → [status, body, delay ms]. */
@@ -136,5 +137,113 @@ describe("JSON path helpers", () => {
     expect(() => walkJsonPath(doc, "a.b.x")).to.throw(/a\.b\.x does not exist/);
     expect(() => walkJsonPath(doc, "a.b.0.deeper")).to.throw(/a\.b\.0\.deeper does not exist/);
     expect(() => walkJsonPath(doc, "toString")).to.throw(/does not exist/);
+  });
+});
+
+describe("httpJson against hostile or careless servers", () => {
+  /** Two local origins (ports): a redirect from one to the other leaves the origin. */
+  let home: Server;
+  let elsewhere: Server;
+  let homeBase: string;
+  let elsewhereBase: string;
+  const seenHeaders: { server: string; url: string; apiKey: string | undefined }[] = [];
+
+  const listen = async (name: string, handler: (url: string) => [number, Record<string, string>, string | Buffer]) => {
+    const server = createServer((req, res) => {
+      seenHeaders.push({ server: name, url: req.url ?? "", apiKey: req.headers["x-api-key"] as string | undefined });
+      const [status, headers, body] = handler(req.url ?? "");
+      res.writeHead(status, headers).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+
+  before(async () => {
+    ({ server: elsewhere, base: elsewhereBase } = await listen("elsewhere", () => [200, { "content-type": "application/json" }, `{"p": "3"}`]));
+    ({ server: home, base: homeBase } = await listen("home", (url) => {
+      switch (url) {
+        case "/same-origin-redirect":
+          return [302, { location: "/price" }, ""];
+        case "/cross-origin-redirect":
+          return [302, { location: `${elsewhereBase}/price` }, ""];
+        case "/loop":
+          return [302, { location: "/loop" }, ""];
+        case "/price":
+          return [200, { "content-type": "application/json" }, `{"p": "2"}`];
+        case "/large":
+          return [200, { "content-type": "application/json" }, `{"p": "1", "pad": "${"x".repeat(2 * 1024 * 1024)}"}`];
+        case "/long-number":
+          return [200, { "content-type": "application/json" }, `{"p": ${"9".repeat(10_000)}}`];
+        case "/deep":
+          return [200, { "content-type": "application/json" }, `${"[".repeat(100_000)}${"]".repeat(100_000)}`];
+        case "/echo-price":
+          return [200, { "content-type": "application/json" }, `{"p": "${"7".repeat(2_000_000)}x"}`];
+        default:
+          return [404, {}, ""];
+      }
+    }));
+  });
+
+  after(async () => {
+    for (const server of [home, elsewhere]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  const request = (): ObservationRequest => ({ oracleIndex: 0, epoch: 1, round: 1, signal: new AbortController().signal });
+  const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.fail("expected a failure"), (e: Error) => e);
+
+  it("sends the configured headers to the URL's origin, also after a same-origin redirect", async () => {
+    seenHeaders.length = 0;
+    const value = await httpJson({ url: `${homeBase}/same-origin-redirect`, path: "p", headers: { "x-api-key": "secret-key" } }).observe(request());
+    expect(value).to.equal(2n);
+    expect(seenHeaders.map((s) => s.apiKey)).to.deep.equal(["secret-key", "secret-key"]);
+  });
+
+  it("never forwards the configured headers to another origin a redirect points at", async () => {
+    seenHeaders.length = 0;
+    const value = await httpJson({ url: `${homeBase}/cross-origin-redirect`, path: "p", headers: { "x-api-key": "secret-key" } }).observe(request());
+    expect(value).to.equal(3n);
+    expect(seenHeaders).to.deep.equal([
+      { server: "home", url: "/cross-origin-redirect", apiKey: "secret-key" },
+      { server: "elsewhere", url: "/price", apiKey: undefined },
+    ]);
+  });
+
+  it("stops following a redirect loop", async () => {
+    expect((await failureOf(httpJson({ url: `${homeBase}/loop`, path: "p" }).observe(request()))).message).to.match(/redirected more than 5 times/);
+  });
+
+  it("refuses a body over maxResponseBytes without reading it all (default 1 MiB)", async () => {
+    expect((await failureOf(httpJson({ url: `${homeBase}/large`, path: "p" }).observe(request()))).message).to.match(/at most 1048576 are read/);
+    expect(await httpJson({ url: `${homeBase}/large`, path: "p", maxResponseBytes: 4 * 1024 * 1024 }).observe(request())).to.equal(1n);
+  });
+
+  it("refuses an absurdly long number and absurdly deep nesting quickly", async () => {
+    expect((await failureOf(httpJson({ url: `${homeBase}/long-number`, path: "p" }).observe(request()))).message).to.match(/has 10000 characters; at most 100/);
+    expect((await failureOf(httpJson({ url: `${homeBase}/deep`, path: "p" }).observe(request()))).message).to.match(/nested deeper than 64 levels/);
+  });
+
+  it("keeps only the start of a huge error text", async () => {
+    const error = await failureOf(httpJson({ url: `${homeBase}/echo-price`, path: "p", maxResponseBytes: 4 * 1024 * 1024 }).observe(request()));
+    // The decimal parser quotes the bad value; what is traced and shown is cut to a few hundred characters.
+    expect(truncateText(error.message).length).to.be.below(400);
+  });
+});
+
+describe("http data source config", () => {
+  it("keeps headers and maxResponseBytes through config resolution, and validates them", () => {
+    const resolved = resolveOcrConfig(
+      { feeds: { X: { dataSource: { type: "http", url: "https://api.example/p", path: "p", headers: { "x-api-key": "k" }, maxResponseBytes: 2048 } } } },
+      (() => {
+        throw new Error("no variables here");
+      }) as never,
+    );
+    const source = resolved.feeds.X.dataSources[0];
+    expect(source).to.include({ type: "http", maxResponseBytes: 2048 });
+    expect((source as { headers?: Record<string, string> }).headers).to.deep.equal({ "x-api-key": "k" });
+    const issues = validateOcrUserConfig({ feeds: { X: { dataSource: { type: "http", url: "https://a/p", path: "p", headers: { k: 1 } as never, maxResponseBytes: 0 } } } });
+    expect(issues.map((i) => i.path.join("."))).to.include("ocr.feeds.X.dataSource.headers");
   });
 });
