@@ -31,8 +31,18 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: FAULTY_DESCRIPTION })
       .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: DECIMALS_DESCRIPTION })
       .addOption({ name: "description", type: ArgumentType.STRING, defaultValue: "", description: "The aggregator's description() (empty: from the config)" })
+      .addFlag({ name: "force", description: "Deploy again although the feed is recorded on this network (the old addresses stay in the record)" })
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/deploy.js"))
+      .build(),
+    task("ocr:upgrade", "Deploy a new aggregator with its committee behind the feed's proxy (a new phase), as a feed owner upgrades a feed")
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({ name: "oracles", type: ArgumentType.STRING, defaultValue: "", description: ORACLES_DESCRIPTION })
+      .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: FAULTY_DESCRIPTION })
+      .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: DECIMALS_DESCRIPTION })
+      .addOption({ name: "description", type: ArgumentType.STRING, defaultValue: "", description: "The new aggregator's description() (empty: from the config)" })
+      .addFlag({ name: "json", description: JSON_DESCRIPTION })
+      .setAction(() => import("../tasks/upgrade.js"))
       .build(),
     task("ocr:run-round", "Run one full OCR round: observe, report, sign, transmit, and read the answer back through the proxy")
       .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })

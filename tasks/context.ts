@@ -2,15 +2,18 @@
  * What every `ocr:*` task does first: pick the feed, connect to the network, and find (or, on
  * the in-process network, deploy) the feed's contracts and committee.
  */
+import { Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { DeployFeedOptions, OcrFeed } from "../plugin/api-types.js";
+import type { DeployFeedOptions, FeedAddresses, OcrFeed } from "../plugin/api-types.js";
 import { sameAddress } from "../plugin/core/address.js";
+import { PROXY_ABI, aggregatorInterface } from "../plugin/feed/contracts.js";
 import { deriveOracleKeys } from "../plugin/core/keys.js";
 import {
   type DeploymentRecord,
   DeploymentRecordError,
+  asPrevious,
   type KeySource,
   deploymentRecordPath,
   forgetLocalKeySeed,
@@ -28,6 +31,8 @@ import type { OcrFeedConfig } from "../plugin/types.js";
 import { buildProjectFirst } from "./build-first.js";
 import { isNoReportError, ocrError } from "./errors.js";
 import { givenText } from "./parse.js";
+
+const PROXY_INTERFACE = new Interface(PROXY_ABI);
 
 export interface OcrTaskContext {
   readonly hre: HardhatRuntimeEnvironment;
@@ -154,15 +159,35 @@ export interface DeployedFeed {
   /** Where the record was written (JSON-RPC networks only). */
   readonly recordFile?: string;
   readonly keySource?: KeySource;
+  /** The addresses this deployment replaced in the record (`--force`), kept there under "previous". */
+  readonly replaced?: FeedAddresses;
 }
 
 /**
  * Deploy `feed` with `overrides` through `connection.ocr`, and on a JSON-RPC network record the
  * deployment (and, on a local dev chain, the key seed) for later commands.
  */
-export async function deployFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, overrides: DeployFeedOptions): Promise<DeployedFeed> {
+export async function deployFeed(
+  ctx: OcrTaskContext,
+  feed: OcrFeedConfig,
+  overrides: DeployFeedOptions,
+  options: { readonly force?: boolean } = {},
+): Promise<DeployedFeed> {
   if (ctx.inProcess) {
     return { feed: await withUserErrors("Deploying the feed", () => ctx.connection.ocr.deployFeed(feed.name, overrides)) };
+  }
+  // A recorded feed is never replaced silently: consumers may read its proxy.
+  const existing = await readRecordOrExplain(ctx, feed.name);
+  let replaced: DeploymentRecord | undefined;
+  if (existing !== undefined) {
+    const stillThere = await hasCode(ctx, existing.addresses.proxy);
+    if (stillThere && options.force !== true) {
+      throw ocrError(
+        `Feed ${JSON.stringify(feed.name)} is already deployed on network "${ctx.networkName}" (proxy ${existing.addresses.proxy}, deployed ${existing.deployedAt}); consumers may read it. ` +
+          `Use it with \`npx hardhat ocr:run-round${ctx.networkName === "default" ? "" : ` --network ${ctx.networkName}`}\`, or pass --force to deploy a new one (the old addresses stay in the record, under "previous")`,
+      );
+    }
+    replaced = existing;
   }
   const keySource = keySourceFor(ctx.chainId, feed.keySeed !== undefined);
   const seed = await keySeedFor(ctx, feed, keySource, "deploy");
@@ -170,25 +195,69 @@ export async function deployFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, overr
     withUserErrors("Deploying the feed", () => ctx.connection.ocr.deployFeed(feed.name, { ...overrides, seed })),
   );
   const record: DeploymentRecord = {
-    format: "hardhat-ocr-deployment/1",
-    network: ctx.networkName,
-    chainId: ctx.chainId.toString(),
-    feed: feed.name,
-    addresses: { ...deployed.addresses },
-    n: deployed.n,
-    f: deployed.f,
-    decimals: deployed.decimals,
-    description: overrides.description ?? feed.description,
-    configDigest: deployed.configDigest,
-    oracles: deployed.oracles.map((o) => ({ ...o })),
-    keySource: keySource!,
-    deployedAt: new Date().toISOString(),
+    ...recordOfFeed(ctx, deployed, keySource!, overrides.description ?? feed.description),
+    ...(replaced !== undefined ? { previous: asPrevious(replaced, "redeployed") } : {}),
   };
   // Keys first: a record without keys would be unusable, keys without a record are harmless.
   if (keySource === "local-keys-file") await writeLocalKeySeed(ctx.networkDir, feed.name, seed);
   else await forgetLocalKeySeed(ctx.networkDir, feed.name);
-  const recordFile = await writeDeploymentRecord(ctx.deploymentsDir, record);
-  return { feed: deployed, recordFile, keySource };
+  const recordFile = await writeRecordOrExplain(ctx, record);
+  return { feed: deployed, recordFile, keySource, ...(replaced !== undefined ? { replaced: replaced.addresses } : {}) };
+}
+
+/** A record of `feed` as it is now on chain. */
+function recordOfFeed(ctx: OcrTaskContext, feed: OcrFeed, keySource: KeySource, description: string): DeploymentRecord {
+  return {
+    format: "hardhat-ocr-deployment/1",
+    network: ctx.networkName,
+    chainId: ctx.chainId.toString(),
+    feed: feed.name,
+    addresses: { ...feed.addresses },
+    n: feed.n,
+    f: feed.f,
+    decimals: feed.decimals,
+    description,
+    configDigest: feed.configDigest,
+    oracles: feed.oracles.map((o) => ({ ...o })),
+    keySource,
+    deployedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Record that `feed` moved to a new aggregator (an upgrade, by `ocr:upgrade` or through the API):
+ * the record follows the proxy, and the aggregator it pointed at goes to `previous`.
+ */
+export async function recordUpgrade(ctx: OcrTaskContext, record: DeploymentRecord, feed: OcrFeed): Promise<string> {
+  const updated: DeploymentRecord = {
+    ...recordOfFeed(ctx, feed, record.keySource, record.description),
+    deployedAt: new Date().toISOString(),
+    previous: asPrevious(record, "upgraded"),
+  };
+  return writeRecordOrExplain(ctx, updated);
+}
+
+export async function readRecordOrExplain(ctx: OcrTaskContext, feedName: string): Promise<DeploymentRecord | undefined> {
+  try {
+    return await readDeploymentRecord(ctx.deploymentsDir, ctx.networkName, ctx.chainId, feedName);
+  } catch (error) {
+    if (!(error instanceof DeploymentRecordError)) throw error;
+    throw ocrError(`The deployment record ${error.message}. Move it aside (nothing is deleted for you) and run \`${deployCommand(ctx, feedName)}\``, error);
+  }
+}
+
+async function writeRecordOrExplain(ctx: OcrTaskContext, record: DeploymentRecord): Promise<string> {
+  try {
+    return await writeDeploymentRecord(ctx.deploymentsDir, record);
+  } catch (error) {
+    if (!(error instanceof DeploymentRecordError)) throw error;
+    throw ocrError(`Cannot write the deployment record: ${error.message}. Move that file aside or use another deploymentsDir`, error);
+  }
+}
+
+async function hasCode(ctx: OcrTaskContext, address: string): Promise<boolean> {
+  const code = (await ctx.connection.provider.request({ method: "eth_getCode", params: [address, "latest"] })) as string;
+  return code !== "0x" && code !== "";
 }
 
 export interface OpenFeedOptions {
@@ -214,13 +283,7 @@ export async function openFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, options
         `Start a node (\`npx hardhat node\`), deploy with \`npx hardhat ocr:deploy --network localhost\` and pass --network localhost to later commands`,
     );
   }
-  let record: DeploymentRecord | undefined;
-  try {
-    record = await readDeploymentRecord(ctx.deploymentsDir, ctx.networkName, ctx.chainId, feed.name);
-  } catch (error) {
-    if (!(error instanceof DeploymentRecordError)) throw error;
-    throw ocrError(`The deployment record ${error.message}. Delete it and run \`${deployCommand(ctx, feed.name)}\``, error);
-  }
+  const record = await readRecordOrExplain(ctx, feed.name);
   if (record === undefined) {
     throw ocrError(
       `Feed ${JSON.stringify(feed.name)} has no deployment on network "${ctx.networkName}" (chain ${ctx.chainId}); looked for ${deploymentRecordPath(ctx.deploymentsDir, ctx.networkName, ctx.chainId, feed.name)}. ` +
@@ -228,25 +291,60 @@ export async function openFeed(ctx: OcrTaskContext, feed: OcrFeedConfig, options
     );
   }
   await requireContractsPresent(ctx, record);
+  // Follow the proxy: an upgrade (ocr:upgrade, or upgradeAggregator through the API) moved it on.
+  const current = await proxyAggregator(ctx, record.addresses.proxy);
+  const upgraded = !sameAddress(current, record.addresses.aggregator);
+  const addresses: FeedAddresses = upgraded ? { ...record.addresses, aggregator: current } : record.addresses;
+  if (!upgraded) await requireRecordIsCurrent(ctx, record);
   if (options.readOnly === true) {
     // Reading needs no oracle keys: everything comes from the chain.
     return withUserErrors("Attaching to the recorded feed", () =>
-      ctx.connection.ocr.attachFeed(feed.name, record.addresses, { decimals: record.decimals, description: record.description, readOnly: true }),
+      ctx.connection.ocr.attachFeed(feed.name, addresses, { decimals: record.decimals, description: record.description, readOnly: true }),
     );
   }
   const seed = await keySeedFor(ctx, feed, record.keySource, "attach");
-  requireSeedMatchesRecord(ctx, record, seed);
-  return withSecretRedacted(record.keySource === "config-variable" ? seed : "", () =>
+  // After an upgrade the committee may differ from the record's; attaching checks the keys against the chain.
+  if (!upgraded) requireSeedMatchesRecord(ctx, record, seed);
+  const attached = await withSecretRedacted(record.keySource === "config-variable" ? seed : "", () =>
     withUserErrors("Attaching to the recorded feed", () =>
-      ctx.connection.ocr.attachFeed(feed.name, record.addresses, {
-        oracles: record.n,
-        faultTolerance: record.f,
+      ctx.connection.ocr.attachFeed(feed.name, addresses, {
+        ...(upgraded ? {} : { oracles: record.n, faultTolerance: record.f }),
         decimals: record.decimals,
         description: record.description,
         seed,
-        readOnly: options.readOnly ?? false,
       }),
     ),
+  );
+  if (upgraded) {
+    const file = await recordUpgrade(ctx, record, attached);
+    console.error(
+      `The proxy of feed ${JSON.stringify(feed.name)} now reads aggregator ${current} (upgraded since ${record.deployedAt}); ` +
+        `${file} follows it and keeps ${record.addresses.aggregator} under "previous".`,
+    );
+  }
+  return attached;
+}
+
+/** The aggregator a proxy currently reads. */
+async function proxyAggregator(ctx: OcrTaskContext, proxy: string): Promise<string> {
+  const data = PROXY_INTERFACE.encodeFunctionData("aggregator", []);
+  const result = (await ctx.connection.provider.request({ method: "eth_call", params: [{ to: proxy, data }, "latest"] })) as string;
+  return PROXY_INTERFACE.decodeFunctionResult("aggregator", result)[0] as string;
+}
+
+/**
+ * The record must describe what is on chain. A restarted dev node hands the same addresses to
+ * whatever is deployed next, so the recorded addresses can hold another feed's contracts: say the
+ * record is stale rather than blaming the keys.
+ */
+async function requireRecordIsCurrent(ctx: OcrTaskContext, record: DeploymentRecord): Promise<void> {
+  const data = aggregatorInterface.encodeFunctionData("latestConfigDetails", []);
+  const result = (await ctx.connection.provider.request({ method: "eth_call", params: [{ to: record.addresses.aggregator, data }, "latest"] })) as string;
+  const [, , configDigest] = aggregatorInterface.decodeFunctionResult("latestConfigDetails", result) as unknown as [bigint, bigint, string];
+  if (configDigest.toLowerCase() === record.configDigest.toLowerCase()) return;
+  throw ocrError(
+    `The deployment record of feed ${JSON.stringify(record.feed)} on network "${ctx.networkName}" is stale: the aggregator at ${record.addresses.aggregator} has config digest ${configDigest}, not the recorded ${record.configDigest}, ` +
+      `so these addresses now hold another deployment (a restarted dev node reuses addresses). Run \`${deployCommand(ctx, record.feed)} --force\` to deploy this feed again (the stale addresses stay in the record under "previous")`,
   );
 }
 

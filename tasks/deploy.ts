@@ -17,6 +17,7 @@ export interface DeployTaskArguments {
   faulty?: string;
   decimals?: string;
   description?: string;
+  force?: boolean;
   json: boolean;
 }
 
@@ -33,6 +34,8 @@ export interface DeployOutput {
   configDigest: string;
   configCount: number;
   oracles: { index: number; signer: string; transmitter: string; payee: string; offchainPublicKey: string }[];
+  /** With --force over a recorded feed: the addresses it replaced (kept in the record under "previous"). */
+  replaced?: { aggregator: string; proxy: string; linkToken: string };
 }
 
 /** Turn the CLI options into deployFeed overrides, checking them against the feed's config. */
@@ -64,7 +67,7 @@ async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment)
   const feedConfig = feedConfigFor(hre, args.feed);
   const overrides = deployOverrides(args, feedConfig);
   const ctx = await openTaskContext(hre);
-  const { feed, recordFile } = await deployFeed(ctx, feedConfig, overrides);
+  const { feed, recordFile, replaced } = await deployFeed(ctx, feedConfig, overrides, { force: args.force === true });
   const output: DeployOutput = {
     network: ctx.networkName,
     chainId: ctx.chainId.toString(),
@@ -83,6 +86,7 @@ async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment)
       payee,
       offchainPublicKey,
     })),
+    ...(replaced !== undefined ? { replaced: { aggregator: replaced.aggregator, proxy: replaced.proxy, linkToken: replaced.linkToken } } : {}),
   };
   if (args.json) {
     console.log(toJson(output));
@@ -102,6 +106,9 @@ async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment)
       ...output.oracles.map((o) => [String(o.index), o.signer, o.transmitter, o.payee]),
     ]).map((line) => "  " + line),
   ];
+  if (replaced !== undefined) {
+    lines.push("", `Replaced in the record (kept under "previous"): aggregator ${replaced.aggregator}, proxy ${replaced.proxy}, LINK token ${replaced.linkToken}`);
+  }
   if (recordFile !== undefined) {
     lines.push("", `Recorded in ${recordFile}; later ocr:* commands on this network attach to it.`);
   } else if (ctx.inProcess) {

@@ -70,9 +70,23 @@ async function readKeysFile(networkDir: string): Promise<KeysFile | undefined> {
   const file = keysFilePath(networkDir);
   const text = await readFileIfExists(file);
   if (text === undefined) return undefined;
-  const json = JSON.parse(text) as Partial<KeysFile>;
-  if (json.format !== KEYS_FILE_FORMAT || typeof json.feeds !== "object" || json.feeds === null) {
-    throw new Error(`${file} is not a hardhat-ocr keys file (format ${JSON.stringify(json.format)})`);
+  const unusable = (problem: string) =>
+    new HardhatPluginError(
+      PLUGIN_ID,
+      `${file} ${problem}, so the oracle keys of the feeds on this network cannot be read. ` +
+        `Restore it from a backup if you have one; otherwise move it aside (nothing is deleted for you) and deploy the feeds again with ocr:deploy --force`,
+    );
+  let json: Partial<KeysFile>;
+  try {
+    json = JSON.parse(text) as Partial<KeysFile>;
+  } catch {
+    throw unusable("is not valid JSON");
+  }
+  if (typeof json !== "object" || json === null || json.format !== KEYS_FILE_FORMAT || typeof json.feeds !== "object" || json.feeds === null) {
+    throw unusable(`is not a hardhat-ocr keys file (expected format ${JSON.stringify(KEYS_FILE_FORMAT)})`);
+  }
+  for (const [feed, entry] of Object.entries(json.feeds)) {
+    if (typeof entry !== "object" || entry === null || typeof (entry as { seed?: unknown }).seed !== "string") throw unusable(`has no usable seed for feed ${JSON.stringify(feed)}`);
   }
   return json as KeysFile;
 }

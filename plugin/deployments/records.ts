@@ -2,12 +2,18 @@
  * Deployment records: what `ocr:deploy` writes for a feed on a JSON-RPC network so that later
  * commands, in other processes, can attach to the same contracts with the same oracles.
  *
- * One JSON file per network and feed: `<deploymentsDir>/<network>-<chainId>/<feed-slug>.json`.
- * A record holds only public facts (addresses, committee size, public oracle identities, config
- * digest); secrets never go here (see keys.ts).
+ * One JSON file per network and feed: `<deploymentsDir>/<network>-<chainId>/<slug>-<hash>.json`,
+ * where the hash is of the exact feed name, so two names with the same slug ("ETH / USD" and
+ * "ETH/USD") never share a file. Records written before the hash was added (`<slug>.json`) are
+ * still read. A record holds only public facts (addresses, committee size, public oracle
+ * identities, config digest); secrets never go here (see keys.ts). Nothing recorded is dropped:
+ * a redeployment or an upgrade moves the addresses it replaces into `previous`.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 import type { FeedAddresses, OracleInfo } from "../api-types.js";
 
@@ -33,6 +39,34 @@ export interface DeploymentRecord {
   readonly keySource: KeySource;
   /** ISO-8601 time the record was written. */
   readonly deployedAt: string;
+  /** What this record replaced, newest first: earlier deployments and pre-upgrade aggregators. */
+  readonly previous?: readonly PreviousDeployment[];
+}
+
+/** A deployment or aggregator a record no longer points at, kept so no address is ever lost. */
+export interface PreviousDeployment {
+  readonly addresses: FeedAddresses;
+  readonly n: number;
+  readonly f: number;
+  readonly configDigest: string;
+  readonly deployedAt: string;
+  /** When and why it was replaced. */
+  readonly replacedAt: string;
+  readonly reason: "redeployed" | "upgraded";
+}
+
+/** The entry `record` becomes in the `previous` list of the record that replaces it. */
+export function asPrevious(record: DeploymentRecord, reason: PreviousDeployment["reason"]): PreviousDeployment[] {
+  const entry: PreviousDeployment = {
+    addresses: { ...record.addresses },
+    n: record.n,
+    f: record.f,
+    configDigest: record.configDigest,
+    deployedAt: record.deployedAt,
+    replacedAt: new Date().toISOString(),
+    reason,
+  };
+  return [entry, ...(record.previous ?? [])];
 }
 
 /**
@@ -62,7 +96,18 @@ export function networkDeploymentsDir(deploymentsDir: string, networkName: strin
   return path.join(deploymentsDir, networkFolderName(networkName, chainId));
 }
 
+/** The record's file name: the slug for people, a hash of the exact name so names never collide. */
+export function recordFileName(feedName: string): string {
+  const hash = bytesToHex(sha256(new TextEncoder().encode(feedName))).slice(0, 8);
+  return `${feedSlug(feedName)}-${hash}.json`;
+}
+
 export function deploymentRecordPath(deploymentsDir: string, networkName: string, chainId: bigint, feedName: string): string {
+  return path.join(networkDeploymentsDir(deploymentsDir, networkName, chainId), recordFileName(feedName));
+}
+
+/** Where records were written before file names carried a hash (still read, never written). */
+export function legacyDeploymentRecordPath(deploymentsDir: string, networkName: string, chainId: bigint, feedName: string): string {
   return path.join(networkDeploymentsDir(deploymentsDir, networkName, chainId), `${feedSlug(feedName)}.json`);
 }
 
@@ -84,10 +129,35 @@ export async function writeFileAtomically(file: string, text: string, mode = 0o6
   await rename(temporary, file);
 }
 
+/**
+ * Write `record` (atomically). A file there that records another feed is never overwritten; a
+ * legacy `<slug>.json` of the same feed is removed once the new file holds everything it had.
+ */
 export async function writeDeploymentRecord(deploymentsDir: string, record: DeploymentRecord): Promise<string> {
-  const file = deploymentRecordPath(deploymentsDir, record.network, BigInt(record.chainId), record.feed);
+  const chainId = BigInt(record.chainId);
+  const file = deploymentRecordPath(deploymentsDir, record.network, chainId, record.feed);
+  const existing = await readFileIfExists(file);
+  if (existing !== undefined) {
+    const other = recordedFeedName(existing);
+    if (other !== record.feed) {
+      throw new DeploymentRecordError(file, `records ${other === undefined ? "something that is not a feed" : `feed ${JSON.stringify(other)}`}, not ${JSON.stringify(record.feed)}; it was not overwritten`);
+    }
+  }
   await writeFileAtomically(file, JSON.stringify(record, null, 2) + "\n");
+  const legacy = legacyDeploymentRecordPath(deploymentsDir, record.network, chainId, record.feed);
+  const legacyText = await readFileIfExists(legacy);
+  if (legacyText !== undefined && recordedFeedName(legacyText) === record.feed) await rm(legacy, { force: true });
   return file;
+}
+
+/** The feed name a record file's text holds, or undefined when it is not a record. */
+function recordedFeedName(text: string): string | undefined {
+  try {
+    const json = JSON.parse(text) as { format?: unknown; feed?: unknown };
+    return json.format === DEPLOYMENT_RECORD_FORMAT && typeof json.feed === "string" ? json.feed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a record file could not be used. */
@@ -111,9 +181,14 @@ export async function readDeploymentRecord(
   chainId: bigint,
   feedName: string,
 ): Promise<DeploymentRecord | undefined> {
-  const file = deploymentRecordPath(deploymentsDir, networkName, chainId, feedName);
-  const text = await readFileIfExists(file);
-  if (text === undefined) return undefined;
+  let file = deploymentRecordPath(deploymentsDir, networkName, chainId, feedName);
+  let text = await readFileIfExists(file);
+  if (text === undefined) {
+    // A record from before file names carried a hash, if it is this feed's (its slug may be shared).
+    file = legacyDeploymentRecordPath(deploymentsDir, networkName, chainId, feedName);
+    text = await readFileIfExists(file);
+    if (text === undefined || recordedFeedName(text) !== feedName) return undefined;
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -157,6 +232,7 @@ export function deploymentRecordProblem(json: unknown): string | undefined {
   if (addresses.accessController !== undefined && !(typeof addresses.accessController === "string" && ADDRESS.test(addresses.accessController))) {
     return "addresses.accessController is not an address";
   }
+  if (r.previous !== undefined && !Array.isArray(r.previous)) return "field previous is not a list";
   if (!Array.isArray(r.oracles) || r.oracles.length !== r.n) return "field oracles does not list n oracles";
   for (const [i, o] of (r.oracles as Record<string, unknown>[]).entries()) {
     if (o?.index !== i) return `oracles[${i}].index is not ${i}`;

@@ -39,6 +39,9 @@ import { type FeedPhase, type FeedRuntime, fundTransmitters, startPhase } from "
 
 type LandedEvent = Extract<TraceEvent, { type: "transmit-landed" }>;
 
+/** The longest duration any option takes: 100 years in milliseconds. */
+export const MAX_DURATION_MS = 100 * 365 * 24 * 3_600_000;
+
 /**
  * Did any oracle observe for round (epoch, round) before trace position `before`? Such a report
  * may carry values or signatures from before the caller changed the committee's inputs.
@@ -84,6 +87,8 @@ export class Feed implements OcrFeed {
   #phase: FeedPhase;
   #phaseId: number;
   readonly #readOnly: boolean;
+  /** The committee-driving call in progress (see runRound). */
+  #running: Promise<void> = Promise.resolve();
   /** The committee's oracles wait for the first call that drives them (see FeedParts.deferStart). */
   #deferredStart: boolean;
   /** Trace position of the last change to observations, data sources or oracles up. */
@@ -137,7 +142,24 @@ export class Feed implements OcrFeed {
   // -------------------------------------------------------------------------------------------
   // Running
 
-  async runRound(options: RunRoundOptions = {}): Promise<RoundResult> {
+  /**
+   * Calls that run the committee (runRound, runRounds, runFor) on one feed run one after another:
+   * a second call waits for the first, since both would read the same reports and time.
+   */
+  runRound(options: RunRoundOptions = {}): Promise<RoundResult> {
+    return this.#oneAtATime(() => this.#runRound(options));
+  }
+
+  #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#running.then(run, run);
+    this.#running = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  async #runRound(options: RunRoundOptions): Promise<RoundResult> {
     this.#requireCommittee("runRound");
     const committee = this.#committee;
     const { n, f } = this.#phase;
@@ -177,6 +199,7 @@ export class Feed implements OcrFeed {
       connectedGroups: committee.network.connectedGroups(),
       upOracles: committee.upOracles,
       deltaCMs: this.#phase.timing.deltaCMs,
+      answerRange: { min: this.#phase.config.minAnswer, max: this.#phase.config.maxAnswer },
     });
     const status = (): RoundWaitStatus => {
       const pendingObservations = committee.pendingObservations();
@@ -234,13 +257,17 @@ export class Feed implements OcrFeed {
   }
 
   async runRounds(k: number, options: RunRoundOptions = {}): Promise<RoundResult[]> {
-    if (!Number.isInteger(k) || k < 0) throw new HardhatPluginError(PLUGIN_ID, `runRounds needs a whole number of rounds, got ${k}`);
+    if (!Number.isSafeInteger(k) || k < 0) throw new HardhatPluginError(PLUGIN_ID, `runRounds needs a whole number of rounds (0 or more), got ${k}`);
     const results: RoundResult[] = [];
     for (let i = 0; i < k; i++) results.push(await this.runRound(options));
     return results;
   }
 
-  async runFor(ms: number): Promise<RoundResult[]> {
+  runFor(ms: number): Promise<RoundResult[]> {
+    return this.#oneAtATime(() => this.#runFor(ms));
+  }
+
+  async #runFor(ms: number): Promise<RoundResult[]> {
     this.#requireCommittee("runFor");
     this.#checkDuration(ms, "runFor");
     this.#startDeferredOracles([]);
@@ -474,8 +501,11 @@ export class Feed implements OcrFeed {
     return [...new Set(oracles)];
   }
 
+  /** Durations are milliseconds from 0 to MAX_DURATION_MS (a century: block timestamps and ethers stay exact). */
   #checkDuration(ms: number, what: string): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new HardhatPluginError(PLUGIN_ID, `${what} needs a non-negative number of milliseconds, got ${ms}`);
+    if (!(Number.isFinite(ms) && ms >= 0 && ms <= MAX_DURATION_MS)) {
+      throw new HardhatPluginError(PLUGIN_ID, `${what} must be a number of milliseconds from 0 to ${MAX_DURATION_MS} (100 years), got ${ms}`);
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export interface NoReportFacts {
   readonly upOracles?: readonly number[];
   /** The heartbeat, to say when a report will be due without a deviation. */
   readonly deltaCMs?: number;
+  /** The aggregator's accepted median range, to explain a "median is out of min-max range" revert. */
+  readonly answerRange?: { readonly min: bigint; readonly max: bigint };
 }
 
 /** Most oracles that observed a value in any one (epoch, round), and the first source error seen. */
@@ -65,7 +67,13 @@ export function noReportReason(facts: NoReportFacts): string {
   }
   const reverted = trace.find((e) => e.type === "transmit-reverted");
   if (reverted !== undefined && reverted.type === "transmit-reverted") {
-    return `the transmission reverted: ${reverted.reason}`;
+    if (/median is out of min-max range/.test(reverted.reason) && facts.answerRange !== undefined) {
+      return (
+        `the transmission reverted: median is out of min-max range. The aggregator only accepts medians from minAnswer ${facts.answerRange.min} ` +
+        `to maxAnswer ${facts.answerRange.max}; give observations inside that range, or deploy with other minAnswer/maxAnswer`
+      );
+    }
+    return `the transmission reverted: ${truncateText(reverted.reason)}`;
   }
   const decisions = trace.filter((e) => e.type === "should-report");
   if (decisions.length > 0 && decisions.every((e) => e.type === "should-report" && !e.report)) {
