@@ -1,15 +1,20 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
+import { HardhatPluginError } from "hardhat/plugins";
 
 import { resolveOcrConfig, validateOcrUserConfig } from "../../plugin/config.js";
 import {
   DEPLOYMENT_RECORD_FORMAT,
   type DeploymentRecord,
   DeploymentRecordError,
+  asPrevious,
   deploymentRecordPath,
+  legacyDeploymentRecordPath,
+  readFileIfExists,
+  recordFileName,
   feedSlug,
   forgetLocalKeySeed,
   isLocalDevChain,
@@ -52,11 +57,14 @@ describe("deployment records and key seeds", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("names files by network, chain id and feed slug", () => {
+  it("names files by network, chain id, feed slug and a hash of the exact name, so no two feeds share a file", () => {
     expect(feedSlug("ETH / USD")).to.equal("eth-usd");
     expect(feedSlug("  BTC/ETH (test) ")).to.equal("btc-eth-test");
     expect(feedSlug("€")).to.equal("feed-e282ac");
-    expect(deploymentRecordPath("/d", "localhost", 31337n, "ETH / USD")).to.equal("/d/localhost-31337/eth-usd.json");
+    expect(recordFileName("ETH / USD")).to.match(/^eth-usd-[0-9a-f]{8}\.json$/);
+    expect(recordFileName("ETH/USD")).to.match(/^eth-usd-[0-9a-f]{8}\.json$/);
+    expect(recordFileName("ETH/USD")).to.not.equal(recordFileName("ETH / USD"));
+    expect(deploymentRecordPath("/d", "localhost", 31337n, "ETH / USD")).to.equal(`/d/localhost-31337/${recordFileName("ETH / USD")}`);
     expect(networkDeploymentsDir("/d", "../evil/net", 1n)).to.equal("/d/..-evil-net-1");
     expect(resolveDeploymentsDir("/project", undefined)).to.equal("/project/ocr-deployments");
     expect(resolveDeploymentsDir("/project", "/abs")).to.equal("/abs");
@@ -65,25 +73,69 @@ describe("deployment records and key seeds", () => {
   it("round-trips a record and returns undefined when there is none", async () => {
     const record = sampleRecord();
     const file = await writeDeploymentRecord(dir, record);
-    expect(file).to.equal(path.join(dir, "localhost-31337", "eth-usd.json"));
+    expect(file).to.equal(path.join(dir, "localhost-31337", recordFileName("ETH / USD")));
     expect(await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD")).to.deep.equal(record);
     expect(await readDeploymentRecord(dir, "localhost", 31337n, "BTC / USD")).to.equal(undefined);
     expect(await readDeploymentRecord(dir, "localhost", 1337n, "ETH / USD")).to.equal(undefined);
   });
 
-  it("rejects a damaged record, or one of another feed that maps to the same file", async () => {
-    await writeDeploymentRecord(dir, sampleRecord());
-    const error = await readDeploymentRecord(dir, "localhost", 31337n, "eth/usd").catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(DeploymentRecordError);
-    expect((error as Error).message).to.contain('records feed "ETH / USD"');
+  it("keeps two feeds whose names share a slug apart, and never overwrites a file that records another feed", async () => {
+    const spaced = sampleRecord();
+    const unspaced = { ...sampleRecord(), feed: "ETH/USD", addresses: { aggregator: ADDRESS("d"), proxy: ADDRESS("e"), linkToken: ADDRESS("f") } };
+    await writeDeploymentRecord(dir, spaced);
+    await writeDeploymentRecord(dir, unspaced);
+    expect(await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD")).to.deep.equal(spaced);
+    expect(await readDeploymentRecord(dir, "localhost", 31337n, "ETH/USD")).to.deep.equal(unspaced);
 
+    // A file at a feed's path that records another feed (copied by hand, say) stays as it is.
+    const file = deploymentRecordPath(dir, "localhost", 31337n, "BTC / USD");
+    await writeFile(file, JSON.stringify(spaced));
+    const refusal = await writeDeploymentRecord(dir, { ...sampleRecord(), feed: "BTC / USD" }).catch((e: unknown) => e);
+    expect(refusal).to.be.instanceOf(DeploymentRecordError);
+    expect((refusal as Error).message).to.contain('records feed "ETH / USD", not "BTC / USD"; it was not overwritten');
+    expect(JSON.parse(await readFile(file, "utf8"))).to.deep.equal(spaced);
+  });
+
+  it("reads a record written before file names carried a hash, and moves it to the new name when rewritten", async () => {
+    const legacy = legacyDeploymentRecordPath(dir, "localhost", 31337n, "ETH / USD");
+    await mkdir(path.dirname(legacy), { recursive: true });
+    await writeFile(legacy, JSON.stringify(sampleRecord()));
+    expect(await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD")).to.deep.equal(sampleRecord());
+    // The legacy slug file is not "ETH/USD"'s, although the slug is the same.
+    expect(await readDeploymentRecord(dir, "localhost", 31337n, "ETH/USD")).to.equal(undefined);
+    const updated = { ...sampleRecord(), previous: asPrevious(sampleRecord(), "upgraded") };
+    await writeDeploymentRecord(dir, updated);
+    expect(await readFileIfExists(legacy)).to.equal(undefined);
+    const reread = await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD");
+    expect(reread?.previous?.[0]).to.include({ reason: "upgraded", configDigest: sampleRecord().configDigest });
+    expect(reread?.previous?.[0].addresses).to.deep.equal(sampleRecord().addresses);
+  });
+
+  it("rejects a damaged record", async () => {
     const file = deploymentRecordPath(dir, "localhost", 31337n, "ETH / USD");
+    await mkdir(path.dirname(file), { recursive: true });
     const broken = { ...sampleRecord(), addresses: { aggregator: "0x12", proxy: ADDRESS("b"), linkToken: ADDRESS("c") } };
     await writeFile(file, JSON.stringify(broken));
     const brokenError = await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD").catch((e: unknown) => e);
     expect((brokenError as Error).message).to.contain("addresses.aggregator is not an address");
     await writeFile(file, "{");
     expect(((await readDeploymentRecord(dir, "localhost", 31337n, "ETH / USD").catch((e: unknown) => e)) as Error).message).to.contain("not valid JSON");
+  });
+
+  it("explains a corrupt or foreign keys.json as a plugin error naming the file", async () => {
+    const networkDir = path.join(dir, "localhost-31337");
+    await mkdir(networkDir, { recursive: true });
+    for (const [text, problem] of [
+      ["{not json", "is not valid JSON"],
+      [`{"format": "something-else/1", "feeds": {}}`, "is not a hardhat-ocr keys file"],
+      [`{"format": "hardhat-ocr-keys/1", "feeds": {"ETH / USD": {"seed": 5}}}`, 'has no usable seed for feed "ETH / USD"'],
+    ]) {
+      await writeFile(path.join(networkDir, "keys.json"), text);
+      const error = await readLocalKeySeed(networkDir, "ETH / USD").catch((e: unknown) => e);
+      expect(HardhatPluginError.isHardhatPluginError(error), String(error)).to.equal(true);
+      expect((error as Error).message).to.contain(path.join(networkDir, "keys.json"));
+      expect((error as Error).message).to.contain(problem);
+    }
   });
 
   it("keeps local key seeds per feed in an owner-only, git-ignored keys.json", async () => {

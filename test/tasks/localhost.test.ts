@@ -15,6 +15,7 @@ import { configVariable } from "hardhat/config";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
+import { recordFileName } from "../../plugin/deployments/records.js";
 import hardhatOcr from "../../plugin/index.js";
 
 import { verifyRoundJson } from "./task-helpers.js";
@@ -142,7 +143,7 @@ for (const scenario of [
       const deployed = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
       expect(deployed).to.include({ network: "ocrTestNode", chainId: "31337", feed: "ETH / USD", n: 4, f: 1, configCount: 1 });
       const networkDir = path.join(deploymentsDir, "ocrTestNode-31337");
-      const record = JSON.parse(await readFile(path.join(networkDir, "eth-usd.json"), "utf8"));
+      const record = JSON.parse(await readFile(path.join(networkDir, recordFileName("ETH / USD")), "utf8"));
       expect(record.addresses).to.include({ aggregator: deployed.aggregator, proxy: deployed.proxy, linkToken: deployed.linkToken });
       expect(record).to.include({ n: 4, f: 1, configDigest: deployed.configDigest, keySource: "local-keys-file" });
       expect(record.oracles).to.deep.equal(deployed.oracles);
@@ -162,7 +163,7 @@ for (const scenario of [
     });
 
     it("ocr:status in another process sees the three rounds, and changes nothing on chain", async () => {
-      const recordFile = (await readdir(deploymentsDir, { recursive: true })).find((f) => String(f).endsWith("eth-usd.json"))!;
+      const recordFile = (await readdir(deploymentsDir, { recursive: true })).find((f) => String(f).endsWith(recordFileName("ETH / USD")))!;
       const record = JSON.parse(await readFile(path.join(deploymentsDir, String(recordFile)), "utf8"));
       const transmitters: string[] = record.oracles.map((o: { transmitter: string }) => o.transmitter);
       const balancesBefore = await Promise.all(transmitters.map((t) => provider.getBalance(t)));
@@ -330,7 +331,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
     const deployed = parseJson(deployResult);
     expect(deployed.chainId).to.equal("4242");
     const networkDir = path.join(deploymentsDir, "ocrTestNode-4242");
-    const record = JSON.parse(await readFile(path.join(networkDir, "btc-usd.json"), "utf8"));
+    const record = JSON.parse(await readFile(path.join(networkDir, recordFileName("BTC / USD")), "utf8"));
     expect(record.keySource).to.equal("config-variable");
     expect(JSON.stringify(record)).to.not.contain(secret);
     expect(deployResult.stdout + deployResult.stderr).to.not.contain(secret);
@@ -350,7 +351,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
   it("ocr:status reads that feed without the secret: reading needs no oracle keys", async () => {
     const result = await hardhat(["--network", "ocrTestNode", "ocr:status", "--feed", "BTC / USD", "--json"], env);
     const status = parseJson(result);
-    const record = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-4242", "btc-usd.json"), "utf8"));
+    const record = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-4242", recordFileName("BTC / USD")), "utf8"));
     expect(status.oracles.map((o: { signer: string }) => o.signer)).to.deep.equal(record.oracles.map((o: { signer: string }) => o.signer));
     expect(status.oracles.map((o: { payee: string }) => o.payee)).to.deep.equal(record.oracles.map((o: { payee: string }) => o.payee));
     expect(status.totalRounds).to.equal(1);
@@ -368,5 +369,108 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
     expect(output).to.contain("The oracle keys from the keySeed configuration variable do not match the deployment");
     expect(output).to.not.contain(wrongSecret);
     expect(output).to.not.contain(secret);
+  });
+});
+
+describe("deployment records on a node are never lost and follow upgrades", function () {
+  this.timeout(600_000);
+  let node: TestNode;
+  let deploymentsDir: string;
+  let env: NodeJS.ProcessEnv;
+  const recordFile = () => path.join(deploymentsDir, "ocrTestNode-31337", recordFileName("ETH / USD"));
+  const readRecord = async () => JSON.parse(await readFile(recordFile(), "utf8"));
+
+  before(async () => {
+    node = new TestNode(await freePort());
+    await node.start();
+    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-records-"));
+    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+  });
+
+  after(async () => {
+    await node?.stop();
+    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
+  });
+
+  it("a second ocr:deploy of a live recorded feed refuses; --force deploys anew and keeps the old addresses under previous", async () => {
+    const first = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
+    const again = await hardhat(["--network", "ocrTestNode", "ocr:deploy"], env);
+    expect(again.code).to.equal(1);
+    expect(again.stderr + again.stdout).to.contain(`Feed "ETH / USD" is already deployed on network "ocrTestNode" (proxy ${first.proxy}`);
+    expect(again.stderr + again.stdout).to.contain("--force");
+    expect((await readRecord()).addresses.proxy).to.equal(first.proxy);
+
+    const forced = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--force", "--json"], env));
+    expect(forced.proxy).to.not.equal(first.proxy);
+    expect(forced.replaced).to.deep.equal({ aggregator: first.aggregator, proxy: first.proxy, linkToken: first.linkToken });
+    const record = await readRecord();
+    expect(record.addresses.proxy).to.equal(forced.proxy);
+    expect(record.previous).to.have.length(1);
+    expect(record.previous[0]).to.include({ reason: "redeployed", configDigest: first.configDigest });
+    expect(record.previous[0].addresses).to.include({ aggregator: first.aggregator, proxy: first.proxy });
+  });
+
+  it("ocr:upgrade moves the feed to a new aggregator (phase 2); the record, ocr:run-round and ocr:status follow", async () => {
+    const before = await readRecord();
+    const upgraded = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:upgrade", "--oracles", "7", "--faulty", "2", "--json"], env));
+    expect(upgraded).to.include({ phaseId: 2, n: 7, f: 2, previousAggregator: before.addresses.aggregator, proxy: before.addresses.proxy });
+    const record = await readRecord();
+    expect(record.addresses.aggregator).to.equal(upgraded.aggregator);
+    expect(record.n).to.equal(7);
+    expect(record.previous[0]).to.include({ reason: "upgraded" });
+    expect(record.previous[0].addresses.aggregator).to.equal(before.addresses.aggregator);
+    expect(record.previous[1]).to.include({ reason: "redeployed" });
+
+    const round = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--json"], env));
+    expect(round.aggregator).to.equal(upgraded.aggregator);
+    expect(round.proxyRoundId).to.equal(((2n << 64n) + 1n).toString());
+    const status = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:status", "--json", "--rounds", "0"], env));
+    expect(status).to.include({ aggregator: upgraded.aggregator, phaseId: 2, n: 7, f: 2 });
+    expect(status.latestRounds).to.deep.equal([]);
+  });
+
+  it("after upgradeAggregator through connection.ocr, the next task follows the proxy and updates the record", async () => {
+    const before = await readRecord();
+    const keys = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-31337", "keys.json"), "utf8"));
+    const hre = await createHardhatRuntimeEnvironment({
+      plugins: [hardhatEthers, hardhatOcr],
+      networks: { ocrTestNode: { type: "http", url: node.url } },
+      ocr: { feeds: { "ETH / USD": {} } },
+    });
+    const connection = await hre.network.connect({ network: "ocrTestNode" });
+    try {
+      const feed = await connection.ocr.attachFeed("ETH / USD", before.addresses, { seed: keys.feeds["ETH / USD"].seed });
+      await feed.upgradeAggregator();
+      feed.stop?.();
+      expect(feed.phaseId).to.equal(3);
+    } finally {
+      await connection.close();
+    }
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--json"], env);
+    const round = parseJson(result);
+    expect(round.proxyRoundId).to.equal(((3n << 64n) + 1n).toString());
+    expect(result.stderr).to.contain("now reads aggregator");
+    const record = await readRecord();
+    expect(record.addresses.aggregator).to.equal(round.aggregator);
+    expect(record.previous[0].addresses.aggregator).to.equal(before.addresses.aggregator);
+    expect(record.previous.length).to.equal(before.previous.length + 1);
+  });
+
+  it("a record whose addresses now hold another feed (node restarted, other feed deployed) is called stale", async () => {
+    await node.stop();
+    await node.start();
+    // The same deployment sequence on a fresh chain: "ETH / USD" first, as recorded...
+    const fresh = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
+    // ...then a restart, and another feed takes exactly those addresses.
+    await node.stop();
+    await node.start();
+    const other = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", "LINK / ETH", "--json"], env));
+    expect(other.aggregator).to.equal(fresh.aggregator);
+    const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
+    expect(result.code).to.equal(1);
+    const output = result.stderr + result.stdout;
+    expect(output).to.contain('The deployment record of feed "ETH / USD" on network "ocrTestNode" is stale');
+    expect(output).to.contain("--force");
+    expect(output).to.not.contain("do not match");
   });
 });
