@@ -7,7 +7,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { AttachFeedOptions, DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
-import { type ArtifactNames, PluginArtifacts } from "./artifacts/plugin-contracts.js";
+import { type ArtifactNames, PluginArtifacts } from "./feed/plugin-artifacts.js";
 import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";

@@ -8,7 +8,7 @@ import { type BaseContract, Contract, type Signer, formatEther, getAddress } fro
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { OracleInfo } from "../api-types.js";
-import type { PluginArtifacts } from "../artifacts/plugin-contracts.js";
+import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type Address } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
 import { decodeEncodedConfig } from "../core/config/encoding.js";

@@ -17,7 +17,7 @@ import type { OracleKeys } from "../core/keys.js";
 import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy, ownerCall } from "./contracts.js";
 import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "./feed-config.js";
-import type { PluginArtifacts } from "../artifacts/plugin-contracts.js";
+import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
 
 /**

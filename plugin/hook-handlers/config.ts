@@ -4,7 +4,7 @@ import path from "node:path";
 import type { HardhatConfig } from "hardhat/types/config";
 import type { ConfigHooks } from "hardhat/types/hooks";
 
-import { PLUGIN_NPM_FILES } from "../artifacts/plugin-contracts.js";
+import { PLUGIN_NPM_FILES } from "../feed/plugin-artifacts.js";
 import { resolveOcrConfig, validateOcrUserConfig } from "../config.js";
 
 /**
