@@ -11,6 +11,8 @@ import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
+import type { ArtifactLookup } from "./sequencer/contracts.js";
+import { checkFlavour, deploySequencerUptimeFeedOn, sequencerUptimeFeedAt } from "./sequencer/uptime-feed.js";
 import type { OcrConfig, OcrFeedConfig } from "./types.js";
 
 /** The parts of a Hardhat network connection the API uses. */
@@ -55,7 +57,7 @@ async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, opt
   );
 }
 
-export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrApi {
+export function createOcrApi(connection: OcrConnection, config: OcrConfig, artifacts?: ArtifactLookup): OcrApi {
   const feeds = new Map<string, Feed>();
 
   function claimName(name: string): void {
@@ -89,6 +91,14 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig): OcrA
       const feed = await attachFeedOn(connection.ethers, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
       feeds.set(name, feed);
       return feed;
+    },
+
+    async deploySequencerUptimeFeed(options) {
+      return deploySequencerUptimeFeedOn({ ethers: connection.ethers, artifacts }, checkFlavour(options?.flavour ?? "optimism"));
+    },
+
+    async attachSequencerUptimeFeed(flavour, addresses) {
+      return sequencerUptimeFeedAt({ ethers: connection.ethers, artifacts }, checkFlavour(flavour), addresses);
     },
   };
   feedsOfApi.set(api, feeds);

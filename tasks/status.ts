@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { OcrFeed, RoundHistoryEntry } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext } from "./context.js";
 import { formatFixed, formatLink, shortHex, table, toJson } from "./format.js";
+import { type SequencerStatusJson, collectSequencerStatuses, describeSequencerStatuses } from "./sequencer.js";
 
 export interface StatusTaskArguments {
   feed?: string;
@@ -49,6 +50,8 @@ export interface StatusOutput {
   /** How many rounds all phases stored, and the latest ones, newest first. */
   totalRounds: number;
   latestRounds: StatusRound[];
+  /** Sequencer uptime feeds recorded on this network by `ocr:sequencer`. */
+  sequencerUptimeFeeds?: SequencerStatusJson[];
 }
 
 function statusRound(entry: RoundHistoryEntry): StatusRound {
@@ -155,6 +158,7 @@ export default async function statusAction(args: StatusTaskArguments, hre: Hardh
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: false, readOnly: true });
   const status = await collectStatus(ctx.networkName, ctx.chainId, feed, args.rounds);
-  console.log(args.json ? toJson(status) : describeStatus(status).join("\n"));
+  status.sequencerUptimeFeeds = await collectSequencerStatuses(ctx);
+  console.log(args.json ? toJson(status) : [...describeStatus(status), ...describeSequencerStatuses(status.sequencerUptimeFeeds)].join("\n"));
   return status;
 }

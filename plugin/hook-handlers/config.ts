@@ -18,6 +18,11 @@ export const DEPLOYED_CONTRACT_FILES = [
   "hardhat-ocr/contracts/SimpleReadAccessController.sol",
   "hardhat-ocr/contracts/proxy/AggregatorProxy.sol",
   "hardhat-ocr/contracts/proxy/EACAggregatorProxy.sol",
+  "hardhat-ocr/contracts/l2/OptimismSequencerUptimeFeed.sol",
+  "hardhat-ocr/contracts/l2/ArbitrumSequencerUptimeFeed.sol",
+  "hardhat-ocr/contracts/l2/Flags.sol",
+  "hardhat-ocr/contracts/l2/local/LocalOptimismMessenger.sol",
+  "hardhat-ocr/contracts/l2/local/LocalArbitrumBridge.sol",
 ] as const;
 
 /** True inside the hardhat-ocr repository itself, where `contracts/` is already a source root. */

@@ -14,7 +14,7 @@ export default async (): Promise<Partial<NetworkHooks>> => ({
     const connection = await next(context);
     // Imported here so a Hardhat run that never opens a connection never loads ethers or noble.
     const { createOcrApi } = await import("../api.js");
-    connection.ocr = createOcrApi(connection, context.config.ocr);
+    connection.ocr = createOcrApi(connection, context.config.ocr, context.artifacts);
     return connection;
   },
 
