@@ -30,11 +30,13 @@ contract LocalOptimismMessenger is IL2CrossDomainMessenger {
   }
 
   /// @notice Deliver `message` (calldata for `target`) as if `l1Sender` had sent it on L1.
-  /// Reverts with the target's own revert data when the call fails.
+  /// Reverts with the target's own revert data when the call fails, and "No L1 message comes from
+  /// address 0" for that sender (so a feed whose L1 sender was set to 0 really stops updating).
   /// @param target The L2 contract to call.
   /// @param l1Sender The L1 address the message is from.
   /// @param message The calldata.
   function relayMessage(address target, address l1Sender, bytes calldata message) external {
+    require(l1Sender != address(0), "No L1 message comes from address 0");
     address outer = s_sender;
     s_sender = l1Sender;
     (bool success, bytes memory returned) = target.call(message);
