@@ -73,6 +73,8 @@ export const UPTIME_FEED_ABI = [
   "event NewRound(uint256 indexed roundId, address indexed startedBy, uint256 startedAt)",
   "event RoundUpdated(int256 status, uint64 updatedAt)",
   "event UpdateIgnored(bool latestStatus, uint64 latestTimestamp, bool incomingStatus, uint64 incomingTimestamp)",
+  "error InvalidSender()",
+  "error Uninitialized()",
 ] as const;
 
 export const UPTIME_PROXY_ABI = [

@@ -19,7 +19,7 @@ import {
   feedContractOf,
   qualifiedName,
 } from "./contracts.js";
-import { earliestNextBlockTime, planMessageTiming } from "./timing.js";
+import { type MessageTiming, earliestNextBlockTime, planMessageTiming } from "./timing.js";
 import {
   SEQUENCER_FLAVOURS,
   type SequencerFlavour,
@@ -36,6 +36,9 @@ const PHASE_OFFSET = 64n;
 const AGGREGATOR_ROUND_MASK = (1n << PHASE_OFFSET) - 1n;
 
 const feedInterface = new Interface(UPTIME_FEED_ABI);
+
+/** How often to re-plan a message whose pinned arrival an interval-mined block overtook. */
+const PIN_ATTEMPTS = 3;
 
 /**
  * The L1 sender of an Optimism feed deployed here. On a real chain it is the OptimismValidator on
@@ -133,6 +136,30 @@ export function outcomeOf(logs: readonly { address: string; topics: readonly str
   throw new Error("the status message was delivered but the feed emitted none of NewRound, RoundUpdated, UpdateIgnored");
 }
 
+/** The revert data an ethers call error carries, if any. */
+function revertData(error: unknown): string | undefined {
+  const data = (error as { data?: unknown }).data;
+  return typeof data === "string" && data.startsWith("0x") ? data : undefined;
+}
+
+/** A feed's refusal of a status message as a user error that says what to check. */
+export function rejectionError(error: unknown): unknown {
+  const data = revertData(error);
+  const parsed = data === undefined ? null : feedInterface.parseError(data);
+  if (parsed?.name === "InvalidSender") {
+    return new HardhatPluginError(
+      PLUGIN_ID,
+      "The feed rejected the status message with InvalidSender(): the bridge stand-in no longer delivers from the feed's L1 sender " +
+        "(was transferL1Sender called on the feed?). Transfer the L1 sender back to the one in `addresses.l1Sender`, or deploy a new feed.",
+      error as Error,
+    );
+  }
+  if (parsed?.name === "Uninitialized") {
+    return new HardhatPluginError(PLUGIN_ID, "The Arbitrum feed rejected the status message with Uninitialized(): its owner must call initialize() first.", error as Error);
+  }
+  return error;
+}
+
 function statusOf([roundId, answer, startedAt, updatedAt]: readonly bigint[]): SequencerStatus {
   return {
     status: answer === 0n ? "up" : "down",
@@ -160,32 +187,55 @@ export async function sequencerUptimeFeedAt(
   const proxy = new Contract(addresses.proxy, UPTIME_PROXY_ABI, owner);
   const bridge = new Contract(addresses.bridge, flavour === "optimism" ? OPTIMISM_MESSENGER_ABI : ARBITRUM_BRIDGE_ABI, owner);
 
-  async function send(down: boolean, options: SequencerStatusOptions = {}): Promise<SequencerStatusUpdate> {
+  async function latestBlockTimestamp(): Promise<bigint> {
     const latest = await provider.getBlock("latest");
     if (latest === null) throw new Error("the node returned no latest block");
-    let timing;
+    return BigInt(latest.timestamp);
+  }
+
+  function plan(latest: bigint, options: SequencerStatusOptions): MessageTiming {
     try {
-      timing = planMessageTiming(earliestNextBlockTime(BigInt(latest.timestamp), Date.now()), options);
+      return planMessageTiming(earliestNextBlockTime(latest, Date.now()), options);
     } catch (error) {
       if (error instanceof RangeError) throw new HardhatPluginError(PLUGIN_ID, `Cannot deliver the sequencer status message: ${error.message}.`);
       throw error;
     }
-    try {
-      await provider.send("evm_setNextBlockTimestamp", [toBeHex(timing.arrivalTimestamp)]);
-    } catch (error) {
-      throw new HardhatPluginError(
-        PLUGIN_ID,
-        `Cannot set the arrival time of the sequencer status message: the node refused evm_setNextBlockTimestamp (${(error as Error).message.split("\n")[0]}). ` +
-          "The local bridge stand-ins only work on development chains (the Hardhat network, `npx hardhat node`, anvil).",
-        error as Error,
-      );
+  }
+
+  /**
+   * Plan the message's times and pin the next block to its arrival. On a chain that mines on an
+   * interval a block can land between reading the latest one and pinning, making the pin too
+   * early; then plan again from the new latest block (a bounded number of times).
+   */
+  async function planAndPin(options: SequencerStatusOptions): Promise<MessageTiming> {
+    for (let attempt = 1; ; attempt++) {
+      const latest = await latestBlockTimestamp();
+      const timing = plan(latest, options);
+      try {
+        await provider.send("evm_setNextBlockTimestamp", [toBeHex(timing.arrivalTimestamp)]);
+        return timing;
+      } catch (error) {
+        if (attempt < PIN_ATTEMPTS && (await latestBlockTimestamp()) !== latest) continue;
+        throw new HardhatPluginError(
+          PLUGIN_ID,
+          `Cannot set the arrival time of the sequencer status message: the node refused evm_setNextBlockTimestamp (${(error as Error).message.split("\n")[0]}). ` +
+            "The local bridge stand-ins only work on development chains (the Hardhat network, `npx hardhat node`, anvil).",
+          error as Error,
+        );
+      }
     }
+  }
+
+  async function send(down: boolean, options: SequencerStatusOptions = {}): Promise<SequencerStatusUpdate> {
+    const timing = await planAndPin(options);
     const message = feedInterface.encodeFunctionData("updateStatus", [down, timing.l1Timestamp]);
     const sent =
       flavour === "optimism"
         ? bridge.getFunction("relayMessage")(addresses.feed, addresses.l1Sender, message)
         : bridge.getFunction("deliver")(addresses.feed, message);
-    const receipt = await mined("The status message", sent as Promise<ContractTransactionResponse>);
+    const receipt = await mined("The status message", sent as Promise<ContractTransactionResponse>).catch((error: unknown) => {
+      throw rejectionError(error);
+    });
     const block = await provider.getBlock(receipt.blockNumber);
     return {
       reported: down ? "down" : "up",

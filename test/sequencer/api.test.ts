@@ -109,6 +109,14 @@ for (const flavour of ["optimism", "arbitrum"] as const satisfies readonly Seque
       await expectPluginError(uptime.setDown({ l1Timestamp: 1.5 }), /l1Timestamp must be a whole number of seconds/);
     });
 
+    it("a message the feed rejects (its L1 sender was changed) is an error that says why", async () => {
+      const [owner] = await connection.ethers.getSigners();
+      const feed = new Contract(uptime.addresses.feed, ["function transferL1Sender(address to)"], owner);
+      await (await feed.transferL1Sender("0x000000000000000000000000000000000000bEEF")).wait();
+      await expectPluginError(uptime.setUp(), /rejected the status message with InvalidSender\(\).*transferL1Sender/);
+      await (await feed.transferL1Sender(uptime.addresses.l1Sender)).wait();
+    });
+
     it("attachSequencerUptimeFeed drives the same contracts", async () => {
       const attached = await connection.ocr.attachSequencerUptimeFeed(flavour, uptime.addresses);
       expect(await attached.status()).to.deep.equal(await uptime.status());
