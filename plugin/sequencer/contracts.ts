@@ -5,7 +5,6 @@
 import { HardhatPluginError } from "hardhat/plugins";
 
 import { PLUGIN_ID } from "../feed/feed-config.js";
-import type { SequencerFlavour } from "./types.js";
 
 /** The package name: in a project that installed the plugin, its sources are built under it. */
 const PACKAGE_NAME = "hardhat-ocr";
@@ -42,11 +41,6 @@ export async function qualifiedName(artifacts: ArtifactLookup | undefined, contr
   if (await artifacts.artifactExists(fromPackage)) return fromPackage;
   if (await artifacts.artifactExists(local)) return local;
   throw new HardhatPluginError(PLUGIN_ID, `The artifact ${fromPackage} is missing. Run \`npx hardhat build\` and try again.`);
-}
-
-/** The feed contract of each flavour. */
-export function feedContractOf(flavour: SequencerFlavour): SequencerContract {
-  return flavour === "optimism" ? "optimismFeed" : "arbitrumFeed";
 }
 
 /** What Arbitrum adds to an L1 contract's address to make its sender address on L2. */

@@ -16,7 +16,6 @@ import {
   type SequencerContract,
   UPTIME_FEED_ABI,
   UPTIME_PROXY_ABI,
-  feedContractOf,
   qualifiedName,
 } from "./contracts.js";
 import { type MessageTiming, earliestNextBlockTime, planMessageTiming } from "./timing.js";

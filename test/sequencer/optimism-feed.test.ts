@@ -9,7 +9,6 @@ import { network } from "hardhat";
 
 import {
   type Connection,
-  FQN,
   PHASE_1,
   ZERO,
   abiSignatures,
