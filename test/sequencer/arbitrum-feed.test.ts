@@ -6,7 +6,7 @@
  * alias rule for any L1 address) from impersonated aliased addresses.
  */
 import { expect } from "chai";
-import { type Contract, type Signer, getAddress, id } from "ethers";
+import { type Contract, type Signer, getAddress, id, solidityPackedKeccak256 } from "ethers";
 import { network } from "hardhat";
 
 import { applyL1ToL2Alias, undoL1ToL2Alias } from "../../plugin/sequencer/contracts.js";
@@ -163,6 +163,16 @@ describe("ArbitrumSequencerUptimeFeed", function () {
     expect(await s.feed.getAnswer(1n << 80n)).to.equal(0n);
     expect(await s.feed.getAnswer(2n)).to.equal(1n);
     expect(await s.feed.latestRound()).to.equal(3n);
+  });
+
+  it("keeps Chainlink's storage layout: l1Sender in slot 3, the packed latest round in slot 4, rounds in the mapping at slot 5", async () => {
+    const word = async (slot: bigint) => BigInt(await connection.ethers.provider.getStorage(s.feedAddress, slot));
+    const [roundId, answer, timestamp] = await s.feed.latestRoundData();
+    expect(await word(3n)).to.equal(BigInt(s.l1Sender));
+    // FeedState { uint80 latestRoundId; bool latestStatus; uint64 latestTimestamp }
+    expect(await word(4n)).to.equal(roundId | (answer << 80n) | (timestamp << 88n));
+    // Round { bool status; uint64 timestamp } at keccak256(roundId . 5)
+    expect(await word(BigInt(solidityPackedKeccak256(["uint256", "uint256"], [roundId, 5n])))).to.equal(answer | (timestamp << 8n));
   });
 
   describe("who may update the status", () => {

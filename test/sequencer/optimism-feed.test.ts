@@ -4,7 +4,7 @@
  * proxy's round ids. Messages arrive through the LocalOptimismMessenger stand-in.
  */
 import { expect } from "chai";
-import { type Contract, type Signer, getAddress } from "ethers";
+import { type Contract, type Signer, getAddress, solidityPackedKeccak256 } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -127,6 +127,18 @@ describe("OptimismSequencerUptimeFeed", function () {
     }
     await expect(feed.getAnswer(1n << 80n)).to.be.revertedWithCustomError(feed, "NoDataPresent");
     await expect(feed.getTimestamp((1n << 80n) + 1n)).to.be.revertedWithCustomError(feed, "NoDataPresent");
+  });
+
+  it("keeps Chainlink's storage layout: l1Sender in slot 3, the packed latest round in slot 4, rounds in the mapping at slot 5", async () => {
+    const provider = connection.ethers.provider;
+    const word = async (slot: bigint) => BigInt(await provider.getStorage(feedAddress, slot));
+    const [roundId, answer, startedAt, updatedAt] = await feed.latestRoundData();
+    expect(await word(3n)).to.equal(BigInt(await feed.l1Sender()));
+    // FeedState { uint80 latestRoundId; bool latestStatus; uint64 startedAt; uint64 updatedAt }
+    expect(await word(4n)).to.equal(roundId | (answer << 80n) | (startedAt << 88n) | (updatedAt << 152n));
+    // Round { bool status; uint64 startedAt; uint64 updatedAt } at keccak256(roundId . 5)
+    const roundSlot = BigInt(solidityPackedKeccak256(["uint256", "uint256"], [roundId, 5n]));
+    expect(await word(roundSlot)).to.equal(answer | (startedAt << 8n) | (updatedAt << 72n));
   });
 
   describe("who may update the status", () => {
