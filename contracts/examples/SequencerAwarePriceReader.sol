@@ -11,7 +11,8 @@ import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 /// comes back, users need time to react (e.g. top up collateral) before a protocol liquidates them.
 /// @dev The grace period is measured from the uptime feed's `startedAt`, the L1 time at which the
 /// sequencer's current status began, and never from `updatedAt`, which only says when this L2
-/// last heard a status message (the same status can be re-sent at any time).
+/// last heard a status message (the same status can be re-sent at any time). The uptime feed has
+/// no heartbeat (it changes only with the status), so it gets no staleness check; the price does.
 contract SequencerAwarePriceReader {
   /// @notice The uptime feed says the sequencer is down (any answer other than 0), since `since`.
   error SequencerDown(int256 answer, uint256 since);

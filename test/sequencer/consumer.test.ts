@@ -121,6 +121,16 @@ for (const flavour of ["optimism", "arbitrum"] as const) {
       }
       expect((await reader.latestPrice())[0]).to.equal(price);
     });
+
+    it("the uptime feed has no heartbeat: a month without status messages, the reader still accepts a fresh price", async () => {
+      const before = await uptime.status();
+      await priceFeed.advanceTime(30 * 24 * 3_600_000);
+      await expect(reader.latestPrice()).to.be.revertedWithCustomError(reader, "StalePrice");
+      const fresh = await priceFeed.runRound();
+      expect(await uptime.status()).to.deep.equal(before);
+      const [answer, updatedAt] = await reader.latestPrice();
+      expect([answer, updatedAt]).to.deep.equal([fresh.answer, fresh.timestamp]);
+    });
   });
 }
 
