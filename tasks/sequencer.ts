@@ -190,7 +190,7 @@ export default async function sequencerAction(args: SequencerTaskArguments, hre:
     `  proxy    ${output.proxy}   <- consumers read this`,
     `  feed     ${output.feed}`,
     `  bridge   ${output.bridge}   (local stand-in; L1 sender ${uptime.addresses.l1Sender})`,
-    `  status   ${output.status.toUpperCase()} (answer ${output.answer}), round ${output.roundId}`,
+    `  status   ${output.status.toUpperCase()} (answer ${output.answer}), round ${output.roundId} (phase ${BigInt(output.roundId) >> 64n}, feed round ${BigInt(output.roundId) & ((1n << 64n) - 1n)})`,
     `  since    ${utc(output.startedAt)} (startedAt ${output.startedAt}, the L1 time of the change); updatedAt ${output.updatedAt}`,
   ];
   if (update !== undefined) lines.push("", describeUpdate(update));
