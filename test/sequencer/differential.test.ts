@@ -82,6 +82,8 @@ interface Pair {
   theirs: Contract;
   /** Deliver updateStatus(down, l1Time) to one feed through the flavour's bridge stand-in. */
   deliver(feed: Contract, down: boolean, l1Time: bigint): Promise<{ hash: string }>;
+  /** State outside the feeds that must also match (Arbitrum: the offline flag on each side's Flags). */
+  sideEffects?(): Promise<[unknown, unknown]>;
 }
 
 async function optimismPair(connection: Connection): Promise<Pair> {
@@ -114,9 +116,11 @@ async function arbitrumPair(connection: Connection): Promise<Pair> {
     await (await flags.addAccess(await feed.getAddress())).wait();
   }
   await inOneBlock(connection, async () => [await ours.initialize(), await theirs.initialize()]);
+  const flag = await ours.FLAG_L2_SEQ_OFFLINE();
   return {
     ours,
     theirs,
+    sideEffects: async () => [await ourFlags.getFlag(flag), await theirFlags.getFlag(flag)],
     deliver: async (feed, down, l1Time) => bridge.deliver(await feed.getAddress(), feed.interface.encodeFunctionData("updateStatus", [down, l1Time])),
   };
 }
@@ -165,6 +169,10 @@ for (const [flavour, makePair, seed] of [
         expect(ourEvents, `events of message ${i} (down=${down}, l1Time=${l1Time})`).to.deep.equal(theirEvents);
         for (const event of ourEvents) outcomes.add(event[0] as string);
         expect(await readAll(pair.ours), `reads after message ${i}`).to.deep.equal(await readAll(pair.theirs));
+        if (pair.sideEffects !== undefined) {
+          const [ours, theirs] = await pair.sideEffects();
+          expect(ours, `side effects after message ${i}`).to.equal(theirs);
+        }
       }
       // The sequence exercised every path: new rounds, ignored messages (and repeats on Optimism).
       expect([...outcomes]).to.include.members(flavour === "optimism" ? ["NewRound", "UpdateIgnored", "RoundUpdated"] : ["NewRound", "UpdateIgnored"]);
