@@ -8,6 +8,14 @@ import type { BaseContract } from "ethers";
 
 import type { DataSourceUserConfig, OcrFeedUserConfig } from "./types.js";
 import type { ByzantineBehaviour } from "./protocol/byzantine.js";
+import type {
+  DeploySequencerUptimeFeedOptions,
+  SequencerFlavour,
+  SequencerUptimeFeed,
+  SequencerUptimeFeedAddresses,
+} from "./sequencer/types.js";
+
+export type * from "./sequencer/types.js";
 
 /** Options of `deployFeed`: any feed setting from the config, overriding the named feed's. */
 export type DeployFeedOptions = OcrFeedUserConfig;
@@ -258,4 +266,11 @@ export interface OcrApi {
   attachFeed(name: string, addresses: FeedAddresses, options?: AttachFeedOptions): Promise<OcrFeed>;
   /** Feeds deployed or attached on this connection, by name. */
   readonly feeds: ReadonlyMap<string, OcrFeed>;
+  /**
+   * Deploy an L2 sequencer uptime feed (Optimism or Arbitrum flavour) behind a proxy, with a local
+   * stand-in for the bridge that delivers its status messages from L1. It starts "up" (round 1).
+   */
+  deploySequencerUptimeFeed(options?: DeploySequencerUptimeFeedOptions): Promise<SequencerUptimeFeed>;
+  /** The handle of a sequencer uptime feed deployed earlier (e.g. by `ocr:sequencer` on a node). */
+  attachSequencerUptimeFeed(flavour: SequencerFlavour, addresses: SequencerUptimeFeedAddresses): Promise<SequencerUptimeFeed>;
 }

@@ -12,6 +12,7 @@ import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
 import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
+import { checkFlavour, deploySequencerUptimeFeedOn, sequencerUptimeFeedAt } from "./sequencer/uptime-feed.js";
 import type { OcrConfig, OcrFeedConfig } from "./types.js";
 
 /** The parts of a Hardhat network connection the API uses. */
@@ -92,6 +93,14 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
       const feed = await attachFeedOn(connection.ethers, artifacts, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
       feeds.set(name, feed);
       return feed;
+    },
+
+    async deploySequencerUptimeFeed(options) {
+      return deploySequencerUptimeFeedOn({ ethers: connection.ethers, artifacts }, checkFlavour(options?.flavour ?? "optimism"));
+    },
+
+    async attachSequencerUptimeFeed(flavour, addresses) {
+      return sequencerUptimeFeedAt({ ethers: connection.ethers, artifacts }, checkFlavour(flavour), addresses);
     },
   };
   feedsOfApi.set(api, feeds);

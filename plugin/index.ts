@@ -80,6 +80,13 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/status.js"))
       .build(),
+    task("ocr:sequencer", "Deploy (first use) or drive an L2 sequencer uptime feed: deliver a down/up status message and show the status")
+      .addFlag({ name: "down", description: "Deliver \"the sequencer is down\" (answer 1) through the local bridge stand-in" })
+      .addFlag({ name: "up", description: "Deliver \"the sequencer is up\" (answer 0) through the local bridge stand-in" })
+      .addOption({ name: "flavour", type: ArgumentType.STRING, defaultValue: "optimism", description: "optimism or arbitrum" })
+      .addFlag({ name: "json", description: JSON_DESCRIPTION })
+      .setAction(() => import("../tasks/sequencer.js"))
+      .build(),
   ],
 });
 

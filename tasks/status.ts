@@ -8,6 +8,7 @@ import type { OcrFeed, RoundHistoryEntry } from "../plugin/api-types.js";
 import { feedConfigFor, openFeed, openTaskContext } from "./context.js";
 import { ocrError, withJsonErrors } from "./errors.js";
 import { formatFixed, formatLink, shortHex, table, toJson } from "./format.js";
+import { type SequencerStatusJson, collectSequencerStatuses, describeSequencerStatuses } from "./sequencer.js";
 
 export interface StatusTaskArguments {
   feed?: string;
@@ -50,6 +51,8 @@ export interface StatusOutput {
   /** How many rounds all phases stored, and the latest ones, newest first. */
   totalRounds: number;
   latestRounds: StatusRound[];
+  /** Sequencer uptime feeds recorded on this network by `ocr:sequencer`. */
+  sequencerUptimeFeeds?: SequencerStatusJson[];
 }
 
 function statusRound(entry: RoundHistoryEntry): StatusRound {
@@ -163,6 +166,7 @@ async function status(args: StatusTaskArguments, hre: HardhatRuntimeEnvironment)
   const ctx = await openTaskContext(hre);
   const feed = await openFeed(ctx, feedConfig, { deployIfMissing: false, readOnly: true });
   const status = await collectStatus(ctx.networkName, ctx.chainId, feed, args.rounds);
-  console.log(args.json ? toJson(status) : describeStatus(status).join("\n"));
+  status.sequencerUptimeFeeds = await collectSequencerStatuses(ctx);
+  console.log(args.json ? toJson(status) : [...describeStatus(status), ...describeSequencerStatuses(status.sequencerUptimeFeeds)].join("\n"));
   return status;
 }

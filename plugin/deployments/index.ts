@@ -1,2 +1,3 @@
 export * from "./keys.js";
 export * from "./records.js";
+export * from "./sequencer-records.js";

@@ -17,6 +17,11 @@ export const PLUGIN_CONTRACT_SOURCES = {
   SimpleReadAccessController: "contracts/SimpleReadAccessController.sol",
   AggregatorProxy: "contracts/proxy/AggregatorProxy.sol",
   EACAggregatorProxy: "contracts/proxy/EACAggregatorProxy.sol",
+  OptimismSequencerUptimeFeed: "contracts/l2/OptimismSequencerUptimeFeed.sol",
+  ArbitrumSequencerUptimeFeed: "contracts/l2/ArbitrumSequencerUptimeFeed.sol",
+  Flags: "contracts/l2/Flags.sol",
+  LocalOptimismMessenger: "contracts/l2/local/LocalOptimismMessenger.sol",
+  LocalArbitrumBridge: "contracts/l2/local/LocalArbitrumBridge.sol",
 } as const;
 
 export type PluginContractName = keyof typeof PLUGIN_CONTRACT_SOURCES;

@@ -159,6 +159,20 @@ console.log(JSON.stringify({
 }));
 `;
 
+/** Both sequencer uptime feed flavours in the scratch project, built from the package's sources. */
+const SCRATCH_SEQUENCER_SCRIPT = `import hre from "hardhat";
+import { Contract } from "ethers";
+const { ocr, ethers } = await hre.network.create();
+const result = {};
+for (const flavour of ["optimism", "arbitrum"]) {
+  const uptime = await ocr.deploySequencerUptimeFeed({ flavour });
+  const update = await uptime.setDown();
+  const feed = new Contract(uptime.addresses.feed, ["function typeAndVersion() view returns (string)"], ethers.provider);
+  result[flavour] = { kind: await feed.typeAndVersion(), outcome: update.outcome, status: (await uptime.status()).status };
+}
+console.log(JSON.stringify(result));
+`;
+
 (ENABLED ? describe : describe.skip)("npm package, packed and installed in a scratch Hardhat 3 project", function () {
   this.timeout(600_000);
 
@@ -203,6 +217,7 @@ console.log(JSON.stringify({
     await writeFile(path.join(project, "test", "my-protocol.test.ts"), await readmeConsumerTest());
     await writeFile(path.join(project, "scripts", "inspect.ts"), SCRATCH_INSPECT_SCRIPT);
     await writeFile(path.join(project, "scripts", "round.ts"), SCRATCH_ROUND_SCRIPT);
+    await writeFile(path.join(project, "scripts", "sequencer.ts"), SCRATCH_SEQUENCER_SCRIPT);
     await sh(project, "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"]);
 
     const hardhatManifest = JSON.parse(await readFile(path.join(project, "node_modules/hardhat/package.json"), "utf8"));
@@ -295,5 +310,11 @@ console.log(JSON.stringify({
     expect(result.answer).to.equal("6000000000000");
     expect(result.viaReader).to.equal("6000000000000");
     expect(result.kind).to.equal("OffchainAggregator 4.0.0");
+  });
+
+  it("deploys and drives both sequencer uptime feed flavours from the package's contracts", async function () {
+    const result = await runScript("scripts/sequencer.ts");
+    expect(result.optimism).to.deep.equal({ kind: "OptimismSequencerUptimeFeed 1.0.0", outcome: "new-round", status: "down" });
+    expect(result.arbitrum).to.deep.equal({ kind: "ArbitrumSequencerUptimeFeed 1.0.0", outcome: "new-round", status: "down" });
   });
 });

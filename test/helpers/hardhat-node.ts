@@ -1,0 +1,88 @@
+/**
+ * A `hardhat node` child process and the Hardhat CLI run in new processes, both with the
+ * localhost fixture config (test/tasks/fixtures/node.config.ts), for tests that work the way a
+ * user at a terminal does. Every wait is bounded.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const PROJECT_ROOT = process.cwd();
+const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+export const FIXTURE_CONFIG = path.join("test", "tasks", "fixtures", "node.config.ts");
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
+export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hardhat ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A `hardhat node` on `port`, started and stopped by the test that owns it. */
+export class HardhatNodeProcess {
+  private child: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "node", "--hostname", "127.0.0.1", "--port", String(this.port), ...this.extraArgs],
+      { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = "";
+      const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
+      const onData = (data: Buffer) => {
+        output += data.toString();
+        if (output.includes("Started HTTP and WebSocket JSON-RPC server")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`hardhat node exited with ${code}:\n${output}`));
+      });
+    });
+    // Keep draining its output so the node never blocks on a full pipe.
+    child.stdout!.resume();
+    child.stderr!.resume();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
