@@ -11,7 +11,7 @@ import type { OracleInfo } from "../api-types.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type Address } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
-import { decodeEncodedConfig } from "../core/config/encoding.js";
+import { type DecodedOffchainConfig, decodeEncodedConfig } from "../core/config/encoding.js";
 import type { OracleKeys } from "../core/keys.js";
 import type { Clock } from "../protocol/clock.js";
 import type { ContractConfig } from "../protocol/chain.js";
@@ -105,6 +105,19 @@ export interface OnChainTiming {
   readonly stages: number;
 }
 
+/** The protocol timing of a decoded on-chain config. */
+function timingOf(encoded: DecodedOffchainConfig): OnChainTiming {
+  return {
+    deltaProgressMs: encoded.deltaProgressMs,
+    deltaResendMs: encoded.deltaResendMs,
+    deltaRoundMs: encoded.deltaRoundMs,
+    deltaGraceMs: encoded.deltaGraceMs,
+    deltaStageMs: encoded.deltaStageMs,
+    deltaCMs: encoded.deltaCMs,
+    stages: encoded.s.length,
+  };
+}
+
 /** One aggregator and the committee that reports to it. */
 export interface FeedPhase {
   readonly config: OcrFeedConfig;
@@ -168,15 +181,7 @@ export async function startPhase(
     oracles: oracleInfo(committee.keys, config.seed),
     signerAddresses: committee.keys.map((k) => k.signerAddress),
     configDigest: bytesToHex(onChain.configDigest),
-    timing: {
-      deltaProgressMs: encoded.deltaProgressMs,
-      deltaResendMs: encoded.deltaResendMs,
-      deltaRoundMs: encoded.deltaRoundMs,
-      deltaGraceMs: encoded.deltaGraceMs,
-      deltaStageMs: encoded.deltaStageMs,
-      deltaCMs: encoded.deltaCMs,
-      stages: encoded.s.length,
-    },
+    timing: timingOf(encoded),
   };
 }
 
@@ -210,15 +215,7 @@ export async function readOnlyPhaseFromChain(runtime: FeedRuntime, config: OcrFe
     oracles,
     signerAddresses: onChain.signers,
     configDigest: bytesToHex(onChain.configDigest),
-    timing: {
-      deltaProgressMs: encoded.deltaProgressMs,
-      deltaResendMs: encoded.deltaResendMs,
-      deltaRoundMs: encoded.deltaRoundMs,
-      deltaGraceMs: encoded.deltaGraceMs,
-      deltaStageMs: encoded.deltaStageMs,
-      deltaCMs: encoded.deltaCMs,
-      stages: encoded.s.length,
-    },
+    timing: timingOf(encoded),
   };
 }
 

@@ -18,7 +18,7 @@ import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployPr
 import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "./feed-config.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
-import { type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
+import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
 
 /**
  * Deploy LINK, the aggregator (open or access-controlled), its proxy, payees and LINK funding,
@@ -97,18 +97,7 @@ export async function attachFeedOn(
     // Reading needs no keys: the oracles' public identities come from the chain.
     if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");
     const phase = await readOnlyPhaseFromChain(runtime, { ...config, accessControlled }, addresses.aggregator, onChain);
-    return new Feed({
-      name: config.name,
-      runtime,
-      proxyAddress: getAddress(addresses.proxy),
-      proxy: await contractAt(runtime, accessControlled ? "EACAggregatorProxy" : "AggregatorProxy", addresses.proxy, PROXY_ABI),
-      linkTokenAddress: getAddress(addresses.linkToken),
-      linkToken: await contractAt(runtime, "LinkToken", addresses.linkToken, LINK_ABI),
-      ...(addresses.accessController !== undefined ? { accessController: addresses.accessController } : {}),
-      phase,
-      phaseId: Number(await proxyReader.phaseId()),
-      readOnly: true,
-    });
+    return attachedFeed(runtime, config.name, addresses, phase, { readOnly: true });
   }
   // A fresh aggregator (e.g. from the Ignition module) gets this committee's config; otherwise
   // the committee must be the one on chain.
@@ -129,8 +118,20 @@ export async function attachFeedOn(
   // On a live node the oracles run in real time: they start with the first call that drives
   // them, so that call's observations and down list hold from the very first round.
   const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, startOracles: simulated || onChain === null, n, f, keys });
+  return attachedFeed(runtime, config.name, addresses, phase, { deferStart: !simulated && onChain !== null });
+}
+
+/** The Feed over an attached phase: the proxy and LINK token at `addresses`, the proxy's phase id. */
+async function attachedFeed(
+  runtime: FeedRuntime,
+  name: string,
+  addresses: FeedAddresses,
+  phase: FeedPhase,
+  mode: { readonly readOnly?: boolean; readonly deferStart?: boolean },
+): Promise<Feed> {
+  const accessControlled = phase.config.accessControlled;
   return new Feed({
-    name: config.name,
+    name,
     runtime,
     proxyAddress: getAddress(addresses.proxy),
     proxy: await contractAt(runtime, accessControlled ? "EACAggregatorProxy" : "AggregatorProxy", addresses.proxy, PROXY_ABI),
@@ -138,8 +139,8 @@ export async function attachFeedOn(
     linkToken: await contractAt(runtime, "LinkToken", addresses.linkToken, LINK_ABI),
     ...(addresses.accessController !== undefined ? { accessController: addresses.accessController } : {}),
     phase,
-    phaseId: Number(await proxyReader.phaseId()),
-    deferStart: !simulated && onChain !== null,
+    phaseId: Number(await new Contract(addresses.proxy, PROXY_ABI, runtime.ethers.provider).phaseId()),
+    ...mode,
   });
 }
 

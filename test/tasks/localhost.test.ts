@@ -3,7 +3,7 @@
  * would type them: ocr:deploy records the feed, later processes attach to it. Once with an
  * automining node and once with a node that mines a block per second (automine off).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,89 +20,11 @@ import hardhatOcr from "../../plugin/index.js";
 
 import { verifyRoundJson } from "./task-helpers.js";
 import { freePort } from "../helpers/free-port.js";
+import { type CommandResult, FIXTURE_CONFIG, HardhatNodeProcess as TestNode, runHardhat as hardhat } from "../helpers/hardhat-node.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
-const FIXTURE_CONFIG = path.join("test", "tasks", "fixtures", "node.config.ts");
 const PHASE_1 = 1n << 64n;
-
-interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-
-/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
-function hardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`hardhat ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A `hardhat node` on a free port, started and stopped by the test that owns it. */
-class TestNode {
-  private child: ChildProcess | undefined;
-  constructor(
-    readonly port: number,
-    private readonly extraArgs: string[] = [],
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "node", "--hostname", "127.0.0.1", "--port", String(this.port), ...this.extraArgs],
-      { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = "";
-      const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
-      const onData = (data: Buffer) => {
-        output += data.toString();
-        if (output.includes("Started HTTP and WebSocket JSON-RPC server")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`hardhat node exited with ${code}:\n${output}`));
-      });
-    });
-    // Keep draining its output so the node never blocks on a full pipe.
-    child.stdout!.resume();
-    child.stderr!.resume();
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
-}
 
 function parseJson(result: CommandResult): Record<string, any> {
   expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
