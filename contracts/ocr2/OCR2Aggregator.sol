@@ -1,0 +1,1122 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {AccessControllerInterface} from "../interfaces/AccessControllerInterface.sol";
+import {AggregatorV2V3Interface} from "../interfaces/AggregatorV2V3Interface.sol";
+import {AggregatorValidatorInterface} from "../interfaces/AggregatorValidatorInterface.sol";
+import {LinkTokenInterface} from "../interfaces/LinkTokenInterface.sol";
+import {TypeAndVersionInterface} from "../interfaces/TypeAndVersionInterface.sol";
+import {OracleSetStore} from "../libraries/OracleSetStore.sol";
+import {ConfirmedOwner} from "./access/ConfirmedOwner.sol";
+import {OCR2HotVars} from "./libraries/OCR2HotVars.sol";
+import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
+
+/// @title OCR2Aggregator
+/// @notice An OCR2 median price feed, interface-compatible with Chainlink's OCR2Aggregator 1.0.0
+/// (libocr contract2): the same constructor, functions, events, revert strings and accept/reject
+/// decision for every input. Up to 31 oracles agree off chain on a report; one transmits it
+/// with exactly f+1 signatures over keccak256(keccak256(report) ‖ reportContext); the report's
+/// middle observation becomes the answer of the next round. Billing pays every configured
+/// oracle per round and reimburses the transmitter's gas in LINK at the report's juelsPerFeeCoin.
+/// @dev What transmit reads is arranged so it touches as little cold state as possible:
+/// - slot 11 (the hot word, see OCR2HotVars) keeps Chainlink's layout in its low 232 bits and
+///   adds the oracle count, a validator-present bit and the nonce of the oracle-set store;
+/// - the config digest, the signers and a bucket table that finds a signer's index in constant
+///   time live in the code of a data-only contract (OCR2OracleSet), read with one EXTCODECOPY;
+/// - the report is read in place from calldata, and the events are built by hand.
+/// Slots 11 (hot word) and 12 (transmissions) hold what they hold in Chainlink's contract, for
+/// tools that read them directly. notes/ocr2-contracts.md lists every deliberate difference.
+contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersionInterface {
+  /// @notice A transmitter of the current config: its oracle index and the LINK it is owed for
+  /// gas and transmissions (Juels; observation rewards are counted in rounds, see below).
+  struct Transmitter {
+    bool active;
+    uint8 index;
+    uint96 paymentJuels;
+  }
+
+  /// @notice One stored round, packed into one slot as in Chainlink's contract.
+  struct Transmission {
+    int192 answer;
+    uint32 observationsTimestamp;
+    uint32 transmissionTimestamp;
+  }
+
+  /// @notice The validator called after each new answer, and the exact gas it gets.
+  struct ValidatorConfig {
+    AggregatorValidatorInterface validator;
+    uint32 gasLimit;
+  }
+
+  /// @dev The most oracles a config may have.
+  uint256 internal constant MAX_NUM_ORACLES = 31;
+  /// @dev Gas kept back for the code between measuring gasleft() and the validator CALL.
+  uint256 private constant CALL_WITH_EXACT_GAS_CUSHION = 5_000;
+  /// @dev transmit calldata besides the report bytes and signature words: selector, the three
+  /// context words, three offsets, rawVs and three length words.
+  uint256 private constant TRANSMIT_FIXED_CALLDATA_BYTES = 4 + 32 * 3 + 32 * 4 + 32 * 3;
+  /// @dev Report bytes besides the observations: timestamp, observers, offset, juels, length.
+  uint256 private constant REPORT_FIXED_BYTES = 32 * 5;
+
+  /// @notice Interface version, as AggregatorV3Interface defines it.
+  uint256 public constant override version = 6;
+  /// @notice Decimals of the answers.
+  uint8 public immutable override decimals;
+  /// @notice Lowest median accepted.
+  int192 public immutable minAnswer;
+  /// @notice Highest median accepted.
+  int192 public immutable maxAnswer;
+
+  // Storage, slot by slot as in Chainlink's AccessControlledOCR2Aggregator 1.0.0 (slots 0 and 1
+  // are ConfirmedOwner's owner and pending owner).
+  /// @dev slot 2
+  mapping(address transmitter => Transmitter) internal s_transmitters;
+  /// @dev slots 3-5: Chainlink keeps the signer map and both address lists here; this contract
+  /// keeps them in the oracle-set store instead. Reserved so the slots after keep their numbers.
+  uint256[3] private s_reservedOracleListSlots;
+  /// @dev slots 6-9: per oracle index, the round from which its observation reward counts.
+  uint32[31] internal s_rewardFromAggregatorRoundId;
+  /// @dev slot 10 (also in the oracle-set store, where transmit reads it)
+  bytes32 internal s_latestConfigDigest;
+  /// @dev slot 11, see OCR2HotVars
+  uint256 internal s_hotVars;
+  /// @dev slot 12
+  mapping(uint32 aggregatorRoundId => Transmission) internal s_transmissions;
+  /// @dev slot 13
+  uint32 internal s_configCount;
+  uint32 internal s_latestConfigBlockNumber;
+  /// @dev slot 14
+  ValidatorConfig private s_validatorConfig;
+  /// @dev slot 15
+  AccessControllerInterface internal s_requesterAccessController;
+  /// @dev slot 16
+  string internal s_description;
+  /// @dev slot 17
+  LinkTokenInterface internal s_linkToken;
+  /// @dev slot 18
+  AccessControllerInterface internal s_billingAccessController;
+  /// @dev slots 19 and 20: payee of each transmitter, and a proposed new one
+  mapping(address transmitter => address payee) internal s_payees;
+  mapping(address transmitter => address payee) internal s_proposedPayees;
+
+  event ConfigSet(
+    uint32 previousConfigBlockNumber,
+    bytes32 configDigest,
+    uint64 configCount,
+    address[] signers,
+    address[] transmitters,
+    uint8 f,
+    bytes onchainConfig,
+    uint64 offchainConfigVersion,
+    bytes offchainConfig
+  );
+  /// @notice Declared by Chainlink's OCR2Abstract for contracts that report through logs; this
+  /// aggregator never emits it (latestConfigDigestAndEpoch answers scanLogs = false).
+  event Transmitted(bytes32 configDigest, uint32 epoch);
+  event NewTransmission(
+    uint32 indexed aggregatorRoundId,
+    int192 answer,
+    address transmitter,
+    uint32 observationsTimestamp,
+    int192[] observations,
+    bytes observers,
+    int192 juelsPerFeeCoin,
+    bytes32 configDigest,
+    uint40 epochAndRound
+  );
+  event RoundRequested(address indexed requester, bytes32 configDigest, uint32 epoch, uint8 round);
+  event RequesterAccessControllerSet(AccessControllerInterface old, AccessControllerInterface current);
+  event ValidatorConfigSet(
+    AggregatorValidatorInterface indexed previousValidator,
+    uint32 previousGasLimit,
+    AggregatorValidatorInterface indexed currentValidator,
+    uint32 currentGasLimit
+  );
+  event LinkTokenSet(LinkTokenInterface indexed oldLinkToken, LinkTokenInterface indexed newLinkToken);
+  event BillingAccessControllerSet(AccessControllerInterface old, AccessControllerInterface current);
+  event BillingSet(
+    uint32 maximumGasPriceGwei,
+    uint32 reasonableGasPriceGwei,
+    uint32 observationPaymentGjuels,
+    uint32 transmissionPaymentGjuels,
+    uint24 accountingGas
+  );
+  event OraclePaid(
+    address indexed transmitter,
+    address indexed payee,
+    uint256 amount,
+    LinkTokenInterface indexed linkToken
+  );
+  event PayeeshipTransferRequested(address indexed transmitter, address indexed current, address indexed proposed);
+  event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current);
+
+  /// @param link the LINK token oracles are paid in (emits LinkTokenSet(0, link) even for 0)
+  /// @param minAnswer_ lowest median accepted
+  /// @param maxAnswer_ highest median accepted
+  /// @param billingAccessController who besides the owner may change billing (0 = nobody)
+  /// @param requesterAccessController who besides the owner may request rounds (0 = nobody)
+  /// @param decimals_ decimals of the answers
+  /// @param description_ human-readable feed name
+  /// @dev Billing starts all zero until setBilling; the deployer is the owner.
+  constructor(
+    LinkTokenInterface link,
+    int192 minAnswer_,
+    int192 maxAnswer_,
+    AccessControllerInterface billingAccessController,
+    AccessControllerInterface requesterAccessController,
+    uint8 decimals_,
+    string memory description_
+  ) {
+    s_linkToken = link;
+    emit LinkTokenSet(LinkTokenInterface(address(0)), link);
+    _setBillingAccessController(billingAccessController);
+    decimals = decimals_;
+    s_description = description_;
+    _setRequesterAccessController(requesterAccessController);
+    // The validator config starts as (0, 0), storage's default, which emits nothing.
+    minAnswer = minAnswer_;
+    maxAnswer = maxAnswer_;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration
+
+  /// @notice Replace the oracle set and the protocol config. Owner only. Pays every current
+  /// oracle first, resets the latest epoch and round (round ids carry on), and emits ConfigSet,
+  /// from which oracles compute the config digest.
+  /// @param signers on-chain signing address of each oracle
+  /// @param transmitters transmitting address of each oracle, same order
+  /// @param f the number of faulty oracles to tolerate; n must exceed 3f and f must be positive
+  /// @param onchainConfig exactly 0x01 ‖ int192 minAnswer ‖ int192 maxAnswer (49 bytes)
+  /// @param offchainConfigVersion version of offchainConfig, passed through
+  /// @param offchainConfig the oracles' config, passed through and never parsed here
+  function setConfig(
+    address[] memory signers,
+    address[] memory transmitters,
+    uint8 f,
+    bytes memory onchainConfig,
+    uint64 offchainConfigVersion,
+    bytes memory offchainConfig
+  ) external onlyOwner {
+    require(signers.length <= MAX_NUM_ORACLES, "too many oracles");
+    require(signers.length == transmitters.length, "oracle length mismatch");
+    // uint8 arithmetic on purpose: like the reference, f >= 86 overflows here (Panic 0x11).
+    require(3 * f < signers.length, "faulty-oracle f too high");
+    _requirePositiveF(f);
+    require(
+      keccak256(onchainConfig) == keccak256(abi.encodePacked(uint8(1), minAnswer, maxAnswer)),
+      "invalid onchainConfig"
+    );
+
+    _payOracles();
+    _replaceTransmitters(signers, transmitters);
+
+    uint32 previousConfigBlockNumber = s_latestConfigBlockNumber;
+    s_latestConfigBlockNumber = uint32(block.number);
+    uint32 configCount = s_configCount + 1;
+    s_configCount = configCount;
+    bytes32 digest = _configDigestFromConfigData(
+      block.chainid,
+      address(this),
+      configCount,
+      signers,
+      transmitters,
+      f,
+      onchainConfig,
+      offchainConfigVersion,
+      offchainConfig
+    );
+    s_latestConfigDigest = digest;
+    // One store per config, so its CREATE nonce is the config count.
+    OCR2OracleSet.deploy(OCR2OracleSet.image(digest, signers, transmitters), configCount);
+
+    uint256 hot = s_hotVars;
+    s_hotVars = OCR2HotVars.withConfig(hot, f, signers.length, configCount);
+    emit ConfigSet(
+      previousConfigBlockNumber,
+      digest,
+      configCount,
+      signers,
+      transmitters,
+      f,
+      onchainConfig,
+      offchainConfigVersion,
+      offchainConfig
+    );
+    uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(hot);
+    for (uint256 i; i < signers.length; ++i) {
+      s_rewardFromAggregatorRoundId[i] = latestAggregatorRoundId;
+    }
+  }
+
+  /// @dev setConfig's f > 0 rule, virtual as in the reference.
+  function _requirePositiveF(uint256 f) internal pure virtual {
+    require(0 < f, "f must be positive");
+  }
+
+  /// @dev Unregisters the current transmitters, then registers the new oracles in order, checking
+  /// per oracle first the signer, then the transmitter, against those registered before it.
+  function _replaceTransmitters(address[] memory signers, address[] memory transmitters) private {
+    (address store, uint256 oldCount) = _currentStore();
+    if (oldCount != 0) {
+      address[] memory old = OCR2OracleSet.transmitterList(store, oldCount);
+      for (uint256 i; i < oldCount; ++i) {
+        delete s_transmitters[old[i]];
+      }
+    }
+    for (uint256 i; i < signers.length; ++i) {
+      address signer = signers[i];
+      for (uint256 j; j < i; ++j) {
+        require(signers[j] != signer, "repeated signer address");
+      }
+      require(!s_transmitters[transmitters[i]].active, "repeated transmitter address");
+      s_transmitters[transmitters[i]] = Transmitter({active: true, index: uint8(i), paymentJuels: 0});
+    }
+  }
+
+  /// @dev The config digest: keccak256 of the ABI-encoded config with its top two bytes replaced
+  /// by 0x0001, the prefix of EVM chains with this digest scheme.
+  function _configDigestFromConfigData(
+    uint256 chainId,
+    address contractAddress,
+    uint64 configCount,
+    address[] memory signers,
+    address[] memory transmitters,
+    uint8 f,
+    bytes memory onchainConfig,
+    uint64 offchainConfigVersion,
+    bytes memory offchainConfig
+  ) internal pure returns (bytes32) {
+    uint256 h = uint256(
+      keccak256(
+        abi.encode(
+          chainId,
+          contractAddress,
+          configCount,
+          signers,
+          transmitters,
+          f,
+          onchainConfig,
+          offchainConfigVersion,
+          offchainConfig
+        )
+      )
+    );
+    uint256 prefixMask = type(uint256).max << (256 - 16);
+    uint256 prefix = 0x0001 << (256 - 16);
+    return bytes32(prefix | (h & ~prefixMask));
+  }
+
+  /// @dev The oracle-set store of the current config and the oracle count (0 before a config).
+  function _currentStore() private view returns (address store, uint256 n) {
+    uint256 hot = s_hotVars;
+    n = OCR2HotVars.oracleCount(hot);
+    if (n != 0) store = OracleSetStore.predictAddress(OCR2HotVars.storeNonce(hot));
+  }
+
+  /// @notice Number of configs set so far, the block of the latest one and its digest (all zero
+  /// before the first).
+  function latestConfigDetails() external view returns (uint32 configCount, uint32 blockNumber, bytes32 configDigest) {
+    return (s_configCount, s_latestConfigBlockNumber, s_latestConfigDigest);
+  }
+
+  /// @notice The transmitters of the current config, in setConfig order.
+  function getTransmitters() external view returns (address[] memory) {
+    return _transmitterList();
+  }
+
+  function _transmitterList() private view returns (address[] memory) {
+    (address store, uint256 n) = _currentStore();
+    if (n == 0) return new address[](0);
+    return OCR2OracleSet.transmitterList(store, n);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Transmission
+
+  /// @notice Submit a signed report. Checks, in this order: newer (epoch, round) than the
+  /// latest ("stale report"), sender a transmitter ("unauthorized transmitter"), context digest
+  /// the latest ("configDigest mismatch"), exact calldata length ("calldata length mismatch"),
+  /// exactly f+1 signatures ("wrong number of signatures", "signatures out of registration"),
+  /// each from a distinct signer ("signature error", "duplicate signer"), the report well-formed
+  /// ("report length mismatch"), 31 observations at most ("num observations out of bounds"),
+  /// more than f ("too few values to trust median"), and the median in [minAnswer, maxAnswer]
+  /// ("median is out of min-max range"). Then stores the round, emits NewTransmission, NewRound
+  /// and AnswerUpdated, calls the validator ("insufficient gas") and pays the transmitter.
+  /// @param reportContext config digest; 27 zero bytes ‖ epoch (uint32) ‖ round (uint8); extra hash
+  /// @param report abi.encode(uint32 observationsTimestamp, bytes32 rawObservers,
+  /// int192[] observations, int192 juelsPerFeeCoin); observations sorted, observers byte i = the
+  /// oracle that made observation i
+  /// @param rs r of each signature
+  /// @param ss s of each signature
+  /// @param rawVs byte i (most significant first) is v_i ∈ {0, 1} of signature i
+  function transmit(
+    bytes32[3] calldata reportContext,
+    bytes calldata report,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
+    bytes32 rawVs
+  ) external {
+    // Everything from here on is reimbursed, so this must come first.
+    uint256 initialGas = gasleft();
+    // Read from calldata where needed (fixed position 4..100), which keeps the stack shallow.
+    reportContext;
+    uint256 hot = s_hotVars;
+    uint256 transmitterSlot = _authenticate(hot, report, rs, ss, rawVs);
+    hot = _acceptReport(hot, report);
+    _payTransmitter(hot, _juelsPerFeeCoin(report), initialGas, transmitterSlot);
+  }
+
+  /// @dev transmit checks 1-8. Returns the sender's s_transmitters slot.
+  function _authenticate(
+    uint256 hot,
+    bytes calldata report,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
+    bytes32 rawVs
+  ) private view returns (uint256 transmitterSlot) {
+    uint256 image;
+    (transmitterSlot, image) = _checkSenderAndDigest(hot, _epochAndRound());
+    _checkLengths(hot, report.length, rs.length, ss.length);
+    _checkSignatures(image, report, rs, ss, rawVs);
+  }
+
+  /// @dev The low 40 bits of reportContext[1] (calldata bytes 36..68): epoch << 8 | round.
+  function _epochAndRound() private pure returns (uint256 epochAndRound) {
+    assembly ("memory-safe") {
+      epochAndRound := and(calldataload(36), 0xffffffffff)
+    }
+  }
+
+  /// @dev Head word 3 of the report, already validated as an int192 by _locateObservations.
+  function _juelsPerFeeCoin(bytes calldata report) private pure returns (int256 juels) {
+    assembly ("memory-safe") {
+      juels := calldataload(add(report.offset, 96))
+    }
+  }
+
+  /// @dev transmit checks 1-3: staleness, the sender, the digest. Returns the sender's
+  /// s_transmitters slot and the memory copy of the oracle-set store image.
+  function _checkSenderAndDigest(uint256 hot, uint256 epochAndRound) private view returns (uint256 slot, uint256 image) {
+    require(OCR2HotVars.latestEpochAndRound(hot) < epochAndRound, "stale report");
+    assembly ("memory-safe") {
+      mstore(0, caller())
+      mstore(0x20, s_transmitters.slot)
+      slot := keccak256(0, 0x40)
+      // Transmitter.active is the low byte of the packed struct.
+      if iszero(and(sload(slot), 0xff)) {
+        mstore(0, shl(224, 0x08c379a0))
+        mstore(4, 0x20)
+        mstore(0x24, 24)
+        mstore(0x44, "unauthorized transmitter")
+        revert(0, 0x64)
+      }
+    }
+    // A registered transmitter implies a config, hence a store with n >= 4 signers. Copy the
+    // digest, salt, bucket table and signers: everything up to the transmitters.
+    image = OCR2OracleSet.load(
+      OracleSetStore.predictAddress(OCR2HotVars.storeNonce(hot)),
+      0,
+      OCR2OracleSet.SIGNERS_OFFSET + 20 * OCR2HotVars.oracleCount(hot)
+    );
+    bytes32 digest;
+    assembly ("memory-safe") {
+      digest := mload(image)
+    }
+    require(digest == bytes32(msg.data[4:36]), "configDigest mismatch");
+  }
+
+  /// @dev transmit checks 4-6: the exact calldata length (a transmitter could otherwise pad the
+  /// call with zero bytes that cost it 4 gas each but are reimbursed at 16), and the number of
+  /// signatures. The lengths come from the ABI decoder, below 2^64 each, so the sum cannot wrap.
+  function _checkLengths(uint256 hot, uint256 reportLength, uint256 numRs, uint256 numSs) private pure {
+    unchecked {
+      require(
+        msg.data.length == TRANSMIT_FIXED_CALLDATA_BYTES + reportLength + 32 * numRs + 32 * numSs,
+        "calldata length mismatch"
+      );
+      require(numRs == OCR2HotVars.f(hot) + 1, "wrong number of signatures");
+    }
+    require(numRs == numSs, "signatures out of registration");
+  }
+
+  /// @dev transmit checks 7-8: every signature over keccak256(keccak256(report) ‖ reportContext)
+  /// recovers to a signer of the current config ("signature error", checked signature by
+  /// signature), then no signer signed twice ("duplicate signer", checked after all of them, as
+  /// the reference counts first and checks once). A v byte of 229 or more overflows uint8 when
+  /// 27 is added in the reference: Panic(0x11) at that signature, reproduced here.
+  function _checkSignatures(
+    uint256 image,
+    bytes calldata report,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
+    bytes32 rawVs
+  ) private view {
+    bool ok;
+    assembly ("memory-safe") {
+      let ptr := mload(0x40)
+      calldatacopy(ptr, report.offset, report.length)
+      mstore(ptr, keccak256(ptr, report.length))
+      // reportContext is the static head of the calldata: bytes 4..100.
+      calldatacopy(add(ptr, 0x20), 4, 0x60)
+      let h := keccak256(ptr, 0x80)
+      mstore(ptr, h)
+
+      let salt := mload(add(image, 32))
+      let table := add(image, 64)
+      let signers := add(image, 320)
+      let seen := 0
+      let repeated := 0
+      ok := 1
+      for { let i := 0 } lt(i, rs.length) { i := add(i, 1) } {
+        let v := byte(i, rawVs)
+        if gt(v, 228) {
+          mstore(0, shl(224, 0x4e487b71))
+          mstore(4, 0x11)
+          revert(0, 0x24)
+        }
+        mstore(add(ptr, 0x20), add(v, 27))
+        mstore(add(ptr, 0x40), calldataload(add(rs.offset, shl(5, i))))
+        mstore(add(ptr, 0x60), calldataload(add(ss.offset, shl(5, i))))
+        // The precompile returns nothing for an invalid signature: clear the output word, so
+        // that reads as address 0 (which is a signer only if setConfig made it one).
+        mstore(0, 0)
+        if iszero(staticcall(gas(), 1, ptr, 0x80, 0, 0x20)) {
+          revert(0, 0)
+        }
+        let signer := mload(0)
+        // Bucket entry = index + 1, or 0 if no signer hashes there. For 0 the address read
+        // below is the table's tail (still inside the copy), and the entry test rejects it.
+        let entry := byte(0, mload(add(table, shr(248, mul(signer, salt)))))
+        let index := sub(entry, 1)
+        if iszero(and(gt(entry, 0), eq(shr(96, mload(add(signers, mul(20, index)))), signer))) {
+          ok := 0
+          break
+        }
+        let bit := shl(index, 1)
+        repeated := or(repeated, and(seen, bit))
+        seen := or(seen, bit)
+      }
+      if and(ok, gt(repeated, 0)) {
+        mstore(0, shl(224, 0x08c379a0))
+        mstore(4, 0x20)
+        mstore(0x24, 16)
+        mstore(0x44, "duplicate signer")
+        revert(0, 0x64)
+      }
+    }
+    require(ok, "signature error");
+  }
+
+  /// @dev transmit check 9: the report decodes as abi.decode(report, (uint32, bytes32,
+  /// int192[], int192)) would, and is exactly 160 + 32·n bytes. The canonical layout (array
+  /// offset 0x80, nothing after the array) is checked in place: every word of a valid type, else
+  /// an empty revert as the decoder gives. Anything else goes through abi.decode itself, so odd
+  /// layouts the reference accepts (e.g. an offset that reuses a head word as the length) are
+  /// accepted and read the same way. Returns where the observations start in calldata.
+  function _locateObservations(bytes calldata report) private pure returns (uint256 first, uint256 n) {
+    bool canonical;
+    assembly ("memory-safe") {
+      let o := report.offset
+      let count := calldataload(add(o, 128))
+      if and(
+        and(gt(report.length, 159), eq(calldataload(add(o, 64)), 0x80)),
+        and(lt(count, 0x100000000), eq(report.length, add(160, shl(5, count))))
+      ) {
+        // A word is a valid int192 iff adding 2^191 leaves its top 64 bits clear; a valid
+        // uint32 iff its top 224 bits are clear. OR the excess bits together, test once.
+        let half := shl(191, 1)
+        let bad := or(shr(32, calldataload(o)), shr(192, add(calldataload(add(o, 96)), half)))
+        first := add(o, 160)
+        let end := add(first, shl(5, count))
+        for { let p := first } lt(p, end) { p := add(p, 32) } {
+          bad := or(bad, shr(192, add(calldataload(p), half)))
+        }
+        if bad {
+          revert(0, 0)
+        }
+        n := count
+        canonical := 1
+      }
+    }
+    if (!canonical) (first, n) = _locateObservationsSlow(report);
+  }
+
+  /// @dev The reference's decoding for any non-canonical report: abi.decode over a memory copy
+  /// (reverting, or panicking on an unallocatable length, exactly as it does), then the length
+  /// rule. The decoded words equal the calldata words, which is where the rest reads them.
+  function _locateObservationsSlow(bytes calldata report) private pure returns (uint256 first, uint256 n) {
+    bytes memory copy = report;
+    (, , int192[] memory observations, ) = abi.decode(copy, (uint32, bytes32, int192[], int192));
+    require(report.length == REPORT_FIXED_BYTES + 32 * observations.length, "report length mismatch");
+    n = observations.length;
+    uint256 arrayOffset = uint256(bytes32(report[64:96]));
+    assembly ("memory-safe") {
+      first := add(add(report.offset, arrayOffset), 32)
+    }
+  }
+
+  /// @dev transmit checks 9-12, then the effects: store the round, write the hot word, emit
+  /// NewTransmission, NewRound and AnswerUpdated, call the validator (check 13). Returns the new
+  /// hot word.
+  function _acceptReport(uint256 hot, bytes calldata report) private returns (uint256) {
+    (uint256 first, uint256 n) = _locateObservations(report);
+    require(n <= MAX_NUM_ORACLES, "num observations out of bounds");
+    require(OCR2HotVars.f(hot) < n, "too few values to trust median");
+    int192 median = ReportMedian.read(first, n);
+    require(minAnswer <= median && median <= maxAnswer, "median is out of min-max range");
+    uint256 roundId = OCR2HotVars.latestAggregatorRoundId(hot) + 1;
+    // The reference increments a uint32 with overflow checks: after 2^32 - 1 rounds, Panic(0x11).
+    if (roundId > type(uint32).max) _panicOverflow();
+    uint256 epochAndRound = _epochAndRound();
+    hot = OCR2HotVars.withReport(hot, epochAndRound, roundId);
+    s_hotVars = hot;
+    _emitReport(roundId, median, report, first, n, epochAndRound);
+    if (OCR2HotVars.hasValidator(hot)) _validateAnswer(uint32(roundId), median);
+    return hot;
+  }
+
+  /// @dev Stores round `roundId` and emits its three events.
+  function _emitReport(
+    uint256 roundId,
+    int192 median,
+    bytes calldata report,
+    uint256 first,
+    uint256 n,
+    uint256 epochAndRound
+  ) private {
+    bytes32 newTransmission = NewTransmission.selector;
+    bytes32 newRound = NewRound.selector;
+    bytes32 answerUpdated = AnswerUpdated.selector;
+    assembly ("memory-safe") {
+      let o := report.offset
+      let observationsTimestamp := calldataload(o)
+      // Transmission {answer, observationsTimestamp, transmissionTimestamp} in one SSTORE.
+      mstore(0, roundId)
+      mstore(0x20, s_transmissions.slot)
+      sstore(
+        keccak256(0, 0x40),
+        or(
+          and(median, 0xffffffffffffffffffffffffffffffffffffffffffffffff),
+          or(shl(192, observationsTimestamp), shl(224, and(timestamp(), 0xffffffff)))
+        )
+      )
+
+      // NewTransmission data: eight head words, the observations array, the observers bytes.
+      let ptr := mload(0x40)
+      let observationBytes := shl(5, n)
+      mstore(ptr, signextend(23, median))
+      mstore(add(ptr, 0x20), caller())
+      mstore(add(ptr, 0x40), observationsTimestamp)
+      mstore(add(ptr, 0x60), 0x100)
+      mstore(add(ptr, 0x80), add(0x120, observationBytes))
+      mstore(add(ptr, 0xa0), calldataload(add(o, 96)))
+      calldatacopy(add(ptr, 0xc0), 4, 0x20)
+      mstore(add(ptr, 0xe0), epochAndRound)
+      mstore(add(ptr, 0x100), n)
+      calldatacopy(add(ptr, 0x120), first, observationBytes)
+      let tail := add(add(ptr, 0x120), observationBytes)
+      mstore(tail, n)
+      // The first n bytes of rawObservers, zero-padded (n <= 31 here).
+      mstore(add(tail, 0x20), and(calldataload(add(o, 32)), not(shr(shl(3, n), not(0)))))
+      log2(ptr, add(0x160, observationBytes), newTransmission, roundId)
+
+      mstore(0, observationsTimestamp)
+      log3(0, 0x20, newRound, roundId, 0)
+      mstore(0, timestamp())
+      log3(0, 0x20, answerUpdated, signextend(23, median), roundId)
+    }
+  }
+
+  function _panicOverflow() private pure {
+    assembly ("memory-safe") {
+      mstore(0, shl(224, 0x4e487b71))
+      mstore(4, 0x11)
+      revert(0, 0x24)
+    }
+  }
+
+  /// @dev Reimburses the transmitter's gas (at the reasonable/maximum gas price rule, converted
+  /// with juelsPerFeeCoin) plus the fixed transmission payment, as the reference does: all
+  /// arithmetic unchecked, nothing paid for a negative juelsPerFeeCoin, nothing stored if the
+  /// uint96 balance would wrap.
+  function _payTransmitter(uint256 hot, int256 juelsPerFeeCoin, uint256 initialGas, uint256 transmitterSlot) private {
+    if (juelsPerFeeCoin < 0) return;
+    uint256 maximum = OCR2HotVars.maximumGasPriceGwei(hot);
+    uint256 reasonable = OCR2HotVars.reasonableGasPriceGwei(hot);
+    uint256 transmissionPayment = OCR2HotVars.transmissionPaymentGjuels(hot);
+    uint256 accountingGas = OCR2HotVars.accountingGas(hot);
+    bool wrapped;
+    assembly ("memory-safe") {
+      let gasPrice := div(gasprice(), 1000000000)
+      if lt(gasPrice, reasonable) {
+        gasPrice := add(gasPrice, shr(1, sub(reasonable, gasPrice)))
+      }
+      if lt(maximum, gasPrice) {
+        gasPrice := maximum
+      }
+      // The reference measures from a uint32 copy of the initial gas.
+      let startGas := and(initialGas, 0xffffffff)
+      let leftGas := gas()
+      wrapped := lt(startGas, leftGas)
+      if iszero(wrapped) {
+        let usedGas := add(add(sub(startGas, leftGas), mul(16, calldatasize())), accountingGas)
+        let gasCostJuels := div(mul(mul(mul(usedGas, gasPrice), 1000000000), juelsPerFeeCoin), 1000000000000000000)
+        let record := sload(transmitterSlot)
+        let old := and(shr(16, record), 0xffffffffffffffffffffffff)
+        let updated := and(
+          add(add(old, gasCostJuels), mul(transmissionPayment, 1000000000)),
+          0xffffffffffffffffffffffff
+        )
+        if iszero(lt(updated, old)) {
+          sstore(transmitterSlot, or(and(record, 0xffff), shl(16, updated)))
+        }
+      }
+    }
+    require(!wrapped, "leftGas cannot exceed initialGas");
+  }
+
+  /// @notice The latest report's config digest, epoch and round, with the latest answer and its
+  /// transmission timestamp. Only for externally owned accounts (and eth_call), as oracles use it.
+  function latestTransmissionDetails()
+    external
+    view
+    returns (bytes32 configDigest, uint32 epoch, uint8 round, int192 latestAnswer_, uint64 latestTimestamp_)
+  {
+    require(msg.sender == tx.origin, "Only callable by EOA");
+    uint256 hot = s_hotVars;
+    uint40 epochAndRound = OCR2HotVars.latestEpochAndRound(hot);
+    Transmission memory latest = s_transmissions[OCR2HotVars.latestAggregatorRoundId(hot)];
+    return (s_latestConfigDigest, uint32(epochAndRound >> 8), uint8(epochAndRound), latest.answer, latest.transmissionTimestamp);
+  }
+
+  /// @notice The latest config digest and the epoch of the latest report under it; scanLogs is
+  /// always false (this contract does not emit Transmitted).
+  function latestConfigDigestAndEpoch() external view returns (bool scanLogs, bytes32 configDigest, uint32 epoch) {
+    return (false, s_latestConfigDigest, uint32(OCR2HotVars.latestEpochAndRound(s_hotVars) >> 8));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Validator
+
+  /// @notice Set the validator called after each new answer and the exact gas it gets
+  /// (address 0 = none). Owner only. Emits ValidatorConfigSet only on change.
+  /// @param newValidator the validator, or address 0
+  /// @param newGasLimit gas forwarded to validate
+  function setValidatorConfig(AggregatorValidatorInterface newValidator, uint32 newGasLimit) public onlyOwner {
+    ValidatorConfig memory previous = s_validatorConfig;
+    if (previous.validator != newValidator || previous.gasLimit != newGasLimit) {
+      s_validatorConfig = ValidatorConfig({validator: newValidator, gasLimit: newGasLimit});
+      s_hotVars = OCR2HotVars.withValidator(s_hotVars, address(newValidator) != address(0));
+      emit ValidatorConfigSet(previous.validator, previous.gasLimit, newValidator, newGasLimit);
+    }
+  }
+
+  /// @notice The validator and its gas limit.
+  function getValidatorConfig() external view returns (AggregatorValidatorInterface validator, uint32 gasLimit) {
+    ValidatorConfig memory config = s_validatorConfig;
+    return (config.validator, config.gasLimit);
+  }
+
+  /// @dev Calls validate(previous round, previous answer, round, answer) with exactly the
+  /// configured gas, ignoring the outcome; "insufficient gas" if that much cannot be forwarded.
+  function _validateAnswer(uint32 roundId, int256 answer) private {
+    ValidatorConfig memory config = s_validatorConfig;
+    if (address(config.validator) == address(0)) return;
+    uint32 previousRoundId = roundId - 1;
+    int256 previousAnswer = s_transmissions[previousRoundId].answer;
+    bytes memory data = abi.encodeCall(
+      AggregatorValidatorInterface.validate,
+      (uint256(previousRoundId), previousAnswer, uint256(roundId), answer)
+    );
+    bool sufficientGas;
+    uint256 gasAmount = config.gasLimit;
+    address target = address(config.validator);
+    assembly ("memory-safe") {
+      let g := gas()
+      if iszero(lt(g, CALL_WITH_EXACT_GAS_CUSHION)) {
+        g := sub(g, CALL_WITH_EXACT_GAS_CUSHION)
+        // EIP-150 forwards at most 63/64 of what is left.
+        if gt(sub(g, div(g, 64)), gasAmount) {
+          pop(call(gasAmount, target, 0, add(data, 0x20), mload(data), 0, 0))
+          sufficientGas := 1
+        }
+      }
+    }
+    require(sufficientGas, "insufficient gas");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Round requests
+
+  /// @notice Ask the oracles for a new round now (owner or allowed requesters). Emits
+  /// RoundRequested with the current config digest and the latest report's epoch and round;
+  /// returns the id the next round will get. Changes no state.
+  function requestNewRound() external returns (uint80) {
+    require(
+      msg.sender == owner() || s_requesterAccessController.hasAccess(msg.sender, msg.data),
+      "Only owner&requester can call"
+    );
+    uint256 hot = s_hotVars;
+    uint40 epochAndRound = OCR2HotVars.latestEpochAndRound(hot);
+    emit RoundRequested(msg.sender, s_latestConfigDigest, uint32(epochAndRound >> 8), uint8(epochAndRound));
+    return OCR2HotVars.latestAggregatorRoundId(hot) + 1;
+  }
+
+  /// @notice Set who besides the owner may call requestNewRound. Emits only on change.
+  /// @param requesterAccessController the controller, or address 0 for nobody
+  function setRequesterAccessController(AccessControllerInterface requesterAccessController) public onlyOwner {
+    _setRequesterAccessController(requesterAccessController);
+  }
+
+  /// @notice The requester access controller (address 0 if none).
+  function getRequesterAccessController() external view returns (AccessControllerInterface) {
+    return s_requesterAccessController;
+  }
+
+  function _setRequesterAccessController(AccessControllerInterface controller) private {
+    AccessControllerInterface old = s_requesterAccessController;
+    if (controller != old) {
+      s_requesterAccessController = controller;
+      emit RequesterAccessControllerSet(old, controller);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Billing parameters and access
+
+  /// @notice Set the billing parameters (owner or billing admins). Pays every oracle at the old
+  /// rates first. Emits BillingSet.
+  /// @param maximumGasPriceGwei highest gas price reimbursed
+  /// @param reasonableGasPriceGwei below this gas price the transmitter is paid half the savings
+  /// @param observationPaymentGjuels reward per round to every configured oracle
+  /// @param transmissionPaymentGjuels reward per accepted report to its transmitter
+  /// @param accountingGas gas added to the measured gas (covers the 21,000 base and the code
+  /// after the measurement)
+  function setBilling(
+    uint32 maximumGasPriceGwei,
+    uint32 reasonableGasPriceGwei,
+    uint32 observationPaymentGjuels,
+    uint32 transmissionPaymentGjuels,
+    uint24 accountingGas
+  ) external {
+    AccessControllerInterface access = s_billingAccessController;
+    require(msg.sender == owner() || access.hasAccess(msg.sender, msg.data), "Only owner&billingAdmin can call");
+    _payOracles();
+    s_hotVars = OCR2HotVars.withBilling(
+      s_hotVars,
+      maximumGasPriceGwei,
+      reasonableGasPriceGwei,
+      observationPaymentGjuels,
+      transmissionPaymentGjuels,
+      accountingGas
+    );
+    emit BillingSet(maximumGasPriceGwei, reasonableGasPriceGwei, observationPaymentGjuels, transmissionPaymentGjuels, accountingGas);
+  }
+
+  /// @notice The billing parameters.
+  function getBilling()
+    external
+    view
+    returns (
+      uint32 maximumGasPriceGwei,
+      uint32 reasonableGasPriceGwei,
+      uint32 observationPaymentGjuels,
+      uint32 transmissionPaymentGjuels,
+      uint24 accountingGas
+    )
+  {
+    uint256 hot = s_hotVars;
+    return (
+      OCR2HotVars.maximumGasPriceGwei(hot),
+      OCR2HotVars.reasonableGasPriceGwei(hot),
+      OCR2HotVars.observationPaymentGjuels(hot),
+      OCR2HotVars.transmissionPaymentGjuels(hot),
+      OCR2HotVars.accountingGas(hot)
+    );
+  }
+
+  /// @notice Set who besides the owner may change billing and withdraw funds. Emits only on change.
+  /// @param _billingAccessController the controller, or address 0 for nobody
+  function setBillingAccessController(AccessControllerInterface _billingAccessController) external onlyOwner {
+    _setBillingAccessController(_billingAccessController);
+  }
+
+  /// @notice The billing access controller (address 0 if none).
+  function getBillingAccessController() external view returns (AccessControllerInterface) {
+    return s_billingAccessController;
+  }
+
+  function _setBillingAccessController(AccessControllerInterface controller) internal {
+    AccessControllerInterface old = s_billingAccessController;
+    if (controller != old) {
+      s_billingAccessController = controller;
+      emit BillingAccessControllerSet(old, controller);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // LINK token
+
+  /// @notice Switch the token oracles are paid in. Owner only; a no-op for the current token.
+  /// Pays every oracle in the old token, sends the old token's remaining balance to
+  /// `recipient`, then emits LinkTokenSet.
+  /// @param linkToken the new token (its balanceOf is called as a sanity check)
+  /// @param recipient receives what is left of the old token
+  function setLinkToken(LinkTokenInterface linkToken, address recipient) external onlyOwner {
+    LinkTokenInterface oldLinkToken = s_linkToken;
+    if (linkToken == oldLinkToken) return;
+    linkToken.balanceOf(address(this));
+    _payOracles();
+    uint256 remainingBalance = oldLinkToken.balanceOf(address(this));
+    require(oldLinkToken.transfer(recipient, remainingBalance), "transfer remaining funds failed");
+    s_linkToken = linkToken;
+    emit LinkTokenSet(oldLinkToken, linkToken);
+  }
+
+  /// @notice The token oracles are paid in.
+  function getLinkToken() external view returns (LinkTokenInterface linkToken) {
+    return s_linkToken;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Payments
+
+  /// @notice Pay `transmitter`'s oracle everything it is owed. Only its payee may call this.
+  /// @param transmitter the oracle's transmitter address
+  function withdrawPayment(address transmitter) external {
+    require(msg.sender == s_payees[transmitter], "Only payee can withdraw");
+    _payOracle(transmitter);
+  }
+
+  /// @notice What the oracle transmitting from `transmitterAddress` is owed, in Juels: its
+  /// observation rewards (rounds since it was last paid × the current observation payment) plus
+  /// its gas reimbursements and transmission payments. 0 for addresses not in the config.
+  /// @param transmitterAddress the oracle's transmitter address
+  function owedPayment(address transmitterAddress) public view returns (uint256) {
+    Transmitter memory transmitter = s_transmitters[transmitterAddress];
+    if (!transmitter.active) return 0;
+    uint256 hot = s_hotVars;
+    uint256 juelsAmount = uint256(
+      OCR2HotVars.latestAggregatorRoundId(hot) - s_rewardFromAggregatorRoundId[transmitter.index]
+    ) *
+      uint256(OCR2HotVars.observationPaymentGjuels(hot)) *
+      (1 gwei);
+    return juelsAmount + transmitter.paymentJuels;
+  }
+
+  /// @notice Rounds since the oracle transmitting from `transmitterAddress` was last paid its
+  /// observation rewards (0 for addresses not in the config).
+  /// @param transmitterAddress the oracle's transmitter address
+  function oracleObservationCount(address transmitterAddress) external view returns (uint32) {
+    Transmitter memory transmitter = s_transmitters[transmitterAddress];
+    if (!transmitter.active) return 0;
+    return OCR2HotVars.latestAggregatorRoundId(s_hotVars) - s_rewardFromAggregatorRoundId[transmitter.index];
+  }
+
+  /// @notice Send up to `amount` Juels of the LINK not owed to oracles to `recipient` (owner or
+  /// billing admins). Reverts "insufficient balance" if the contract owes more than it holds.
+  /// @param recipient receives the LINK
+  /// @param amount the most to send
+  function withdrawFunds(address recipient, uint256 amount) external {
+    require(
+      msg.sender == owner() || s_billingAccessController.hasAccess(msg.sender, msg.data),
+      "Only owner&billingAdmin can call"
+    );
+    uint256 linkDue = _totalLinkDue();
+    uint256 linkBalance = s_linkToken.balanceOf(address(this));
+    require(linkBalance >= linkDue, "insufficient balance");
+    uint256 available = linkBalance - linkDue;
+    require(s_linkToken.transfer(recipient, available < amount ? available : amount), "insufficient funds");
+  }
+
+  /// @notice LINK held minus LINK owed to oracles, in Juels (negative when underfunded).
+  function linkAvailableForPayment() external view returns (int256 availableBalance) {
+    int256 balance = int256(s_linkToken.balanceOf(address(this)));
+    int256 due = int256(_totalLinkDue());
+    return balance - due;
+  }
+
+  /// @dev Everything owed to the current oracles, in Juels.
+  function _totalLinkDue() internal view returns (uint256 linkDue) {
+    address[] memory transmitters = _transmitterList();
+    uint256 hot = s_hotVars;
+    uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(hot);
+    uint32[MAX_NUM_ORACLES] memory rewardFrom = s_rewardFromAggregatorRoundId;
+    for (uint256 i; i < transmitters.length; ++i) {
+      linkDue += latestAggregatorRoundId - rewardFrom[i];
+    }
+    linkDue *= uint256(OCR2HotVars.observationPaymentGjuels(hot)) * (1 gwei);
+    for (uint256 i; i < transmitters.length; ++i) {
+      linkDue += uint256(s_transmitters[transmitters[i]].paymentJuels);
+    }
+  }
+
+  /// @dev Pays one oracle what it is owed, if anything, and emits OraclePaid.
+  function _payOracle(address transmitterAddress) internal {
+    Transmitter memory transmitter = s_transmitters[transmitterAddress];
+    if (!transmitter.active) return;
+    uint256 juelsAmount = owedPayment(transmitterAddress);
+    if (juelsAmount > 0) {
+      address payee = s_payees[transmitterAddress];
+      require(s_linkToken.transfer(payee, juelsAmount), "insufficient funds");
+      s_rewardFromAggregatorRoundId[transmitter.index] = OCR2HotVars.latestAggregatorRoundId(s_hotVars);
+      s_transmitters[transmitterAddress].paymentJuels = 0;
+      emit OraclePaid(transmitterAddress, payee, juelsAmount, s_linkToken);
+    }
+  }
+
+  /// @dev Pays every current oracle, first to last, what it is owed. An oracle owed nothing is
+  /// skipped and keeps its reward start (so rounds at a zero rate become payable once the rate
+  /// is raised, as in the reference).
+  function _payOracles() internal {
+    unchecked {
+      LinkTokenInterface linkToken = s_linkToken;
+      uint256 hot = s_hotVars;
+      uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(hot);
+      uint256 observationPayment = uint256(OCR2HotVars.observationPaymentGjuels(hot)) * (1 gwei);
+      uint32[MAX_NUM_ORACLES] memory rewardFrom = s_rewardFromAggregatorRoundId;
+      address[] memory transmitters = _transmitterList();
+      for (uint256 i; i < transmitters.length; ++i) {
+        address transmitter = transmitters[i];
+        uint256 reimbursement = s_transmitters[transmitter].paymentJuels;
+        if (reimbursement != 0) s_transmitters[transmitter].paymentJuels = 0;
+        uint256 juelsAmount = uint256(latestAggregatorRoundId - rewardFrom[i]) * observationPayment + reimbursement;
+        if (juelsAmount > 0) {
+          address payee = s_payees[transmitter];
+          require(linkToken.transfer(payee, juelsAmount), "insufficient funds");
+          rewardFrom[i] = latestAggregatorRoundId;
+          emit OraclePaid(transmitter, payee, juelsAmount, linkToken);
+        }
+      }
+      s_rewardFromAggregatorRoundId = rewardFrom;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Payees
+
+  /// @notice Set the first payee of each transmitter (owner only). An already set payee cannot
+  /// be changed here (use transferPayeeship); setting the same one again is allowed.
+  /// @param transmitters transmitter addresses
+  /// @param payees the payee of each, same order
+  function setPayees(address[] calldata transmitters, address[] calldata payees) external onlyOwner {
+    require(transmitters.length == payees.length, "transmitters.size != payees.size");
+    for (uint256 i; i < transmitters.length; ++i) {
+      address transmitter = transmitters[i];
+      address payee = payees[i];
+      address currentPayee = s_payees[transmitter];
+      require(currentPayee == address(0) || currentPayee == payee, "payee already set");
+      s_payees[transmitter] = payee;
+      if (currentPayee != payee) emit PayeeshipTransferred(transmitter, currentPayee, payee);
+    }
+  }
+
+  /// @notice Propose a new payee for `transmitter` (its current payee only).
+  /// @param transmitter the oracle's transmitter address
+  /// @param proposed the proposed payee, which must call acceptPayeeship
+  function transferPayeeship(address transmitter, address proposed) external {
+    require(msg.sender == s_payees[transmitter], "only current payee can update");
+    require(msg.sender != proposed, "cannot transfer to self");
+    address previousProposed = s_proposedPayees[transmitter];
+    s_proposedPayees[transmitter] = proposed;
+    if (previousProposed != proposed) emit PayeeshipTransferRequested(transmitter, msg.sender, proposed);
+  }
+
+  /// @notice Become the payee of `transmitter` (the proposed payee only).
+  /// @param transmitter the oracle's transmitter address
+  function acceptPayeeship(address transmitter) external {
+    require(msg.sender == s_proposedPayees[transmitter], "only proposed payees can accept");
+    address currentPayee = s_payees[transmitter];
+    s_payees[transmitter] = msg.sender;
+    s_proposedPayees[transmitter] = address(0);
+    emit PayeeshipTransferred(transmitter, currentPayee, msg.sender);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Read API (AggregatorInterface, AggregatorV3Interface)
+
+  /// @notice Answer of the latest round (0 before the first report).
+  function latestAnswer() public view virtual override returns (int256) {
+    return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].answer;
+  }
+
+  /// @notice Block timestamp of the latest report (0 before the first).
+  function latestTimestamp() public view virtual override returns (uint256) {
+    return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].transmissionTimestamp;
+  }
+
+  /// @notice Id of the latest round (0 before the first report).
+  function latestRound() public view virtual override returns (uint256) {
+    return OCR2HotVars.latestAggregatorRoundId(s_hotVars);
+  }
+
+  /// @notice Answer of round `roundId`; 0 for rounds that do not exist.
+  /// @param roundId aggregator round id
+  function getAnswer(uint256 roundId) public view virtual override returns (int256) {
+    if (roundId > type(uint32).max) return 0;
+    return s_transmissions[uint32(roundId)].answer;
+  }
+
+  /// @notice Block timestamp of round `roundId`; 0 for rounds that do not exist.
+  /// @param roundId aggregator round id
+  function getTimestamp(uint256 roundId) public view virtual override returns (uint256) {
+    if (roundId > type(uint32).max) return 0;
+    return s_transmissions[uint32(roundId)].transmissionTimestamp;
+  }
+
+  /// @notice Human-readable name of the feed.
+  function description() public view virtual override returns (string memory) {
+    return s_description;
+  }
+
+  /// @notice Data of round `roundId`: startedAt is the oracles' observations timestamp, updatedAt
+  /// the block timestamp of the report. An id above 2^32 - 1 returns all zeros (no revert); an
+  /// unknown smaller id returns (id, 0, 0, 0, id).
+  /// @param roundId aggregator round id
+  function getRoundData(uint80 roundId)
+    public
+    view
+    virtual
+    override
+    returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+  {
+    if (roundId > type(uint32).max) return (0, 0, 0, 0, 0);
+    Transmission memory transmission = s_transmissions[uint32(roundId)];
+    return (roundId, transmission.answer, transmission.observationsTimestamp, transmission.transmissionTimestamp, roundId);
+  }
+
+  /// @notice Data of the latest round (all zeros before the first report; never reverts).
+  function latestRoundData()
+    public
+    view
+    virtual
+    override
+    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+  {
+    uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(s_hotVars);
+    Transmission memory transmission = s_transmissions[latestAggregatorRoundId];
+    return (
+      latestAggregatorRoundId,
+      transmission.answer,
+      transmission.observationsTimestamp,
+      transmission.transmissionTimestamp,
+      latestAggregatorRoundId
+    );
+  }
+
+  /// @notice "OCR2Aggregator 1.0.0".
+  function typeAndVersion() external pure virtual override returns (string memory) {
+    return "OCR2Aggregator 1.0.0";
+  }
+}
+
+/// @dev The answer a report yields: observation n/2 as given (the contract does not check the
+/// order; sorted input makes it the median, the upper one for even n).
+library ReportMedian {
+  function read(uint256 first, uint256 n) internal pure returns (int192 median) {
+    assembly ("memory-safe") {
+      median := signextend(23, calldataload(add(first, shl(5, shr(1, n)))))
+    }
+  }
+}
