@@ -6,6 +6,8 @@
  */
 import { network } from "hardhat";
 
+import type { AccessControlledOCR2Aggregator } from "../../types/ethers-contracts/index.js";
+
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
@@ -56,7 +58,8 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
 
   const link = await ethers.deployContract("LinkToken");
   const contractName = options.accessControlled ? "AccessControlledOCR2Aggregator" : "OCR2Aggregator";
-  const aggregator = await ethers.deployContract(contractName, [
+  // Typed as the access-controlled variant (a superset); the plain one lacks only the allowlist.
+  const aggregator = (await ethers.deployContract(contractName, [
     await link.getAddress(),
     minAnswer,
     maxAnswer,
@@ -64,7 +67,7 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
     ethers.ZeroAddress,
     8,
     "ETH / USD",
-  ]);
+  ])) as unknown as AccessControlledOCR2Aggregator;
   const aggregatorAddress = await aggregator.getAddress();
 
   const signingKeys = Array.from({ length: n }, (_, i) => ocr2TestKey("signer", i));
@@ -115,7 +118,8 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
   function transmitArgs(reportBytes: Uint8Array, context: Ocr2ReportContext, signerIndices: readonly number[]) {
     const signatures = signerIndices.map((i) => signOcr2Report(reportBytes, context, signingKeys[i]));
     const { rs, ss, rawVs } = collateSignatures(signatures);
-    const reportContext = encodeOcr2ReportContext(context).map((w) => bytesToHex(w));
+    const [c0, c1, c2] = encodeOcr2ReportContext(context).map((w) => bytesToHex(w));
+    const reportContext: [string, string, string] = [c0, c1, c2];
     return { reportContext, report: bytesToHex(reportBytes), rs, ss, rawVs };
   }
 
