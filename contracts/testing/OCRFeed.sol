@@ -366,7 +366,8 @@ library OCRFeed {
 
   /// @notice Sign `r` and send it as the aggregator's `transmit` from the chosen transmitter.
   /// Does not revert when the aggregator rejects the report: returns its reason instead, and the
-  /// feed's answer stays what it was.
+  /// feed's answer stays what it was. Fills in `r` as sent (epoch, round, sorted observations),
+  /// so submitting the same `r` again is a stale report: build a new one with `report`.
   /// @return accepted whether the aggregator stored a new round
   /// @return reason the aggregator's revert string if it rejected the report ("" for a revert
   /// without one)
