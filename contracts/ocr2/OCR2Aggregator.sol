@@ -446,6 +446,77 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         }
       }
 
+      // OR of the calldata words [start, finish), count = their number (the no-negatives test).
+      function orRaw(start, finish, count) -> acc {
+        switch lt(count, 8)
+        case 1 {
+          switch lt(count, 4)
+          case 1 {
+            for { let q := start } lt(q, finish) { q := add(q, 0x20) } {
+              acc := or(acc, calldataload(q))
+            }
+          }
+          default {
+            // Four words at the start and four ending at the end (overlapping for 4..7).
+            let q := sub(finish, 0x80)
+            acc := or(
+              or(
+                or(calldataload(start), calldataload(add(start, 0x20))),
+                or(calldataload(add(start, 0x40)), calldataload(add(start, 0x60)))
+              ),
+              or(
+                or(calldataload(q), calldataload(add(q, 0x20))),
+                or(calldataload(add(q, 0x40)), calldataload(add(q, 0x60)))
+              )
+            )
+          }
+        }
+        default {
+          // Sixteen words per block from 16 words on (the loop's jumps amortised further).
+          let blockBytes := 0x100
+          if gt(count, 15) {
+            blockBytes := 0x200
+          }
+          let lastBlock := sub(finish, blockBytes)
+          for { let q := start } 1 { q := add(q, blockBytes) } {
+            if gt(q, lastBlock) {
+              q := lastBlock
+            }
+            acc := or(
+              acc,
+              or(
+                or(
+                  or(calldataload(q), calldataload(add(q, 0x20))),
+                  or(calldataload(add(q, 0x40)), calldataload(add(q, 0x60)))
+                ),
+                or(
+                  or(calldataload(add(q, 0x80)), calldataload(add(q, 0xa0))),
+                  or(calldataload(add(q, 0xc0)), calldataload(add(q, 0xe0)))
+                )
+              )
+            )
+            if gt(blockBytes, 0x100) {
+              let r := add(q, 0x100)
+              acc := or(
+                acc,
+                or(
+                  or(
+                    or(calldataload(r), calldataload(add(r, 0x20))),
+                    or(calldataload(add(r, 0x40)), calldataload(add(r, 0x60)))
+                  ),
+                  or(
+                    or(calldataload(add(r, 0x80)), calldataload(add(r, 0xa0))),
+                    or(calldataload(add(r, 0xc0)), calldataload(add(r, 0xe0)))
+                  )
+                )
+              )
+            }
+            if eq(q, lastBlock) {
+              break
+            }
+          }
+        }
+      }
       // 1. stale report: epoch << 8 | round must exceed the latest (bits 8..47 of the hot word).
       if iszero(lt(and(shr(8, hot), 0xffffffffff), and(calldataload(0x24), 0xffffffffff))) {
         fail("stale report", 12)
@@ -486,7 +557,8 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         mstore(0, keccak256(image, add(23, k)))
       }
       let imageSize := add(352, shl(5, and(shr(232, hot), 0x1f)))
-      extcodecopy(and(mload(0), 0xffffffffffffffffffffffffffffffffffffffff), image, 1, imageSize)
+      // EXTCODECOPY reads only the low 160 bits of its address operand.
+      extcodecopy(mload(0), image, 1, imageSize)
       if iszero(eq(mload(image), calldataload(4))) {
         fail("configDigest mismatch", 21)
       }
@@ -585,7 +657,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         // than a tail loop (re-testing a word is harmless); fewer than eight go one by one.
         first := add(reportData, 0xa0)
         let observationsEnd := add(first, shl(5, count))
-        let acc := or(calldataload(add(reportData, 0x60)), orWords(first, observationsEnd, count, 0))
+        let acc := or(calldataload(add(reportData, 0x60)), orRaw(first, observationsEnd, count))
         if shr(191, acc) {
           let half := shl(191, 1)
           acc := or(add(calldataload(add(reportData, 0x60)), half), orWords(first, observationsEnd, count, half))
