@@ -86,7 +86,9 @@ export async function deployOcrFeed(n: number, f: number) {
     const observations: AttributedObservation[] = sortAttributedObservations(
       values.map((value, observer) => ({ observer, value })),
     );
-    const report = encodeReport({ configDigest, epoch, round }, observations);
+    // The current digest, so transmits keep working after a reconfiguration.
+    const [, , currentDigest] = await aggregator.latestConfigDetails();
+    const report = encodeReport({ configDigest: hexToBytes(currentDigest), epoch, round }, observations);
     const signatures = signerIndices.map((i) => signReport(report, signingKeys[i]));
     const { rs, ss, rawVs } = collateSignatures(signatures);
     const sender = aggregator.connect(transmitterWallets[transmitterIndex]) as typeof aggregator;
@@ -104,6 +106,7 @@ export async function deployOcrFeed(n: number, f: number) {
     link,
     aggregator,
     signers,
+    signingKeys,
     transmitters,
     transmitterWallets,
     payees,
