@@ -85,48 +85,48 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     uint32 currentGasLimit
   );
 
-  /// @param maximumGasPrice highest gas price reimbursed, in gwei
-  /// @param reasonableGasPrice below this gas price (gwei) transmitters get half of the savings
-  /// @param microLinkPerEth reimbursement rate, in 1e-6 LINK per ETH
-  /// @param linkGweiPerObservation reward per observation, in 1e-9 LINK
-  /// @param linkGweiPerTransmission reward per transmission, in 1e-9 LINK
-  /// @param link the LINK token
-  /// @param minAnswer_ lowest median accepted
-  /// @param maxAnswer_ highest median accepted
-  /// @param billingAccessController_ who besides the owner may change billing (0 = nobody)
-  /// @param requesterAccessController_ who besides the owner may request rounds (0 = nobody)
-  /// @param decimals_ decimals of the answers
-  /// @param description_ human-readable feed name
+  /// @param _maximumGasPrice highest gas price reimbursed, in gwei
+  /// @param _reasonableGasPrice below this gas price (gwei) transmitters get half of the savings
+  /// @param _microLinkPerEth reimbursement rate, in 1e-6 LINK per ETH
+  /// @param _linkGweiPerObservation reward per observation, in 1e-9 LINK
+  /// @param _linkGweiPerTransmission reward per transmission, in 1e-9 LINK
+  /// @param _link the LINK token
+  /// @param _minAnswer lowest median accepted
+  /// @param _maxAnswer highest median accepted
+  /// @param _billingAccessController who besides the owner may change billing (0 = nobody)
+  /// @param _requesterAccessController who besides the owner may request rounds (0 = nobody)
+  /// @param _decimals decimals of the answers
+  /// @param _description human-readable feed name
   constructor(
-    uint32 maximumGasPrice,
-    uint32 reasonableGasPrice,
-    uint32 microLinkPerEth,
-    uint32 linkGweiPerObservation,
-    uint32 linkGweiPerTransmission,
-    LinkTokenInterface link,
-    int192 minAnswer_,
-    int192 maxAnswer_,
-    AccessControllerInterface billingAccessController_,
-    AccessControllerInterface requesterAccessController_,
-    uint8 decimals_,
-    string memory description_
+    uint32 _maximumGasPrice,
+    uint32 _reasonableGasPrice,
+    uint32 _microLinkPerEth,
+    uint32 _linkGweiPerObservation,
+    uint32 _linkGweiPerTransmission,
+    LinkTokenInterface _link,
+    int192 _minAnswer,
+    int192 _maxAnswer,
+    AccessControllerInterface _billingAccessController,
+    AccessControllerInterface _requesterAccessController,
+    uint8 _decimals,
+    string memory _description
   )
     OffchainAggregatorBilling(
-      maximumGasPrice,
-      reasonableGasPrice,
-      microLinkPerEth,
-      linkGweiPerObservation,
-      linkGweiPerTransmission,
-      link,
-      billingAccessController_
+      _maximumGasPrice,
+      _reasonableGasPrice,
+      _microLinkPerEth,
+      _linkGweiPerObservation,
+      _linkGweiPerTransmission,
+      _link,
+      _billingAccessController
     )
   {
-    decimals = decimals_;
-    s_description = description_;
-    _setRequesterAccessController(requesterAccessController_);
+    decimals = _decimals;
+    s_description = _description;
+    _setRequesterAccessController(_requesterAccessController);
     // The validator config starts as (0, 0), which is storage's default: no event, as in 4.0.0.
-    minAnswer = minAnswer_;
-    maxAnswer = maxAnswer_;
+    minAnswer = _minAnswer;
+    maxAnswer = _maxAnswer;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -136,33 +136,33 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   /// the latest epoch and round (rounds of the new config start over), and emits ConfigSet,
   /// from which oracles compute the new config digest. Every transmitter needs a payee first.
   /// The argument checks run before the owner check, as in 4.0.0, so anyone sees them first.
-  /// @param signers on-chain signing address of each oracle
-  /// @param transmitters_ transmitting address of each oracle, same order
-  /// @param threshold f, the number of faulty oracles to tolerate; n must exceed 3f
-  /// @param encodedConfigVersion version of `encoded` (1 for OCR1)
-  /// @param encoded the off-chain config, passed through to oracles but never parsed here
+  /// @param _signers on-chain signing address of each oracle
+  /// @param _transmitters transmitting address of each oracle, same order
+  /// @param _threshold f, the number of faulty oracles to tolerate; n must exceed 3f
+  /// @param _encodedConfigVersion version of `_encoded` (1 for OCR1)
+  /// @param _encoded the off-chain config, passed through to oracles but never parsed here
   function setConfig(
-    address[] calldata signers,
-    address[] calldata transmitters_,
-    uint8 threshold,
-    uint64 encodedConfigVersion,
-    bytes calldata encoded
+    address[] calldata _signers,
+    address[] calldata _transmitters,
+    uint8 _threshold,
+    uint64 _encodedConfigVersion,
+    bytes calldata _encoded
   ) external {
-    _checkConfigValid(signers.length, transmitters_.length, threshold);
+    _checkConfigValid(_signers.length, _transmitters.length, _threshold);
     require(msg.sender == owner, "Only callable by owner");
-    uint32 configCount = _replaceOracles(signers, transmitters_);
+    uint32 configCount = _replaceOracles(_signers, _transmitters);
     bytes16 digest = bytes16(
-      keccak256(abi.encode(address(this), uint64(configCount), signers, transmitters_, threshold, encodedConfigVersion, encoded))
+      keccak256(abi.encode(address(this), uint64(configCount), _signers, _transmitters, _threshold, _encodedConfigVersion, _encoded))
     );
-    _storeConfig(digest, threshold, configCount, signers.length);
+    _storeConfig(digest, _threshold, configCount, _signers.length);
     emit ConfigSet(
       _swapConfigBlockNumber(),
       configCount,
-      signers,
-      transmitters_,
-      threshold,
-      encodedConfigVersion,
-      encoded
+      _signers,
+      _transmitters,
+      _threshold,
+      _encodedConfigVersion,
+      _encoded
     );
   }
 
@@ -263,15 +263,15 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   /// @notice Submit a signed report. The checks, their order and their revert strings are those
   /// of 4.0.0 (spec §1.6); an observer index of 31 or more reverts "observer index out of bounds"
   /// where 4.0.0 burned all gas.
-  /// @param report abi.encode(bytes32 rawReportContext, bytes32 rawObservers, int192[] observations)
-  /// @param rs r of each signature over keccak256(report)
-  /// @param ss s of each signature
-  /// @param rawVs byte i is v_i ∈ {0, 1} of signature i
+  /// @param _report abi.encode(bytes32 rawReportContext, bytes32 rawObservers, int192[] observations)
+  /// @param _rs r of each signature over keccak256(_report)
+  /// @param _ss s of each signature
+  /// @param _rawVs byte i is v_i ∈ {0, 1} of signature i
   function transmit(
-    bytes calldata report,
-    bytes32[] calldata rs,
-    bytes32[] calldata ss,
-    bytes32 rawVs
+    bytes calldata _report,
+    bytes32[] calldata _rs,
+    bytes32[] calldata _ss,
+    bytes32 _rawVs
   ) external {
     // Everything from here on is reimbursed, so this must come first.
     uint256 initialGas = gasleft();
@@ -280,21 +280,21 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     // it), so the sum cannot wrap.
     unchecked {
       require(
-        msg.data.length == TRANSMIT_FIXED_CALLDATA_BYTES + report.length + 32 * rs.length + 32 * ss.length,
+        msg.data.length == TRANSMIT_FIXED_CALLDATA_BYTES + _report.length + 32 * _rs.length + 32 * _ss.length,
         "transmit message too long"
       );
     }
-    (uint256 firstObservation, uint256 n) = ReportCalldata.locateObservations(report);
-    uint256 hot = _checkReportHeader(report, s_hotVars, rs.length, ss.length, n);
+    (uint256 firstObservation, uint256 n) = ReportCalldata.locateObservations(_report);
+    uint256 hot = _checkReportHeader(_report, s_hotVars, _rs.length, _ss.length, n);
     {
-      (uint256 lanesLow, uint256 lanesHigh) = _observerLanes(ReportCalldata.word(report, 32), n);
+      (uint256 lanesLow, uint256 lanesHigh) = _observerLanes(ReportCalldata.word(_report, 32), n);
       // The observation rewards are written here rather than last as in 4.0.0: any later check
       // that fails reverts them together with everything else, and the write is reimbursed
       // either way, so the outcome is identical; it frees two stack slots.
       _rewardObservers(lanesLow, lanesHigh);
     }
-    uint256 txIndex = _authenticate(report, rs, ss, rawVs, hot);
-    _acceptReport(hot, report, firstObservation, n);
+    uint256 txIndex = _authenticate(_report, _rs, _ss, _rawVs, hot);
+    _acceptReport(hot, _report, firstObservation, n);
     // 4.0.0's bound (uint32 max − 1), which its accounting relies on.
     assert(initialGas < type(uint32).max);
     _reimburseTransmitter(initialGas, txIndex);
@@ -554,7 +554,7 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   function latestTransmissionDetails()
     external
     view
-    returns (bytes16 configDigest, uint32 epoch, uint8 round, int192 latestAnswer_, uint64 latestTimestamp_)
+    returns (bytes16 configDigest, uint32 epoch, uint8 round, int192 latestAnswer, uint64 latestTimestamp)
   {
     require(msg.sender == tx.origin, "Only callable by EOA");
     uint256 hot = s_hotVars;
@@ -583,8 +583,8 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   }
 
   /// @notice Set who besides the owner may call requestNewRound. Emits only on change.
-  function setRequesterAccessController(AccessControllerInterface controller) external onlyOwner {
-    _setRequesterAccessController(controller);
+  function setRequesterAccessController(AccessControllerInterface _requesterAccessController) external onlyOwner {
+    _setRequesterAccessController(_requesterAccessController);
   }
 
   /// @notice The requester access controller (address 0 if none).
@@ -605,12 +605,12 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
 
   /// @notice Set the validator called after each new answer and the exact gas it gets
   /// (address 0 = none). Emits ValidatorConfigSet only on change.
-  function setValidatorConfig(AggregatorValidatorInterface newValidator, uint32 newGasLimit) external onlyOwner {
+  function setValidatorConfig(AggregatorValidatorInterface _newValidator, uint32 _newGasLimit) external onlyOwner {
     ValidatorConfig memory previous = s_validatorConfig;
-    if (previous.validator != newValidator || previous.gasLimit != newGasLimit) {
-      s_validatorConfig = ValidatorConfig(newValidator, newGasLimit);
-      s_hotVars = HotVars.withValidator(s_hotVars, address(newValidator) != address(0));
-      emit ValidatorConfigSet(previous.validator, previous.gasLimit, newValidator, newGasLimit);
+    if (previous.validator != _newValidator || previous.gasLimit != _newGasLimit) {
+      s_validatorConfig = ValidatorConfig(_newValidator, _newGasLimit);
+      s_hotVars = HotVars.withValidator(s_hotVars, address(_newValidator) != address(0));
+      emit ValidatorConfigSet(previous.validator, previous.gasLimit, _newValidator, _newGasLimit);
     }
   }
 
@@ -638,16 +638,16 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     return HotVars.latestAggregatorRoundId(s_hotVars);
   }
 
-  /// @notice Answer of round `roundId`; 0 for rounds that do not exist.
-  function getAnswer(uint256 roundId) public view virtual override returns (int256) {
-    if (roundId > type(uint32).max) return 0;
-    return s_transmissions[uint32(roundId)].answer;
+  /// @notice Answer of round `_roundId`; 0 for rounds that do not exist.
+  function getAnswer(uint256 _roundId) public view virtual override returns (int256) {
+    if (_roundId > type(uint32).max) return 0;
+    return s_transmissions[uint32(_roundId)].answer;
   }
 
-  /// @notice Timestamp of round `roundId`; 0 for rounds that do not exist.
-  function getTimestamp(uint256 roundId) public view virtual override returns (uint256) {
-    if (roundId > type(uint32).max) return 0;
-    return s_transmissions[uint32(roundId)].timestamp;
+  /// @notice Timestamp of round `_roundId`; 0 for rounds that do not exist.
+  function getTimestamp(uint256 _roundId) public view virtual override returns (uint256) {
+    if (_roundId > type(uint32).max) return 0;
+    return s_transmissions[uint32(_roundId)].timestamp;
   }
 
   /// @notice Human-readable name of the feed.
@@ -655,18 +655,18 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     return s_description;
   }
 
-  /// @notice Data of round `roundId_`: zeros (apart from the id) for a round that does not exist
+  /// @notice Data of round `_roundId`: zeros (apart from the id) for a round that does not exist
   /// yet; reverts "No data present" only for ids that cannot exist (above 2^32 − 1).
-  function getRoundData(uint80 roundId_)
+  function getRoundData(uint80 _roundId)
     public
     view
     virtual
     override
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
-    require(roundId_ <= type(uint32).max, V3_NO_DATA_ERROR);
-    Transmission memory transmission = s_transmissions[uint32(roundId_)];
-    return (roundId_, transmission.answer, transmission.timestamp, transmission.timestamp, roundId_);
+    require(_roundId <= type(uint32).max, V3_NO_DATA_ERROR);
+    Transmission memory transmission = s_transmissions[uint32(_roundId)];
+    return (_roundId, transmission.answer, transmission.timestamp, transmission.timestamp, _roundId);
   }
 
   /// @notice Data of the latest round. Never reverts: all zeros before the first report.
