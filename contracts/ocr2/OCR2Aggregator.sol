@@ -52,9 +52,15 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   uint256 internal constant MAX_NUM_ORACLES = 31;
   /// @dev Gas kept back for the code between measuring gasleft() and the validator CALL.
   uint256 private constant CALL_WITH_EXACT_GAS_CUSHION = 5_000;
-  /// @dev transmit calldata besides the report bytes and signature words: selector, the three
-  /// context words, three offsets, rawVs and three length words.
-  uint256 private constant TRANSMIT_FIXED_CALLDATA_BYTES = 4 + 32 * 3 + 32 * 4 + 32 * 3;
+  /// @dev transmit calldata besides the report bytes and signature words: selector (4), the
+  /// three context words, three offsets, rawVs and three length words (10 words).
+  uint256 private constant TRANSMIT_FIXED_CALLDATA_BYTES = 324;
+  /// @dev Offsets in the oracle-set store image (see OCR2OracleSet): salt, bucket table,
+  /// sentinel word, then the signers one word each. Plain numbers so assembly can use them.
+  uint256 private constant STORE_SALT = 32;
+  uint256 private constant STORE_TABLE = 64;
+  uint256 private constant STORE_SENTINEL = 320;
+  uint256 private constant STORE_SIGNERS = 352;
   /// @dev Report bytes besides the observations: timestamp, observers, offset, juels, length.
   uint256 private constant REPORT_FIXED_BYTES = 32 * 5;
 
@@ -556,18 +562,18 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         mstore(add(image, 23), shl(sub(256, shl(3, k)), nonce))
         mstore(0, keccak256(image, add(23, k)))
       }
-      let imageSize := add(352, shl(5, and(shr(232, hot), 0x1f)))
+      let imageSize := add(STORE_SIGNERS, shl(5, and(shr(232, hot), 0x1f)))
       // EXTCODECOPY reads only the low 160 bits of its address operand.
       extcodecopy(mload(0), image, 1, imageSize)
       if iszero(eq(mload(image), calldataload(4))) {
         fail("configDigest mismatch", 21)
       }
-      // 4. calldata length mismatch: 324 fixed bytes + report + 32 per r and per s. Lengths are
+      // 4. calldata length mismatch: fixed bytes + report + 32 per r and per s. Lengths are
       // below 2^64 (decoder), so nothing wraps.
       let rsPos := add(4, calldataload(0x84))
       let numSignatures := calldataload(rsPos)
       let ssPos := add(4, calldataload(0xa4))
-      if iszero(eq(calldatasize(), add(add(324, reportLength), shl(5, add(numSignatures, calldataload(ssPos)))))) {
+      if iszero(eq(calldatasize(), add(add(TRANSMIT_FIXED_CALLDATA_BYTES, reportLength), shl(5, add(numSignatures, calldataload(ssPos)))))) {
         fail("calldata length mismatch", 24)
       }
       // 5. exactly f + 1 signatures; 6. as many s as r.
@@ -598,11 +604,11 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
           }
         }
       }
-      let salt := mload(add(image, 32))
-      let table := add(image, 64)
+      let salt := mload(add(image, STORE_SALT))
+      let table := add(image, STORE_TABLE)
       // Table entry e = 8·(index + 1) names the word at sentinel + 4·e: signer `index`, or for
       // e = 0 (empty bucket) the sentinel 0xff…ff, which equals no address (see OCR2OracleSet).
-      let sentinel := add(image, 320)
+      let sentinel := add(image, STORE_SENTINEL)
       let ssMinusRs := sub(ssPos, rsPos)
       // One byte per signer, counting its signatures (the reference's scheme; e is the bit
       // offset of the byte): a count of 2 or more sets a bit of 0xfe in its byte.

@@ -28,7 +28,7 @@ import {OracleSetStore} from "../../libraries/OracleSetStore.sol";
 /// sign, where a linear scan costs ~30 gas per entry passed.
 library OCR2OracleSet {
   /// @dev Byte offsets inside the copied image (which starts after the STOP byte).
-  uint256 internal constant DIGEST_OFFSET = 0;
+  /// The digest is the image's first word.
   uint256 internal constant SALT_OFFSET = 32;
   uint256 internal constant TABLE_OFFSET = 64;
   uint256 internal constant SENTINEL_OFFSET = 64 + 256;
