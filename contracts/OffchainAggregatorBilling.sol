@@ -235,7 +235,7 @@ abstract contract OffchainAggregatorBilling is Owned {
   /// @notice Set the initial payee of each transmitter. A transmitter's payee can be set once;
   /// setting the same payee again is a no-op. Only the owner.
   function setPayees(address[] calldata _transmitters, address[] calldata _payees) external onlyOwner {
-    require(_transmitters.length == _payees.length, "transmitters.size != _payees.size");
+    require(_transmitters.length == _payees.length, "transmitters.size != payees.size");
     for (uint256 i; i < _transmitters.length; ++i) {
       address transmitter = _transmitters[i];
       address payee = _payees[i];
