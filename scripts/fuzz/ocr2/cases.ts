@@ -174,6 +174,11 @@ const m = (kind: string, stage: Ocr2Stage, intent: "breaks" | "keeps-valid", app
   apply,
 });
 
+/** Whole words after the report's fixed 160 bytes (earlier mutations may leave a ragged end). */
+function observationWords(report: Uint8Array): number {
+  return Math.max(0, Math.floor((report.length - 160) / WORD));
+}
+
 /** Set word `i` of the report bytes. */
 function setReportWord(state: Ocr2CaseState, i: number, value: bigint): void {
   state.report.set(word(value), WORD * i);
@@ -234,7 +239,7 @@ export const OCR2_MUTATORS: readonly Ocr2Mutator[] = [
     s.report.set(word(count + 1n), 128);
   }),
   m("tooManyObservations", "report", "breaks", (s) => {
-    const extra = 32 - (s.report.length - 160) / 32;
+    const extra = Math.max(1, 32 - observationWords(s.report));
     const filler = s.report.subarray(160, 192);
     s.report = concatBytes(s.report, ...Array.from({ length: extra }, () => filler));
     s.report.set(word(32n), 128);
@@ -243,7 +248,7 @@ export const OCR2_MUTATORS: readonly Ocr2Mutator[] = [
     setReportWord(s, 0, (1n << 32n) + rng.bigint(0n, 1000n));
   }),
   m("observationNotInt192", "report", "breaks", (s, rng) => {
-    const count = (s.report.length - 160) / 32;
+    const count = observationWords(s.report);
     if (count > 0) s.report[160 + 32 * rng.below(count) + rng.below(8)] ^= 1 << rng.below(8);
     else setReportWord(s, 3, 1n << 200n);
   }),
