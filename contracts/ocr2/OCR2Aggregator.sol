@@ -52,9 +52,15 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   uint256 internal constant MAX_NUM_ORACLES = 31;
   /// @dev Gas kept back for the code between measuring gasleft() and the validator CALL.
   uint256 private constant CALL_WITH_EXACT_GAS_CUSHION = 5_000;
-  /// @dev transmit calldata besides the report bytes and signature words: selector, the three
-  /// context words, three offsets, rawVs and three length words.
-  uint256 private constant TRANSMIT_FIXED_CALLDATA_BYTES = 4 + 32 * 3 + 32 * 4 + 32 * 3;
+  /// @dev transmit calldata besides the report bytes and signature words: selector (4), the
+  /// three context words, three offsets, rawVs and three length words (10 words).
+  uint256 private constant TRANSMIT_FIXED_CALLDATA_BYTES = 324;
+  /// @dev Offsets in the oracle-set store image (see OCR2OracleSet): salt, bucket table,
+  /// sentinel word, then the signers one word each. Plain numbers so assembly can use them.
+  uint256 private constant STORE_SALT = 32;
+  uint256 private constant STORE_TABLE = 64;
+  uint256 private constant STORE_SENTINEL = 320;
+  uint256 private constant STORE_SIGNERS = 352;
   /// @dev Report bytes besides the observations: timestamp, observers, offset, juels, length.
   uint256 private constant REPORT_FIXED_BYTES = 32 * 5;
 
@@ -385,6 +391,8 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     uint256 first;
     uint256 n;
     bool canonical;
+    // Marked memory-safe although the signature loop borrows 0x40 and 0x60: both are restored
+    // before anything else reads them, as in Solady's ECDSA, which is annotated the same way.
     assembly ("memory-safe") {
       function fail(message, length) {
         mstore(0, shl(224, 0x08c379a0))
@@ -393,7 +401,128 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         mstore(0x44, message)
         revert(0, 0x64)
       }
+      // OR of (word + addend) over the calldata words [start, finish), count = their number.
+      function orWords(start, finish, count, addend) -> acc {
+        switch lt(count, 8)
+        case 1 {
+          switch lt(count, 4)
+          case 1 {
+            for { let q := start } lt(q, finish) { q := add(q, 0x20) } {
+              acc := or(acc, add(calldataload(q), addend))
+            }
+          }
+          default {
+            // Four words at the start and four ending at the end (overlapping for 4..7).
+            let q := sub(finish, 0x80)
+            acc := or(
+              or(
+                or(add(calldataload(start), addend), add(calldataload(add(start, 0x20)), addend)),
+                or(add(calldataload(add(start, 0x40)), addend), add(calldataload(add(start, 0x60)), addend))
+              ),
+              or(
+                or(add(calldataload(q), addend), add(calldataload(add(q, 0x20)), addend)),
+                or(add(calldataload(add(q, 0x40)), addend), add(calldataload(add(q, 0x60)), addend))
+              )
+            )
+          }
+        }
+        default {
+          let lastBlock := sub(finish, 0x100)
+          for { let q := start } 1 { q := add(q, 0x100) } {
+            if gt(q, lastBlock) {
+              q := lastBlock
+            }
+            acc := or(
+              acc,
+              or(
+                or(
+                  or(add(calldataload(q), addend), add(calldataload(add(q, 0x20)), addend)),
+                  or(add(calldataload(add(q, 0x40)), addend), add(calldataload(add(q, 0x60)), addend))
+                ),
+                or(
+                  or(add(calldataload(add(q, 0x80)), addend), add(calldataload(add(q, 0xa0)), addend)),
+                  or(add(calldataload(add(q, 0xc0)), addend), add(calldataload(add(q, 0xe0)), addend))
+                )
+              )
+            )
+            if eq(q, lastBlock) {
+              break
+            }
+          }
+        }
+      }
 
+      // OR of the calldata words [start, finish), count = their number (the no-negatives test).
+      function orRaw(start, finish, count) -> acc {
+        switch lt(count, 8)
+        case 1 {
+          switch lt(count, 4)
+          case 1 {
+            for { let q := start } lt(q, finish) { q := add(q, 0x20) } {
+              acc := or(acc, calldataload(q))
+            }
+          }
+          default {
+            // Four words at the start and four ending at the end (overlapping for 4..7).
+            let q := sub(finish, 0x80)
+            acc := or(
+              or(
+                or(calldataload(start), calldataload(add(start, 0x20))),
+                or(calldataload(add(start, 0x40)), calldataload(add(start, 0x60)))
+              ),
+              or(
+                or(calldataload(q), calldataload(add(q, 0x20))),
+                or(calldataload(add(q, 0x40)), calldataload(add(q, 0x60)))
+              )
+            )
+          }
+        }
+        default {
+          // Sixteen words per block from 16 words on (the loop's jumps amortised further).
+          let blockBytes := 0x100
+          if gt(count, 15) {
+            blockBytes := 0x200
+          }
+          let lastBlock := sub(finish, blockBytes)
+          for { let q := start } 1 { q := add(q, blockBytes) } {
+            if gt(q, lastBlock) {
+              q := lastBlock
+            }
+            acc := or(
+              acc,
+              or(
+                or(
+                  or(calldataload(q), calldataload(add(q, 0x20))),
+                  or(calldataload(add(q, 0x40)), calldataload(add(q, 0x60)))
+                ),
+                or(
+                  or(calldataload(add(q, 0x80)), calldataload(add(q, 0xa0))),
+                  or(calldataload(add(q, 0xc0)), calldataload(add(q, 0xe0)))
+                )
+              )
+            )
+            if gt(blockBytes, 0x100) {
+              let r := add(q, 0x100)
+              acc := or(
+                acc,
+                or(
+                  or(
+                    or(calldataload(r), calldataload(add(r, 0x20))),
+                    or(calldataload(add(r, 0x40)), calldataload(add(r, 0x60)))
+                  ),
+                  or(
+                    or(calldataload(add(r, 0x80)), calldataload(add(r, 0xa0))),
+                    or(calldataload(add(r, 0xc0)), calldataload(add(r, 0xe0)))
+                  )
+                )
+              )
+            }
+            if eq(q, lastBlock) {
+              break
+            }
+          }
+        }
+      }
       // 1. stale report: epoch << 8 | round must exceed the latest (bits 8..47 of the hot word).
       if iszero(lt(and(shr(8, hot), 0xffffffffff), and(calldataload(0x24), 0xffffffffff))) {
         fail("stale report", 12)
@@ -405,11 +534,21 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
       if iszero(and(sload(transmitterSlot), 0xff)) {
         fail("unauthorized transmitter", 24)
       }
+      // The signed hash, keccak256(keccak256(report) ‖ reportContext), computed first (it cannot
+      // fail) in memory the oracle-set image then overwrites, which keeps memory small.
+      let image := mload(0x40)
+      let reportPos := add(4, calldataload(0x64))
+      let reportLength := calldataload(reportPos)
+      reportData := add(reportPos, 0x20)
+      calldatacopy(image, reportData, reportLength)
+      mstore(image, keccak256(image, reportLength))
+      calldatacopy(add(image, 0x20), 4, 0x60)
+      let h := keccak256(image, 0x80)
+
       // 3. configDigest mismatch, against the digest at the head of the oracle-set store. A
       // registered transmitter implies a config, so the store exists. Its address is the CREATE
       // address of this contract for nonce = config count (bits 238..255): RLP([this, nonce]).
       let nonce := shr(238, hot)
-      let image := mload(0x40)
       switch lt(nonce, 0x80)
       case 1 {
         mstore(image, or(shl(248, 0xd6), or(shl(240, 0x94), shl(80, address()))))
@@ -423,20 +562,18 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         mstore(add(image, 23), shl(sub(256, shl(3, k)), nonce))
         mstore(0, keccak256(image, add(23, k)))
       }
-      let imageSize := add(320, mul(20, and(shr(232, hot), 0x1f)))
-      extcodecopy(and(mload(0), 0xffffffffffffffffffffffffffffffffffffffff), image, 1, imageSize)
+      let imageSize := add(STORE_SIGNERS, shl(5, and(shr(232, hot), 0x1f)))
+      // EXTCODECOPY reads only the low 160 bits of its address operand.
+      extcodecopy(mload(0), image, 1, imageSize)
       if iszero(eq(mload(image), calldataload(4))) {
         fail("configDigest mismatch", 21)
       }
-      // 4. calldata length mismatch: 324 fixed bytes + report + 32 per r and per s. Lengths are
+      // 4. calldata length mismatch: fixed bytes + report + 32 per r and per s. Lengths are
       // below 2^64 (decoder), so nothing wraps.
-      let reportPos := add(4, calldataload(0x64))
-      let reportLength := calldataload(reportPos)
-      reportData := add(reportPos, 0x20)
       let rsPos := add(4, calldataload(0x84))
       let numSignatures := calldataload(rsPos)
       let ssPos := add(4, calldataload(0xa4))
-      if iszero(eq(calldatasize(), add(add(324, reportLength), shl(5, add(numSignatures, calldataload(ssPos)))))) {
+      if iszero(eq(calldatasize(), add(add(TRANSMIT_FIXED_CALLDATA_BYTES, reportLength), shl(5, add(numSignatures, calldataload(ssPos)))))) {
         fail("calldata length mismatch", 24)
       }
       // 5. exactly f + 1 signatures; 6. as many s as r.
@@ -446,55 +583,68 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
       if iszero(eq(numSignatures, calldataload(ssPos))) {
         fail("signatures out of registration", 30)
       }
-      // The signed hash: keccak256(keccak256(report) ‖ reportContext), built past the image.
-      let ptr := add(image, and(add(imageSize, 31), not(31)))
-      calldatacopy(ptr, reportData, reportLength)
-      mstore(ptr, keccak256(ptr, reportLength))
-      calldatacopy(add(ptr, 0x20), 4, 0x60)
-      mstore(ptr, keccak256(ptr, 0x80))
 
       // 7. signature error, per signature; 8. duplicate signer, once after all of them (the
       // reference counts signatures per signer first and checks the counts at the end).
-      let salt := mload(add(image, 32))
-      let table := add(image, 64)
-      // Entry e (index + 1) of the table names the signer at signersBase + 20·e.
-      let signersBase := add(image, 300)
+      //
+      // A v byte of 229 or more overflows uint8 when the reference adds 27: Panic(0x11) when its
+      // loop reaches that signature. One test of the high bits of all used v bytes rules that
+      // out in the normal case; otherwise the loop stops before the first such signature and
+      // panics after it (earlier signatures still fail first with "signature error").
       let vs := calldataload(0xc4)
+      let panicAt := numSignatures
+      if and(
+        vs,
+        and(0x8080808080808080808080808080808080808080808080808080808080808080, not(shr(shl(3, numSignatures), not(0))))
+      ) {
+        for { let i := 0 } lt(i, numSignatures) { i := add(i, 1) } {
+          if gt(byte(i, vs), 228) {
+            panicAt := i
+            break
+          }
+        }
+      }
+      let salt := mload(add(image, STORE_SALT))
+      let table := add(image, STORE_TABLE)
+      // Table entry e = 8·(index + 1) names the word at sentinel + 4·e: signer `index`, or for
+      // e = 0 (empty bucket) the sentinel 0xff…ff, which equals no address (see OCR2OracleSet).
+      let sentinel := add(image, STORE_SENTINEL)
       let ssMinusRs := sub(ssPos, rsPos)
-      let seen := 0
-      let repeated := 0
-      let end := add(add(rsPos, 0x20), shl(5, numSignatures))
+      // One byte per signer, counting its signatures (the reference's scheme; e is the bit
+      // offset of the byte): a count of 2 or more sets a bit of 0xfe in its byte.
+      let signedCount := 0
+      // ecrecover's input lives at 0x00-0x7f (h, v, r, s) with constant offsets: this borrows
+      // the free-memory pointer (0x40) and the zero slot (0x60) and restores both after the
+      // loop (a technique from Solady's ECDSA). The output goes to the image's digest word,
+      // which is dead by now.
+      mstore(0, h)
+      let end := add(add(rsPos, 0x20), shl(5, panicAt))
       for { let p := add(rsPos, 0x20) } lt(p, end) { p := add(p, 0x20) } {
-        // v = byte i of rawVs, most significant first. The reference adds 27 in uint8 with
-        // overflow checks: v >= 229 panics there, at this signature.
-        let v := shr(248, vs)
+        mstore(0x20, add(shr(248, vs), 27))
         vs := shl(8, vs)
-        if gt(v, 228) {
-          mstore(0, shl(224, 0x4e487b71))
-          mstore(4, 0x11)
-          revert(0, 0x24)
-        }
-        mstore(add(ptr, 0x20), add(v, 27))
-        mstore(add(ptr, 0x40), calldataload(p))
-        mstore(add(ptr, 0x60), calldataload(add(p, ssMinusRs)))
+        mstore(0x40, calldataload(p))
+        mstore(0x60, calldataload(add(p, ssMinusRs)))
         // An invalid signature makes the precompile return nothing: clear the output word so it
-        // reads as address 0 (a signer only if setConfig made it one, as in the reference).
-        mstore(0, 0)
-        if iszero(staticcall(gas(), 1, ptr, 0x80, 0, 0x20)) {
-          revert(0, 0)
-        }
-        let signer := mload(0)
+        // reads as address 0 (a signer only if setConfig made it one, as in the reference). The
+        // call itself fails only when it runs out of gas, which leaves too little to finish;
+        // its status is not tested (17 gas a signature).
+        mstore(image, 0)
+        pop(staticcall(gas(), 1, 0, 0x80, image, 0x20))
+        let signer := mload(image)
         let entry := byte(0, mload(add(table, shr(248, mul(signer, salt)))))
-        // Entry 0 (empty bucket) reads the table's own tail as the address; mul by the entry
-        // rejects it whatever that tail holds.
-        if iszero(mul(entry, eq(shr(96, mload(add(signersBase, mul(20, entry)))), signer))) {
+        if iszero(eq(mload(add(sentinel, shl(2, entry))), signer)) {
           fail("signature error", 15)
         }
-        let bit := shl(entry, 1)
-        repeated := or(repeated, and(seen, bit))
-        seen := or(seen, bit)
+        signedCount := add(signedCount, shl(entry, 1))
       }
-      if repeated {
+      mstore(0x40, image)
+      mstore(0x60, 0)
+      if lt(panicAt, numSignatures) {
+        mstore(0, shl(224, 0x4e487b71))
+        mstore(4, 0x11)
+        revert(0, 0x24)
+      }
+      if and(signedCount, 0xfefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefe) {
         fail("duplicate signer", 16)
       }
 
@@ -506,26 +656,27 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         and(gt(reportLength, 159), eq(calldataload(add(reportData, 0x40)), 0x80)),
         and(lt(count, 0x100000000), eq(reportLength, add(160, shl(5, count))))
       ) {
-        let half := shl(191, 1)
-        let bad := or(shr(32, calldataload(reportData)), shr(192, add(calldataload(add(reportData, 0x60)), half)))
+        // Fast test for the usual case, no negative values: the OR of the raw words has its top
+        // 65 bits clear. Otherwise the exact test: a word is a valid int192 iff adding 2^191
+        // leaves its top 64 bits clear; OR those sums and test once (shr distributes over or).
+        // Both go eight words per block, the last block overlapping the previous one rather
+        // than a tail loop (re-testing a word is harmless); fewer than eight go one by one.
         first := add(reportData, 0xa0)
         let observationsEnd := add(first, shl(5, count))
-        for { let q := first } lt(q, observationsEnd) { q := add(q, 0x20) } {
-          bad := or(bad, shr(192, add(calldataload(q), half)))
+        let acc := or(calldataload(add(reportData, 0x60)), orRaw(first, observationsEnd, count))
+        if shr(191, acc) {
+          let half := shl(191, 1)
+          acc := or(add(calldataload(add(reportData, 0x60)), half), orWords(first, observationsEnd, count, half))
         }
-        if bad {
+        if or(shr(32, calldataload(reportData)), shr(192, acc)) {
           revert(0, 0)
         }
         n := count
         canonical := 1
       }
-      mstore(0x40, ptr)
     }
     if (!canonical) (first, n) = _locateObservationsSlow(reportData);
-    int192 median = _acceptReport(hot, reportData, first, n);
-    hot = s_hotVars;
-    if (OCR2HotVars.hasValidator(hot)) _validateAnswer(OCR2HotVars.latestAggregatorRoundId(hot), median);
-    _payTransmitter(hot, reportData, initialGas, transmitterSlot);
+    _acceptAndPay(hot, reportData, first, n, initialGas, transmitterSlot);
   }
 
   /// @dev The reference's decoding for any non-canonical report: abi.decode over a memory copy
@@ -548,15 +699,22 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     }
   }
 
-  /// @dev transmit checks 10-12, then the effects: the round stored (one SSTORE of the packed
-  /// Transmission), the hot word written, NewTransmission, NewRound and AnswerUpdated emitted
-  /// (built by hand: the observations go to the log with one CALLDATACOPY). Returns the median.
-  function _acceptReport(uint256 hot, uint256 reportData, uint256 first, uint256 n) private returns (int192 median) {
+  /// @dev transmit checks 10-13 and the effects, in the reference's order: the round stored
+  /// (one SSTORE of the packed Transmission), the hot word written, NewTransmission, NewRound
+  /// and AnswerUpdated emitted (built by hand: the observations reach the log with one
+  /// CALLDATACOPY), the validator called with exactly its gas, then the transmitter paid. One
+  /// assembly block: the Solidity version of the same steps cost ~300 gas more in calls and
+  /// stack shuffling.
+  function _acceptAndPay(
+    uint256 hot,
+    uint256 reportData,
+    uint256 first,
+    uint256 n,
+    uint256 initialGas,
+    uint256 transmitterSlot
+  ) private {
     int256 lowest = minAnswer;
     int256 highest = maxAnswer;
-    bytes32 newTransmission = NewTransmission.selector;
-    bytes32 newRound = NewRound.selector;
-    bytes32 answerUpdated = AnswerUpdated.selector;
     assembly ("memory-safe") {
       function fail(message, length) {
         mstore(0, shl(224, 0x08c379a0))
@@ -572,7 +730,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         fail("too few values to trust median", 30)
       }
       // observations[n/2] as given (sorted input makes it the median, the upper one for even n).
-      median := calldataload(add(first, shl(5, shr(1, n))))
+      let median := calldataload(add(first, shl(5, shr(1, n))))
       if or(slt(median, lowest), sgt(median, highest)) {
         fail("median is out of min-max range", 30)
       }
@@ -618,23 +776,49 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
       mstore(tail, n)
       // The first n bytes of rawObservers, zero-padded (n <= 31 here).
       mstore(add(tail, 0x20), and(calldataload(add(reportData, 0x20)), not(shr(shl(3, n), not(0)))))
-      log2(ptr, add(0x160, observationBytes), newTransmission, roundId)
-
+      // Topics: NewTransmission, NewRound and AnswerUpdated (checked against the ABI by the tests).
+      log2(ptr, add(0x160, observationBytes), 0xc797025feeeaf2cd924c99e9205acb8ec04d5cad21c41ce637a38fb6dee6016a, roundId)
       mstore(0, observationsTimestamp)
-      log3(0, 0x20, newRound, roundId, 0)
+      log3(0, 0x20, 0x0109fc6f55cf40689f02fbaad7af7fe7bbac8a3d2186600afc7d3e10cac60271, roundId, 0)
       mstore(0, timestamp())
-      log3(0, 0x20, answerUpdated, median, roundId)
-    }
-  }
+      log3(0, 0x20, 0x0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f, median, roundId)
 
-  /// @dev Reimburses the transmitter's gas (at the reasonable/maximum gas price rule, converted
-  /// with juelsPerFeeCoin) plus the fixed transmission payment, as the reference does: all
-  /// arithmetic unchecked, nothing paid for a negative juelsPerFeeCoin, nothing stored if the
-  /// uint96 balance would wrap.
-  function _payTransmitter(uint256 hot, uint256 reportData, uint256 initialGas, uint256 transmitterSlot) private {
-    bool wrapped;
-    assembly ("memory-safe") {
-      // juelsPerFeeCoin, head word 3 of the report, validated as an int192 by the decoding.
+      // 13. The validator, when one is set (bit 237 spares reading its slot otherwise):
+      // validate(previous round, previous answer, round, answer) with exactly its gas limit,
+      // outcome ignored; "insufficient gas" if 63/64 of what is left after a 5,000 cushion
+      // cannot cover it. Selector of validate(uint256,int256,uint256,int256): 0xbeed9b51.
+      if and(hot, shl(237, 1)) {
+        let config := sload(s_validatorConfig.slot)
+        let validator := and(config, 0xffffffffffffffffffffffffffffffffffffffff)
+        if validator {
+          let gasLimit := and(shr(160, config), 0xffffffff)
+          let previousRoundId := sub(roundId, 1)
+          mstore(0, previousRoundId)
+          mstore(0x20, s_transmissions.slot)
+          let previousAnswer := signextend(23, sload(keccak256(0, 0x40)))
+          mstore(ptr, shl(224, 0xbeed9b51))
+          mstore(add(ptr, 0x04), previousRoundId)
+          mstore(add(ptr, 0x24), previousAnswer)
+          mstore(add(ptr, 0x44), roundId)
+          mstore(add(ptr, 0x64), median)
+          let g := gas()
+          let sufficient := 0
+          if iszero(lt(g, CALL_WITH_EXACT_GAS_CUSHION)) {
+            g := sub(g, CALL_WITH_EXACT_GAS_CUSHION)
+            if gt(sub(g, div(g, 64)), gasLimit) {
+              pop(call(gasLimit, validator, 0, ptr, 0x84, 0, 0))
+              sufficient := 1
+            }
+          }
+          if iszero(sufficient) {
+            fail("insufficient gas", 16)
+          }
+        }
+      }
+
+      // Payment, as the reference computes it (all unchecked): nothing for a negative
+      // juelsPerFeeCoin; else usedGas · gasPrice(gwei) · 1e9 · juels / 1e18 plus the fixed
+      // transmission payment added to the uint96 balance, unless that would wrap.
       let juelsPerFeeCoin := calldataload(add(reportData, 0x60))
       if iszero(slt(juelsPerFeeCoin, 0)) {
         let gasPrice := div(gasprice(), 1000000000)
@@ -649,26 +833,22 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
         // The reference measures from a uint32 copy of the initial gas.
         let startGas := and(initialGas, 0xffffffff)
         let leftGas := gas()
-        wrapped := lt(startGas, leftGas)
-        if iszero(wrapped) {
-          let usedGas := add(add(sub(startGas, leftGas), shl(4, calldatasize())), and(shr(208, hot), 0xffffff))
-          let gasCostJuels := div(
-            mul(mul(mul(usedGas, gasPrice), 1000000000), juelsPerFeeCoin),
-            1000000000000000000
-          )
-          let record := sload(transmitterSlot)
-          let old := and(shr(16, record), 0xffffffffffffffffffffffff)
-          let updated := and(
-            add(add(old, gasCostJuels), mul(and(shr(176, hot), 0xffffffff), 1000000000)),
-            0xffffffffffffffffffffffff
-          )
-          if iszero(lt(updated, old)) {
-            sstore(transmitterSlot, or(and(record, 0xffff), shl(16, updated)))
-          }
+        if lt(startGas, leftGas) {
+          fail("leftGas cannot exceed initialGas", 32)
+        }
+        let usedGas := add(add(sub(startGas, leftGas), shl(4, calldatasize())), and(shr(208, hot), 0xffffff))
+        let gasCostJuels := div(mul(mul(mul(usedGas, gasPrice), 1000000000), juelsPerFeeCoin), 1000000000000000000)
+        let record := sload(transmitterSlot)
+        let old := and(shr(16, record), 0xffffffffffffffffffffffff)
+        let updated := and(
+          add(add(old, gasCostJuels), mul(and(shr(176, hot), 0xffffffff), 1000000000)),
+          0xffffffffffffffffffffffff
+        )
+        if iszero(lt(updated, old)) {
+          sstore(transmitterSlot, or(and(record, 0xffff), shl(16, updated)))
         }
       }
     }
-    require(!wrapped, "leftGas cannot exceed initialGas");
   }
 
   /// @notice The latest report's config digest, epoch and round, with the latest answer and its
@@ -711,34 +891,6 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   function getValidatorConfig() external view returns (AggregatorValidatorInterface validator, uint32 gasLimit) {
     ValidatorConfig memory config = s_validatorConfig;
     return (config.validator, config.gasLimit);
-  }
-
-  /// @dev Calls validate(previous round, previous answer, round, answer) with exactly the
-  /// configured gas, ignoring the outcome; "insufficient gas" if that much cannot be forwarded.
-  function _validateAnswer(uint32 roundId, int256 answer) private {
-    ValidatorConfig memory config = s_validatorConfig;
-    if (address(config.validator) == address(0)) return;
-    uint32 previousRoundId = roundId - 1;
-    int256 previousAnswer = s_transmissions[previousRoundId].answer;
-    bytes memory data = abi.encodeCall(
-      AggregatorValidatorInterface.validate,
-      (uint256(previousRoundId), previousAnswer, uint256(roundId), answer)
-    );
-    bool sufficientGas;
-    uint256 gasAmount = config.gasLimit;
-    address target = address(config.validator);
-    assembly ("memory-safe") {
-      let g := gas()
-      if iszero(lt(g, CALL_WITH_EXACT_GAS_CUSHION)) {
-        g := sub(g, CALL_WITH_EXACT_GAS_CUSHION)
-        // EIP-150 forwards at most 63/64 of what is left.
-        if gt(sub(g, div(g, 64)), gasAmount) {
-          pop(call(gasAmount, target, 0, add(data, 0x20), mload(data), 0, 0))
-          sufficientGas := 1
-        }
-      }
-    }
-    require(sufficientGas, "insufficient gas");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -328,3 +328,27 @@ describe("OCR2Aggregator read API", function () {
     expect(JUELS_PER_FEE_COIN).to.be.greaterThan(0n);
   });
 });
+
+describe("OCR2Aggregator report word validation", function () {
+  it("rejects a non-int192 word at any observation position, for every block shape; accepts negatives", async () => {
+    const feed = await deployOcr2Feed(31, 1, { minAnswer: -(10n ** 12n), maxAnswer: 10n ** 12n });
+    let round = 0;
+    for (const n of [3, 5, 9, 17, 31]) {
+      const values = Array.from({ length: n }, (_, i) => BigInt(i) - BigInt(n >> 1) - 7n); // mixed signs
+      const report = feed.reportOf(values);
+      const bytes = encodeOcr2Report(report);
+      for (let i = 0; i < n; i++) {
+        const bad = bytes.slice();
+        bad[160 + 32 * i] ^= 0x01; // flips a bit above the low 192 of observation i
+        await expect(send(feed, { round: round + 1, reportBytes: bad })).to.be.revertedWithoutReason(feed.ethers);
+      }
+      round++;
+      await (await send(feed, { round, reportBytes: bytes })).wait();
+      expect(await feed.aggregator.latestAnswer()).to.equal(report.observations[n >> 1]);
+    }
+    // juelsPerFeeCoin is validated too.
+    const bytes = encodeOcr2Report(feed.reportOf([1n, 2n, 3n]));
+    bytes[96] = 0x80;
+    await expect(send(feed, { round: round + 1, reportBytes: bytes })).to.be.revertedWithoutReason(feed.ethers);
+  });
+});

@@ -25,26 +25,28 @@ abstract contract ReadAccessList is ConfirmedOwner, AccessControllerInterface {
 
   /// @notice True if `user` is listed, the check is disabled, or `user` is the transaction's
   /// origin. The calldata is not inspected.
-  /// @param user the address asking for access
-  function hasAccess(address user, bytes calldata) public view virtual override returns (bool) {
-    return s_accessList[user] || !checkEnabled || user == tx.origin;
+  /// @param _user the address asking for access
+  /// @param _calldata the call being made (named for the ABI, as in Chainlink's; not inspected)
+  function hasAccess(address _user, bytes calldata _calldata) public view virtual override returns (bool) {
+    _calldata;
+    return s_accessList[_user] || !checkEnabled || _user == tx.origin;
   }
 
-  /// @notice Add `user` to the allowlist. Emits AddedAccess only if it was not listed.
-  /// @param user the address to allow
-  function addAccess(address user) external onlyOwner {
-    if (!s_accessList[user]) {
-      s_accessList[user] = true;
-      emit AddedAccess(user);
+  /// @notice Add `_user` to the allowlist. Emits AddedAccess only if it was not listed.
+  /// @param _user the address to allow
+  function addAccess(address _user) external onlyOwner {
+    if (!s_accessList[_user]) {
+      s_accessList[_user] = true;
+      emit AddedAccess(_user);
     }
   }
 
-  /// @notice Remove `user` from the allowlist. Emits RemovedAccess only if it was listed.
-  /// @param user the address to disallow
-  function removeAccess(address user) external onlyOwner {
-    if (s_accessList[user]) {
-      s_accessList[user] = false;
-      emit RemovedAccess(user);
+  /// @notice Remove `_user` from the allowlist. Emits RemovedAccess only if it was listed.
+  /// @param _user the address to disallow
+  function removeAccess(address _user) external onlyOwner {
+    if (s_accessList[_user]) {
+      s_accessList[_user] = false;
+      emit RemovedAccess(_user);
     }
   }
 

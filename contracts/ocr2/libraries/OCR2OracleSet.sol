@@ -6,30 +6,37 @@ import {OracleSetStore} from "../../libraries/OracleSetStore.sol";
 /// @title OCR2OracleSet
 /// @notice The OCR2 aggregator's oracle set, kept as the code of a data-only contract (the
 /// OracleSetStore idea of the OCR1 aggregator: one cold EXTCODECOPY, 2,600 gas plus 3 a word,
-/// instead of a cold SLOAD of 2,100 per signer), extended with what transmit needs to check a
-/// signature in constant time:
+/// instead of a cold SLOAD of 2,100 per signer), laid out so that transmit checks a signature in
+/// constant time:
 ///
-///   code = 0x00 (STOP) ‖ configDigest (32) ‖ salt (32) ‖ bucket table (256) ‖ signers (20·n)
-///          ‖ transmitters (20·n)
+///   code = 0x00 (STOP) ‖ configDigest (32) ‖ salt (32) ‖ bucket table (256)
+///          ‖ sentinel word (32) ‖ signers (32·n, one word each) ‖ transmitters (20·n)
 ///
-/// The bucket table maps `bucket(signer) = (signer · salt mod 2^256) >> 248` to the signer's
-/// index + 1 (0 = empty). setConfig picks the salt so the n ≤ 31 signers land in distinct
-/// buckets; transmit then finds a recovered address's index with one MUL, one table byte and
-/// one comparison (~40 gas), where a linear scan costs ~30 gas per entry passed. The hash is
+/// The bucket table maps `bucket(signer) = (signer · salt mod 2^256) >> 248` to 8·(index + 1),
+/// and an empty bucket to 0. Transmit reads the word at sentinel + 4·entry and compares it with
+/// the recovered address: for entry 8·(i + 1) that is signer i, for 0 it is the sentinel word
+/// 0xff…ff, which no 160-bit address equals, so an empty bucket needs no separate test. The
+/// entry is also the bit offset of the signer's byte in the duplicate counter (the reference's
+/// one-byte-per-signer scheme), so it serves both uses without arithmetic.
+///
+/// setConfig picks the salt so the n ≤ 31 signers land in distinct buckets. The hash is
 /// multiply-shift hashing (Dietzfelbinger et al., "A reliable randomized algorithm for the
 /// closest-pair problem", 1997): for a random odd multiplier two distinct keys collide with
 /// probability at most 2/256, so a collision-free salt for 31 signers turns up after a handful of
-/// tries (about 1 in 6 tries succeeds; 256 tries all failing has probability ~1e-19).
+/// tries (about 1 in 6 tries succeeds; 256 tries all failing has probability ~1e-19). Per
+/// signature this costs one MUL, one table byte and one comparison, the same whichever oracles
+/// sign, where a linear scan costs ~30 gas per entry passed.
 library OCR2OracleSet {
   /// @dev Byte offsets inside the copied image (which starts after the STOP byte).
-  uint256 internal constant DIGEST_OFFSET = 0;
+  /// The digest is the image's first word.
   uint256 internal constant SALT_OFFSET = 32;
   uint256 internal constant TABLE_OFFSET = 64;
-  uint256 internal constant SIGNERS_OFFSET = 64 + 256;
+  uint256 internal constant SENTINEL_OFFSET = 64 + 256;
+  uint256 internal constant SIGNERS_OFFSET = 64 + 256 + 32;
   uint256 private constant MAX_SALT_TRIES = 256;
 
   /// @notice The store image for a config: digest, a collision-free salt and its bucket table,
-  /// then the signers and transmitters packed at 20 bytes each. Reverts "signer table failed" if
+  /// the sentinel, the signers one word each and the transmitters packed at 20 bytes each. Reverts "signer table failed" if
   /// no salt among MAX_SALT_TRIES separates the signers (probability ~1e-19 for 31 distinct
   /// signers).
   function image(
@@ -39,7 +46,7 @@ library OCR2OracleSet {
   ) internal pure returns (bytes memory out) {
     uint256 n = signers.length;
     uint256 salt = findSalt(digest, signers);
-    out = new bytes(SIGNERS_OFFSET + 40 * n);
+    out = new bytes(SIGNERS_OFFSET + 52 * n);
     assembly ("memory-safe") {
       let base := add(out, 0x20)
       mstore(base, digest)
@@ -47,15 +54,16 @@ library OCR2OracleSet {
       let table := add(base, TABLE_OFFSET)
       for { let i := 0 } lt(i, n) { i := add(i, 1) } {
         let signer := mload(add(signers, shl(5, add(i, 1))))
-        mstore8(add(table, shr(248, mul(signer, salt))), add(i, 1))
+        mstore8(add(table, shr(248, mul(signer, salt))), shl(3, add(i, 1)))
       }
-      // Each 32-byte write spills 12 zero bytes past its entry: the next entry overwrites them,
-      // and the last spill lands past the array, in memory nothing has claimed yet.
+      mstore(add(base, SENTINEL_OFFSET), not(0))
       let p := add(base, SIGNERS_OFFSET)
       for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-        mstore(p, shl(96, mload(add(signers, shl(5, add(i, 1))))))
-        p := add(p, 20)
+        mstore(p, mload(add(signers, shl(5, add(i, 1)))))
+        p := add(p, 32)
       }
+      // Each 32-byte write spills 12 bytes past its entry: the next entry overwrites them, and
+      // the last spill lands past the array, in memory nothing has claimed yet.
       for { let i := 0 } lt(i, n) { i := add(i, 1) } {
         mstore(p, shl(96, mload(add(transmitters, shl(5, add(i, 1))))))
         p := add(p, 20)
@@ -118,7 +126,7 @@ library OCR2OracleSet {
 
   /// @notice The `n` transmitters of the store at `store` as an array.
   function transmitterList(address store, uint256 n) internal view returns (address[] memory out) {
-    uint256 list = load(store, SIGNERS_OFFSET + 20 * n, 20 * n);
+    uint256 list = load(store, SIGNERS_OFFSET + 32 * n, 20 * n);
     return OracleSetStore.toArray(list, n);
   }
 }
