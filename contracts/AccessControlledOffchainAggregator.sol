@@ -15,32 +15,32 @@ import {LinkTokenInterface} from "./interfaces/LinkTokenInterface.sol";
 contract AccessControlledOffchainAggregator is OffchainAggregator, SimpleReadAccessController {
   /// @dev Same arguments as OffchainAggregator.
   constructor(
-    uint32 maximumGasPrice,
-    uint32 reasonableGasPrice,
-    uint32 microLinkPerEth,
-    uint32 linkGweiPerObservation,
-    uint32 linkGweiPerTransmission,
-    LinkTokenInterface link,
-    int192 minAnswer_,
-    int192 maxAnswer_,
-    AccessControllerInterface billingAccessController_,
-    AccessControllerInterface requesterAccessController_,
-    uint8 decimals_,
-    string memory description_
+    uint32 _maximumGasPrice,
+    uint32 _reasonableGasPrice,
+    uint32 _microLinkPerEth,
+    uint32 _linkGweiPerObservation,
+    uint32 _linkGweiPerTransmission,
+    LinkTokenInterface _link,
+    int192 _minAnswer,
+    int192 _maxAnswer,
+    AccessControllerInterface _billingAccessController,
+    AccessControllerInterface _requesterAccessController,
+    uint8 _decimals,
+    string memory description
   )
     OffchainAggregator(
-      maximumGasPrice,
-      reasonableGasPrice,
-      microLinkPerEth,
-      linkGweiPerObservation,
-      linkGweiPerTransmission,
-      link,
-      minAnswer_,
-      maxAnswer_,
-      billingAccessController_,
-      requesterAccessController_,
-      decimals_,
-      description_
+      _maximumGasPrice,
+      _reasonableGasPrice,
+      _microLinkPerEth,
+      _linkGweiPerObservation,
+      _linkGweiPerTransmission,
+      _link,
+      _minAnswer,
+      _maxAnswer,
+      _billingAccessController,
+      _requesterAccessController,
+      _decimals,
+      description
     )
   {}
 
@@ -65,13 +65,13 @@ contract AccessControlledOffchainAggregator is OffchainAggregator, SimpleReadAcc
   }
 
   /// @inheritdoc OffchainAggregator
-  function getAnswer(uint256 roundId) public view override checkAccess returns (int256) {
-    return super.getAnswer(roundId);
+  function getAnswer(uint256 _roundId) public view override checkAccess returns (int256) {
+    return super.getAnswer(_roundId);
   }
 
   /// @inheritdoc OffchainAggregator
-  function getTimestamp(uint256 roundId) public view override checkAccess returns (uint256) {
-    return super.getTimestamp(roundId);
+  function getTimestamp(uint256 _roundId) public view override checkAccess returns (uint256) {
+    return super.getTimestamp(_roundId);
   }
 
   /// @inheritdoc OffchainAggregator
@@ -80,14 +80,14 @@ contract AccessControlledOffchainAggregator is OffchainAggregator, SimpleReadAcc
   }
 
   /// @inheritdoc OffchainAggregator
-  function getRoundData(uint80 roundId_)
+  function getRoundData(uint80 _roundId)
     public
     view
     override
     checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
-    return super.getRoundData(roundId_);
+    return super.getRoundData(_roundId);
   }
 
   /// @inheritdoc OffchainAggregator

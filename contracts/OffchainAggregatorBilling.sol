@@ -80,7 +80,7 @@ abstract contract OffchainAggregatorBilling is Owned {
     uint32 linkGweiPerTransmission
   );
   event BillingAccessControllerSet(AccessControllerInterface old, AccessControllerInterface current);
-  event LinkTokenSet(LinkTokenInterface indexed oldLinkToken, LinkTokenInterface indexed newLinkToken);
+  event LinkTokenSet(LinkTokenInterface indexed _oldLinkToken, LinkTokenInterface indexed _newLinkToken);
   event OraclePaid(
     address indexed transmitter,
     address indexed payee,
@@ -118,15 +118,15 @@ abstract contract OffchainAggregatorBilling is Owned {
   /// @notice Set the billing parameters, after paying every oracle what it is owed under the old
   /// ones. Callable by the owner and by addresses the billing access controller allows.
   function setBilling(
-    uint32 maximumGasPrice,
-    uint32 reasonableGasPrice,
-    uint32 microLinkPerEth,
-    uint32 linkGweiPerObservation,
-    uint32 linkGweiPerTransmission
+    uint32 _maximumGasPrice,
+    uint32 _reasonableGasPrice,
+    uint32 _microLinkPerEth,
+    uint32 _linkGweiPerObservation,
+    uint32 _linkGweiPerTransmission
   ) external {
     _checkOwnerOrBillingAdmin();
     _payOracles();
-    _setBilling(maximumGasPrice, reasonableGasPrice, microLinkPerEth, linkGweiPerObservation, linkGweiPerTransmission);
+    _setBilling(_maximumGasPrice, _reasonableGasPrice, _microLinkPerEth, _linkGweiPerObservation, _linkGweiPerTransmission);
   }
 
   /// @notice The billing parameters.
@@ -153,8 +153,8 @@ abstract contract OffchainAggregatorBilling is Owned {
 
   /// @notice Set the controller that decides who, besides the owner, may call setBilling and
   /// withdrawFunds. Emits BillingAccessControllerSet only when it changes.
-  function setBillingAccessController(AccessControllerInterface controller) external onlyOwner {
-    _setBillingAccessController(controller);
+  function setBillingAccessController(AccessControllerInterface _billingAccessController) external onlyOwner {
+    _setBillingAccessController(_billingAccessController);
   }
 
   /// @notice The billing access controller (address 0 if none).
@@ -166,17 +166,17 @@ abstract contract OffchainAggregatorBilling is Owned {
   // LINK token
 
   /// @notice Switch to another LINK token: pays every oracle in the old token, sends the rest of
-  /// the old token's balance to `recipient`, then switches. Does nothing if `token` is current.
-  function setLinkToken(LinkTokenInterface token, address recipient) external onlyOwner {
+  /// the old token's balance to `_recipient`, then switches. Does nothing if `_linkToken` is current.
+  function setLinkToken(LinkTokenInterface _linkToken, address _recipient) external onlyOwner {
     LinkTokenInterface oldToken = s_linkToken;
-    if (token == oldToken) return;
-    // A cheap sanity check that `token` is a token contract at all: reverts otherwise.
-    token.balanceOf(address(this));
+    if (_linkToken == oldToken) return;
+    // A cheap sanity check that `_linkToken` is a token contract at all: reverts otherwise.
+    _linkToken.balanceOf(address(this));
     _payOracles();
     uint256 remaining = oldToken.balanceOf(address(this));
-    require(oldToken.transfer(recipient, remaining), "transfer remaining funds failed");
-    s_linkToken = token;
-    emit LinkTokenSet(oldToken, token);
+    require(oldToken.transfer(_recipient, remaining), "transfer remaining funds failed");
+    s_linkToken = _linkToken;
+    emit LinkTokenSet(oldToken, _linkToken);
   }
 
   /// @notice The LINK token oracles are paid in.
@@ -187,37 +187,37 @@ abstract contract OffchainAggregatorBilling is Owned {
   // ---------------------------------------------------------------------------------------------
   // Payouts
 
-  /// @notice Pay the oracle whose transmitter is `transmitter` what it is owed. Only its payee.
-  function withdrawPayment(address transmitter) external {
-    require(msg.sender == s_payees[transmitter], "Only payee can withdraw");
-    _payOracle(transmitter);
+  /// @notice Pay the oracle whose transmitter is `_transmitter` what it is owed. Only its payee.
+  function withdrawPayment(address _transmitter) external {
+    require(msg.sender == s_payees[_transmitter], "Only payee can withdraw");
+    _payOracle(_transmitter);
   }
 
-  /// @notice LINK-wei owed to the oracle that uses `signerOrTransmitter` (0 for other addresses).
-  function owedPayment(address signerOrTransmitter) public view returns (uint256) {
-    Oracle memory oracle = s_oracles[signerOrTransmitter];
+  /// @notice LINK-wei owed to the oracle that uses `_transmitter` (0 for other addresses).
+  function owedPayment(address _transmitter) public view returns (uint256) {
+    Oracle memory oracle = s_oracles[_transmitter];
     if (oracle.role == Role.Unset) return 0;
     return
       _observationRewardLinkWei(s_oracleObservationsCounts[oracle.index] - 1, s_billing.linkGweiPerObservation) +
       (s_gasReimbursementsLinkWei[oracle.index] - 1);
   }
 
-  /// @notice Observations of the oracle using `signerOrTransmitter` not yet paid for (0 for
+  /// @notice Observations of the oracle using `_signerOrTransmitter` not yet paid for (0 for
   /// other addresses).
-  function oracleObservationCount(address signerOrTransmitter) external view returns (uint16) {
-    Oracle memory oracle = s_oracles[signerOrTransmitter];
+  function oracleObservationCount(address _signerOrTransmitter) external view returns (uint16) {
+    Oracle memory oracle = s_oracles[_signerOrTransmitter];
     if (oracle.role == Role.Unset) return 0;
     return s_oracleObservationsCounts[oracle.index] - 1;
   }
 
-  /// @notice Send up to `amount` LINK-wei that the contract does not owe to oracles to
-  /// `recipient`. Callable by the owner and by addresses the billing access controller allows.
-  function withdrawFunds(address recipient, uint256 amount) external {
+  /// @notice Send up to `_amount` LINK-wei that the contract does not owe to oracles to
+  /// `_recipient`. Callable by the owner and by addresses the billing access controller allows.
+  function withdrawFunds(address _recipient, uint256 _amount) external {
     _checkOwnerOrBillingAdmin();
     uint256 linkDue = _totalLinkDue();
     uint256 linkBalance = s_linkToken.balanceOf(address(this));
     require(linkBalance >= linkDue, "insufficient balance");
-    require(s_linkToken.transfer(recipient, _min(linkBalance - linkDue, amount)), "insufficient funds");
+    require(s_linkToken.transfer(_recipient, _min(linkBalance - linkDue, _amount)), "insufficient funds");
   }
 
   /// @notice LINK balance minus everything owed to oracles, in LINK-wei; negative when underfunded.
@@ -234,11 +234,11 @@ abstract contract OffchainAggregatorBilling is Owned {
 
   /// @notice Set the initial payee of each transmitter. A transmitter's payee can be set once;
   /// setting the same payee again is a no-op. Only the owner.
-  function setPayees(address[] calldata transmitters_, address[] calldata payees) external onlyOwner {
-    require(transmitters_.length == payees.length, "transmitters.size != payees.size");
-    for (uint256 i; i < transmitters_.length; ++i) {
-      address transmitter = transmitters_[i];
-      address payee = payees[i];
+  function setPayees(address[] calldata _transmitters, address[] calldata _payees) external onlyOwner {
+    require(_transmitters.length == _payees.length, "transmitters.size != payees.size");
+    for (uint256 i; i < _transmitters.length; ++i) {
+      address transmitter = _transmitters[i];
+      address payee = _payees[i];
       address currentPayee = s_payees[transmitter];
       require(currentPayee == address(0) || currentPayee == payee, "payee already set");
       s_payees[transmitter] = payee;
@@ -246,22 +246,22 @@ abstract contract OffchainAggregatorBilling is Owned {
     }
   }
 
-  /// @notice First step of handing a transmitter's payeeship to `proposed`. Only the current payee.
-  function transferPayeeship(address transmitter, address proposed) external {
-    require(msg.sender == s_payees[transmitter], "only current payee can update");
-    require(msg.sender != proposed, "cannot transfer to self");
-    address previousProposed = s_proposedPayees[transmitter];
-    s_proposedPayees[transmitter] = proposed;
-    if (previousProposed != proposed) emit PayeeshipTransferRequested(transmitter, msg.sender, proposed);
+  /// @notice First step of handing a transmitter's payeeship to `_proposed`. Only the current payee.
+  function transferPayeeship(address _transmitter, address _proposed) external {
+    require(msg.sender == s_payees[_transmitter], "only current payee can update");
+    require(msg.sender != _proposed, "cannot transfer to self");
+    address previousProposed = s_proposedPayees[_transmitter];
+    s_proposedPayees[_transmitter] = _proposed;
+    if (previousProposed != _proposed) emit PayeeshipTransferRequested(_transmitter, msg.sender, _proposed);
   }
 
   /// @notice Second step: the proposed payee takes over. Only the proposed payee.
-  function acceptPayeeship(address transmitter) external {
-    require(msg.sender == s_proposedPayees[transmitter], "only proposed payees can accept");
-    address currentPayee = s_payees[transmitter];
-    s_payees[transmitter] = msg.sender;
-    s_proposedPayees[transmitter] = address(0);
-    emit PayeeshipTransferred(transmitter, currentPayee, msg.sender);
+  function acceptPayeeship(address _transmitter) external {
+    require(msg.sender == s_proposedPayees[_transmitter], "only proposed payees can accept");
+    address currentPayee = s_payees[_transmitter];
+    s_payees[_transmitter] = msg.sender;
+    s_proposedPayees[_transmitter] = address(0);
+    emit PayeeshipTransferred(_transmitter, currentPayee, msg.sender);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -21,24 +21,25 @@ contract SimpleWriteAccessController is AccessControllerInterface, Owned {
     checkEnabled = true;
   }
 
-  /// @notice True if `user` is listed or the check is disabled. The calldata is not inspected.
-  function hasAccess(address user, bytes calldata) public view virtual override returns (bool) {
-    return s_accessList[user] || !checkEnabled;
+  /// @notice True if `_user` is listed or the check is disabled. The calldata is not inspected.
+  function hasAccess(address _user, bytes calldata _calldata) public view virtual override returns (bool) {
+    _calldata; // named for the ABI (as in Chainlink's), not inspected
+    return s_accessList[_user] || !checkEnabled;
   }
 
-  /// @notice Add `user` to the allowlist. Emits AddedAccess only if it was not listed.
-  function addAccess(address user) external onlyOwner {
-    if (!s_accessList[user]) {
-      s_accessList[user] = true;
-      emit AddedAccess(user);
+  /// @notice Add `_user` to the allowlist. Emits AddedAccess only if it was not listed.
+  function addAccess(address _user) external onlyOwner {
+    if (!s_accessList[_user]) {
+      s_accessList[_user] = true;
+      emit AddedAccess(_user);
     }
   }
 
-  /// @notice Remove `user` from the allowlist. Emits RemovedAccess only if it was listed.
-  function removeAccess(address user) external onlyOwner {
-    if (s_accessList[user]) {
-      s_accessList[user] = false;
-      emit RemovedAccess(user);
+  /// @notice Remove `_user` from the allowlist. Emits RemovedAccess only if it was listed.
+  function removeAccess(address _user) external onlyOwner {
+    if (s_accessList[_user]) {
+      s_accessList[_user] = false;
+      emit RemovedAccess(_user);
     }
   }
 

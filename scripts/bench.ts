@@ -1,5 +1,6 @@
 /**
- * Issue 6 measurements: transmit gas against Chainlink's OffchainAggregator 4.0.0, gas of a
+ * Measurements: transmit gas against Chainlink's OffchainAggregator 4.0.0 (OCR1) and
+ * AccessControlledOCR2Aggregator 1.0.0 (OCR2), with random signer subsets, gas of a
  * FluxAggregator round against one OCR report, reports per second of the committee on the
  * in-process Hardhat chain, and the cryptography floor those reports per second sit under.
  *
@@ -14,6 +15,7 @@
  */
 import { BENCH_USAGE, type BenchArgs, type BenchPart, parseBenchArgs } from "./bench/args.js";
 import { type CryptoFloorResult, measureCryptoFloor } from "./bench/crypto-floor.js";
+import { type Ocr2TransmitGasResult, OCR2_TRANSMIT_CONFIGS, measureOcr2TransmitGas } from "./bench/ocr2-transmit-gas.js";
 import { type FluxRoundGasResult, FLUX_OPTIMIZER_RUNS, compileFluxAggregator, measureFluxRoundGas } from "./bench/flux-gas.js";
 import { type BenchResults, benchJson, benchTable } from "./bench/format.js";
 import { type ThroughputResult, measureThroughput } from "./bench/throughput.js";
@@ -65,6 +67,16 @@ async function runGas(timings: Map<string, number>): Promise<TransmitGasResult[]
   return results;
 }
 
+async function runOcr2Gas(timings: Map<string, number>): Promise<Ocr2TransmitGasResult[]> {
+  const results: Ocr2TransmitGasResult[] = [];
+  for (const [n, f] of OCR2_TRANSMIT_CONFIGS) {
+    const result = await timed("gas", timings, () => measureOcr2TransmitGas(n, f));
+    progress(`OCR2 transmit gas ${configKey(n, f)}: ${Math.round(result.mean)}`);
+    results.push(result);
+  }
+  return results;
+}
+
 async function runFlux(timings: Map<string, number>): Promise<FluxRoundGasResult[]> {
   progress(`compiling FluxAggregator with solc 0.6.6 (optimizer on, ${FLUX_OPTIMIZER_RUNS} runs)`);
   const compiled = await timed("flux", timings, () => compileFluxAggregator());
@@ -102,10 +114,11 @@ async function runCrypto(timings: Map<string, number>): Promise<CryptoFloorResul
 async function runParts(args: BenchArgs, timings: Map<string, number>): Promise<BenchResults> {
   const wants = (part: BenchPart) => args.parts.has(part);
   const transmitGas = wants("gas") ? await runGas(timings) : undefined;
+  const ocr2TransmitGas = wants("gas") ? await runOcr2Gas(timings) : undefined;
   const fluxRoundGas = wants("flux") ? await runFlux(timings) : undefined;
   const throughput = wants("throughput") ? await runThroughput(args, timings) : undefined;
   const cryptoFloor = wants("crypto") ? await runCrypto(timings) : undefined;
-  return { transmitGas, fluxRoundGas, throughput, cryptoFloor };
+  return { transmitGas, ocr2TransmitGas, fluxRoundGas, throughput, cryptoFloor };
 }
 
 async function main(): Promise<void> {

@@ -1,15 +1,17 @@
 /**
- * Transmit fuzzer (issue 5): mutates valid transmit calls and checks that the OffchainAggregator
- * accepts exactly the calls the reference model (scripts/fuzz/model.ts, written from the spec)
- * calls valid, with the revert reason the model expects.
+ * Transmit fuzzer: mutates valid transmit calls and checks that the aggregator accepts exactly
+ * the calls the reference model (written from the spec) calls valid, with the revert reason the
+ * model expects. OCR1 (OffchainAggregator, scripts/fuzz/model.ts) by default; OCR2
+ * (AccessControlledOCR2Aggregator, scripts/fuzz/ocr2/model.ts) with --protocol ocr2.
  *
- *   npm run fuzz -- --cases 10000 --seed s1 [--json] [--reconfigure-every 500]
+ *   npm run fuzz -- --cases 10000 --seed s1 [--json] [--reconfigure-every 500] [--protocol ocr1|ocr2]
  *
  * With --json, stdout carries only {cases, rejected, acceptedInvalid, rejectedValid}; anything
  * else (disagreements) goes to stderr. Exits 1 unless acceptedInvalid and rejectedValid are 0.
  */
 import { network } from "hardhat";
 
+import { runOcr2Fuzz } from "./fuzz/ocr2/runner.js";
 import { type FuzzResult, runFuzz } from "./fuzz/runner.js";
 
 interface CliOptions {
@@ -17,9 +19,10 @@ interface CliOptions {
   readonly seed: string;
   readonly json: boolean;
   readonly reconfigureEvery: number | undefined;
+  readonly protocol: "ocr1" | "ocr2";
 }
 
-const USAGE = "usage: tsx scripts/fuzz.ts [--cases C] [--seed S] [--json] [--reconfigure-every K]";
+const USAGE = "usage: tsx scripts/fuzz.ts [--cases C] [--seed S] [--json] [--reconfigure-every K] [--protocol ocr1|ocr2]";
 
 /** A bad command line: reported as a message, not a stack trace. */
 class UsageError extends Error {}
@@ -37,6 +40,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let seed = "fuzz";
   let json = false;
   let reconfigureEvery: number | undefined;
+  let protocol: "ocr1" | "ocr2" = "ocr1";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--cases") cases = parsePositiveInt(arg, argv[++i]);
@@ -46,9 +50,14 @@ function parseArgs(argv: readonly string[]): CliOptions {
       seed = value;
     } else if (arg === "--json") json = true;
     else if (arg === "--reconfigure-every") reconfigureEvery = parsePositiveInt(arg, argv[++i], true);
+    else if (arg === "--protocol") {
+      const value = argv[++i];
+      if (value !== "ocr1" && value !== "ocr2") throw new UsageError(`--protocol must be ocr1 or ocr2, got ${value ?? "nothing"}\n${USAGE}`);
+      protocol = value;
+    }
     else throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
   }
-  return { cases, seed, json, reconfigureEvery };
+  return { cases, seed, json, reconfigureEvery, protocol };
 }
 
 function topReasons(reasons: Map<string, number>, limit: number): string {
@@ -105,21 +114,27 @@ function summary(result: FuzzResult, seconds: number): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const connection = await network.create();
   const started = Date.now();
   const progressStep = Math.max(1, Math.floor(options.cases / 10));
-  const result = await runFuzz(connection, {
+  const runOptions = {
     cases: options.cases,
     seed: options.seed,
     reconfigureEvery: options.reconfigureEvery,
     onProgress: options.json
       ? undefined
-      : (done, total) => {
+      : (done: number, total: number) => {
           if (done % progressStep === 0) process.stderr.write(`  ${done}/${total} cases\n`);
         },
-  });
+  };
+  let result: FuzzResult;
+  if (options.protocol === "ocr2") {
+    result = await runOcr2Fuzz(runOptions);
+  } else {
+    const connection = await network.create();
+    result = await runFuzz(connection, runOptions);
+    await connection.close();
+  }
   const seconds = (Date.now() - started) / 1000;
-  await connection.close();
 
   if (options.json) {
     const { cases, rejected, acceptedInvalid, rejectedValid } = result;

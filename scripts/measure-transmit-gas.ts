@@ -24,7 +24,7 @@ async function runtimeSize(feed: OcrFeed, address: string): Promise<number> {
 }
 
 async function main() {
-  console.log("n/f    ours(mean)  min-max            4.0.0     ratio   target(75%)  after-gasleft");
+  console.log(`n/f    ours(mean)  min-max            4.0.0     ratio   target(${TARGET_FRACTION_OF_REFERENCE * 100}%)  after-gasleft`);
   let lastFeed: OcrFeed | undefined;
   for (const [n, f] of TRANSMIT_CONFIGS) {
     const key = configKey(n, f);

@@ -19,10 +19,10 @@ abstract contract Owned {
     owner = msg.sender;
   }
 
-  /// @notice Propose `to` as the next owner. Only the current owner may call this.
-  function transferOwnership(address to) external onlyOwner {
-    s_pendingOwner = to;
-    emit OwnershipTransferRequested(owner, to);
+  /// @notice Propose `_to` as the next owner. Only the current owner may call this.
+  function transferOwnership(address _to) external onlyOwner {
+    s_pendingOwner = _to;
+    emit OwnershipTransferRequested(owner, _to);
   }
 
   /// @notice Accept a pending ownership proposal. Only the proposed owner may call this.

@@ -13,7 +13,9 @@ pragma solidity ^0.8.20;
 ///   [79..48]   latestAggregatorRoundId uint32
 ///   [47..16]   configCount             uint32, also the CREATE nonce of the oracle-set store
 ///   [15..8]    oracleCount             uint8, n (0 before the first config)
-///   [7..0]     unused
+///   [7..1]     unused
+///   [0]        hasValidator            a validator is set: transmit reads the validator slot
+///                                      (2,100 gas cold) only then
 /// The digest sits at the top so `bytes16(bytes32(word))` extracts it without shifting.
 library HotVars {
   uint256 private constant EPOCH_AND_ROUND_SHIFT = 88;
@@ -21,6 +23,7 @@ library HotVars {
   uint256 private constant ROUND_ID_SHIFT = 48;
   uint256 private constant CONFIG_COUNT_SHIFT = 16;
   uint256 private constant ORACLE_COUNT_SHIFT = 8;
+  uint256 private constant VALIDATOR_BIT = 1;
 
   function configDigest(uint256 hot) internal pure returns (bytes16) {
     return bytes16(bytes32(hot));
@@ -46,7 +49,16 @@ library HotVars {
     return uint8(hot >> ORACLE_COUNT_SHIFT);
   }
 
-  /// @notice A whole word from its fields.
+  function hasValidator(uint256 hot) internal pure returns (bool) {
+    return hot & VALIDATOR_BIT != 0;
+  }
+
+  /// @notice `hot` with the validator bit set or cleared.
+  function withValidator(uint256 hot, bool present) internal pure returns (uint256) {
+    return present ? hot | VALIDATOR_BIT : hot & ~VALIDATOR_BIT;
+  }
+
+  /// @notice A whole word from its fields (validator bit clear).
   function pack(
     bytes16 digest,
     uint40 epochAndRound,

@@ -3,12 +3,30 @@ pragma solidity ^0.8.20;
 
 /// @title OracleSetStore
 /// @notice Keeps an OCR oracle set (signer and transmitter addresses, in config order) as the code
-/// of a small data-only contract, so that `transmit` can read the whole set with one cold
+/// of a small data-only contract, so that `transmit` reads the whole set with one cold
 /// EXTCODECOPY (2,600 gas plus 3 gas a word) instead of one cold SLOAD (2,100 gas) per signature
-/// and per transmitter lookup. For 31 oracles and 11 signatures that is ~3k gas instead of ~25k.
+/// and per transmitter lookup, and finds an address's oracle index in constant time.
 ///
-/// Code layout of a store: one 0x00 byte (STOP, so a call to the store does nothing), then the
-/// n signers packed at 20 bytes each, then the n transmitters packed at 20 bytes each.
+/// Code layout of a store (byte offsets after a leading 0x00 STOP byte, which makes a call to the
+/// store do nothing):
+///
+///   [0, 32)          signer salt
+///   [32, 64)         transmitter salt
+///   [64, 320)        signer bucket table, one byte per bucket
+///   [320, 576)       transmitter bucket table
+///   [576, 608)       sentinel word 0xff…ff
+///   [608, 608+32n)   signers, one word each
+///   then             a second sentinel word and the transmitters, one word each
+///
+/// A table maps `bucket(a) = (a · salt mod 2^256) >> 248` to 8·(index + 1) and an empty bucket
+/// to 0; entry e names the word at (the list's sentinel) + 4·e, which for e = 0 is the sentinel,
+/// equal to no address, so a lookup is one MUL, one table byte and one comparison whichever
+/// oracle it is (a linear scan costs ~75 gas per entry passed, so up to ~2,300 gas a signature
+/// at n = 31 for the highest indices). The salts are chosen at deploy time so the n addresses of
+/// each list land in distinct buckets: multiply-shift hashing (Dietzfelbinger et al., "A
+/// reliable randomized algorithm for the closest-pair problem", 1997), where two distinct keys
+/// collide with probability at most 2/256 for a random odd multiplier; for 31 keys about one try
+/// in six succeeds, and 256 tries all failing has probability ~1e-19.
 ///
 /// The store's address is not kept in storage (that would cost another cold SLOAD per transmit):
 /// the aggregator deploys exactly one store per successful setConfig with CREATE and deploys no
@@ -16,38 +34,96 @@ pragma solidity ^0.8.20;
 /// count the aggregator keeps in its hot slot anyway. `deploy` checks the prediction, so a chain
 /// with different CREATE rules makes setConfig revert instead of silently losing the set.
 library OracleSetStore {
-  /// @dev Bytes of one packed address.
-  uint256 private constant ADDRESS_BYTES = 20;
+  uint256 private constant SIGNER_SALT = 0;
+  uint256 private constant TRANSMITTER_SALT = 32;
+  uint256 private constant SIGNER_TABLE = 64;
+  uint256 private constant TRANSMITTER_TABLE = 320;
+  uint256 private constant SIGNER_SENTINEL = 576;
+  uint256 private constant MAX_SALT_TRIES = 256;
 
-  /// @notice Deploy a store holding `signers` and `transmitters` (same length, at most 31) and
-  /// check that it landed at the address `predictAddress(nonce)` that transmit will read.
+  /// @notice Bytes of the image of an n-oracle store.
+  function imageSize(uint256 n) internal pure returns (uint256) {
+    return SIGNER_SENTINEL + 64 + 64 * n;
+  }
+
+  /// @notice Deploy a store holding `signers` and `transmitters` (same length, at most 31, each
+  /// list without repeats) and check that it landed at `predictAddress(nonce)`. Reverts "signer
+  /// table failed" if no salt separates a list (probability ~1e-19).
   function deploy(address[] calldata signers, address[] calldata transmitters, uint256 nonce) internal {
-    uint256 n = signers.length;
-    // Creation code = 10-byte loader ‖ runtime. The loader copies everything after itself to
-    // memory and returns it: PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE (0), CODECOPY,
+    uint256 size = imageSize(signers.length);
+    // Creation code = 11-byte loader and STOP ‖ image. The loader copies everything after itself
+    // to memory and returns it: PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE (0), CODECOPY,
     // RETURNDATASIZE (0), RETURN. RETURNDATASIZE is used as a cheap zero that predates PUSH0.
-    uint256 runtimeSize = 1 + 2 * ADDRESS_BYTES * n;
-    bytes memory creationCode = new bytes(10 + runtimeSize);
-    address created;
+    bytes memory creationCode = new bytes(11 + size);
+    uint256 image;
     assembly ("memory-safe") {
       let code := add(creationCode, 0x20)
-      // 0x61 ssss 80 60 0a 3d 39 3d f3, left-aligned in one word, then the runtime's 0x00 byte
-      // is already there because `new bytes` zero-fills.
-      mstore(code, or(shl(232, or(0x610000, runtimeSize)), shl(176, 0x80600a3d393df3)))
-      let p := add(code, 11)
-      for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-        // Each write spills 12 zero bytes past the entry; the next entry overwrites them, and
-        // the last spill lands past the allocation, in scratch memory nothing else uses yet.
-        mstore(p, shl(96, calldataload(add(signers.offset, shl(5, i)))))
-        p := add(p, 20)
-      }
-      for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-        mstore(p, shl(96, calldataload(add(transmitters.offset, shl(5, i)))))
-        p := add(p, 20)
-      }
-      created := create(0, code, mload(creationCode))
+      mstore(code, or(shl(232, or(0x610000, add(size, 1))), shl(176, 0x80600a3d393df3)))
+      image := add(code, 11)
+    }
+    _writeList(image, SIGNER_SALT, SIGNER_TABLE, SIGNER_SENTINEL, signers, findSalt(signers, nonce, 0));
+    _writeList(
+      image,
+      TRANSMITTER_SALT,
+      TRANSMITTER_TABLE,
+      SIGNER_SENTINEL + 32 + 32 * signers.length,
+      transmitters,
+      findSalt(transmitters, nonce, 1)
+    );
+    address created;
+    assembly ("memory-safe") {
+      created := create(0, add(creationCode, 0x20), mload(creationCode))
     }
     require(created != address(0) && created == predictAddress(nonce), "oracle set store failed");
+  }
+
+  /// @dev Writes one list into the image: its salt, its bucket table (entry 8·(index + 1)), its
+  /// sentinel word and its addresses, one word each after the sentinel.
+  function _writeList(
+    uint256 image,
+    uint256 saltOffset,
+    uint256 tableOffset,
+    uint256 sentinelOffset,
+    address[] calldata addresses,
+    uint256 salt
+  ) private pure {
+    assembly ("memory-safe") {
+      mstore(add(image, saltOffset), salt)
+      let sentinel := add(image, sentinelOffset)
+      mstore(sentinel, not(0))
+      let table := add(image, tableOffset)
+      for { let i := 0 } lt(i, addresses.length) { i := add(i, 1) } {
+        // Only the low 160 bits count (as when Solidity reads the element), so a dirty
+        // argument word lands in the same bucket as the address it stands for.
+        let a := and(calldataload(add(addresses.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
+        mstore8(add(table, shr(248, mul(a, salt))), shl(3, add(i, 1)))
+        mstore(add(sentinel, shl(5, add(i, 1))), a)
+      }
+    }
+  }
+
+  /// @notice An odd multiplier under which the addresses' buckets are pairwise distinct.
+  function findSalt(address[] calldata addresses, uint256 nonce, uint256 list) internal pure returns (uint256 salt) {
+    uint256 n = addresses.length;
+    for (uint256 attempt; attempt < MAX_SALT_TRIES; ++attempt) {
+      salt = uint256(keccak256(abi.encode(nonce, list, attempt))) | 1;
+      bool separated = true;
+      assembly ("memory-safe") {
+        // One bit per bucket: 256 buckets fit a single word.
+        let occupied := 0
+        for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+          let a := and(calldataload(add(addresses.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
+          let bit := shl(shr(248, mul(a, salt)), 1)
+          if and(occupied, bit) {
+            separated := 0
+            break
+          }
+          occupied := or(occupied, bit)
+        }
+      }
+      if (separated) return salt;
+    }
+    revert("signer table failed");
   }
 
   /// @notice The address of the store created with this contract's CREATE nonce `nonce` (>= 1).
@@ -76,48 +152,78 @@ library OracleSetStore {
     }
   }
 
-  /// @notice Copy the n signers followed by the n transmitters (20 bytes each) of `store` to
-  /// fresh memory and return the pointer. A store that does not exist reads as zeros, which only
-  /// happens for n = 0, when nothing is copied.
-  function load(address store, uint256 n) internal view returns (uint256 ptr) {
+  /// @notice Copy the image of the n-oracle store at `store` to fresh memory and return the
+  /// pointer. A store that does not exist reads as zeros, which only happens for n = 0.
+  function load(address store, uint256 n) internal view returns (uint256 image) {
+    uint256 size = imageSize(n);
     assembly ("memory-safe") {
-      ptr := mload(0x40)
-      let size := mul(40, n)
-      // Round the allocation up to whole words, plus one word of slack: readers mload 32 bytes
-      // at the start of each 20-byte entry, so the last entry reads 12 bytes past the end.
-      mstore(0x40, add(ptr, and(add(size, 63), not(31))))
-      extcodecopy(store, ptr, 1, size)
+      image := mload(0x40)
+      mstore(0x40, add(image, size))
+      extcodecopy(store, image, 1, size)
     }
   }
 
-  /// @notice Position of `who` among the `n` packed addresses at `list`, or n if absent.
-  /// @dev A linear scan costs ~30 gas an entry; for n <= 31 that beats any index structure.
-  function indexOf(uint256 list, uint256 n, address who) internal pure returns (uint256 index) {
+  /// @notice Oracle index of `who` among the signers of `image`, or 2^256 - 1 if it is none.
+  function signerIndex(uint256 image, address who) internal pure returns (uint256 index) {
     assembly ("memory-safe") {
-      // An address argument may reach assembly with dirty high bits; compare the low 160 only.
-      who := and(who, 0xffffffffffffffffffffffffffffffffffffffff)
-      index := n
-      for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-        if eq(shr(96, mload(add(list, mul(20, i)))), who) {
-          index := i
-          break
+      index := find(image, SIGNER_SALT, SIGNER_TABLE, add(image, SIGNER_SENTINEL), who)
+      function find(base, saltOffset, tableOffset, sentinel, a) -> i {
+        // An address argument may reach assembly with dirty high bits; use the low 160 only.
+        a := and(a, 0xffffffffffffffffffffffffffffffffffffffff)
+        let entry := byte(0, mload(add(add(base, tableOffset), shr(248, mul(a, mload(add(base, saltOffset)))))))
+        i := not(0)
+        if eq(mload(add(sentinel, shl(2, entry))), a) {
+          i := sub(shr(3, entry), 1)
         }
       }
     }
   }
 
-  /// @notice The `n` packed addresses at `list` as an address array.
-  function toArray(uint256 list, uint256 n) internal pure returns (address[] memory out) {
-    out = new address[](n);
-    for (uint256 i; i < n; ++i) {
-      out[i] = at(list, i);
+  /// @notice Oracle index of `who` among the n transmitters of `image`, or 2^256 - 1 if none.
+  function transmitterIndex(uint256 image, uint256 n, address who) internal pure returns (uint256 index) {
+    assembly ("memory-safe") {
+      let a := and(who, 0xffffffffffffffffffffffffffffffffffffffff)
+      let sentinel := add(add(image, SIGNER_SENTINEL), add(32, shl(5, n)))
+      let entry := byte(0, mload(add(add(image, TRANSMITTER_TABLE), shr(248, mul(a, mload(add(image, TRANSMITTER_SALT)))))))
+      index := not(0)
+      if eq(mload(add(sentinel, shl(2, entry))), a) {
+        index := sub(shr(3, entry), 1)
+      }
     }
   }
 
-  /// @notice Entry `i` of the packed address list at `list`.
-  function at(uint256 list, uint256 i) internal pure returns (address who) {
+  /// @notice Signer `i` of `image`.
+  function signerAt(uint256 image, uint256 i) internal pure returns (address who) {
     assembly ("memory-safe") {
-      who := shr(96, mload(add(list, mul(20, i))))
+      who := mload(add(add(image, add(SIGNER_SENTINEL, 32)), shl(5, i)))
+    }
+  }
+
+  /// @notice Transmitter `i` of the n-oracle `image`.
+  function transmitterAt(uint256 image, uint256 n, uint256 i) internal pure returns (address who) {
+    assembly ("memory-safe") {
+      who := mload(add(add(image, add(SIGNER_SENTINEL, 64)), shl(5, add(n, i))))
+    }
+  }
+
+  /// @notice The n transmitters of `image` as an array.
+  function transmitterArray(uint256 image, uint256 n) internal pure returns (address[] memory out) {
+    out = new address[](n);
+    for (uint256 i; i < n; ++i) {
+      out[i] = transmitterAt(image, n, i);
+    }
+  }
+
+  /// @notice The `n` addresses packed at 20 bytes each at `list`, as an array (the OCR2 store's
+  /// transmitter list).
+  function toArray(uint256 list, uint256 n) internal pure returns (address[] memory out) {
+    out = new address[](n);
+    for (uint256 i; i < n; ++i) {
+      address who;
+      assembly ("memory-safe") {
+        who := shr(96, mload(add(list, mul(20, i))))
+      }
+      out[i] = who;
     }
   }
 }

@@ -14,3 +14,4 @@ export * from "./config/digest.js";
 export * from "./config/encoding.js";
 export * from "./config/public-config.js";
 export * from "./config/shared-config.js";
+export * from "./ocr2/index.js";

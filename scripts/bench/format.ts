@@ -4,6 +4,7 @@
  */
 import type { CryptoFloorResult } from "./crypto-floor.js";
 import type { FluxRoundGasResult } from "./flux-gas.js";
+import { CHAINLINK_OCR2_GAS, OCR2_TARGET_FRACTION, type Ocr2TransmitGasResult } from "./ocr2-transmit-gas.js";
 import type { ThroughputResult } from "./throughput.js";
 import { CHAINLINK_4_0_0_GAS, STEADY_TRANSMITS, TARGET_FRACTION_OF_REFERENCE, type TransmitGasResult, configKey } from "./transmit-gas.js";
 
@@ -12,6 +13,7 @@ export const REPORTS_PER_SECOND_TARGET: Readonly<Record<string, number>> = { "4/
 
 export interface BenchResults {
   readonly transmitGas?: readonly TransmitGasResult[];
+  readonly ocr2TransmitGas?: readonly Ocr2TransmitGasResult[];
   readonly fluxRoundGas?: readonly FluxRoundGasResult[];
   readonly throughput?: readonly ThroughputResult[];
   readonly cryptoFloor?: readonly CryptoFloorResult[];
@@ -26,6 +28,9 @@ function rate(value: number): number {
 export function benchJson(results: BenchResults): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   if (results.transmitGas) out.transmitGas = Object.fromEntries(results.transmitGas.map((r) => [configKey(r.n, r.f), Math.round(r.mean)]));
+  if (results.ocr2TransmitGas) {
+    out.ocr2TransmitGas = Object.fromEntries(results.ocr2TransmitGas.map((r) => [configKey(r.n, r.f), Math.round(r.mean)]));
+  }
   if (results.fluxRoundGas) out.fluxRoundGas = Object.fromEntries(results.fluxRoundGas.map((r) => [String(r.n), Math.round(r.mean)]));
   if (results.throughput) out.reportsPerSecond = Object.fromEntries(results.throughput.map((r) => [configKey(r.n, r.f), rate(r.reportsPerSecond)]));
   if (results.cryptoFloor) {
@@ -51,8 +56,34 @@ function transmitGasSection(results: readonly TransmitGasResult[]): string[] {
     return [configKey(r.n, r.f), gas(r.mean), `${gas(r.min)}-${gas(r.max)}`, gas(reference), ratio(r.mean / reference), gas(target), r.mean <= target ? "yes" : "no"];
   });
   return [
-    `Transmit gas: total tx gas, mean of transmits 2..${STEADY_TRANSMITS + 1} (billing on, f+1 signatures)`,
-    ...formatTable(["n/f", "ours", "min-max", "Chainlink 4.0.0", "ratio", "target (75%)", "<= target"], rows),
+    `OCR1 transmit gas: total tx gas, mean of transmits 2..${STEADY_TRANSMITS + 1} (billing on, f+1 random signers)`,
+    ...formatTable(["n/f", "ours", "min-max", "Chainlink 4.0.0", "ratio", `target (${TARGET_FRACTION_OF_REFERENCE * 100}%)`, "<= target"], rows),
+  ];
+}
+
+function ocr2TransmitGasSection(results: readonly Ocr2TransmitGasResult[], ocr1: readonly TransmitGasResult[] | undefined): string[] {
+  const rows = results.map((r) => {
+    const key = configKey(r.n, r.f);
+    const reference = CHAINLINK_OCR2_GAS[key];
+    const fraction = OCR2_TARGET_FRACTION[key] ?? 1;
+    const target = Math.floor(reference * fraction);
+    const ocr1Mean = ocr1?.find((o) => o.n === r.n && o.f === r.f)?.mean;
+    return [
+      key,
+      gas(r.mean),
+      `${gas(r.min)}-${gas(r.max)}`,
+      gas(reference),
+      ratio(r.mean / reference),
+      `${gas(target)} (${Math.round(fraction * 100)}%)`,
+      r.mean <= target ? "yes" : "no",
+      ocr1Mean === undefined ? "-" : gas(ocr1Mean),
+    ];
+  });
+  const codeSize = results[0]?.codeSize;
+  return [
+    `OCR2 transmit gas (AccessControlledOCR2Aggregator): total tx gas, mean of transmits 2..${STEADY_TRANSMITS + 1} (billing on, f+1 random signers)`,
+    ...formatTable(["n/f", "ours", "min-max", "Chainlink OCR2 1.0.0", "ratio", "target", "<= target", "our OCR1"], rows),
+    ...(codeSize === undefined ? [] : [`  runtime code: ${codeSize.toLocaleString("en-US")} bytes`]),
   ];
 }
 
@@ -112,6 +143,7 @@ function throughputSection(throughput: readonly ThroughputResult[] | undefined, 
 export function benchTable(results: BenchResults): string {
   const sections: string[][] = [];
   if (results.transmitGas) sections.push(transmitGasSection(results.transmitGas));
+  if (results.ocr2TransmitGas) sections.push(ocr2TransmitGasSection(results.ocr2TransmitGas, results.transmitGas));
   if (results.fluxRoundGas) sections.push(fluxSection(results.fluxRoundGas, results.transmitGas));
   if (results.throughput || results.cryptoFloor) sections.push(throughputSection(results.throughput, results.cryptoFloor));
   return sections.map((s) => s.join("\n")).join("\n\n");

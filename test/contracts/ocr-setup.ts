@@ -73,14 +73,23 @@ export async function deployOcrFeed(n: number, f: number) {
 
   /**
    * Build the report for (epoch, round) from `values` (observer i observed values[i]), sign it
-   * with the first f+1 oracles and send it from oracle `transmitterIndex`.
+   * with the oracles `signerIndices` (default: the first f+1) and send it from oracle
+   * `transmitterIndex`.
    */
-  async function transmit(epoch: number, round: number, values: bigint[], transmitterIndex = 0) {
+  async function transmit(
+    epoch: number,
+    round: number,
+    values: bigint[],
+    transmitterIndex = 0,
+    signerIndices: readonly number[] = Array.from({ length: f + 1 }, (_, i) => i),
+  ) {
     const observations: AttributedObservation[] = sortAttributedObservations(
       values.map((value, observer) => ({ observer, value })),
     );
-    const report = encodeReport({ configDigest, epoch, round }, observations);
-    const signatures = signingKeys.slice(0, f + 1).map((key) => signReport(report, key));
+    // The current digest, so transmits keep working after a reconfiguration.
+    const [, , currentDigest] = await aggregator.latestConfigDetails();
+    const report = encodeReport({ configDigest: hexToBytes(currentDigest), epoch, round }, observations);
+    const signatures = signerIndices.map((i) => signReport(report, signingKeys[i]));
     const { rs, ss, rawVs } = collateSignatures(signatures);
     const sender = aggregator.connect(transmitterWallets[transmitterIndex]) as typeof aggregator;
     const tx = await sender.transmit(report, rs, ss, rawVs);
@@ -97,6 +106,7 @@ export async function deployOcrFeed(n: number, f: number) {
     link,
     aggregator,
     signers,
+    signingKeys,
     transmitters,
     transmitterWallets,
     payees,

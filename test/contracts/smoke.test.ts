@@ -33,7 +33,7 @@ describe("contracts smoke: LinkToken + OffchainAggregator (n=4, f=1)", function 
     const details = await aggregator.latestTransmissionDetails();
     expect(details.epoch).to.equal(1n);
     expect(details.round).to.equal(1n);
-    expect(details.latestAnswer_).to.equal(median);
+    expect(details.latestAnswer).to.equal(median);
 
     // The same (epoch, round) again is stale; a later one is accepted as round 2.
     await expect(feed.transmit(1, 1, values, 0)).to.be.revertedWith("stale report");

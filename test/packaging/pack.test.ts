@@ -173,6 +173,82 @@ for (const flavour of ["optimism", "arbitrum"]) {
 console.log(JSON.stringify(result));
 `;
 
+/**
+ * A Solidity test that imports the test kit by package name: the complete example of the README's
+ * "Solidity tests" section, which must stay identical to this text.
+ */
+/**
+ * The scratch project's config for that test: the OCR2 aggregator the kit deploys compiles only with
+ * the optimizer on (without it solc stops with "stack too deep" in transmit), as the README says.
+ */
+const SCRATCH_SOLIDITY_TEST_CONFIG = `import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  solidity: { version: "0.8.30", path: require.resolve("solc/soljson.js"), settings: { optimizer: { enabled: true } } },
+});
+`;
+
+const SCRATCH_SOLIDITY_TEST = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {PriceConsumer} from "hardhat-ocr/contracts/examples/PriceConsumer.sol";
+import {AggregatorV3Interface} from "hardhat-ocr/contracts/interfaces/AggregatorV3Interface.sol";
+import {CHEATCODE_ADDRESS, Cheatcodes} from "hardhat-ocr/contracts/testing/Cheatcodes.sol";
+import {OCRFeed} from "hardhat-ocr/contracts/testing/OCRFeed.sol";
+
+contract FeedConsumerTest {
+  using OCRFeed for OCRFeed.Feed;
+
+  Cheatcodes internal constant vm = Cheatcodes(CHEATCODE_ADDRESS);
+  OCRFeed.Feed internal feed;
+  PriceConsumer internal consumer;
+
+  function setUp() public {
+    // OCR2 aggregator + EACAggregatorProxy + LINK, 4 oracles tolerating f = 1 fault.
+    feed.deploy();
+    consumer = new PriceConsumer(AggregatorV3Interface(address(feed.proxy)), 3600, 1e8, 100_000e8);
+  }
+
+  function testReadsTheMedianThroughTheProxy() public {
+    int192[] memory observations = new int192[](4);
+    (observations[0], observations[1], observations[2], observations[3]) = (int192(2001e8), 1999e8, 2000e8, 9e30);
+    feed.transmit(observations); // oracle 3 lies; sorted, signed by f + 1 oracles, transmitted
+    (int256 price, , ) = consumer.latestPrice();
+    require(price == 2001e8, "the upper median of 1999, 2000, 2001 and the lie");
+  }
+
+  function testAnswerGoesStaleWhenNoQuorumSigns() public {
+    feed.transmitAnswer(2000e8);
+    uint256 updatedAt = block.timestamp;
+
+    int192[] memory observations = new int192[](4);
+    OCRFeed.Report memory report = feed.report(observations);
+    report.signers = OCRFeed.oracles(0, 1); // one signature; f + 1 = 2 are needed
+    (bool accepted, string memory reason) = feed.submit(report);
+    require(!accepted, "rejected on chain");
+    require(keccak256(bytes(reason)) == keccak256("wrong number of signatures"), reason);
+
+    OCRFeed.skip(3601); // past the consumer's heartbeat
+    vm.expectRevert(abi.encodeWithSelector(PriceConsumer.StalePrice.selector, updatedAt, uint256(3600), block.timestamp));
+    consumer.latestPrice();
+  }
+
+  function testFuzz_OneLiarCannotLeaveTheHonestRange(uint64 a, uint64 b, uint64 c, int192 lie) public {
+    int192[] memory observations = new int192[](4);
+    (observations[0], observations[1], observations[2]) = (int192(uint192(a)) + 1, int192(uint192(b)) + 1, int192(uint192(c)) + 1);
+    observations[3] = lie;
+    feed.transmit(observations);
+    uint256 low = a < b ? (a < c ? a : c) : (b < c ? b : c);
+    uint256 high = a > b ? (a > c ? a : c) : (b > c ? b : c);
+    int256 answer = feed.latestAnswer();
+    require(int256(low) + 1 <= answer && answer <= int256(high) + 1, "the answer stays within the honest values");
+  }
+}
+`;
+
 (ENABLED ? describe : describe.skip)("npm package, packed and installed in a scratch Hardhat 3 project", function () {
   this.timeout(600_000);
 
@@ -316,5 +392,16 @@ console.log(JSON.stringify(result));
     const result = await runScript("scripts/sequencer.ts");
     expect(result.optimism).to.deep.equal({ kind: "OptimismSequencerUptimeFeed 1.0.0", outcome: "new-round", status: "down" });
     expect(result.arbitrum).to.deep.equal({ kind: "ArbitrumSequencerUptimeFeed 1.0.0", outcome: "new-round", status: "down" });
+  });
+
+  it("runs a Solidity test that imports the test kit by package name (the README's example)", async function () {
+    expect(tarballFiles).to.include.members(["contracts/testing/OCRFeed.sol", "contracts/testing/Cheatcodes.sol"]);
+    expect(await readFile(path.join(REPO_ROOT, "README.md"), "utf8")).to.include(SCRATCH_SOLIDITY_TEST);
+    await mkdir(path.join(project, "test"), { recursive: true });
+    await writeFile(path.join(project, "test", "FeedConsumer.t.sol"), SCRATCH_SOLIDITY_TEST);
+    await writeFile(path.join(project, "hardhat.solidity-tests.config.ts"), SCRATCH_SOLIDITY_TEST_CONFIG);
+    const output = await hardhat("--config", "hardhat.solidity-tests.config.ts", "test", "solidity", "test/FeedConsumer.t.sol");
+    expect(output).to.match(/\b3 passing\b/);
+    expect(output).to.not.match(/failing/);
   });
 });

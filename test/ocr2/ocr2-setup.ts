@@ -1,0 +1,179 @@
+/**
+ * A deployed OCR2 feed on a fresh simulated chain, for the OCR2 contract tests, the fuzzer and
+ * the gas bench: LINK, an (AccessControlled)OCR2Aggregator, payees, a config of n oracles with
+ * real secp256k1 keys, billing on, funded transmitters, and helpers that build, sign (exactly
+ * f+1 signatures, from any chosen oracles) and send transmits.
+ */
+import { network } from "hardhat";
+
+import type { AccessControlledOCR2Aggregator } from "../../types/ethers-contracts/index.js";
+
+import { addressFromPrivateKey } from "../../plugin/core/address.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
+import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
+import { encodeMedianOnchainConfig } from "../../plugin/core/ocr2/config.js";
+import {
+  type Ocr2Report,
+  type Ocr2ReportContext,
+  encodeOcr2Report,
+  encodeOcr2ReportContext,
+  signOcr2Report,
+} from "../../plugin/core/ocr2/report.js";
+import { collateSignatures } from "../../plugin/core/report.js";
+
+/** The billing of the spec's gas measurements: max 1000 gwei, reasonable 200 gwei, 0.1 LINK per
+ * round per oracle, 0.4 LINK per transmission, accountingGas 25,000. */
+export const OCR2_BILLING = {
+  maximumGasPriceGwei: 1000n,
+  reasonableGasPriceGwei: 200n,
+  observationPaymentGjuels: 100_000_000n,
+  transmissionPaymentGjuels: 400_000_000n,
+  accountingGas: 25_000n,
+} as const;
+
+export const MIN_ANSWER = 1n;
+export const MAX_ANSWER = (1n << 176n) - 1n;
+export const JUELS_PER_FEE_COIN = 133n * 10n ** 18n;
+export const EXTRA_HASH = keccak256(utf8Bytes("extra"));
+
+/** A deterministic private key per oracle and purpose, so runs are reproducible. */
+export function ocr2TestKey(purpose: string, index: number): Uint8Array {
+  return keccak256(utf8Bytes(`hardhat-ocr ocr2 test ${purpose} ${index}`));
+}
+
+export interface Ocr2FeedOptions {
+  readonly accessControlled?: boolean;
+  /** Skip setBilling (all billing fields stay 0). */
+  readonly noBilling?: boolean;
+  readonly minAnswer?: bigint;
+  readonly maxAnswer?: bigint;
+}
+
+export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOptions = {}) {
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
+  const [owner, stranger] = await ethers.getSigners();
+  const minAnswer = options.minAnswer ?? MIN_ANSWER;
+  const maxAnswer = options.maxAnswer ?? MAX_ANSWER;
+
+  const link = await ethers.deployContract("LinkToken");
+  const contractName = options.accessControlled ? "AccessControlledOCR2Aggregator" : "OCR2Aggregator";
+  // Typed as the access-controlled variant (a superset); the plain one lacks only the allowlist.
+  const aggregator = (await ethers.deployContract(contractName, [
+    await link.getAddress(),
+    minAnswer,
+    maxAnswer,
+    ethers.ZeroAddress,
+    ethers.ZeroAddress,
+    8,
+    "ETH / USD",
+  ])) as unknown as AccessControlledOCR2Aggregator;
+  const aggregatorAddress = await aggregator.getAddress();
+
+  const signingKeys = Array.from({ length: n }, (_, i) => ocr2TestKey("signer", i));
+  const signers = signingKeys.map((k) => addressFromPrivateKey(k));
+  const transmitterWallets = Array.from({ length: n }, (_, i) =>
+    new ethers.Wallet(ethers.hexlify(ocr2TestKey("transmitter", i)), ethers.provider),
+  );
+  const transmitters = transmitterWallets.map((w) => w.address);
+  const payees = Array.from({ length: n }, (_, i) => addressFromPrivateKey(ocr2TestKey("payee", i)));
+  for (const t of transmitters) await networkHelpers.setBalance(t, 10n ** 21n);
+
+  const onchainConfig = encodeMedianOnchainConfig(minAnswer, maxAnswer);
+  await (await aggregator.setPayees(transmitters, payees)).wait();
+  await (await aggregator.setConfig(signers, transmitters, f, onchainConfig, 2n, "0x0a0b0c")).wait();
+  if (!options.noBilling) {
+    const b = OCR2_BILLING;
+    await (
+      await aggregator.setBilling(
+        b.maximumGasPriceGwei,
+        b.reasonableGasPriceGwei,
+        b.observationPaymentGjuels,
+        b.transmissionPaymentGjuels,
+        b.accountingGas,
+      )
+    ).wait();
+  }
+  await (await link.transfer(aggregatorAddress, 10n ** 26n)).wait();
+
+  async function configDigest(): Promise<Uint8Array> {
+    const [, , digestHex] = await aggregator.latestConfigDetails();
+    return hexToBytes(digestHex);
+  }
+
+  /** A report of `values` (observer i observed values[i]), sorted as the committee sorts. */
+  function reportOf(values: readonly bigint[], observationsTimestamp = 1_700_000_000, juelsPerFeeCoin = JUELS_PER_FEE_COIN): Ocr2Report {
+    const sorted = values.map((value, observer) => ({ observer, value })).sort((a, b) =>
+      a.value < b.value ? -1 : a.value > b.value ? 1 : a.observer - b.observer,
+    );
+    return {
+      observationsTimestamp,
+      observers: sorted.map((o) => o.observer),
+      observations: sorted.map((o) => o.value),
+      juelsPerFeeCoin,
+    };
+  }
+
+  /** Calldata arguments of transmit for `reportBytes`, signed by `signerIndices`. */
+  function transmitArgs(reportBytes: Uint8Array, context: Ocr2ReportContext, signerIndices: readonly number[]) {
+    const signatures = signerIndices.map((i) => signOcr2Report(reportBytes, context, signingKeys[i]));
+    const { rs, ss, rawVs } = collateSignatures(signatures);
+    const [c0, c1, c2] = encodeOcr2ReportContext(context).map((w) => bytesToHex(w));
+    const reportContext: [string, string, string] = [c0, c1, c2];
+    return { reportContext, report: bytesToHex(reportBytes), rs, ss, rawVs };
+  }
+
+  /**
+   * Transmit `report` for (epoch, round), signed by `signerIndices` (default: the first f+1),
+   * sent by oracle `transmitterIndex`.
+   */
+  async function transmit(
+    epoch: number,
+    round: number,
+    report: Ocr2Report,
+    options: { transmitterIndex?: number; signerIndices?: readonly number[]; gasPrice?: bigint } = {},
+  ) {
+    const context: Ocr2ReportContext = { configDigest: await configDigest(), epoch, round, extraHash: EXTRA_HASH };
+    const reportBytes = encodeOcr2Report(report);
+    const signerIndices = options.signerIndices ?? Array.from({ length: f + 1 }, (_, i) => i);
+    const args = transmitArgs(reportBytes, context, signerIndices);
+    const sender = aggregator.connect(transmitterWallets[options.transmitterIndex ?? 0]) as typeof aggregator;
+    const tx = await sender.transmit(args.reportContext, args.report, args.rs, args.ss, args.rawVs, {
+      gasPrice: options.gasPrice ?? 20_000_000_000n,
+    });
+    const receipt = await tx.wait();
+    if (receipt === null) throw new Error("transmit was not mined");
+    return { tx, receipt, reportBytes, context };
+  }
+
+  return {
+    connection,
+    ethers,
+    networkHelpers,
+    owner,
+    stranger,
+    link,
+    aggregator,
+    aggregatorAddress,
+    signingKeys,
+    signers,
+    transmitters,
+    transmitterWallets,
+    payees,
+    onchainConfig,
+    configDigest,
+    reportOf,
+    transmitArgs,
+    transmit,
+  };
+}
+
+/** n observations around 2000e8 with varying low digits, as a price feed would see. */
+export function priceObservations(n: number, seed: number): bigint[] {
+  return Array.from({ length: n }, (_, i) => 200_000_000_000n + BigInt(((seed * 7919 + i * 104_729) % 100_000) - 50_000));
+}
+
+/** Raw transmit calldata from its parts (for tests that must break the ABI layout itself). */
+export function concatCalldata(...parts: Uint8Array[]): Uint8Array {
+  return concatBytes(...parts);
+}
