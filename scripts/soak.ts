@@ -54,6 +54,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     rounds: result.rounds,
     reports: result.reports,
     safetyViolations: result.safetyViolations,
+    forgedObservations: result.forgedObservations,
     duplicateReports: result.duplicateReports,
     maxLatencyMs: result.maxLatencyMs,
     faultsInjected: sortedRecord(result.faultsInjected),
@@ -66,6 +67,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     reorgs: result.reorgs,
     overloadSteps: result.overloadSteps,
     livenessChecks: result.livenessChecks,
+    transmissionsChecked: result.transmissionsChecked,
     baseBoundMs: result.baseBoundMs,
     maxBoundMs: result.maxBoundMs,
     minSlackMs: result.minSlackMs,
@@ -103,7 +105,7 @@ function humanSummary(result: SoakResult): string {
   return [
     `seed ${JSON.stringify(result.seed)}, (n, f) = (${result.n}, ${result.f}): ${result.rounds} steps in ${result.wallSeconds} s wall, ${result.virtualSeconds} s committee time`,
     `reports on the final chain ${result.reports} (landed ${result.reportsLanded}, ${result.effects.reorgedReports} taken back by ${result.reorgs} reorgs)`,
-    `safety violations ${result.safetyViolations}, duplicate reports ${result.duplicateReports}, ` +
+    `safety violations ${result.safetyViolations} (forged observations ${result.forgedObservations}; ${result.transmissionsChecked} honest transmissions checked), duplicate reports ${result.duplicateReports}, ` +
       `liveness violations ${result.livenessViolations} of ${result.livenessChecks} checks, overload violations ${result.overloadViolations} in ${result.overloadSteps} overload steps`,
     `max latency ${result.maxLatencyMs} ms (bound of a fault-free step ${result.baseBoundMs} ms, largest bound ${result.maxBoundMs} ms, smallest margin to a step's bound ${result.minSlackMs} ms)`,
     `faults injected: ${faults}`,

@@ -6,6 +6,7 @@
 import type { DataSource } from "../../plugin/data-sources/data-source.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
+import type { HonestyLedger } from "./honesty.js";
 import { failingSource, hangingSource, lyingSource } from "./market.js";
 import { type NetworkFault, type OracleFault, byzantineBehaviourOf, combinedLinkBehaviour } from "./plan.js";
 
@@ -16,6 +17,10 @@ export interface FaultApplierOptions {
   readonly market: DataSource;
   /** How long a hanging data source takes (committee time): longer than the oracle waits. */
   readonly hangMs: number;
+  /** Where the applier records who is faulty in which epochs (for the checker). */
+  readonly ledger: HonestyLedger;
+  /** The digest of the config on chain now. */
+  readonly configDigestHex: () => string;
 }
 
 export class FaultApplier {
@@ -47,7 +52,10 @@ export class FaultApplier {
   start(fault: OracleFault): void {
     const i = fault.oracle;
     const behaviour = byzantineBehaviourOf(fault.kind);
-    if (behaviour !== null) return this.committee.setByzantine(i, behaviour);
+    if (behaviour !== null) {
+      this.markFaulty(i);
+      return this.committee.setByzantine(i, behaviour);
+    }
     switch (fault.kind) {
       case "crash":
         return this.committee.takeDown(i);
@@ -65,7 +73,10 @@ export class FaultApplier {
 
   end(fault: OracleFault): void {
     const i = fault.oracle;
-    if (byzantineBehaviourOf(fault.kind) !== null) return this.committee.setByzantine(i, null);
+    if (byzantineBehaviourOf(fault.kind) !== null) {
+      this.committee.setByzantine(i, null);
+      return this.markHonest(i);
+    }
     switch (fault.kind) {
       case "crash":
         this.committee.bringUp(i);
@@ -79,6 +90,7 @@ export class FaultApplier {
       default:
         this.badSource.delete(i);
         this.committee.setDataSource(i, this.options.market);
+        this.markHonest(i);
     }
   }
 
@@ -97,7 +109,16 @@ export class FaultApplier {
     for (const i of oracles) this.end({ oracle: i, kind: "crash" });
   }
 
+  private markFaulty(index: number): void {
+    this.options.ledger.markFaulty(index, this.options.configDigestHex(), this.committee.oracle(index)?.epoch ?? null);
+  }
+
+  private markHonest(index: number): void {
+    this.options.ledger.markHonest(index, this.committee.oracle(index)?.epoch ?? null);
+  }
+
   private replaceSource(index: number, source: DataSource): void {
+    this.markFaulty(index);
     this.badSource.add(index);
     this.committee.setDataSource(index, source);
   }

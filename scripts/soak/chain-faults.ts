@@ -42,6 +42,8 @@ export interface FaultyChainOptions {
   readonly dropWaitMs: number;
   /** Whether the node currently mines on an interval (read when a transmit lands). */
   readonly intervalMining: () => boolean;
+  /** Shown every transmit request before anything happens to it (the soak checks what oracles send). */
+  readonly onTransmit?: (request: TransmitRequest) => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export class FaultyChain implements OffchainAggregatorChain {
   }
 
   transmit(request: TransmitRequest): Promise<TransmitResult> {
+    this.options.onTransmit?.(request);
     const fault = this.armed.shift();
     if (fault === "drop") return this.drop();
     const account = request.transmitterAddress.toLowerCase();

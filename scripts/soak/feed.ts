@@ -10,6 +10,7 @@ import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chai
 import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
 import { decodeReportContext } from "../../plugin/core/report.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
+import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import type { CommitteeOptions } from "../../plugin/protocol/committee.js";
 import { deployCommitteeFeed } from "../../test/committee/committee-feed.js";
 import { FaultyChain, type RpcSender } from "./chain-faults.js";
@@ -29,6 +30,8 @@ export type SoakFeedSetup = Omit<CommitteeOptions, "chain" | "admin" | "clock"> 
   readonly seed: string;
   /** Committee time a dropped transaction keeps its sender waiting. */
   readonly dropWaitMs: number;
+  /** Shown every transmit request an oracle makes. */
+  readonly onTransmit?: (request: TransmitRequest) => void;
 };
 
 /** A report as the chain holds it (one NewTransmission log). */
@@ -36,6 +39,8 @@ export interface ChainReport {
   readonly aggregatorRoundId: number;
   readonly answer: bigint;
   readonly observations: readonly bigint[];
+  /** The oracle index of each observation (the logged `observers` bytes). */
+  readonly observers: readonly number[];
   readonly configDigestHex: string;
   readonly epoch: number;
   readonly round: number;
@@ -46,7 +51,7 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
   const clock = new VirtualClock({ seed: setup.seed + "/clock" });
   let intervalMining = false;
   let chain: FaultyChain | undefined;
-  const { dropWaitMs, ...committeeOptions } = setup;
+  const { dropWaitMs, onTransmit, ...committeeOptions } = setup;
   const feed = await deployCommitteeFeed({
     ...committeeOptions,
     clock,
@@ -54,7 +59,7 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     chain: (parts) => {
       const inner = new EthersAggregatorChain(parts);
       const lowGas = new EthersAggregatorChain({ ...parts, transmitGasLimit: UNDERPRICED_TRANSMIT_GAS });
-      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMining: () => intervalMining });
+      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMining: () => intervalMining, onTransmit });
       return chain;
     },
   });
@@ -95,6 +100,7 @@ function toChainReport(log: Log): ChainReport {
     aggregatorRoundId: Number(args.aggregatorRoundId),
     answer: args.answer as bigint,
     observations: [...(args.observations as bigint[])],
+    observers: Array.from(hexToBytes(args.observers as string)).slice(0, (args.observations as bigint[]).length),
     configDigestHex: bytesToHex(context.configDigest),
     epoch: context.epoch,
     round: context.round,

@@ -46,7 +46,12 @@ export const CHAIN_FAULT_KINDS: readonly ChainFaultKind[] = ["chain:revert", "ch
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [...ORACLE_FAULT_KINDS, ...NETWORK_FAULT_KINDS, ...CHAIN_FAULT_KINDS, "overload"];
 
 /** Leader behaviours only bite when the faulty oracle leads, so they usually go to the leader. */
-const LEADER_BEHAVIOURS: ReadonlySet<string> = new Set(["byzantine:equivocating-leader", "byzantine:withholding-leader", "byzantine:replaying-leader"]);
+const LEADER_BEHAVIOURS: ReadonlySet<string> = new Set([
+  "byzantine:equivocating-leader",
+  "byzantine:withholding-leader",
+  "byzantine:replaying-leader",
+  "byzantine:forging-leader",
+]);
 
 /** Base link latency of the soak (the engine's default): 5-50 ms. */
 export const BASE_LATENCY = { kind: "uniform", minMs: 5, maxMs: 50 } as const;
@@ -104,6 +109,12 @@ export interface PlannerOptions {
 /** What the runner knows that the plan may use: the current leader, if any. */
 export interface StepContext {
   readonly leader: number | null;
+  /**
+   * The leader of the next epoch, if known. A forging leader goes to it: the current epoch is
+   * often at its last round (a step ends when a report lands), and the next one has all of its
+   * rounds ahead.
+   */
+  readonly nextLeader?: number | null;
 }
 
 interface ActiveFault extends OracleFault {
@@ -279,19 +290,28 @@ export class FaultPlanner {
    * make room: faults rotate rather than the dealt card being lost.
    */
   private startOracleFault(kind: OracleFaultKind, context: StepContext, ended: OracleFault[]): OracleFault | null {
-    if (this.active.size >= this.options.f) this.endOneEarly(ended);
-    // An oracle whose fault just ended is left alone for this step, so "ended" and "started"
-    // never name the same oracle.
+    const forging = kind === "byzantine:forging-leader";
+    const leader = forging ? (context.nextLeader ?? context.leader) : context.leader;
+    // A forging leader must lead to bite: a leader that is faulty some other way switches to it.
+    const takeOverLeader = forging && leader !== null && this.active.has(leader);
+    if (takeOverLeader) {
+      ended.push(toOracleFault(this.active.get(leader)!));
+      this.active.delete(leader);
+    } else if (this.active.size >= this.options.f) this.endOneEarly(ended);
+    // An oracle whose fault just ended is otherwise left alone for this step, so "ended" and
+    // "started" name the same oracle only for a leader taken over.
     const endedNow = new Set(ended.map((f) => f.oracle));
+    if (takeOverLeader) endedNow.delete(leader);
     const free = Array.from({ length: this.options.n }, (_, i) => i).filter((i) => !this.active.has(i) && !endedNow.has(i));
     if (free.length === 0) return null;
-    const leader = context.leader;
-    const wantsLeader = LEADER_BEHAVIOURS.has(kind) ? 0.75 : kind === "crash" || kind === "network:partition" ? 0.3 : 0;
+    // A forging leader always goes to the leader: the forged-observation check needs it to bite.
+    const wantsLeader = forging ? 1 : LEADER_BEHAVIOURS.has(kind) ? 0.75 : kind === "crash" || kind === "network:partition" ? 0.3 : 0;
     const oracle = leader !== null && free.includes(leader) && this.random.chance(wantsLeader) ? leader : pick(free, this.random);
     const fault: ActiveFault = {
       oracle,
       kind,
-      stepsLeft: between(this.random, 1, 4),
+      // A forging leader stays at least two steps: into the epoch it leads.
+      stepsLeft: between(this.random, forging ? 2 : 1, 4),
       ...(kind === "lying" ? { high: this.random.chance(0.5) } : {}),
     };
     this.active.set(oracle, fault);

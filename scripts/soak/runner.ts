@@ -11,18 +11,23 @@
  * What still grows is outside the soak: the in-process chain (EDR keeps every block) and the
  * engine's own caches; start and end figures are part of the result.
  */
-import { bytesToHex } from "../../plugin/core/bytes.js";
-import { epochAndRound } from "../../plugin/core/report.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
+import { decodeReport, epochAndRound, recoverReportSigner } from "../../plugin/core/report.js";
+import { sameAddress, type Address } from "../../plugin/core/address.js";
 import type { PublicConfig } from "../../plugin/core/config/public-config.js";
-import type { DataSource } from "../../plugin/data-sources/data-source.js";
+import type { TransmitRequest } from "../../plugin/protocol/chain.js";
+import { type SignatureCheckName, plantAcceptAllCheck } from "../../plugin/protocol/signature-checks.js";
+import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
 import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/oracle.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import { FaultApplier } from "./apply.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";
 import { revertToSnapshot, setIntervalMining, takeSnapshot } from "./chain-faults.js";
-import { InvariantChecker, type Violation } from "./checker.js";
+import { InvariantChecker, type TransmissionToCheck, type Violation } from "./checker.js";
 import { type SoakFeed, deploySoakFeed } from "./feed.js";
-import { soakMarket } from "./market.js";
+import { HonestyLedger } from "./honesty.js";
+import { tapLeaderMessages } from "./wire.js";
+import { type SoakMarket, soakMarket } from "./market.js";
 import { currentRssMb, settledMemory } from "./memory.js";
 import { type FaultKind, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
 
@@ -34,6 +39,11 @@ export interface SoakOptions {
   readonly f?: number;
   /** Called after every step (for progress output). */
   readonly onStep?: (progress: SoakProgress) => void;
+  /**
+   * Tests only (the command line has no way to set it): make every oracle skip this signature
+   * check, a planted regression the soak must notice.
+   */
+  readonly plantedRegression?: SignatureCheckName;
 }
 
 export interface SoakProgress {
@@ -79,6 +89,10 @@ export interface SoakResult {
   /** transmit-landed events, including reports a reorg later took away. */
   reportsLanded: number;
   safetyViolations: number;
+  /** Of the safety violations: observations attributed to honest oracles that they did not observe. */
+  forgedObservations: number;
+  /** Transmit requests of honest oracles the checker judged (signatures and observations). */
+  transmissionsChecked: number;
   duplicateReports: number;
   livenessViolations: number;
   /** Reports of rounds started while more than f oracles were down. */
@@ -128,17 +142,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const seed = options.seed;
   const started = performance.now();
   const market = soakMarket(seed);
+  let judgeTransmission: (request: TransmitRequest) => void = () => {};
   const feed = await deploySoakFeed({
     n,
     f,
     seed: `soak ${seed}`,
-    dataSource: () => market,
+    dataSource: () => market.source,
     config: CONFIG_OVERRIDES,
     traceLimit: TRACE_LIMIT,
     dropWaitMs: DROP_WAIT_MS,
+    onTransmit: (request) => judgeTransmission(request),
   });
+  if (options.plantedRegression !== undefined) plantAcceptAllCheck(feed.committee, options.plantedRegression);
   try {
-    return await soakOn(feed, { ...options, n, f, market }, started);
+    return await soakOn(feed, { ...options, n, f, market, setTransmissionJudge: (judge) => (judgeTransmission = judge) }, started);
   } finally {
     feed.committee.stopAll();
     await feed.connection.close();
@@ -147,14 +164,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
 async function soakOn(
   feed: SoakFeed,
-  options: SoakOptions & { readonly n: number; readonly f: number; readonly market: DataSource },
+  options: SoakOptions & {
+    readonly n: number;
+    readonly f: number;
+    readonly market: SoakMarket;
+    readonly setTransmissionJudge: (judge: (request: TransmitRequest) => void) => void;
+  },
   startedAt: number,
 ): Promise<SoakResult> {
   const { committee, chain, clock, rpc } = feed;
   const { n, f, seed } = options;
   const result = emptyResult(seed, n, f);
-  const checker = new InvariantChecker();
-  const applier = new FaultApplier({ committee, clock, market: options.market, hangMs: HANG_MS });
+  let digestHex = "";
+  const ledger = new HonestyLedger(options.market);
+  const checker = new InvariantChecker(ledger, { f });
+  const applier = new FaultApplier({ committee, clock, market: options.market.source, hangMs: HANG_MS, ledger, configDigestHex: () => digestHex });
+  const signers = committee.keys.map((k) => k.signerAddress);
+  let configDigest: Uint8Array | null = null;
+  tapLeaderMessages({ committee, checker, configDigest: () => configDigest });
+  options.setTransmissionJudge((request) => {
+    // What a Byzantine transmitter sends is its own business; honest ones must send attested reports.
+    if (committee.byzantineBehaviours[request.transmitterIndex] !== null) return;
+    checker.checkTransmission(transmissionToCheck(request, signers));
+  });
   const planner = new FaultPlanner({ n, f, seed });
   const count = (kind: FaultKind | string) => (result.faultsInjected[kind] = (result.faultsInjected[kind] ?? 0) + 1);
   const fail = (failure: LivenessFailure) => {
@@ -162,7 +194,6 @@ async function soakOn(
   };
 
   // ---- Following the trace (bounded state only) ----
-  let digestHex = "";
   /** Set once the warm-up is over: from then on every oracle-up is a restart. */
   let soaking = false;
   const recentRoundStarts: string[] = [];
@@ -173,9 +204,7 @@ async function soakOn(
         if (event.value === null) {
           if (event.error?.includes("timed out")) result.effects.dataSourceTimeouts++;
           else result.effects.dataSourceErrors++;
-        } else if (applier.isHonestObserver(event.oracle)) {
-          checker.recordHonestObservation(digestHex, event.epoch, event.round, event.value);
-        } else if (committee.byzantineBehaviours[event.oracle] === null) {
+        } else if (!applier.isHonestObserver(event.oracle) && committee.byzantineBehaviours[event.oracle] === null) {
           result.effects.lyingObservations++;
         }
         return;
@@ -218,6 +247,7 @@ async function soakOn(
   const config = await chain.latestConfig();
   if (config === null) throw new Error("soak: setConfig left no config on chain");
   digestHex = bytesToHex(config.configDigest);
+  configDigest = config.configDigest;
   const timing = protocolTiming(committee.publicConfig!);
   await committee.start();
   const warmup = await committee.runUntil({ reports: 1, virtualTimeMs: 60_000 });
@@ -238,7 +268,8 @@ async function soakOn(
 
   for (let step = 1; step <= options.rounds; step++) {
     const leader = committee.currentLeader();
-    const plan = planner.next({ leader: leader?.leader ?? null });
+    const nextLeader = leader === null ? null : leaderForEpoch(leaderSelectionKey, leader.epoch + 1, n);
+    const plan = planner.next({ leader: leader?.leader ?? null, nextLeader });
 
     // Chain mode first: turning interval mining off mines what is pending, so read after it.
     if (plan.intervalMiningStarts) count("chain:interval-mining");
@@ -298,6 +329,8 @@ async function soakOn(
 
   result.safetyViolations = checker.counts.safetyViolations + result.safetyViolations;
   result.duplicateReports = checker.counts.duplicateReports;
+  result.forgedObservations = checker.counts.forgedObservations;
+  result.transmissionsChecked = checker.counts.transmissionsChecked;
   result.violations = [...checker.violations, ...result.violations].slice(0, KEEP_FAILURES);
   result.reports = checker.latestRoundId;
   result.effects.networkLost = committee.network.stats.lost;
@@ -426,6 +459,30 @@ async function soakOn(
   }
 }
 
+/** A transmit request as the checker judges it: decoded, and each signature's signer found (independently of the engine's memos). */
+export function transmissionToCheck(request: TransmitRequest, signers: readonly Address[]): TransmissionToCheck {
+  const decoded = decodeReport(request.report);
+  const vs = hexToBytes(request.rawVs);
+  const signerIndices = request.rs.map((r, i) => {
+    try {
+      const signature = concatBytes(hexToBytes(r), hexToBytes(request.ss[i]), Uint8Array.of(vs[i]));
+      const signer = recoverReportSigner(request.report, signature);
+      return signers.findIndex((s) => sameAddress(s, signer));
+    } catch {
+      return -1;
+    }
+  });
+  return {
+    transmitter: request.transmitterIndex,
+    configDigestHex: bytesToHex(decoded.context.configDigest),
+    epoch: decoded.context.epoch,
+    round: decoded.context.round,
+    observers: decoded.observers,
+    observations: decoded.observations,
+    signerIndices,
+  };
+}
+
 function protocolTiming(config: PublicConfig): ProtocolTiming {
   const { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax } = config;
   return { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax };
@@ -453,6 +510,8 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
     reports: 0,
     reportsLanded: 0,
     safetyViolations: 0,
+    forgedObservations: 0,
+    transmissionsChecked: 0,
     duplicateReports: 0,
     livenessViolations: 0,
     overloadViolations: 0,

@@ -9,7 +9,9 @@ import { expect } from "chai";
 
 import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "../../scripts/soak/bound.js";
-import { InvariantChecker, type ReportToCheck } from "../../scripts/soak/checker.js";
+import { InvariantChecker, type ObservationTruth, type ReportToCheck } from "../../scripts/soak/checker.js";
+import { HonestyLedger } from "../../scripts/soak/honesty.js";
+import { soakMarket } from "../../scripts/soak/market.js";
 import { ALL_FAULT_KINDS, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "../../scripts/soak/plan.js";
 import { type SoakResult, runSoak } from "../../scripts/soak/runner.js";
 
@@ -17,18 +19,23 @@ const ROUNDS = 40;
 const SEED = "npm-test";
 const DIGEST = "0x" + "ab".repeat(16);
 
-/** A report as the chain would log it: sorted observations, the answer their median. */
-function report(aggregatorRoundId: number, epoch: number, round: number, observations: bigint[], answer?: bigint): ReportToCheck {
-  const sorted = [...observations].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { aggregatorRoundId, epoch, round, configDigestHex: DIGEST, observations: sorted, answer: answer ?? sorted[sorted.length >> 1] };
+/** The truth the checker is given: oracle i observes 100 + i in every round, except the `faulty` ones. */
+function truth(faulty: ReadonlySet<number> = new Set()): ObservationTruth {
+  return { expected: (_digest, _epoch, _round, observer) => (faulty.has(observer) ? null : 100n + BigInt(observer)) };
 }
 
-/** A checker that saw honest observations 100..104 in each of the given rounds. */
-function checkerWithHonestRounds(rounds: readonly [number, number][]): InvariantChecker {
-  const checker = new InvariantChecker();
-  for (const [epoch, round] of rounds) for (let v = 100n; v <= 104n; v++) checker.recordHonestObservation(DIGEST, epoch, round, v);
-  return checker;
+/**
+ * A report as the chain would log it: observations given as [observer, value] pairs, sorted by
+ * value; the answer their median unless given.
+ */
+function report(aggregatorRoundId: number, epoch: number, round: number, pairs: [number, bigint][], answer?: bigint): ReportToCheck {
+  const sorted = [...pairs].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const observations = sorted.map(([, v]) => v);
+  return { aggregatorRoundId, epoch, round, configDigestHex: DIGEST, observers: sorted.map(([o]) => o), observations, answer: answer ?? observations[observations.length >> 1] };
 }
+
+/** Oracles 0-4 each reporting what they observed. */
+const HONEST: [number, bigint][] = [[0, 100n], [1, 101n], [2, 102n], [3, 103n], [4, 104n]];
 
 const TIMING: ProtocolTiming = { deltaProgressMs: 2000, deltaResendMs: 1000, deltaRoundMs: 1000, deltaGraceMs: 500, deltaStageMs: 2000, rMax: 3 };
 
@@ -39,39 +46,81 @@ function planSteps(seed: string, steps: number): StepPlan[] {
 
 describe("soak", function () {
   describe("off chain: checker, plan and bound", function () {
-    it("accepts correct reports and counts a planted answer outside the honest range", function () {
-      const checker = checkerWithHonestRounds([[1, 1], [1, 2], [1, 3]]);
-      expect(checker.check(report(1, 1, 1, [1n, 101n, 102n, 103n, 10n ** 30n]))).to.deep.equal([]);
-      // A median of 150 is above every honest observation of (1, 2): a lie got through.
-      const found = checker.check(report(2, 1, 2, [100n, 150n, 150n, 150n, 160n]));
-      expect(found.map((v) => v.kind)).to.deep.equal(["outside-honest-range"]);
-      expect(checker.counts).to.deep.equal({ checked: 2, safetyViolations: 1, duplicateReports: 0 });
-      // A report of a round no honest oracle observed is flagged too.
-      expect(checker.check(report(3, 1, 9, [100n, 101n, 102n, 103n, 104n])).map((v) => v.kind)).to.deep.equal(["no-honest-observations"]);
-      expect(checker.counts.safetyViolations).to.equal(2);
+    it("accepts correct reports and counts a forged honest observation, an answer outside the honest range and a report with no honest observation", function () {
+      const checker = new InvariantChecker(truth(new Set([5, 6])));
+      // Oracles 5 and 6 are faulty: their values are not judged, and a median among honest ones is fine.
+      expect(checker.check(report(1, 1, 1, [[5, 1n], [1, 101n], [2, 102n], [3, 103n], [6, 10n ** 30n]]))).to.deep.equal([]);
+      // Oracle 2 observed 102: a report saying 150 forged it.
+      const forged = checker.check(report(2, 1, 2, [[0, 100n], [1, 101n], [2, 150n], [3, 103n], [4, 104n]]));
+      expect(forged.map((v) => v.kind)).to.deep.equal(["forged-observation"]);
+      expect(forged[0].detail).to.include("oracle 2 observed 102");
+      // Faulty values at the top push the median above every honest value (more than f lies).
+      const lied = checker.check(report(3, 1, 3, [[0, 100n], [1, 101n], [5, 500n], [6, 600n], [6, 700n]]));
+      expect(lied.map((v) => v.kind)).to.deep.equal(["outside-honest-range"]);
+      // A round can be exempt (started beyond f with liars): then only the forged check applies.
+      checker.exemptFromRange(DIGEST, 1, 4);
+      expect(checker.check(report(4, 1, 4, [[0, 100n], [5, 500n], [6, 600n]], 500n))).to.deep.equal([]);
+      expect(checker.check(report(5, 1, 5, [[5, 100n], [6, 101n], [5, 102n]])).map((v) => v.kind)).to.deep.equal(["no-honest-observations"]);
+      expect(checker.counts).to.include({ checked: 5, safetyViolations: 3, forgedObservations: 1, duplicateReports: 0 });
+    });
+
+    it("counts transmissions of unattested reports and of forged observations, and honest leaders' unsigned forwards and unattested finals", function () {
+      const checker = new InvariantChecker(truth(), { f: 2 });
+      const transmission = { transmitter: 3, configDigestHex: DIGEST, epoch: 2, round: 1, observers: HONEST.map(([o]) => o), observations: HONEST.map(([, v]) => v) };
+      expect(checker.checkTransmission({ ...transmission, signerIndices: [0, 1, 2] })).to.deep.equal([]);
+      expect(checker.checkTransmission({ ...transmission, signerIndices: [0, 1] }).map((v) => v.kind)).to.deep.equal(["unattested-transmit"]);
+      expect(checker.checkTransmission({ ...transmission, signerIndices: [0, 1, 1] }).map((v) => v.kind)).to.deep.equal(["unattested-transmit"]);
+      expect(checker.checkTransmission({ ...transmission, signerIndices: [0, -1, 2] }).map((v) => v.kind)).to.deep.equal(["unattested-transmit"]);
+      const forgedValues = [100n, 101n, 103n, 103n, 104n];
+      expect(checker.checkTransmission({ ...transmission, observations: forgedValues, signerIndices: [0, 1, 2] }).map((v) => v.kind)).to.deep.equal(["forged-observation"]);
+      const where = { configDigestHex: DIGEST, epoch: 2, round: 1, leader: 0 };
+      expect(checker.checkForwardedObservations({ ...where, unsignedObservers: [] })).to.deep.equal([]);
+      expect(checker.checkForwardedObservations({ ...where, unsignedObservers: [4] }).map((v) => v.kind)).to.deep.equal(["unsigned-observation-forwarded"]);
+      expect(checker.checkFinal({ ...where, signerIndices: [0, 1, 2] })).to.deep.equal([]);
+      expect(checker.checkFinal({ ...where, signerIndices: [0, 1, -1] }).map((v) => v.kind)).to.deep.equal(["unattested-final"]);
+      expect(checker.counts).to.include({ transmissionsChecked: 5, safetyViolations: 6, forgedObservations: 1 });
     });
 
     it("counts a duplicate (epoch, round), a round that does not increase, a round id gap and an answer that is not the median", function () {
-      const checker = checkerWithHonestRounds([[2, 1], [2, 2], [3, 1], [3, 2]]);
-      expect(checker.check(report(1, 2, 2, [100n, 101n, 102n, 103n, 104n]))).to.deep.equal([]);
-      expect(checker.check(report(2, 2, 2, [100n, 101n, 102n, 103n, 104n])).map((v) => v.kind)).to.deep.equal(["duplicate"]);
-      expect(checker.check(report(3, 2, 1, [100n, 101n, 102n, 103n, 104n])).map((v) => v.kind)).to.deep.equal(["not-increasing"]);
-      expect(checker.check(report(5, 3, 1, [100n, 101n, 102n, 103n, 104n])).map((v) => v.kind)).to.deep.equal(["round-id-gap"]);
-      expect(checker.check(report(6, 3, 2, [100n, 101n, 102n, 103n, 104n], 101n)).map((v) => v.kind)).to.deep.equal(["answer-not-median"]);
-      expect(checker.counts).to.deep.equal({ checked: 5, safetyViolations: 3, duplicateReports: 1 });
+      const checker = new InvariantChecker(truth());
+      expect(checker.check(report(1, 2, 2, HONEST))).to.deep.equal([]);
+      expect(checker.check(report(2, 2, 2, HONEST)).map((v) => v.kind)).to.deep.equal(["duplicate"]);
+      expect(checker.check(report(3, 2, 1, HONEST)).map((v) => v.kind)).to.deep.equal(["not-increasing"]);
+      expect(checker.check(report(5, 3, 1, HONEST)).map((v) => v.kind)).to.deep.equal(["round-id-gap"]);
+      expect(checker.check(report(6, 3, 2, HONEST, 101n)).map((v) => v.kind)).to.deep.equal(["answer-not-median"]);
+      expect(checker.counts).to.include({ checked: 5, safetyViolations: 3, duplicateReports: 1 });
     });
 
     it("rewinds a reorg: the reports after the snapshot are forgotten and may land once more", function () {
-      const checker = checkerWithHonestRounds([[1, 1], [1, 2], [1, 3], [2, 1]]);
-      checker.check(report(1, 1, 1, [100n, 101n, 102n, 103n, 104n]));
-      checker.check(report(2, 1, 2, [100n, 101n, 102n, 103n, 104n]));
-      checker.check(report(3, 1, 3, [100n, 101n, 102n, 103n, 104n]));
+      const checker = new InvariantChecker(truth());
+      checker.check(report(1, 1, 1, HONEST));
+      checker.check(report(2, 1, 2, HONEST));
+      checker.check(report(3, 1, 3, HONEST));
       expect(checker.rewind(1)).to.equal(2);
       expect(checker.latestRoundId).to.equal(1);
       // (1, 2) re-lands on the new chain as aggregator round 2: not a duplicate there.
-      expect(checker.check(report(2, 1, 2, [100n, 101n, 102n, 103n, 104n]))).to.deep.equal([]);
-      expect(checker.check(report(3, 2, 1, [100n, 101n, 102n, 103n, 104n]))).to.deep.equal([]);
-      expect(checker.counts).to.deep.equal({ checked: 5, safetyViolations: 0, duplicateReports: 0 });
+      expect(checker.check(report(2, 1, 2, HONEST))).to.deep.equal([]);
+      expect(checker.check(report(3, 2, 1, HONEST))).to.deep.equal([]);
+      expect(checker.counts).to.include({ checked: 5, safetyViolations: 0, duplicateReports: 0 });
+    });
+
+    it("recomputes honest observations from the market and the fault record, never from the committee", function () {
+      const market = soakMarket("ledger");
+      const ledger = new HonestyLedger(market);
+      expect(ledger.expected(DIGEST, 3, 1, 4)).to.equal(market.valueOf(3, 1, 4));
+      // Oracle 4 lies from its epoch 5 to its epoch 7: its values there are not judged.
+      ledger.markFaulty(4, DIGEST, 5);
+      expect(ledger.expected(DIGEST, 9, 2, 4)).to.equal(null);
+      ledger.markHonest(4, 7);
+      expect([4, 5, 6, 7, 8].map((e) => ledger.expected(DIGEST, e, 1, 4) === null)).to.deep.equal([false, true, true, true, false]);
+      // Another config's epochs are another matter; a fault lasting over a config change carries over.
+      expect(ledger.expected("0x" + "cd".repeat(16), 6, 1, 4)).to.equal(market.valueOf(6, 1, 4));
+      ledger.markFaulty(2, DIGEST, 1);
+      ledger.configChanged("0x" + "cd".repeat(16));
+      expect(ledger.expected("0x" + "cd".repeat(16), 0, 1, 2)).to.equal(null);
+      // The market is a pure function: the same value whenever asked, different oracles differ.
+      expect(market.valueOf(8, 2, 1)).to.equal(soakMarket("ledger").valueOf(8, 2, 1));
+      expect(market.valueOf(8, 2, 1)).to.not.equal(market.valueOf(8, 2, 2));
     });
 
     it("plans at most f faulty oracles, mild networks, f + 1 down in overload steps, and every kind in the first deck", function () {
