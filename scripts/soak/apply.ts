@@ -7,6 +7,7 @@ import type { DataSource } from "../../plugin/data-sources/data-source.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
 import type { HonestyLedger } from "./honesty.js";
+import type { WireFaults } from "./wire.js";
 import { failingSource, hangingSource, lyingSource } from "./market.js";
 import { type NetworkFault, type OracleFault, byzantineBehaviourOf, combinedLinkBehaviour } from "./plan.js";
 
@@ -21,6 +22,8 @@ export interface FaultApplierOptions {
   readonly ledger: HonestyLedger;
   /** The digest of the config on chain now. */
   readonly configDigestHex: () => string;
+  /** One-way cuts and slow senders, applied by the soak's wire tap. */
+  readonly wire: WireFaults;
 }
 
 export class FaultApplier {
@@ -51,7 +54,7 @@ export class FaultApplier {
 
   start(fault: OracleFault): void {
     const i = fault.oracle;
-    const behaviour = byzantineBehaviourOf(fault.kind);
+    const behaviour = byzantineBehaviourOf(fault);
     if (behaviour !== null) {
       this.markFaulty(i);
       return this.committee.setByzantine(i, behaviour);
@@ -62,6 +65,13 @@ export class FaultApplier {
       case "network:partition":
         this.partitioned.add(i);
         return this.applyPartition();
+      case "network:one-way":
+        if (fault.direction === "in") this.options.wire.cutIn.add(i);
+        else this.options.wire.cutOut.add(i);
+        return;
+      case "network:slow":
+        this.options.wire.slow.set(i, fault.delayMs ?? 600);
+        return;
       case "lying":
         return this.replaceSource(i, lyingSource(fault.high ?? true));
       case "data-source-error":
@@ -73,7 +83,7 @@ export class FaultApplier {
 
   end(fault: OracleFault): void {
     const i = fault.oracle;
-    if (byzantineBehaviourOf(fault.kind) !== null) {
+    if (byzantineBehaviourOf(fault) !== null) {
       this.committee.setByzantine(i, null);
       return this.markHonest(i);
     }
@@ -87,6 +97,11 @@ export class FaultApplier {
         this.applyPartition();
         this.rejoinedAt.set(i, this.options.clock.now());
         return;
+      case "network:one-way":
+      case "network:slow":
+        this.options.wire.clear(i);
+        this.rejoinedAt.set(i, this.options.clock.now());
+        return;
       default:
         this.badSource.delete(i);
         this.committee.setDataSource(i, this.options.market);
@@ -97,6 +112,20 @@ export class FaultApplier {
   /** The step's link behaviour on every link (the base network when `faults` is empty). */
   setNetwork(faults: readonly NetworkFault[]): void {
     this.committee.network.setDefaults(combinedLinkBehaviour(faults));
+  }
+
+  /** Split the committee into groups that cannot reach each other (an overload step); `heal` ends it. */
+  split(groups: readonly (readonly number[])[]): void {
+    this.committee.network.partition(groups);
+  }
+
+  heal(): void {
+    this.applyPartition();
+  }
+
+  /** Oracle `index` is back in touch with the committee now (it must catch up with the epoch). */
+  markRejoined(index: number): void {
+    this.rejoinedAt.set(index, this.options.clock.now());
   }
 
   /** Crash oracles on purpose (an overload step). */

@@ -15,6 +15,7 @@ import type {
   TransmitResult,
 } from "../../plugin/protocol/chain.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
+import type { Random } from "../../plugin/protocol/random.js";
 
 /** What happens to the next transmit the wrapper sees. */
 export type TransmitFault = "revert" | "drop";
@@ -27,6 +28,10 @@ export interface ChainFaultEffects {
   dropped: number;
   /** Transmits that landed while automine was off (mined by the interval miner). */
   minedByInterval: number;
+  /** Chain reads made to fail. */
+  failedReads: number;
+  /** Transmits that failed while their sender had no ETH. */
+  unfundedTransmits: number;
 }
 
 export interface FaultyChainOptions {
@@ -52,8 +57,10 @@ export interface FaultyChainOptions {
  * sends them, so the inner and the low-gas adapter never race for the same nonce.
  */
 export class FaultyChain implements OffchainAggregatorChain {
-  readonly effects: ChainFaultEffects = { revertedOnChain: 0, dropped: 0, minedByInterval: 0 };
+  readonly effects: ChainFaultEffects = { revertedOnChain: 0, dropped: 0, minedByInterval: 0, failedReads: 0, unfundedTransmits: 0 };
   private readonly armed: TransmitFault[] = [];
+  private readFailureRate = 0;
+  private readonly unfunded = new Set<string>();
   private readonly sendQueues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: FaultyChainOptions) {}
@@ -70,14 +77,39 @@ export class FaultyChain implements OffchainAggregatorChain {
     return left;
   }
 
+  /**
+   * From now on a share `rate` of the chain reads fail, as an RPC node that errors now and then
+   * (0: none). Which ones is drawn from `random`, so a seed replays it.
+   */
+  failReads(rate: number, random: Random): void {
+    this.readFailureRate = rate;
+    this.readRandom = random;
+  }
+
+  /** A transmitter whose account has been emptied (its transmits fail for want of gas money), or refilled. */
+  markUnfunded(transmitterAddress: string, unfunded = true): void {
+    if (unfunded) this.unfunded.add(transmitterAddress.toLowerCase());
+    else this.unfunded.delete(transmitterAddress.toLowerCase());
+  }
+
+  private readRandom: Random | null = null;
+
+  private read<T>(call: () => Promise<T>): Promise<T> {
+    if (this.readFailureRate > 0 && this.readRandom !== null && this.readRandom.chance(this.readFailureRate)) {
+      this.effects.failedReads++;
+      return Promise.reject(new Error("soak: chain read failed (injected RPC error)"));
+    }
+    return call();
+  }
+
   latestConfig(): Promise<ContractConfig | null> {
-    return this.options.inner.latestConfig();
+    return this.read(() => this.options.inner.latestConfig());
   }
   latestTransmissionDetails(): Promise<TransmissionDetails> {
-    return this.options.inner.latestTransmissionDetails();
+    return this.read(() => this.options.inner.latestTransmissionDetails());
   }
   latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null> {
-    return this.options.inner.latestRoundRequested(lookbackMs);
+    return this.read(() => this.options.inner.latestRoundRequested(lookbackMs));
   }
   nowMs(): Promise<number> {
     const inner = this.options.inner;
@@ -103,6 +135,7 @@ export class FaultyChain implements OffchainAggregatorChain {
     const adapter = underpriced ? this.options.lowGas : this.options.inner;
     const result = await adapter.transmit(request);
     if (underpriced && !result.ok) this.effects.revertedOnChain++;
+    if (!result.ok && this.unfunded.has(request.transmitterAddress.toLowerCase())) this.effects.unfundedTransmits++;
     if (result.ok && this.options.intervalMining()) this.effects.minedByInterval++;
     return result;
   }
@@ -146,4 +179,28 @@ export async function takeSnapshot(rpc: RpcSender): Promise<string> {
 export async function revertToSnapshot(rpc: RpcSender, snapshotId: string): Promise<void> {
   const ok = (await rpc.send("evm_revert", [snapshotId])) as boolean;
   if (!ok) throw new Error(`evm_revert to snapshot ${snapshotId} failed`);
+}
+
+/** Set an account's ETH balance (wei); returns the balance it had. */
+export async function setBalance(rpc: RpcSender, address: string, wei: bigint): Promise<bigint> {
+  const before = BigInt((await rpc.send("eth_getBalance", [address, "latest"])) as string);
+  await rpc.send("hardhat_setBalance", [address, "0x" + wei.toString(16)]);
+  return before;
+}
+
+/**
+ * Gas prices spike: one block is mined with base fee `gwei`, so the fees a sender reads from the
+ * latest block put its transactions above the aggregator's maximum gas price. Returns the base
+ * fee of the block before, to return to with `setBaseFee`.
+ */
+export async function spikeBaseFee(rpc: RpcSender, gwei: number): Promise<bigint> {
+  const latest = (await rpc.send("eth_getBlockByNumber", ["latest", false])) as { baseFeePerGas?: string };
+  await setBaseFee(rpc, BigInt(gwei) * 10n ** 9n);
+  return BigInt(latest.baseFeePerGas ?? "0x3b9aca00");
+}
+
+/** Mine one block with this base fee per gas (wei). */
+export async function setBaseFee(rpc: RpcSender, wei: bigint): Promise<void> {
+  await rpc.send("hardhat_setNextBlockBaseFeePerGas", ["0x" + wei.toString(16)]);
+  await rpc.send("evm_mine", []);
 }

@@ -63,7 +63,7 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
       return chain;
     },
   });
-  const { connection, provider, aggregator, aggregatorAddress, committee } = feed;
+  const { connection, provider, aggregator, aggregatorAddress, committee, link, owner } = feed;
   const rpc: RpcSender = provider;
 
   /** NewTransmission logs in blocks [fromBlock, latest], oldest first, and the latest block read. */
@@ -81,6 +81,8 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     aggregator,
     aggregatorAddress,
     committee,
+    link,
+    owner,
     chain: chain!,
     clock,
     reportsSince,

@@ -18,15 +18,16 @@ import type { PublicConfig } from "../../plugin/core/config/public-config.js";
 import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import { type SignatureCheckName, plantAcceptAllCheck } from "../../plugin/protocol/signature-checks.js";
 import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
+import { Random } from "../../plugin/protocol/random.js";
 import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/oracle.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import { FaultApplier } from "./apply.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";
-import { revertToSnapshot, setIntervalMining, takeSnapshot } from "./chain-faults.js";
+import { revertToSnapshot, setBalance, setBaseFee, setIntervalMining, spikeBaseFee, takeSnapshot } from "./chain-faults.js";
 import { InvariantChecker, type TransmissionToCheck, type Violation } from "./checker.js";
 import { type SoakFeed, deploySoakFeed } from "./feed.js";
 import { HonestyLedger } from "./honesty.js";
-import { tapLeaderMessages } from "./wire.js";
+import { WireFaults, tapLeaderMessages } from "./wire.js";
 import { type SoakMarket, soakMarket } from "./market.js";
 import { currentRssMb, settledMemory } from "./memory.js";
 import { type FaultKind, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
@@ -70,6 +71,14 @@ export interface SoakEffects {
   minedByInterval: number;
   reorgedReports: number;
   progressTimeouts: number;
+  /** Messages lost to one-way cuts, and delayed by slow senders (the soak's wire faults). */
+  networkCutOneWay: number;
+  networkDelayed: number;
+  /** Chain reads made to fail; transmits that failed for want of ETH. */
+  failedReads: number;
+  unfundedTransmits: number;
+  /** Reports that landed while the aggregator's LINK was withdrawn. */
+  reportsWithoutLink: number;
 }
 
 export interface LivenessFailure {
@@ -178,16 +187,18 @@ async function soakOn(
   let digestHex = "";
   const ledger = new HonestyLedger(options.market);
   const checker = new InvariantChecker(ledger, { f });
-  const applier = new FaultApplier({ committee, clock, market: options.market.source, hangMs: HANG_MS, ledger, configDigestHex: () => digestHex });
+  const wire = new WireFaults();
+  const applier = new FaultApplier({ committee, clock, market: options.market.source, hangMs: HANG_MS, ledger, configDigestHex: () => digestHex, wire });
   const signers = committee.keys.map((k) => k.signerAddress);
   let configDigest: Uint8Array | null = null;
-  tapLeaderMessages({ committee, checker, configDigest: () => configDigest });
+  tapLeaderMessages({ committee, checker, faults: wire, configDigest: () => configDigest });
   options.setTransmissionJudge((request) => {
     // What a Byzantine transmitter sends is its own business; honest ones must send attested reports.
     if (committee.byzantineBehaviours[request.transmitterIndex] !== null) return;
     checker.checkTransmission(transmissionToCheck(request, signers));
   });
   const planner = new FaultPlanner({ n, f, seed });
+  const readRandom = new Random(`soak reads ${seed}`);
   const count = (kind: FaultKind | string) => (result.faultsInjected[kind] = (result.faultsInjected[kind] ?? 0) + 1);
   const fail = (failure: LivenessFailure) => {
     if (result.livenessFailures.length < KEEP_FAILURES) result.livenessFailures.push(failure);
@@ -197,6 +208,8 @@ async function soakOn(
   /** Set once the warm-up is over: from then on every oracle-up is a restart. */
   let soaking = false;
   const recentRoundStarts: string[] = [];
+  /** During an overload by liars: rounds started then may leave the honest range. */
+  let exemptRoundsStarted = false;
   let firstLandingAt: number | null = null;
   committee.onTrace((event: TraceEvent) => {
     switch (event.type) {
@@ -209,6 +222,7 @@ async function soakOn(
         }
         return;
       case "round-start":
+        if (exemptRoundsStarted) checker.exemptFromRange(digestHex, event.epoch, event.round);
         recentRoundStarts.push(`${event.epoch}:${event.round}`);
         if (recentRoundStarts.length > ROUND_STARTS_KEPT) recentRoundStarts.shift();
         return;
@@ -252,7 +266,19 @@ async function soakOn(
   await committee.start();
   const warmup = await committee.runUntil({ reports: 1, virtualTimeMs: 60_000 });
   if (warmup.reports < 1) throw new Error("soak warm-up: the fault-free committee did not report within 60 s of committee time");
-  const leaderSelectionKey = committee.oracle(0)!.sharedConfig!.leaderSelectionKey;
+  let leaderSelectionKey = committee.oracle(0)!.sharedConfig!.leaderSelectionKey;
+  /** After a new config, until some oracle has adopted it: the leader rotation is not known yet. */
+  let leaderKeyStale = false;
+  const refreshLeaderKey = (): boolean => {
+    for (let i = 0; i < n; i++) {
+      const shared = committee.oracle(i)?.sharedConfig;
+      if (shared !== null && shared !== undefined && bytesToHex(shared.configDigest) === digestHex) {
+        leaderSelectionKey = shared.leaderSelectionKey;
+        return true;
+      }
+    }
+    return false;
+  };
   await readChain();
   soaking = true;
 
@@ -267,8 +293,9 @@ async function soakOn(
   let snapshot: { id: string; roundId: number; nextBlock: number } | null = null;
 
   for (let step = 1; step <= options.rounds; step++) {
+    if (leaderKeyStale) leaderKeyStale = !refreshLeaderKey();
     const leader = committee.currentLeader();
-    const nextLeader = leader === null ? null : leaderForEpoch(leaderSelectionKey, leader.epoch + 1, n);
+    const nextLeader = leader === null || leaderKeyStale ? null : leaderForEpoch(leaderSelectionKey, leader.epoch + 1, n);
     const plan = planner.next({ leader: leader?.leader ?? null, nextLeader });
 
     // Chain mode first: turning interval mining off mines what is pending, so read after it.
@@ -289,14 +316,20 @@ async function soakOn(
         applier.start(fault);
         count(fault.kind);
       }
+      if (plan.primary === "byzantine:pair") count("byzantine:pair");
       applier.setNetwork(plan.network);
       for (const nf of plan.network) count(nf.kind);
-      if (plan.transmitFault !== null) {
-        chain.arm(plan.transmitFault);
-        count(`chain:${plan.transmitFault}`);
+      if (plan.network.some((nf) => nf.kind === "network:loss") && plan.active.length >= f) count("network:loss-with-f-faulty");
+      for (const fault of plan.transmitFaults) {
+        chain.arm(fault);
+        count(`chain:${fault}`);
       }
+      if (plan.transmitFaults.length > 1) count("chain:revert-many");
+      if (plan.setConfig) await newConfig();
+      const undo = await applyChainFaults(plan);
       await reportingStep(plan);
       chain.disarm();
+      for (const step of undo.reverse()) await step();
     }
 
     if (plan.revertAfter && snapshot !== null) {
@@ -339,11 +372,66 @@ async function soakOn(
   result.effects.revertedOnChain = chain.effects.revertedOnChain;
   result.effects.droppedTransmits = chain.effects.dropped;
   result.effects.minedByInterval = chain.effects.minedByInterval;
+  result.effects.failedReads = chain.effects.failedReads;
+  result.effects.unfundedTransmits = chain.effects.unfundedTransmits;
+  result.effects.networkCutOneWay = wire.stats.cutOneWay;
+  result.effects.networkDelayed = wire.stats.delayed;
   result.virtualSeconds = Math.round((clock.now() - virtualStart) / 100) / 10;
   result.wallSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
   return result;
 
   // ---------------------------------------------------------------------------------------
+
+  /** A new config on chain mid-soak: new digest, epochs from the start, new leader rotation. */
+  async function newConfig(): Promise<void> {
+    await committee.setConfig();
+    const latest = await chain.latestConfig();
+    if (latest === null) throw new Error("soak: setConfig left no config on chain");
+    digestHex = bytesToHex(latest.configDigest);
+    configDigest = latest.configDigest;
+    ledger.configChanged(digestHex);
+    leaderKeyStale = true;
+    count("chain:set-config");
+  }
+
+  /** The step's one-step chain faults; returns what undoes them after the step. */
+  async function applyChainFaults(plan: StepPlan): Promise<(() => Promise<void>)[]> {
+    const undo: (() => Promise<void>)[] = [];
+    for (const oracle of plan.outOfEth) {
+      const address = committee.keys[oracle].transmitterAddress;
+      const before = await setBalance(rpc, address, 0n);
+      chain.markUnfunded(address);
+      undo.push(async () => {
+        await setBalance(rpc, address, before);
+        chain.markUnfunded(address, false);
+      });
+    }
+    if (plan.outOfEth.length > 0) count("chain:out-of-eth");
+    if (plan.linkExhausted) {
+      // The owner takes every LINK not owed to oracles: transmits must go on, paid for by debt.
+      const ownerAddress = await feed.owner.getAddress();
+      const before = (await feed.link.balanceOf(ownerAddress)) as bigint;
+      await (await feed.aggregator.withdrawFunds(ownerAddress, 2n ** 255n)).wait();
+      const withdrawn = ((await feed.link.balanceOf(ownerAddress)) as bigint) - before;
+      const roundsBefore = checker.latestRoundId;
+      undo.push(async () => {
+        if (checker.latestRoundId > roundsBefore) result.effects.reportsWithoutLink += checker.latestRoundId - roundsBefore;
+        if (withdrawn > 0n) await (await feed.link.transfer(feed.aggregatorAddress, withdrawn)).wait();
+      });
+      count("chain:link-exhausted");
+    }
+    if (plan.gasSpikeGwei !== null) {
+      const before = await spikeBaseFee(rpc, plan.gasSpikeGwei);
+      undo.push(() => setBaseFee(rpc, before));
+      count("chain:gas-spike");
+    }
+    if (plan.readFailureRate > 0) {
+      chain.failReads(plan.readFailureRate, readRandom);
+      undo.push(async () => chain.failReads(0, readRandom));
+      count("chain:read-failures");
+    }
+    return undo;
+  }
 
   function violationCount(): number {
     return checker.counts.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
@@ -360,16 +448,21 @@ async function soakOn(
     const catchUpWindow = timing.deltaResendMs + 3 * MAX_HOP_MS;
     const catchingUp = applier.rejoinedWithin(catchUpWindow);
     const faulty = new Set([...plan.active.map((fa) => fa.oracle), ...catchingUp]);
-    // Lost messages can cost rounds, and two lost rounds an epoch: allow two such epochs.
-    const lossyEpochs = plan.network.some((nf) => (nf.behaviour.lossRate ?? 0) > 0) ? 2 : 0;
+    // Lost messages can cost rounds, and two lost rounds an epoch: the plan says how many such
+    // epochs to allow (more with f oracles faulty). Failing reads may cost one more.
+    const lossyEpochs = plan.lossyEpochs + (plan.readFailureRate > 0 ? 1 : 0);
     const current = committee.currentLeader();
-    const run = current === null ? f : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty, lookahead: 1 + lossyEpochs });
+    // Under a config just set, the new leader rotation is not known yet: assume every faulty oracle leads first.
+    const rotationUnknown = plan.setConfig || leaderKeyStale;
+    const run =
+      current === null ? f : rotationUnknown ? faulty.size : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty, lookahead: 1 + lossyEpochs });
+    const unfunded = plan.outOfEth.filter((i) => !faulty.has(i)).length;
     const bound = stepBoundMs({
       timing,
       hopMs,
       faultyLeaderRun: run,
-      failingTransmitters: faulty.size + (plan.transmitFault !== null ? 1 : 0),
-      catchingUp: catchingUp.length > 0,
+      failingTransmitters: faulty.size + plan.transmitFaults.length + unfunded,
+      catchingUp: catchingUp.length > 0 || rotationUnknown,
       lossyEpochs,
     });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
@@ -394,30 +487,55 @@ async function soakOn(
   }
 
   /**
-   * f + 1 oracles down: for a whole worst-case step bound, no round started after the crash may
-   * report (reports of rounds already under way may still land). Then they come back, and a
-   * report must follow within the bound of a step where they all catch up.
+   * f + 1 oracles faulty, beyond the bound where liveness is promised. Crashed, cut off (both
+   * ways, one way, or the honest oracles split so that no group can form a quorum): for a whole
+   * worst-case step bound, no round started after the faults may report (reports of rounds
+   * already under way may still land). Byzantine or lying: reports may land, and only safety is
+   * checked (lying rounds may move the answer out of the honest range; nothing may be forged).
+   * Then everything heals, and a report must follow within the bound of a step where the f + 1
+   * all catch up.
    */
   async function overloadStep(plan: StepPlan): Promise<void> {
     const down = plan.overload!;
+    const kind = plan.overloadKind!;
     applier.setNetwork([]);
-    count("overload");
+    count(kind);
     result.overloadSteps++;
-    applier.crash(down);
+    const safetyOnly = kind === "overload:byzantine" || kind === "overload:liars";
+    if (kind === "overload") applier.crash(down);
+    else if (kind === "overload:partition") applier.split([down]);
+    else if (kind === "overload:split") {
+      // The honest side is cut in two as well: groups of f + 1, and the rest in halves.
+      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !down.includes(i));
+      applier.split([down, rest.slice(0, rest.length >> 1)]);
+    } else for (const fault of plan.started) applier.start(fault);
+    if (kind === "overload:liars") {
+      // Rounds already under way may pick up the lies too.
+      for (const key of recentRoundStarts.slice(-4)) {
+        const [epoch, round] = key.split(":").map(Number);
+        checker.exemptFromRange(digestHex, epoch, round);
+      }
+      exemptRoundsStarted = true;
+    }
     const startedBefore = new Set(recentRoundStarts);
     const hopMs = maxHopMs(combinedLinkBehaviour([]));
     const window = stepBoundMs({ timing, hopMs, faultyLeaderRun: f, failingTransmitters: f + 1, catchingUp: true, lossyEpochs: 0 });
     await committee.runUntil({ virtualTimeMs: window, until: () => false });
+    exemptRoundsStarted = false;
     for (const { key } of await readChain()) {
-      if (startedBefore.has(key)) continue;
+      if (safetyOnly || startedBefore.has(key)) continue;
       result.overloadViolations++;
-      fail({ step: plan.step, kind: "overload-report", detail: `round ${key} reported with ${down.length} of ${n} oracles down (${down.join(",")})`, plan: describePlan(plan) });
+      fail({ step: plan.step, kind: "overload-report", detail: `round ${key} reported with ${down.length} of ${n} oracles faulty (${kind}: ${down.join(",")})`, plan: describePlan(plan) });
     }
 
-    applier.restart(down);
+    if (kind === "overload") applier.restart(down);
+    else if (kind === "overload:partition" || kind === "overload:split") {
+      applier.heal();
+      for (const i of down) applier.markRejoined(i);
+    } else for (const fault of plan.started) applier.end(fault);
     const current = committee.currentLeader();
-    const recovering = new Set(down);
-    const run = current === null ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering });
+    const recovering = new Set(kind === "overload:split" ? Array.from({ length: n }, (_, i) => i) : down);
+    const run = current === null || leaderKeyStale ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering, cap: f + 1 });
     const bound = stepBoundMs({ timing, hopMs, faultyLeaderRun: run, failingTransmitters: down.length, catchingUp: true, lossyEpochs: 0 });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
     const t0 = clock.now();
@@ -442,8 +560,12 @@ async function soakOn(
   async function checkFinalChain(): Promise<void> {
     const { reports } = await feed.reportsSince(0);
     let previous = -1n;
+    let previousDigest = "";
     reports.forEach((report, i) => {
       const epochRound = epochAndRound(report.epoch, report.round);
+      // (epoch, round) starts again under a new config.
+      if (report.configDigestHex !== previousDigest) previous = -1n;
+      previousDigest = report.configDigestHex;
       if (report.aggregatorRoundId !== i + 1 || epochRound <= previous) {
         result.safetyViolations++;
         if (result.violations.length < KEEP_FAILURES) {
@@ -493,11 +615,16 @@ export function describePlan(plan: StepPlan): string {
   const parts = [`step ${plan.step} [${plan.primary}]`];
   if (plan.active.length > 0) parts.push(`faulty ${plan.active.map((fa) => `${fa.oracle}:${fa.kind}`).join(" ")}`);
   if (plan.network.length > 0) parts.push(`network ${plan.network.map((nf) => nf.kind).join(" ")}`);
-  if (plan.transmitFault !== null) parts.push(`transmit ${plan.transmitFault}`);
+  if (plan.transmitFaults.length > 0) parts.push(`transmits ${plan.transmitFaults.join(",")}`);
+  if (plan.outOfEth.length > 0) parts.push(`out of ETH ${plan.outOfEth.join(",")}`);
+  if (plan.linkExhausted) parts.push("LINK withdrawn");
+  if (plan.gasSpikeGwei !== null) parts.push(`base fee ${plan.gasSpikeGwei} gwei`);
+  if (plan.readFailureRate > 0) parts.push(`${Math.round(plan.readFailureRate * 100)} % of reads fail`);
+  if (plan.setConfig) parts.push("new config");
   if (plan.intervalMiningMs !== null) parts.push(`interval mining ${plan.intervalMiningMs} ms`);
   if (plan.snapshotBefore) parts.push("snapshot");
   if (plan.revertAfter) parts.push("revert");
-  if (plan.overload !== null) parts.push(`overload ${plan.overload.join(",")}`);
+  if (plan.overload !== null) parts.push(`${plan.overloadKind} ${plan.overload.join(",")}`);
   return parts.join("; ");
 }
 
@@ -538,6 +665,11 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
       minedByInterval: 0,
       reorgedReports: 0,
       progressTimeouts: 0,
+      networkCutOneWay: 0,
+      networkDelayed: 0,
+      failedReads: 0,
+      unfundedTransmits: 0,
+      reportsWithoutLink: 0,
     },
     virtualSeconds: 0,
     wallSeconds: 0,

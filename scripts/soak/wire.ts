@@ -17,16 +17,34 @@ import type { Committee } from "../../plugin/protocol/committee.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
 import type { InvariantChecker } from "./checker.js";
 
+/**
+ * The soak's own wire faults, applied where the tap sits: one-way cuts (an oracle whose messages
+ * out, or in, are all lost) and slow senders (every message out delayed).
+ */
+export class WireFaults {
+  readonly cutOut = new Set<number>();
+  readonly cutIn = new Set<number>();
+  readonly slow = new Map<number, number>();
+  readonly stats = { cutOneWay: 0, delayed: 0 };
+
+  clear(oracle: number): void {
+    this.cutOut.delete(oracle);
+    this.cutIn.delete(oracle);
+    this.slow.delete(oracle);
+  }
+}
+
 export interface WireTapOptions {
+  readonly faults: WireFaults;
   readonly committee: Committee;
   readonly checker: InvariantChecker;
   /** The config digest the committee runs now. */
   readonly configDigest: () => Uint8Array | null;
 }
 
-/** Watch every message the committee's oracles send; judge those of honest leaders. */
+/** Watch every message the committee's oracles send, judge those of honest leaders, and apply the wire faults. */
 export function tapLeaderMessages(options: WireTapOptions): void {
-  const { committee, checker } = options;
+  const { committee, checker, faults } = options;
   const network = committee.network;
   const offchainKeys = committee.keys.map((k) => k.offchainPublicKey);
   const signers: readonly Address[] = committee.keys.map((k) => k.signerAddress);
@@ -39,7 +57,14 @@ export function tapLeaderMessages(options: WireTapOptions): void {
       const digest = options.configDigest();
       if (digest !== null && committee.byzantineBehaviours[from] === null) judge(from, message, digest);
     }
-    send(from, to, message);
+    if (from !== to && (faults.cutOut.has(from) || faults.cutIn.has(to))) {
+      faults.stats.cutOneWay++;
+      return;
+    }
+    const delay = from === to ? undefined : faults.slow.get(from);
+    if (delay === undefined) return send(from, to, message);
+    faults.stats.delayed++;
+    committee.clock.setTimer(delay, () => send(from, to, message));
   };
 
   function judge(leader: number, message: Extract<ProtocolMessage, { type: "report-req" | "final" }>, configDigest: Uint8Array): void {
