@@ -49,6 +49,25 @@ export interface FaultyChainOptions {
   readonly intervalMining: () => boolean;
   /** Shown every transmit request before anything happens to it (the soak checks what oracles send). */
   readonly onTransmit?: (request: TransmitRequest) => void;
+  /** When set, the chain's clock follows the committee's (see ChainTime). */
+  readonly chainTime?: () => ChainTime | undefined;
+}
+
+/**
+ * The chain's clock tied to the committee's: the block of each transmit gets the timestamp
+ * origin + (committee time since the origin), and "now" for the oracles is that same time. The
+ * committee's virtual clock runs far ahead of the wall clock a dev chain follows, so without this
+ * a heartbeat (measured by the chain) would almost never fall due in a soak.
+ */
+export interface ChainTime {
+  readonly rpc: RpcSender;
+  readonly originSec: number;
+  readonly clockOriginMs: number;
+  readonly clock: Clock;
+}
+
+export function chainTimeMs(time: ChainTime): number {
+  return time.originSec * 1000 + (time.clock.now() - time.clockOriginMs);
 }
 
 /**
@@ -112,6 +131,8 @@ export class FaultyChain implements OffchainAggregatorChain {
     return this.read(() => this.options.inner.latestRoundRequested(lookbackMs));
   }
   nowMs(): Promise<number> {
+    const time = this.options.chainTime?.();
+    if (time !== undefined) return Promise.resolve(chainTimeMs(time));
     const inner = this.options.inner;
     return inner.nowMs ? inner.nowMs() : Promise.resolve(this.options.clock.now());
   }
@@ -133,6 +154,12 @@ export class FaultyChain implements OffchainAggregatorChain {
 
   private async send(request: TransmitRequest, underpriced: boolean): Promise<TransmitResult> {
     const adapter = underpriced ? this.options.lowGas : this.options.inner;
+    const time = this.options.chainTime?.();
+    if (time !== undefined) {
+      const latest = (await time.rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+      const next = Math.max(Number(BigInt(latest.timestamp)) + 1, Math.floor(chainTimeMs(time) / 1000));
+      await time.rpc.send("evm_setNextBlockTimestamp", [next]);
+    }
     const result = await adapter.transmit(request);
     if (underpriced && !result.ok) this.effects.revertedOnChain++;
     if (!result.ok && this.unfunded.has(request.transmitterAddress.toLowerCase())) this.effects.unfundedTransmits++;

@@ -62,7 +62,9 @@ export type ViolationKind =
   | "duplicate"
   | "not-increasing"
   | "round-id-gap"
-  | "answer-not-median";
+  | "answer-not-median"
+  /** Deviation mode: a report that was neither a deviation nor a heartbeat. */
+  | "report-not-due";
 
 export interface Violation {
   readonly kind: ViolationKind;

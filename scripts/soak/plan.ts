@@ -185,6 +185,8 @@ export interface PlannerOptions {
   readonly n: number;
   readonly f: number;
   readonly seed: string;
+  /** Kinds never dealt (a mode whose checks they would confuse). */
+  readonly exclude?: readonly FaultKind[];
 }
 
 /** What the runner knows that the plan may use: the current leader, if any. */
@@ -503,7 +505,7 @@ export class FaultPlanner {
       // overloads (of any kind) come up in about 3 % of steps, reorgs and new configs about
       // every hundred and fifty.
       const first = this.decksDealt === 0;
-      const kinds = ALL_FAULT_KINDS.filter(
+      const kinds = ALL_FAULT_KINDS.filter((k) => !(this.options.exclude ?? []).includes(k)).filter(
         (k) => first || (isOverloadKind(k) ? this.deckRandom.chance(0.2) : k === "chain:reorg" || k === "chain:set-config" ? this.deckRandom.chance(0.25) : true),
       );
       this.deck = shuffle(kinds, this.deckRandom);

@@ -28,9 +28,11 @@ import { InvariantChecker, type TransmissionToCheck, type Violation } from "./ch
 import { type SoakFeed, deploySoakFeed } from "./feed.js";
 import { HonestyLedger } from "./honesty.js";
 import { WireFaults, tapLeaderMessages } from "./wire.js";
-import { type SoakMarket, soakMarket } from "./market.js";
+import { type SoakMarket, deviationMarket, soakMarket } from "./market.js";
+import { DeviationJudge } from "./deviation.js";
+import type { ChainReport } from "./feed.js";
 import { currentRssMb, settledMemory } from "./memory.js";
-import { type FaultKind, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
+import { type FaultKind, FaultPlanner, OVERLOAD_KINDS, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
 
 export interface SoakOptions {
   readonly rounds: number;
@@ -40,6 +42,11 @@ export interface SoakOptions {
   readonly f?: number;
   /** Called after every step (for progress output). */
   readonly onStep?: (progress: SoakProgress) => void;
+  /**
+   * Deviation mode: a feed with this deviation threshold and heartbeat, a market that moves past
+   * it now and then, and an independent judge of every decision (see deviation.ts).
+   */
+  readonly deviation?: { readonly alphaPPB: bigint; readonly heartbeatMs: number };
   /**
    * Tests only (the command line has no way to set it): make every oracle skip this signature
    * check, a planted regression the soak must notice.
@@ -83,7 +90,7 @@ export interface SoakEffects {
 
 export interface LivenessFailure {
   readonly step: number;
-  readonly kind: "no-report" | "over-bound" | "overload-report";
+  readonly kind: "no-report" | "over-bound" | "overload-report" | "deviation-not-reported" | "heartbeat-not-reported";
   readonly detail: string;
   readonly plan: string;
 }
@@ -129,6 +136,8 @@ export interface SoakResult {
   heapEndMb: number;
   /** Live JS heap (after a full collection) at every 500th step. */
   heapByStepMb: Record<string, number>;
+  /** Deviation mode only: its settings and what the judge saw. */
+  deviation: (DeviationJudge["counts"] & { alphaPPB: string; heartbeatMs: number }) | null;
   /** The first violations and liveness failures, in detail. */
   violations: Violation[];
   livenessFailures: LivenessFailure[];
@@ -136,6 +145,22 @@ export interface SoakResult {
 
 /** Committee timings: the library defaults, with alphaPPB 0 so that every round is due a report. */
 const CONFIG_OVERRIDES = { alphaPPB: 0n } as const;
+/**
+ * Kinds the deviation mode leaves out: they make reports due for reasons of their own (a failed
+ * read reports anyway, a new config starts afresh), rewind the chain under the judge, or move
+ * the chain's clock off the committee's; and overloads, whose recovery owes no report when
+ * nothing is due. The default mode soaks all of them.
+ */
+const DEVIATION_MODE_EXCLUDES: readonly FaultKind[] = [
+  "chain:read-failures",
+  "chain:set-config",
+  "chain:reorg",
+  "chain:interval-mining",
+  "chain:gas-spike",
+  "chain:link-exhausted",
+  ...OVERLOAD_KINDS,
+];
+
 /** Committee time a dropped transaction keeps its sender waiting (the blockchain timeout). */
 const DROP_WAIT_MS = DEFAULT_LOCAL_CONFIG.blockchainTimeoutMs;
 /** A hanging data source answers this long after the oracle gave up on it. */
@@ -150,16 +175,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const f = options.f ?? 2;
   const seed = options.seed;
   const started = performance.now();
-  const market = soakMarket(seed);
+  const market = options.deviation === undefined ? soakMarket(seed) : deviationMarket(seed, options.deviation.alphaPPB);
   let judgeTransmission: (request: TransmitRequest) => void = () => {};
   const feed = await deploySoakFeed({
     n,
     f,
     seed: `soak ${seed}`,
     dataSource: () => market.source,
-    config: CONFIG_OVERRIDES,
+    config: options.deviation === undefined ? CONFIG_OVERRIDES : { alphaPPB: options.deviation.alphaPPB, deltaCMs: options.deviation.heartbeatMs },
     traceLimit: TRACE_LIMIT,
     dropWaitMs: DROP_WAIT_MS,
+    chainFollowsCommitteeTime: options.deviation !== undefined,
     onTransmit: (request) => judgeTransmission(request),
   });
   if (options.plantedRegression !== undefined) plantAcceptAllCheck(feed.committee, options.plantedRegression);
@@ -197,7 +223,15 @@ async function soakOn(
     if (committee.byzantineBehaviours[request.transmitterIndex] !== null) return;
     checker.checkTransmission(transmissionToCheck(request, signers));
   });
-  const planner = new FaultPlanner({ n, f, seed });
+  const deviation = options.deviation;
+  const planner = new FaultPlanner({ n, f, seed, exclude: deviation === undefined ? [] : DEVIATION_MODE_EXCLUDES });
+  const judge = deviation === undefined ? null : new DeviationJudge(deviation.alphaPPB, deviation.heartbeatMs, (chainMs) => chainMs - feed.chainOriginMs + feed.clockOriginMs);
+  /** Reports read from the chain and not yet shown to the deviation judge. */
+  const unjudged: ChainReport[] = [];
+  /** Committee time each (epoch, round) landed (first landing), for the deviation judge. */
+  const landedAt = new Map<string, number>();
+  /** Rounds started during the current step: (epoch, round), time, leader. */
+  let stepRoundStarts: { epoch: number; round: number; atMs: number; leader: number }[] = [];
   const readRandom = new Random(`soak reads ${seed}`);
   const count = (kind: FaultKind | string) => (result.faultsInjected[kind] = (result.faultsInjected[kind] ?? 0) + 1);
   const fail = (failure: LivenessFailure) => {
@@ -222,6 +256,10 @@ async function soakOn(
         }
         return;
       case "round-start":
+        if (judge !== null) {
+          judge.roundStarted(event.epoch, event.round, event.timeMs);
+          stepRoundStarts.push({ epoch: event.epoch, round: event.round, atMs: event.timeMs, leader: event.oracle });
+        }
         if (exemptRoundsStarted) checker.exemptFromRange(digestHex, event.epoch, event.round);
         recentRoundStarts.push(`${event.epoch}:${event.round}`);
         if (recentRoundStarts.length > ROUND_STARTS_KEPT) recentRoundStarts.shift();
@@ -229,6 +267,10 @@ async function soakOn(
       case "transmit-landed":
         result.reportsLanded++;
         firstLandingAt ??= event.timeMs;
+        if (judge !== null && !landedAt.has(`${event.epoch}:${event.round}`)) {
+          landedAt.set(`${event.epoch}:${event.round}`, event.timeMs);
+          if (landedAt.size > 1024) landedAt.delete(landedAt.keys().next().value!);
+        }
         return;
       case "byzantine-act":
         result.effects.byzantineActs++;
@@ -253,6 +295,7 @@ async function soakOn(
     const { reports, toBlock } = await feed.reportsSince(nextBlock);
     nextBlock = toBlock + 1;
     for (const report of reports) checker.check(report);
+    if (judge !== null) unjudged.push(...reports);
     return reports.map((r) => ({ key: `${r.epoch}:${r.round}` }));
   };
 
@@ -280,6 +323,7 @@ async function soakOn(
     return false;
   };
   await readChain();
+  if (judge !== null) for (const report of unjudged.splice(0)) judge.onReport({ ...report, landedAtMs: null });
   soaking = true;
 
   const virtualStart = clock.now();
@@ -327,7 +371,8 @@ async function soakOn(
       if (plan.transmitFaults.length > 1) count("chain:revert-many");
       if (plan.setConfig) await newConfig();
       const undo = await applyChainFaults(plan);
-      await reportingStep(plan);
+      if (judge === null) await reportingStep(plan);
+      else await deviationStep(plan, judge);
       chain.disarm();
       for (const step of undo.reverse()) await step();
     }
@@ -364,6 +409,7 @@ async function soakOn(
   result.duplicateReports = checker.counts.duplicateReports;
   result.forgedObservations = checker.counts.forgedObservations;
   result.transmissionsChecked = checker.counts.transmissionsChecked;
+  if (judge !== null && deviation !== undefined) result.deviation = { alphaPPB: deviation.alphaPPB.toString(), heartbeatMs: deviation.heartbeatMs, ...judge.counts };
   result.violations = [...checker.violations, ...result.violations].slice(0, KEEP_FAILURES);
   result.reports = checker.latestRoundId;
   result.effects.networkLost = committee.network.stats.lost;
@@ -442,8 +488,8 @@ async function soakOn(
     if (bound - latency < result.minSlackMs) result.minSlackMs = bound - latency;
   }
 
-  /** One step with at most f faulty oracles: a report must land within the step's bound. */
-  async function reportingStep(plan: StepPlan): Promise<void> {
+  /** The liveness bound of a step with at most f faulty oracles, from the plan. */
+  function boundOf(plan: StepPlan): { bound: number; run: number; hopMs: number; faulty: Set<number> } {
     const hopMs = maxHopMs(combinedLinkBehaviour(plan.network));
     const catchUpWindow = timing.deltaResendMs + 3 * MAX_HOP_MS;
     const catchingUp = applier.rejoinedWithin(catchUpWindow);
@@ -466,7 +512,12 @@ async function soakOn(
       lossyEpochs,
     });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
+    return { bound, run, hopMs, faulty };
+  }
 
+  /** One step with at most f faulty oracles: a report must land within the step's bound. */
+  async function reportingStep(plan: StepPlan): Promise<void> {
+    const { bound, run, hopMs } = boundOf(plan);
     const t0 = clock.now();
     firstLandingAt = null;
     await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
@@ -484,6 +535,52 @@ async function soakOn(
       result.livenessViolations++;
       fail({ step: plan.step, kind: "over-bound", detail: `report after ${latency} ms, bound ${bound} ms (faulty-leader run ${run}, hop ${hopMs} ms)`, plan: describePlan(plan) });
     }
+  }
+
+  /**
+   * A step of the deviation mode: the committee runs for a fixed span (reports are due only now
+   * and then), then the judge goes through what happened in time order: each report landing
+   * (was it due?), and each round an honest leader started (was a report owed, and did one
+   * come within the bound?), and finally whether the heartbeat was kept.
+   */
+  async function deviationStep(plan: StepPlan, judge: DeviationJudge): Promise<void> {
+    const { bound, faulty } = boundOf(plan);
+    const t0 = clock.now();
+    stepRoundStarts = [];
+    await committee.runUntil({ virtualTimeMs: bound + timing.deltaRoundMs, until: () => false });
+    await readChain();
+    result.livenessChecks++;
+    // Loss may sink the very round that was due, and the market may have moved back by the next.
+    const owesDeviations = plan.lossyEpochs === 0;
+    type Event = { atMs: number; report?: ChainReport; start?: (typeof stepRoundStarts)[number] };
+    const events: Event[] = [
+      ...unjudged.splice(0).map((report): Event => ({ atMs: landedAt.get(`${report.epoch}:${report.round}`) ?? -1, report })),
+      ...stepRoundStarts.map((start): Event => ({ atMs: start.atMs, start })),
+    ].sort((a, b) => a.atMs - b.atMs || (a.report !== undefined ? -1 : 1));
+    for (const event of events) {
+      if (event.report !== undefined) {
+        const r = event.report;
+        const found = judge.onReport({ ...r, landedAtMs: landedAt.get(`${r.epoch}:${r.round}`) ?? null });
+        for (const v of found) deviationViolation(plan, v);
+      } else if (event.start !== undefined && owesDeviations) {
+        const { epoch, round, atMs, leader } = event.start;
+        if (round > timing.rMax || faulty.has(leader) || committee.byzantineBehaviours[leader] !== null) continue;
+        const honest = Array.from({ length: n }, (_, i) => ledger.expected(digestHex, epoch, round, i)).filter((v): v is bigint => v !== null);
+        judge.honestRoundStarted(epoch, round, atMs, honest, bound);
+      }
+    }
+    judge.heartbeatOwed(t0, bound);
+    for (const v of judge.overdue(clock.now())) deviationViolation(plan, v);
+  }
+
+  function deviationViolation(plan: StepPlan, v: { kind: "report-not-due" | "deviation-not-reported" | "heartbeat-not-reported"; epoch: number; round: number; detail: string }): void {
+    if (v.kind === "report-not-due") {
+      result.safetyViolations++;
+      if (result.violations.length < KEEP_FAILURES) result.violations.push({ kind: "report-not-due", aggregatorRoundId: 0, epoch: v.epoch, round: v.round, detail: v.detail });
+      return;
+    }
+    result.livenessViolations++;
+    fail({ step: plan.step, kind: v.kind, detail: v.detail, plan: describePlan(plan) });
   }
 
   /**
@@ -680,6 +777,7 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
     heapStartMb: 0,
     heapEndMb: 0,
     heapByStepMb: {},
+    deviation: null,
     violations: [],
     livenessFailures: [],
   };
