@@ -507,7 +507,8 @@ async function soakOn(
       timing,
       hopMs,
       faultyLeaderRun: run,
-      failingTransmitters: faulty.size + plan.transmitFaults.length + unfunded,
+      // A transmitter whose read of the chain fails drops the report: allow two such stages.
+      failingTransmitters: faulty.size + plan.transmitFaults.length + unfunded + (plan.readFailureRate > 0 ? 2 : 0),
       catchingUp: catchingUp.length > 0 || rotationUnknown,
       lossyEpochs,
     });

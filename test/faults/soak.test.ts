@@ -58,14 +58,17 @@ describe("soak", function () {
       const forged = checker.check(report(2, 1, 2, [[0, 100n], [1, 101n], [2, 150n], [3, 103n], [4, 104n]]));
       expect(forged.map((v) => v.kind)).to.deep.equal(["forged-observation"]);
       expect(forged[0].detail).to.include("oracle 2 observed 102");
-      // Faulty values at the top push the median above every honest value (more than f lies).
-      const lied = checker.check(report(3, 1, 3, [[0, 100n], [1, 101n], [5, 500n], [6, 600n], [6, 700n]]));
-      expect(lied.map((v) => v.kind)).to.deep.equal(["outside-honest-range"]);
-      // A round can be exempt (started beyond f with liars): then only the forged check applies.
-      checker.exemptFromRange(DIGEST, 1, 4);
-      expect(checker.check(report(4, 1, 4, [[0, 100n], [5, 500n], [6, 600n]], 500n))).to.deep.equal([]);
-      expect(checker.check(report(5, 1, 5, [[5, 100n], [6, 101n], [5, 102n]])).map((v) => v.kind)).to.deep.equal(["no-honest-observations"]);
-      expect(checker.counts).to.include({ checked: 5, safetyViolations: 3, forgedObservations: 1, duplicateReports: 0 });
+      // An answer that is not the median and above every honest value.
+      const lied = checker.check(report(3, 1, 3, [[0, 100n], [1, 101n], [2, 102n], [5, 500n], [6, 600n]], 500n));
+      expect(lied.map((v) => v.kind)).to.deep.equal(["answer-not-median", "outside-honest-range"]);
+      // More than f values of faulty oracles: beyond f the range is not promised, so not judged.
+      const beyondF = checker.check(report(4, 1, 6, [[0, 100n], [1, 101n], [5, 500n], [6, 600n], [6, 700n]]));
+      expect(beyondF).to.deep.equal([]);
+      // A round can be exempt (started beyond f with liars): then the range is not judged.
+      checker.exemptFromRange(DIGEST, 1, 7);
+      expect(checker.check(report(5, 1, 7, [[0, 100n], [1, 101n], [5, 500n], [6, 600n], [2, 102n]], 600n)).map((v) => v.kind)).to.deep.equal(["answer-not-median"]);
+      expect(checker.check(report(6, 1, 8, [[5, 100n], [6, 101n], [5, 102n]])).map((v) => v.kind)).to.deep.equal(["no-honest-observations"]);
+      expect(checker.counts).to.include({ checked: 6, safetyViolations: 5, forgedObservations: 1, duplicateReports: 0 });
     });
 
     it("counts transmissions of unattested reports and of forged observations, and honest leaders' unsigned forwards and unattested finals", function () {
