@@ -97,13 +97,17 @@ export class FaultyChain implements OffchainAggregatorChain {
   }
 
   /**
-   * From now on a share `rate` of the chain reads fail, as an RPC node that errors now and then
-   * (0: none). Which ones is drawn from `random`, so a seed replays it.
+   * From now on the next chain read and a share `rate` of the later ones fail, as an RPC node
+   * that errors now and then (0: none). Which ones is drawn from `random`, so a seed replays it.
    */
   failReads(rate: number, random: Random): void {
     this.readFailureRate = rate;
     this.readRandom = random;
+    // The first read fails for sure, so that even a short spell of failures is felt.
+    this.failNextRead = rate > 0;
   }
+
+  private failNextRead = false;
 
   /** A transmitter whose account has been emptied (its transmits fail for want of gas money), or refilled. */
   markUnfunded(transmitterAddress: string, unfunded = true): void {
@@ -114,7 +118,8 @@ export class FaultyChain implements OffchainAggregatorChain {
   private readRandom: Random | null = null;
 
   private read<T>(call: () => Promise<T>): Promise<T> {
-    if (this.readFailureRate > 0 && this.readRandom !== null && this.readRandom.chance(this.readFailureRate)) {
+    if (this.failNextRead || (this.readFailureRate > 0 && this.readRandom !== null && this.readRandom.chance(this.readFailureRate))) {
+      this.failNextRead = false;
       this.effects.failedReads++;
       return Promise.reject(new Error("soak: chain read failed (injected RPC error)"));
     }

@@ -281,7 +281,7 @@ export class FaultPlanner {
       // more lost epoch allowed for.
       const full = kind === "network:loss" && this.active.size >= this.options.f;
       if (full && !primary) return;
-      const fault = full ? { kind, behaviour: { lossRate: between(this.random, 3, 10) / 1000 } } : this.drawNetworkFault(kind, network);
+      const fault = full ? { kind, behaviour: { lossRate: between(this.random, 5, 15) / 1000 } } : this.drawNetworkFault(kind, network);
       if (fault === null) return;
       network.push(fault);
       if (kind === "network:loss") lossyEpochs = full ? 3 : 2;

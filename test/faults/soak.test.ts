@@ -17,7 +17,7 @@ import { soakMarket } from "../../scripts/soak/market.js";
 import { ALL_FAULT_KINDS, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "../../scripts/soak/plan.js";
 import { type SoakResult, runSoak } from "../../scripts/soak/runner.js";
 
-const ROUNDS = 40;
+const ROUNDS = 50;
 const PLANTED_ROUNDS = 60;
 const DEVIATION_ROUNDS = 30;
 const SEED = "npm-test";
@@ -171,13 +171,13 @@ describe("soak", function () {
         const faulty = plan.active.map((fa) => fa.oracle);
         expect(new Set(faulty).size, where).to.equal(faulty.length);
         expect(faulty.length, where).to.be.at.most(2);
-        for (const started of plan.started) expect(faulty, where).to.include(started.oracle);
+        if (plan.overload === null) for (const started of plan.started) expect(faulty, where).to.include(started.oracle);
         expect(maxHopMs(combinedLinkBehaviour(plan.network)), where).to.be.at.most(MAX_HOP_MS);
         const loss = Math.max(0, ...plan.network.map((nf) => nf.behaviour.lossRate ?? 0));
         expect(loss, where).to.be.at.most(0.1);
-        // Loss with f faulty only light (at most 1 %), and then with one more lost epoch allowed.
+        // Loss with f faulty only light (at most 1.5 %), and then with one more lost epoch allowed.
         if (loss > 0 && faulty.length >= 2) {
-          expect(loss, where).to.be.at.most(0.01);
+          expect(loss, where).to.be.at.most(0.015);
           expect(plan.lossyEpochs, where).to.equal(3);
         }
         if (plan.overload !== null) {
