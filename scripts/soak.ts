@@ -1,9 +1,11 @@
 /**
- * Soak test (issue 5): a (7, 2) committee against our OffchainAggregator on the in-process
- * Hardhat chain for R steps of seeded faults within the f bound (crashes, Byzantine oracles,
- * liars, failing and hanging data sources, partitions, lossy/slow/duplicating/reordering links,
- * reverted and dropped transmits, interval mining, reorgs) plus overload steps beyond f, with
- * the safety and liveness invariants checked after every step.
+ * Soak test: a (7, 2) committee against our OffchainAggregator on the in-process
+ * Hardhat chain for R steps of seeded faults within the f bound (crashes, Byzantine oracles
+ * alone or in colluding pairs, forgers, liars, failing and hanging data sources, partitions,
+ * one-way cuts, slow senders, lossy/slow/duplicating/reordering links, reverted and dropped
+ * transmits, transmitters out of ETH, LINK withdrawn, gas above the billing maximum, failing
+ * reads, interval mining, reorgs, new configs) plus overload steps beyond f, with the safety
+ * and liveness invariants checked after every step.
  *
  *   npm run soak -- --rounds 2000 --seed s1 [--json]
  *   npm run soak -- --mode deviation [--alpha-ppb 10000000] [--heartbeat-ms 8000] ...

@@ -1,5 +1,5 @@
 /**
- * The soak loop (issue 5): a (7, 2) committee on the real in-process Hardhat chain, R steps,
+ * The soak loop: a (7, 2) committee on the real in-process Hardhat chain, R steps,
  * each with seeded faults within the f bound. Per step: apply the plan, run until a report
  * lands (or give up), check every new report on the chain with the invariant checker, check
  * the latency against the step's liveness bound, then move on (faults rotate by plan).

@@ -1,5 +1,5 @@
 /**
- * The soak (issue 5): a short seeded run of `npm run soak` against the real OffchainAggregator,
+ * The soak: a short seeded run of `npm run soak` against the real OffchainAggregator,
  * plus off-chain checks that its parts can fail: the invariant checker counts planted
  * violations, the fault plan stays within the f bound and deals every kind, and the liveness
  * bound follows the protocol timings and the leader rotation. Without these, "zero violations"
