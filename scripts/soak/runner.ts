@@ -480,7 +480,8 @@ async function soakOn(
   }
 
   function violationCount(): number {
-    return checker.counts.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
+    // result.safetyViolations holds, until the end, the deviation judge's findings.
+    return checker.counts.safetyViolations + result.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
   }
 
   function noteLatency(latency: number, bound: number): void {
