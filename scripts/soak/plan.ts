@@ -272,7 +272,15 @@ export class FaultPlanner {
 
     const startOracleFault = (kind: OracleFaultKind) => {
       const fault = this.startOracleFault(kind, context, ended);
-      if (fault !== null) started.push(fault);
+      if (fault === null) return;
+      // A fault taken over in the step it started never happened: drop it rather than end it.
+      const replaced = started.findIndex((f) => f.oracle === fault.oracle);
+      if (replaced >= 0) {
+        started.splice(replaced, 1);
+        const endedIndex = ended.findIndex((f) => f.oracle === fault.oracle);
+        if (endedIndex >= 0) ended.splice(endedIndex, 1);
+      }
+      started.push(fault);
     };
     const addNetworkFault = (kind: NetworkFaultKind, primary: boolean) => {
       if (network.some((f) => f.kind === kind)) return;

@@ -45,7 +45,7 @@ const TIMING: ProtocolTiming = { deltaProgressMs: 2000, deltaResendMs: 1000, del
 
 function planSteps(seed: string, steps: number): StepPlan[] {
   const planner = new FaultPlanner({ n: 7, f: 2, seed });
-  return Array.from({ length: steps }, (_, i) => planner.next({ leader: i % 7 }));
+  return Array.from({ length: steps }, (_, i) => planner.next({ leader: i % 7, nextLeader: (i + 3) % 7 }));
 }
 
 describe("soak", function () {
@@ -196,6 +196,28 @@ describe("soak", function () {
       // A reorg overlaps interval mining somewhere, and pairs take two oracles.
       expect(plans.some((p) => p.snapshotBefore && p.intervalMiningMs !== null)).to.equal(true);
       for (const p of plans.filter((q) => q.primary === "byzantine:pair")) expect(p.started.length, `step ${p.step}`).to.equal(2);
+    });
+
+    it("ends every oracle fault it starts: what the plan says is active is what its starts and ends leave", function () {
+      for (const seed of [SEED, "S", "soak"]) {
+        const active = new Map<number, string>();
+        for (const plan of planSteps(seed, 600)) {
+          const where = `${seed} step ${plan.step}`;
+          for (const fault of plan.ended) {
+            expect(active.get(fault.oracle), where).to.equal(fault.kind);
+            active.delete(fault.oracle);
+          }
+          if (plan.overload !== null) {
+            expect(active.size, where).to.equal(0);
+            continue;
+          }
+          for (const fault of plan.started) {
+            expect(active.has(fault.oracle), where).to.equal(false);
+            active.set(fault.oracle, fault.kind);
+          }
+          expect([...active.entries()].sort(), where).to.deep.equal(plan.active.map((fa) => [fa.oracle, fa.kind]).sort());
+        }
+      }
     });
 
     it("replays the plan for a seed and draws another one for another seed", function () {
