@@ -1,11 +1,19 @@
 /**
- * Soak test (issue 5): a (7, 2) committee against our OffchainAggregator on the in-process
- * Hardhat chain for R steps of seeded faults within the f bound (crashes, Byzantine oracles,
- * liars, failing and hanging data sources, partitions, lossy/slow/duplicating/reordering links,
- * reverted and dropped transmits, interval mining, reorgs) plus overload steps beyond f, with
- * the safety and liveness invariants checked after every step.
+ * Soak test: a (7, 2) committee against our OffchainAggregator on the in-process
+ * Hardhat chain for R steps of seeded faults within the f bound (crashes, Byzantine oracles
+ * alone or in colluding pairs, forgers, liars, failing and hanging data sources, partitions,
+ * one-way cuts, slow senders, lossy/slow/duplicating/reordering links, reverted and dropped
+ * transmits, transmitters out of ETH, LINK withdrawn, gas above the billing maximum, failing
+ * reads, interval mining, reorgs, new configs) plus overload steps beyond f, with the safety
+ * and liveness invariants checked after every step.
  *
  *   npm run soak -- --rounds 2000 --seed s1 [--json]
+ *   npm run soak -- --mode deviation [--alpha-ppb 10000000] [--heartbeat-ms 8000] ...
+ *
+ * The default mode reports every round (alphaPPB 0) and checks that a report lands within each
+ * step's bound. The deviation mode runs a feed with a deviation threshold and a heartbeat over a
+ * market that only sometimes moves past it, and checks every report was due and every due report
+ * came (see soak/deviation.ts).
  *
  * With --json, stdout carries only the result object; progress and any violation details go to
  * stderr. Exits 1 on any safety, duplicate, liveness or overload violation.
@@ -16,9 +24,13 @@ interface CliOptions {
   readonly rounds: number;
   readonly seed: string;
   readonly json: boolean;
+  readonly deviation?: { readonly alphaPPB: bigint; readonly heartbeatMs: number };
 }
 
-const USAGE = "usage: npm run soak -- [--rounds R] [--seed S] [--json]";
+const USAGE = "usage: npm run soak -- [--rounds R] [--seed S] [--json] [--mode median|deviation] [--alpha-ppb A] [--heartbeat-ms H]";
+/** Deviation mode defaults: 1 % and 8 s of committee time. */
+const DEFAULT_ALPHA_PPB = 10_000_000n;
+const DEFAULT_HEARTBEAT_MS = 8_000;
 
 /** A bad command line: reported as a message, not a stack trace. */
 class UsageError extends Error {}
@@ -27,6 +39,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let rounds = 200;
   let seed = "soak";
   let json = false;
+  let mode: string | undefined;
+  let alphaPPB: bigint | undefined;
+  let heartbeatMs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // Both "--flag value" and "--flag=value".
@@ -43,9 +58,23 @@ function parseArgs(argv: readonly string[]): CliOptions {
       rounds = Number(text);
       if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds needs a positive integer, got ${text}\n${USAGE}`);
     } else if (flag === "--seed") seed = value();
-    else throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
+    else if (flag === "--mode") {
+      mode = value();
+      if (mode !== "median" && mode !== "deviation") throw new UsageError(`--mode is median or deviation, got ${mode}\n${USAGE}`);
+    } else if (flag === "--alpha-ppb") {
+      const text = value();
+      // At least 4 ppb, so that the market's quiet wobble (alpha / 4) is not zero; at most 5 %, so its jumps (3 alpha) stay inside the feed's answer range.
+      if (!/^\d+$/.test(text) || BigInt(text) < 4n || BigInt(text) > 50_000_000n) throw new UsageError(`--alpha-ppb needs an integer from 4 to 50000000 (5 %), got ${text}\n${USAGE}`);
+      alphaPPB = BigInt(text);
+    } else if (flag === "--heartbeat-ms") {
+      const text = value();
+      heartbeatMs = Number(text);
+      if (!Number.isInteger(heartbeatMs) || heartbeatMs < 2000 || heartbeatMs > 3_600_000) throw new UsageError(`--heartbeat-ms needs an integer from 2000 to 3600000, got ${text}\n${USAGE}`);
+    } else throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
   }
-  return { rounds, seed, json };
+  if (mode === "median" && (alphaPPB !== undefined || heartbeatMs !== undefined)) throw new UsageError(`--alpha-ppb and --heartbeat-ms need --mode deviation\n${USAGE}`);
+  const deviationMode = mode === "deviation" || alphaPPB !== undefined || heartbeatMs !== undefined;
+  return { rounds, seed, json, ...(deviationMode ? { deviation: { alphaPPB: alphaPPB ?? DEFAULT_ALPHA_PPB, heartbeatMs: heartbeatMs ?? DEFAULT_HEARTBEAT_MS } } : {}) };
 }
 
 /** The object --json prints: the issue's fields first, then the extras. */
@@ -54,6 +83,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     rounds: result.rounds,
     reports: result.reports,
     safetyViolations: result.safetyViolations,
+    forgedObservations: result.forgedObservations,
     duplicateReports: result.duplicateReports,
     maxLatencyMs: result.maxLatencyMs,
     faultsInjected: sortedRecord(result.faultsInjected),
@@ -66,6 +96,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     reorgs: result.reorgs,
     overloadSteps: result.overloadSteps,
     livenessChecks: result.livenessChecks,
+    transmissionsChecked: result.transmissionsChecked,
     baseBoundMs: result.baseBoundMs,
     maxBoundMs: result.maxBoundMs,
     minSlackMs: result.minSlackMs,
@@ -79,6 +110,7 @@ function jsonSummary(result: SoakResult): Record<string, unknown> {
     heapStartMb: result.heapStartMb,
     heapEndMb: result.heapEndMb,
     heapByStepMb: result.heapByStepMb,
+    ...(result.deviation !== null ? { deviation: result.deviation } : {}),
   };
 }
 
@@ -103,13 +135,19 @@ function humanSummary(result: SoakResult): string {
   return [
     `seed ${JSON.stringify(result.seed)}, (n, f) = (${result.n}, ${result.f}): ${result.rounds} steps in ${result.wallSeconds} s wall, ${result.virtualSeconds} s committee time`,
     `reports on the final chain ${result.reports} (landed ${result.reportsLanded}, ${result.effects.reorgedReports} taken back by ${result.reorgs} reorgs)`,
-    `safety violations ${result.safetyViolations}, duplicate reports ${result.duplicateReports}, ` +
+    `safety violations ${result.safetyViolations} (forged observations ${result.forgedObservations}; ${result.transmissionsChecked} honest transmissions checked), duplicate reports ${result.duplicateReports}, ` +
       `liveness violations ${result.livenessViolations} of ${result.livenessChecks} checks, overload violations ${result.overloadViolations} in ${result.overloadSteps} overload steps`,
     `max latency ${result.maxLatencyMs} ms (bound of a fault-free step ${result.baseBoundMs} ms, largest bound ${result.maxBoundMs} ms, smallest margin to a step's bound ${result.minSlackMs} ms)`,
     `faults injected: ${faults}`,
     `effects: ${effects}`,
     `RSS ${result.rssStartMb} MB at start, ${result.rssEndMb} MB at end (peak ${result.rssPeakMb} MB); ` +
       `live JS heap ${result.heapStartMb} -> ${result.heapEndMb} MB; ${result.chainBlocks} blocks on the in-process chain`,
+    ...(result.deviation !== null
+      ? [
+          `deviation mode (alpha ${result.deviation.alphaPPB} ppb, heartbeat ${result.deviation.heartbeatMs} ms): ${result.deviation.reportsJudged} reports judged, ` +
+            `${result.deviation.dueByDeviation} due by deviation, ${result.deviation.dueByHeartbeat} by heartbeat; ${result.deviation.deviationObligations} deviations and ${result.deviation.heartbeatObligations} heartbeats owed a report`,
+        ]
+      : []),
     ...failureLines(result),
   ].join("\n");
 }
@@ -124,6 +162,7 @@ async function main(): Promise<void> {
   const result = await runSoak({
     rounds: options.rounds,
     seed: options.seed,
+    ...(options.deviation !== undefined ? { deviation: options.deviation } : {}),
     onStep: (p) => {
       if (p.step % progressEvery === 0 || p.step === p.rounds) {
         process.stderr.write(`  step ${p.step}/${p.rounds}: ${p.reports} reports on chain, ${p.violations} violations, RSS ${p.rssMb} MB\n`);

@@ -17,6 +17,14 @@ export type ByzantineBehaviour =
   | "withholding-leader"
   /** Leader: each report-req and final is replaced by the first one it ever sent (a replay). */
   | "replaying-leader"
+  /**
+   * Leader: it forges one other oracle's observation (one unit up or down, still sorted). In odd
+   * rounds the report-req carries the forged value under the real signature; in even rounds the
+   * report-req is honest and the final carries the forged value under the followers' signatures.
+   */
+  | "forging-leader"
+  /** Follower: it signs (validly) a report in which another oracle's median observation is moved by one unit. */
+  | "forging-follower"
   /** Transmitter: it never sends its transmit transaction. */
   | "silent-transmitter"
   /** Transmitter: it sends the first report it ever scheduled instead of the current one (stale on chain). */
@@ -30,6 +38,8 @@ export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
   "equivocating-leader",
   "withholding-leader",
   "replaying-leader",
+  "forging-leader",
+  "forging-follower",
   "silent-transmitter",
   "stale-transmitter",
 ];

@@ -22,6 +22,8 @@ export interface AdversaryView {
   readonly configDigest: Uint8Array;
   /** 2f + 1: the fewest observations a report-req may carry. */
   readonly quorum: number;
+  /** The faulty oracle's own index (a forger alters someone else's observation). */
+  readonly ownIndex: number;
 }
 
 /** What the adversary remembers across rounds (for replays). */
@@ -90,10 +92,59 @@ export function rewriteOutgoing(
       }
       return message;
     }
+    case "forging-leader": {
+      if (message.type === "report-req" && message.round % 2 === 1) {
+        const observations = forgeOneObservation(message.observations, view.ownIndex);
+        return observations === null ? message : { ...message, observations };
+      }
+      if (message.type === "final" && message.round % 2 === 0) {
+        const observations = forgeOneObservation(message.report.observations, view.ownIndex);
+        return observations === null ? message : { ...message, report: { ...message.report, observations } };
+      }
+      return message;
+    }
+    case "forging-follower": {
+      if (message.type !== "report") return message;
+      const observations = forgeOneObservation(message.report.observations, view.ownIndex);
+      if (observations === null) return message;
+      const context: ReportContext = { configDigest: view.configDigest, epoch: message.epoch, round: message.round };
+      try {
+        return { ...message, report: { observations, signature: signReport(encodeReport(context, observations), view.onchainSigningKey) } };
+      } catch {
+        return message;
+      }
+    }
     case "silent-transmitter":
     case "stale-transmitter":
       return message;
   }
+}
+
+/**
+ * The observations with one value of another oracle moved by one unit, the list still sorted
+ * (so only signatures can give the forgery away), or null if no value can move. It tries the
+ * median first (the value that becomes the answer), then its neighbours outwards. The choice
+ * depends only on the list, so colluding forgers given the same list forge the same way.
+ */
+export function forgeOneObservation<T extends { readonly observer: number; readonly value: bigint }>(
+  observations: readonly T[],
+  ownIndex: number,
+): T[] | null {
+  const middle = observations.length >> 1;
+  for (let distance = 0; distance <= middle + 1; distance++) {
+    for (const i of distance === 0 ? [middle] : [middle + distance, middle - distance]) {
+      const target = observations[i];
+      if (target === undefined || target.observer === ownIndex) continue;
+      const below = observations[i - 1]?.value;
+      const above = observations[i + 1]?.value;
+      const forged = above === undefined || target.value + 1n <= above ? target.value + 1n : below === undefined || target.value - 1n >= below ? target.value - 1n : null;
+      if (forged === null) continue;
+      const copy = [...observations];
+      copy[i] = { ...target, value: forged };
+      return copy;
+    }
+  }
+  return null;
 }
 
 /** Another report-req for the same round: without the highest observation if there are spare ones, else with one tampered value. */

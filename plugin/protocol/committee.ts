@@ -22,6 +22,7 @@ import {
   createOracleDatabase,
 } from "./oracle.js";
 import { Random, deriveSeedBytes } from "./random.js";
+import { signatureChecksOf } from "./signature-checks.js";
 import { type TraceEvent, type TraceEventType, formatTraceEvent } from "./trace.js";
 
 /** Whoever may call setConfig on the chain (the contract owner). */
@@ -216,6 +217,7 @@ export class Committee {
       database: this.databases[index],
       localConfig: this.localConfig,
       trace: (event) => this.record(event),
+      signatureChecks: signatureChecksOf(this),
     });
     // A restarted oracle is the same machine: still compromised if it was.
     oracle.setByzantine(this.byzantine[index] ?? null);

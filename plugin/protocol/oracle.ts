@@ -21,6 +21,7 @@ import type { CommonOutput } from "./outputs.js";
 import { Pacemaker, type PacemakerOutput, type PacemakerState } from "./pacemaker.js";
 import { type FollowerOutput, ReportGenerationFollower } from "./report-generation-follower.js";
 import { type LeaderOutput, ReportGenerationLeader } from "./report-generation-leader.js";
+import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
 import type { TraceBody, TraceEvent } from "./trace.js";
 import { type PendingTransmission, Transmission, type TransmissionOutput } from "./transmission.js";
 
@@ -70,6 +71,8 @@ export interface OracleArgs {
   readonly database: OracleDatabase;
   readonly localConfig?: LocalConfig;
   readonly trace: (event: TraceEvent) => void;
+  /** The roles' signature checks (default: the real ones; only a test replaces one). */
+  readonly signatureChecks?: SignatureChecks;
 }
 
 /** Race `work` against a timer on `clock`; `onDone` runs exactly once. */
@@ -129,6 +132,7 @@ export class Oracle {
   /** Set when this oracle is Byzantine: what its adversary does with its output. */
   private byzantine: ByzantineBehaviour | null = null;
   private readonly adversaryMemory: AdversaryMemory = {};
+  private readonly signatureChecks: SignatureChecks;
 
   constructor(args: OracleArgs) {
     this.index = args.index;
@@ -140,6 +144,7 @@ export class Oracle {
     this.database = args.database;
     this.local = args.localConfig ?? DEFAULT_LOCAL_CONFIG;
     this.traceSink = args.trace;
+    this.signatureChecks = args.signatureChecks ?? SIGNATURE_CHECKS;
   }
 
   get isRunning(): boolean {
@@ -330,6 +335,7 @@ export class Oracle {
         ownIndex: this.index,
         offchainSigningKey: this.keys.offchainSigningKey,
         onchainSigningKey: this.keys.onchainSigningKey,
+        checks: this.signatureChecks,
       },
       epoch,
       leader,
@@ -346,6 +352,7 @@ export class Oracle {
               deltaGraceMs: shared.deltaGraceMs,
               offchainPublicKeys,
               signerAddresses,
+              checks: this.signatureChecks,
             },
             epoch,
             (output) => this.onLeaderOutput(output),
@@ -560,7 +567,7 @@ export class Oracle {
     const behaviour = this.byzantine!;
     const shared = this.active?.shared;
     if (shared === undefined) return;
-    const view = { onchainSigningKey: this.keys.onchainSigningKey, configDigest: shared.configDigest, quorum: 2 * shared.f + 1 };
+    const view = { onchainSigningKey: this.keys.onchainSigningKey, configDigest: shared.configDigest, quorum: 2 * shared.f + 1, ownIndex: this.index };
     let acted = false;
     for (const to of recipients) {
       const sent = rewriteOutgoing(behaviour, to, message, view, this.adversaryMemory);

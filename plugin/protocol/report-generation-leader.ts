@@ -8,7 +8,8 @@ import type { Address } from "../core/address.js";
 import { type ReportContext, encodeReport, sortAttributedObservations } from "../core/report.js";
 import type { AttestedReportOne, AttributedSignedObservation, ObserveMessage, ReportMessage } from "./messages.js";
 import type { CommonOutput, Emit } from "./outputs.js";
-import { isReportSignedBy, isValidObservationSignature, observationsKey } from "./verification.js";
+import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
+import { observationsKey } from "./verification.js";
 
 export type LeaderTimer = "round" | "grace";
 export type LeaderOutput = CommonOutput<LeaderTimer>;
@@ -24,6 +25,8 @@ export interface LeaderConfig {
   readonly offchainPublicKeys: readonly Uint8Array[];
   /** On-chain signer addresses by oracle index. */
   readonly signerAddresses: readonly Address[];
+  /** The signature checks to run (default: the real ones; see signature-checks.ts). */
+  readonly checks?: SignatureChecks;
 }
 
 /** Reports received for one set of observations, keyed by signer so each counts once. */
@@ -38,12 +41,15 @@ export class ReportGenerationLeader {
   private readonly observations = new Map<number, AttributedSignedObservation>();
   private readonly reporters = new Set<number>();
   private readonly reportGroups = new Map<string, ReportGroup>();
+  private readonly checks: SignatureChecks;
 
   constructor(
     private readonly config: LeaderConfig,
     readonly epoch: number,
     private readonly emit: Emit<LeaderOutput>,
-  ) {}
+  ) {
+    this.checks = config.checks ?? SIGNATURE_CHECKS;
+  }
 
   get currentRound(): number {
     return this.round;
@@ -74,7 +80,7 @@ export class ReportGenerationLeader {
     if (this.observations.has(sender)) return;
     const { value, signature } = message.observation;
     const publicKey = this.config.offchainPublicKeys[sender];
-    if (publicKey === undefined || !isValidObservationSignature(this.context(), value, signature, publicKey)) return;
+    if (publicKey === undefined || !this.checks.leaderObservation(this.context(), value, signature, publicKey)) return;
     this.observations.set(sender, { observer: sender, value, signature });
     if (this.phase === "observe" && this.observations.size > 2 * this.config.f) {
       // Enough to trust a median; give slower honest oracles DeltaGrace to be included too.
@@ -93,7 +99,7 @@ export class ReportGenerationLeader {
       return;
     }
     const senderSigner = this.config.signerAddresses[sender];
-    if (senderSigner === undefined || !isReportSignedBy(report, signature, senderSigner)) return;
+    if (senderSigner === undefined || !this.checks.leaderReport(report, signature, senderSigner)) return;
     this.reporters.add(sender);
 
     const key = observationsKey(observations);

@@ -15,6 +15,7 @@ import type {
   TransmitResult,
 } from "../../plugin/protocol/chain.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
+import type { Random } from "../../plugin/protocol/random.js";
 
 /** What happens to the next transmit the wrapper sees. */
 export type TransmitFault = "revert" | "drop";
@@ -27,6 +28,10 @@ export interface ChainFaultEffects {
   dropped: number;
   /** Transmits that landed while automine was off (mined by the interval miner). */
   minedByInterval: number;
+  /** Chain reads made to fail. */
+  failedReads: number;
+  /** Transmits that failed while their sender had no ETH. */
+  unfundedTransmits: number;
 }
 
 export interface FaultyChainOptions {
@@ -42,6 +47,27 @@ export interface FaultyChainOptions {
   readonly dropWaitMs: number;
   /** Whether the node currently mines on an interval (read when a transmit lands). */
   readonly intervalMining: () => boolean;
+  /** Shown every transmit request before anything happens to it (the soak checks what oracles send). */
+  readonly onTransmit?: (request: TransmitRequest) => void;
+  /** When set, the chain's clock follows the committee's (see ChainTime). */
+  readonly chainTime?: () => ChainTime | undefined;
+}
+
+/**
+ * The chain's clock tied to the committee's: the block of each transmit gets the timestamp
+ * origin + (committee time since the origin), and "now" for the oracles is that same time. The
+ * committee's virtual clock runs far ahead of the wall clock a dev chain follows, so without this
+ * a heartbeat (measured by the chain) would almost never fall due in a soak.
+ */
+export interface ChainTime {
+  readonly rpc: RpcSender;
+  readonly originSec: number;
+  readonly clockOriginMs: number;
+  readonly clock: Clock;
+}
+
+export function chainTimeMs(time: ChainTime): number {
+  return time.originSec * 1000 + (time.clock.now() - time.clockOriginMs);
 }
 
 /**
@@ -50,8 +76,10 @@ export interface FaultyChainOptions {
  * sends them, so the inner and the low-gas adapter never race for the same nonce.
  */
 export class FaultyChain implements OffchainAggregatorChain {
-  readonly effects: ChainFaultEffects = { revertedOnChain: 0, dropped: 0, minedByInterval: 0 };
+  readonly effects: ChainFaultEffects = { revertedOnChain: 0, dropped: 0, minedByInterval: 0, failedReads: 0, unfundedTransmits: 0 };
   private readonly armed: TransmitFault[] = [];
+  private readFailureRate = 0;
+  private readonly unfunded = new Set<string>();
   private readonly sendQueues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: FaultyChainOptions) {}
@@ -68,21 +96,54 @@ export class FaultyChain implements OffchainAggregatorChain {
     return left;
   }
 
+  /**
+   * From now on the next chain read and a share `rate` of the later ones fail, as an RPC node
+   * that errors now and then (0: none). Which ones is drawn from `random`, so a seed replays it.
+   */
+  failReads(rate: number, random: Random): void {
+    this.readFailureRate = rate;
+    this.readRandom = random;
+    // The first read fails for sure, so that even a short spell of failures is felt.
+    this.failNextRead = rate > 0;
+  }
+
+  private failNextRead = false;
+
+  /** A transmitter whose account has been emptied (its transmits fail for want of gas money), or refilled. */
+  markUnfunded(transmitterAddress: string, unfunded = true): void {
+    if (unfunded) this.unfunded.add(transmitterAddress.toLowerCase());
+    else this.unfunded.delete(transmitterAddress.toLowerCase());
+  }
+
+  private readRandom: Random | null = null;
+
+  private read<T>(call: () => Promise<T>): Promise<T> {
+    if (this.failNextRead || (this.readFailureRate > 0 && this.readRandom !== null && this.readRandom.chance(this.readFailureRate))) {
+      this.failNextRead = false;
+      this.effects.failedReads++;
+      return Promise.reject(new Error("soak: chain read failed (injected RPC error)"));
+    }
+    return call();
+  }
+
   latestConfig(): Promise<ContractConfig | null> {
-    return this.options.inner.latestConfig();
+    return this.read(() => this.options.inner.latestConfig());
   }
   latestTransmissionDetails(): Promise<TransmissionDetails> {
-    return this.options.inner.latestTransmissionDetails();
+    return this.read(() => this.options.inner.latestTransmissionDetails());
   }
   latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null> {
-    return this.options.inner.latestRoundRequested(lookbackMs);
+    return this.read(() => this.options.inner.latestRoundRequested(lookbackMs));
   }
   nowMs(): Promise<number> {
+    const time = this.options.chainTime?.();
+    if (time !== undefined) return Promise.resolve(chainTimeMs(time));
     const inner = this.options.inner;
     return inner.nowMs ? inner.nowMs() : Promise.resolve(this.options.clock.now());
   }
 
   transmit(request: TransmitRequest): Promise<TransmitResult> {
+    this.options.onTransmit?.(request);
     const fault = this.armed.shift();
     if (fault === "drop") return this.drop();
     const account = request.transmitterAddress.toLowerCase();
@@ -98,8 +159,15 @@ export class FaultyChain implements OffchainAggregatorChain {
 
   private async send(request: TransmitRequest, underpriced: boolean): Promise<TransmitResult> {
     const adapter = underpriced ? this.options.lowGas : this.options.inner;
+    const time = this.options.chainTime?.();
+    if (time !== undefined) {
+      const latest = (await time.rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+      const next = Math.max(Number(BigInt(latest.timestamp)) + 1, Math.floor(chainTimeMs(time) / 1000));
+      await time.rpc.send("evm_setNextBlockTimestamp", [next]);
+    }
     const result = await adapter.transmit(request);
     if (underpriced && !result.ok) this.effects.revertedOnChain++;
+    if (!result.ok && this.unfunded.has(request.transmitterAddress.toLowerCase())) this.effects.unfundedTransmits++;
     if (result.ok && this.options.intervalMining()) this.effects.minedByInterval++;
     return result;
   }
@@ -143,4 +211,28 @@ export async function takeSnapshot(rpc: RpcSender): Promise<string> {
 export async function revertToSnapshot(rpc: RpcSender, snapshotId: string): Promise<void> {
   const ok = (await rpc.send("evm_revert", [snapshotId])) as boolean;
   if (!ok) throw new Error(`evm_revert to snapshot ${snapshotId} failed`);
+}
+
+/** Set an account's ETH balance (wei); returns the balance it had. */
+export async function setBalance(rpc: RpcSender, address: string, wei: bigint): Promise<bigint> {
+  const before = BigInt((await rpc.send("eth_getBalance", [address, "latest"])) as string);
+  await rpc.send("hardhat_setBalance", [address, "0x" + wei.toString(16)]);
+  return before;
+}
+
+/**
+ * Gas prices spike: one block is mined with base fee `gwei`, so the fees a sender reads from the
+ * latest block put its transactions above the aggregator's maximum gas price. Returns the base
+ * fee of the block before, to return to with `setBaseFee`.
+ */
+export async function spikeBaseFee(rpc: RpcSender, gwei: number): Promise<bigint> {
+  const latest = (await rpc.send("eth_getBlockByNumber", ["latest", false])) as { baseFeePerGas?: string };
+  await setBaseFee(rpc, BigInt(gwei) * 10n ** 9n);
+  return BigInt(latest.baseFeePerGas ?? "0x3b9aca00");
+}
+
+/** Mine one block with this base fee per gas (wei). */
+export async function setBaseFee(rpc: RpcSender, wei: bigint): Promise<void> {
+  await rpc.send("hardhat_setNextBlockBaseFeePerGas", ["0x" + wei.toString(16)]);
+  await rpc.send("evm_mine", []);
 }

@@ -10,9 +10,10 @@ import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chai
 import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
 import { decodeReportContext } from "../../plugin/core/report.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
+import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import type { CommitteeOptions } from "../../plugin/protocol/committee.js";
 import { deployCommitteeFeed } from "../../test/committee/committee-feed.js";
-import { FaultyChain, type RpcSender } from "./chain-faults.js";
+import { type ChainTime, FaultyChain, type RpcSender } from "./chain-faults.js";
 
 /**
  * Gas for the transmit the "revert" fault sends: above the intrinsic cost and calldata floor of
@@ -29,6 +30,10 @@ export type SoakFeedSetup = Omit<CommitteeOptions, "chain" | "admin" | "clock"> 
   readonly seed: string;
   /** Committee time a dropped transaction keeps its sender waiting. */
   readonly dropWaitMs: number;
+  /** Shown every transmit request an oracle makes. */
+  readonly onTransmit?: (request: TransmitRequest) => void;
+  /** Keep the chain's clock on the committee's (for heartbeats measured in committee time). */
+  readonly chainFollowsCommitteeTime?: boolean;
 };
 
 /** A report as the chain holds it (one NewTransmission log). */
@@ -36,17 +41,22 @@ export interface ChainReport {
   readonly aggregatorRoundId: number;
   readonly answer: bigint;
   readonly observations: readonly bigint[];
+  /** The oracle index of each observation (the logged `observers` bytes). */
+  readonly observers: readonly number[];
   readonly configDigestHex: string;
   readonly epoch: number;
   readonly round: number;
   readonly blockNumber: number;
+  /** The block's timestamp, in seconds (what the contract records as the report's time). */
+  readonly timestampSec: number;
 }
 
 export async function deploySoakFeed(setup: SoakFeedSetup) {
   const clock = new VirtualClock({ seed: setup.seed + "/clock" });
   let intervalMining = false;
   let chain: FaultyChain | undefined;
-  const { dropWaitMs, ...committeeOptions } = setup;
+  const { dropWaitMs, onTransmit, chainFollowsCommitteeTime, ...committeeOptions } = setup;
+  let chainTime: ChainTime | undefined;
   const feed = await deployCommitteeFeed({
     ...committeeOptions,
     clock,
@@ -54,19 +64,28 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     chain: (parts) => {
       const inner = new EthersAggregatorChain(parts);
       const lowGas = new EthersAggregatorChain({ ...parts, transmitGasLimit: UNDERPRICED_TRANSMIT_GAS });
-      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMining: () => intervalMining });
+      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMining: () => intervalMining, onTransmit, chainTime: () => chainTime });
       return chain;
     },
   });
-  const { connection, provider, aggregator, aggregatorAddress, committee } = feed;
+  const { connection, provider, aggregator, aggregatorAddress, committee, link, owner } = feed;
   const rpc: RpcSender = provider;
+  if (chainFollowsCommitteeTime === true) {
+    const latest = await provider.getBlock("latest");
+    chainTime = { rpc, originSec: (latest?.timestamp ?? 0) + 1, clockOriginMs: clock.now(), clock };
+  }
 
   /** NewTransmission logs in blocks [fromBlock, latest], oldest first, and the latest block read. */
   async function reportsSince(fromBlock: number): Promise<{ reports: ChainReport[]; toBlock: number }> {
     const toBlock = await provider.getBlockNumber();
     if (toBlock < fromBlock) return { reports: [], toBlock };
     const logs = await provider.getLogs({ address: aggregatorAddress, topics: [NEW_TRANSMISSION_TOPIC], fromBlock, toBlock });
-    return { reports: logs.map(toChainReport), toBlock };
+    const reports: ChainReport[] = [];
+    for (const log of logs) {
+      const block = await provider.getBlock(log.blockNumber);
+      reports.push(toChainReport(log, block?.timestamp ?? 0));
+    }
+    return { reports, toBlock };
   }
 
   return {
@@ -76,9 +95,14 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     aggregator,
     aggregatorAddress,
     committee,
+    link,
+    owner,
     chain: chain!,
     clock,
     reportsSince,
+    /** With the chain's clock on the committee's: chain time origin (ms) and the committee time it stands for. */
+    chainOriginMs: (chainTime?.originSec ?? 0) * 1000,
+    clockOriginMs: chainTime?.clockOriginMs ?? 0,
     /** Tell the wrapper whether the node mines on an interval (for its counters). */
     setIntervalMiningFlag(on: boolean): void {
       intervalMining = on;
@@ -88,16 +112,18 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
 
 export type SoakFeed = Awaited<ReturnType<typeof deploySoakFeed>>;
 
-function toChainReport(log: Log): ChainReport {
+function toChainReport(log: Log, timestampSec: number): ChainReport {
   const { args } = NEW_TRANSMISSION.parseLog(log)!;
   const context = decodeReportContext(hexToBytes(args.rawReportContext as string));
   return {
     aggregatorRoundId: Number(args.aggregatorRoundId),
     answer: args.answer as bigint,
     observations: [...(args.observations as bigint[])],
+    observers: Array.from(hexToBytes(args.observers as string)).slice(0, (args.observations as bigint[]).length),
     configDigestHex: bytesToHex(context.configDigest),
     epoch: context.epoch,
     round: context.round,
     blockNumber: log.blockNumber,
+    timestampSec,
   };
 }

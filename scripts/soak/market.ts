@@ -17,18 +17,56 @@ const SWING_PPB = 200_000_000n;
 const NOISE_PPB = 500_000n;
 const PPB = 1_000_000_000n;
 
+/** The honest market as both a data source and the function the checker recomputes it with. */
+export interface SoakMarket {
+  readonly source: DataSource;
+  /** What honest oracle `oracle` observes in (epoch, round): the same whenever it asks. */
+  valueOf(epoch: number, round: number, oracle: number): bigint;
+}
+
 /**
  * The honest market: a pure function of (epoch, round) plus a per-oracle offset, so every
- * honest oracle of a round sees about the same price whenever it asks, and a seed replays it.
+ * honest oracle of a round sees about the same price whenever it asks, a seed replays it, and
+ * the checker can recompute any honest observation without asking the committee.
  */
-export function soakMarket(seed: string): DataSource {
+export function soakMarket(seed: string): SoakMarket {
   const seedBytes = utf8Bytes(seed);
-  return fromFunction(({ oracleIndex, epoch, round }) => {
+  const valueOf = (epoch: number, round: number, oracle: number): bigint => {
     const slot = [BigInt(epoch), BigInt(round)];
     const price = SOAK_BASE_PRICE + (SOAK_BASE_PRICE * seededUniform(seedBytes, "soak market", slot, SWING_PPB)) / PPB;
-    const noise = (price * seededUniform(seedBytes, "soak noise", [...slot, BigInt(oracleIndex)], NOISE_PPB)) / PPB;
+    const noise = (price * seededUniform(seedBytes, "soak noise", [...slot, BigInt(oracle)], NOISE_PPB)) / PPB;
     return price + noise;
-  }, "soak-market");
+  };
+  return { valueOf, source: marketSource(valueOf, "soak-market") };
+}
+
+/** Deviation mode: share of rounds in which the price jumps away from its level. */
+const JUMP_PERMILLE = 150n;
+
+/**
+ * The market of the deviation mode, for a feed with deviation threshold `alphaPPB`: the price
+ * stays within ±alpha/4 of the base price, except in about 15 % of rounds, where it jumps by
+ * 3·alpha (up or down); every oracle's noise is within ±alpha/20. So a round either clearly is
+ * due a report by deviation (more than 2·alpha from the last answer) or clearly is not (less than
+ * 0.6·alpha), and the checker's verdict never hangs on a rounding. Still a pure function of
+ * (epoch, round, oracle).
+ */
+export function deviationMarket(seed: string, alphaPPB: bigint): SoakMarket {
+  const seedBytes = utf8Bytes(seed);
+  const valueOf = (epoch: number, round: number, oracle: number): bigint => {
+    const slot = [BigInt(epoch), BigInt(round)];
+    const jumpDraw = seededUniform(seedBytes, "deviation jump", slot, 1000n); // in [-1000, 1000]
+    const jump = jumpDraw > 1000n - JUMP_PERMILLE ? 3n * alphaPPB : jumpDraw < -1000n + JUMP_PERMILLE ? -3n * alphaPPB : 0n;
+    const wobble = seededUniform(seedBytes, "deviation wobble", slot, alphaPPB / 4n);
+    const price = SOAK_BASE_PRICE + (SOAK_BASE_PRICE * (jump + wobble)) / PPB;
+    const noise = (price * seededUniform(seedBytes, "deviation noise", [...slot, BigInt(oracle)], alphaPPB / 20n)) / PPB;
+    return price + noise;
+  };
+  return { valueOf, source: marketSource(valueOf, "soak-deviation-market") };
+}
+
+function marketSource(valueOf: SoakMarket["valueOf"], kind: string): DataSource {
+  return fromFunction(({ oracleIndex, epoch, round }) => valueOf(epoch, round, oracleIndex), kind);
 }
 
 /**

@@ -5,13 +5,18 @@
  *
  * Faults come in three families:
  * - oracle faults (crash, Byzantine behaviours, lying, a failing or hanging data source, being
- *   cut off by a partition): each makes one oracle faulty for a few steps, and at most f are
- *   active at once;
+ *   cut off by a partition, a one-way cut, a link so slow that its epochs fail): each makes one
+ *   oracle faulty for a few steps, and at most f are active at once; a colluding pair takes two;
  * - network faults (latency, loss, duplication, reordering) for one step, kept mild enough that
- *   the honest quorum stays connected: hops stay short enough for a round to fit in DeltaRound,
- *   and loss comes only with a spare honest oracle beyond the quorum;
- * - chain faults (a reverted or dropped transmit, a stretch of interval mining, a reorg).
- * Plus "overload" steps that take more than f oracles down on purpose.
+ *   the honest quorum stays connected: hops stay short enough for a round to fit in DeltaRound;
+ *   loss comes with a spare honest oracle beyond the quorum, or lighter with f oracles faulty;
+ * - chain faults (reverted or dropped transmits, any of the step's first three; a transmitter
+ *   out of ETH; the aggregator's LINK withdrawn; a gas price above the billing maximum; failing
+ *   read calls; a stretch of interval mining; a reorg, which may overlap interval mining; a new
+ *   config set mid-soak).
+ * Plus "overload" steps beyond f, where only safety is promised: f + 1 oracles crashed, cut off,
+ * cut one way, Byzantine or lying, or the honest oracles split into groups none of which can
+ * form a quorum.
  *
  * Every step's main fault is dealt from a shuffled deck of all kinds, so every kind comes up
  * within the first deck of any run (a short seeded run in npm test covers them all); random
@@ -28,10 +33,28 @@ export type OracleFaultKind =
   | "data-source-timeout"
   /** Cut off from the rest of the committee (counts against f like any faulty oracle). */
   | "network:partition"
+  /** Its messages out (or in) are all lost, the other direction works. */
+  | "network:one-way"
+  /** Its messages out take so long that the rounds and epochs it leads fail. */
+  | "network:slow"
   | `byzantine:${ByzantineBehaviour}`;
 export type NetworkFaultKind = "network:latency" | "network:loss" | "network:duplicate" | "network:reorder";
-export type ChainFaultKind = "chain:revert" | "chain:drop" | "chain:interval-mining" | "chain:reorg";
-export type FaultKind = OracleFaultKind | NetworkFaultKind | ChainFaultKind | "overload";
+export type ChainFaultKind =
+  | "chain:revert"
+  | "chain:drop"
+  /** Two or three of the step's first transmits revert or vanish, whichever oracles send them. */
+  | "chain:revert-many"
+  | "chain:out-of-eth"
+  | "chain:link-exhausted"
+  | "chain:gas-spike"
+  | "chain:read-failures"
+  | "chain:interval-mining"
+  | "chain:reorg"
+  | "chain:set-config";
+/** Two Byzantine oracles acting together. */
+export type PairKind = "byzantine:pair";
+export type OverloadKind = "overload" | "overload:partition" | "overload:one-way" | "overload:split" | "overload:byzantine" | "overload:liars";
+export type FaultKind = OracleFaultKind | NetworkFaultKind | ChainFaultKind | PairKind | OverloadKind;
 
 export const ORACLE_FAULT_KINDS: readonly OracleFaultKind[] = [
   "crash",
@@ -39,14 +62,55 @@ export const ORACLE_FAULT_KINDS: readonly OracleFaultKind[] = [
   "data-source-error",
   "data-source-timeout",
   "network:partition",
+  "network:one-way",
+  "network:slow",
   ...BYZANTINE_BEHAVIOURS.map((b) => `byzantine:${b}` as const),
 ];
 export const NETWORK_FAULT_KINDS: readonly NetworkFaultKind[] = ["network:latency", "network:loss", "network:duplicate", "network:reorder"];
-export const CHAIN_FAULT_KINDS: readonly ChainFaultKind[] = ["chain:revert", "chain:drop", "chain:interval-mining", "chain:reorg"];
-export const ALL_FAULT_KINDS: readonly FaultKind[] = [...ORACLE_FAULT_KINDS, ...NETWORK_FAULT_KINDS, ...CHAIN_FAULT_KINDS, "overload"];
+export const CHAIN_FAULT_KINDS: readonly ChainFaultKind[] = [
+  "chain:revert",
+  "chain:drop",
+  "chain:revert-many",
+  "chain:out-of-eth",
+  "chain:link-exhausted",
+  "chain:gas-spike",
+  "chain:read-failures",
+  "chain:interval-mining",
+  "chain:reorg",
+  "chain:set-config",
+];
+export const OVERLOAD_KINDS: readonly OverloadKind[] = ["overload", "overload:partition", "overload:one-way", "overload:split", "overload:byzantine", "overload:liars"];
+export const ALL_FAULT_KINDS: readonly FaultKind[] = [...ORACLE_FAULT_KINDS, ...NETWORK_FAULT_KINDS, ...CHAIN_FAULT_KINDS, "byzantine:pair", ...OVERLOAD_KINDS];
+
+/** Colluding pairs: a forging leader with a follower forging the same way, two identical forgers, an equivocator with a wrong signer. */
+const PAIRS: readonly (readonly [ByzantineBehaviour, ByzantineBehaviour])[] = [
+  ["forging-leader", "forging-follower"],
+  ["forging-follower", "forging-follower"],
+  ["equivocating-leader", "wrong-report"],
+];
+
+/**
+ * Byzantine behaviours of an overload: none forges a value. Beyond f, f + 1 colluding signers
+ * can attest anything, so forgery there is not a broken promise; these test that more than f
+ * misbehaving oracles stall the feed or let honest reports through, and never corrupt it.
+ */
+const OVERLOAD_BEHAVIOURS: readonly ByzantineBehaviour[] = [
+  "bad-observation-signature",
+  "withhold-observation",
+  "bad-report-signature",
+  "withholding-leader",
+  "replaying-leader",
+  "silent-transmitter",
+  "stale-transmitter",
+];
 
 /** Leader behaviours only bite when the faulty oracle leads, so they usually go to the leader. */
-const LEADER_BEHAVIOURS: ReadonlySet<string> = new Set(["byzantine:equivocating-leader", "byzantine:withholding-leader", "byzantine:replaying-leader"]);
+const LEADER_BEHAVIOURS: ReadonlySet<string> = new Set([
+  "byzantine:equivocating-leader",
+  "byzantine:withholding-leader",
+  "byzantine:replaying-leader",
+  "byzantine:forging-leader",
+]);
 
 /** Base link latency of the soak (the engine's default): 5-50 ms. */
 export const BASE_LATENCY = { kind: "uniform", minMs: 5, maxMs: 50 } as const;
@@ -62,6 +126,12 @@ export interface OracleFault {
   readonly kind: OracleFaultKind;
   /** For "lying": which extreme it reports. */
   readonly high?: boolean;
+  /** For "network:one-way": which direction is cut. */
+  readonly direction?: "out" | "in";
+  /** For "network:slow": extra delay of every message it sends. */
+  readonly delayMs?: number;
+  /** For a Byzantine oracle of a pair or an overload: its behaviour (else the kind's). */
+  readonly behaviour?: ByzantineBehaviour;
 }
 
 export interface NetworkFault {
@@ -81,8 +151,18 @@ export interface StepPlan {
   readonly active: readonly OracleFault[];
   /** Network faults of this step (all links); none means the base network. */
   readonly network: readonly NetworkFault[];
-  /** Make the first transmit of the step revert on chain or vanish. */
-  readonly transmitFault: "revert" | "drop" | null;
+  /** The step's first transmits, in order, revert on chain or vanish (empty: none). */
+  readonly transmitFaults: readonly TransmitFaultKind[];
+  /** These oracles' transmitters have no ETH during the step (empty: none). */
+  readonly outOfEth: readonly number[];
+  /** The owner withdraws the aggregator's LINK before the step (and pays it back after). */
+  readonly linkExhausted: boolean;
+  /** The base fee per gas of the step, in gwei, above the billing maximum (null: as it is). */
+  readonly gasSpikeGwei: number | null;
+  /** Share of chain reads (config, transmission details, round requests) that fail in the step. */
+  readonly readFailureRate: number;
+  /** Set a new config on chain at the start of the step. */
+  readonly setConfig: boolean;
   /** Mine on this real-time interval during the step (null: automine). */
   readonly intervalMiningMs: number | null;
   /** A stretch of interval mining begins with this step. */
@@ -91,19 +171,33 @@ export interface StepPlan {
   readonly snapshotBefore: boolean;
   /** Revert to that snapshot after the step (the reorg happens). */
   readonly revertAfter: boolean;
-  /** Oracles to take down on purpose beyond f (an overload step), or null. */
+  /** Oracles faulty beyond f on purpose (an overload step), or null. */
   readonly overload: readonly number[] | null;
+  /** How the overload's oracles are faulty. */
+  readonly overloadKind: OverloadKind | null;
+  /** Extra epochs allowed for rounds lost to message loss (0 on a loss-free network). */
+  readonly lossyEpochs: number;
 }
+
+export type TransmitFaultKind = "revert" | "drop";
 
 export interface PlannerOptions {
   readonly n: number;
   readonly f: number;
   readonly seed: string;
+  /** Kinds never dealt (a mode whose checks they would confuse). */
+  readonly exclude?: readonly FaultKind[];
 }
 
 /** What the runner knows that the plan may use: the current leader, if any. */
 export interface StepContext {
   readonly leader: number | null;
+  /**
+   * The leader of the next epoch, if known. A forging leader goes to it: the current epoch is
+   * often at its last round (a step ends when a report lands), and the next one has all of its
+   * rounds ahead.
+   */
+  readonly nextLeader?: number | null;
 }
 
 interface ActiveFault extends OracleFault {
@@ -162,43 +256,73 @@ export class FaultPlanner {
     this.step++;
     const ended = this.expireFaults();
     const primary = this.deal();
-    if (primary === "overload") return this.overloadStep(ended);
+    if (isOverloadKind(primary)) return this.overloadStep(primary, ended);
 
     const started: OracleFault[] = [];
     const network: NetworkFault[] = [];
-    let transmitFault: StepPlan["transmitFault"] = null;
+    const transmitFaults: TransmitFaultKind[] = [];
     let snapshotBefore = false;
     let intervalMiningStarts = false;
+    let lossyEpochs = 0;
+    let outOfEth: number[] = [];
+    let linkExhausted = false;
+    let gasSpikeGwei: number | null = null;
+    let readFailureRate = 0;
+    let setConfig = false;
 
     const startOracleFault = (kind: OracleFaultKind) => {
       const fault = this.startOracleFault(kind, context, ended);
-      if (fault !== null) started.push(fault);
+      if (fault === null) return;
+      // A fault taken over in the step it started never happened: drop it rather than end it.
+      const replaced = started.findIndex((f) => f.oracle === fault.oracle);
+      if (replaced >= 0) {
+        started.splice(replaced, 1);
+        const endedIndex = ended.findIndex((f) => f.oracle === fault.oracle);
+        if (endedIndex >= 0) ended.splice(endedIndex, 1);
+      }
+      started.push(fault);
     };
     const addNetworkFault = (kind: NetworkFaultKind, primary: boolean) => {
       if (network.some((f) => f.kind === kind)) return;
-      // Loss needs a spare honest oracle: with f faulty the quorum is every honest oracle, and
-      // a lost message would make one more oracle faulty for that round.
-      if (kind === "network:loss" && this.active.size >= this.options.f) {
-        if (!primary) return;
-        this.endOneEarly(ended);
-      }
-      const fault = this.drawNetworkFault(kind, network);
-      if (fault !== null) network.push(fault);
+      // With f faulty the quorum is every honest oracle, and a lost message makes one more
+      // oracle faulty for that round: loss then comes only as the dealt card, lighter, with one
+      // more lost epoch allowed for.
+      const full = kind === "network:loss" && this.active.size >= this.options.f;
+      if (full && !primary) return;
+      const fault = full ? { kind, behaviour: { lossRate: between(this.random, 5, 15) / 1000 } } : this.drawNetworkFault(kind, network);
+      if (fault === null) return;
+      network.push(fault);
+      if (kind === "network:loss") lossyEpochs = full ? 3 : 2;
     };
     const lossy = () => network.some((f) => f.kind === "network:loss");
 
     if (isOracleFaultKind(primary)) startOracleFault(primary);
     else if (isNetworkFaultKind(primary)) addNetworkFault(primary, true);
-    else if (primary === "chain:revert" || primary === "chain:drop") transmitFault = primary === "chain:revert" ? "revert" : "drop";
+    else if (primary === "byzantine:pair") started.push(...this.startPair(context, ended));
+    else if (primary === "chain:revert" || primary === "chain:drop") transmitFaults.push(primary === "chain:revert" ? "revert" : "drop");
+    else if (primary === "chain:revert-many") {
+      const count = between(this.random, 2, 3);
+      for (let i = 0; i < count; i++) transmitFaults.push(this.random.chance(0.5) ? "revert" : "drop");
+    } else if (primary === "chain:out-of-eth") {
+      // One or two accounts run dry: the first stage's transmitter is among them often enough.
+      outOfEth = shuffle(Array.from({ length: this.options.n }, (_, i) => i), this.random).slice(0, between(this.random, 1, 2));
+    }
+    else if (primary === "chain:link-exhausted") linkExhausted = true;
+    else if (primary === "chain:gas-spike") gasSpikeGwei = between(this.random, 1_500, 5_000);
+    // An oracle that cannot read the chain when a report arrives drops it (its stage is lost), so
+    // failures stay occasional: 5-15 % of reads.
+    else if (primary === "chain:read-failures") readFailureRate = between(this.random, 5, 15) / 100;
+    else if (primary === "chain:set-config") setConfig = true;
     else if (primary === "chain:interval-mining") {
-      if (this.reorgLeft > 0 || this.intervalMiningLeft > 0) this.defer(primary);
+      if (this.intervalMiningLeft > 0) this.defer(primary);
       else {
         this.intervalMiningLeft = between(this.random, 3, 10);
         this.intervalMiningMs = between(this.random, 15, 40);
         intervalMiningStarts = true;
       }
     } else if (primary === "chain:reorg") {
-      if (this.reorgLeft > 0 || this.intervalMiningLeft > 0) this.defer(primary);
+      // A reorg may begin inside a stretch of interval mining, or a stretch begin inside it.
+      if (this.reorgLeft > 0) this.defer(primary);
       else {
         snapshotBefore = true;
         this.reorgLeft = between(this.random, 1, 3);
@@ -208,7 +332,7 @@ export class FaultPlanner {
     // Extras on top of the dealt card, so faults also come in combinations.
     if (this.random.chance(0.35) && this.active.size < this.options.f - (lossy() ? 1 : 0)) startOracleFault(pick(ORACLE_FAULT_KINDS, this.random));
     if (this.random.chance(0.3)) addNetworkFault(pick(NETWORK_FAULT_KINDS, this.random), false);
-    if (transmitFault === null && this.random.chance(0.04)) transmitFault = this.random.chance(0.5) ? "revert" : "drop";
+    if (transmitFaults.length === 0 && this.random.chance(0.04)) transmitFaults.push(this.random.chance(0.5) ? "revert" : "drop");
 
     const { intervalMiningMs, revertAfter } = this.advanceChainStretches();
     return {
@@ -218,35 +342,81 @@ export class FaultPlanner {
       started,
       active: [...this.active.values()].map(toOracleFault),
       network,
-      transmitFault,
+      transmitFaults,
+      outOfEth,
+      linkExhausted,
+      gasSpikeGwei,
+      readFailureRate,
+      setConfig,
       intervalMiningMs,
       intervalMiningStarts,
       snapshotBefore,
       revertAfter,
       overload: null,
+      overloadKind: null,
+      lossyEpochs,
     };
   }
 
-  /** More than f oracles down: every oracle fault ends first, so exactly f + 1 are down. */
-  private overloadStep(endedByTime: OracleFault[]): StepPlan {
+  /** Two Byzantine oracles acting together: every other fault ends, the pair uses the budget. */
+  private startPair(context: StepContext, ended: OracleFault[]): OracleFault[] {
+    for (const fault of this.active.values()) ended.push(toOracleFault(fault));
+    this.active.clear();
+    const [first, second] = pick(PAIRS, this.random);
+    const endedNow = new Set(ended.map((f) => f.oracle));
+    const leader = first === "forging-leader" ? (context.nextLeader ?? context.leader) : context.leader;
+    const free = Array.from({ length: this.options.n }, (_, i) => i).filter((i) => !endedNow.has(i) || i === leader);
+    const a = leader !== null && free.includes(leader) ? leader : pick(free, this.random);
+    const b = pick(free.filter((i) => i !== a), this.random);
+    const stepsLeft = between(this.random, 2, 4);
+    const pair: ActiveFault[] = [
+      { oracle: a, kind: `byzantine:${first}`, behaviour: first, stepsLeft },
+      { oracle: b, kind: `byzantine:${second}`, behaviour: second, stepsLeft },
+    ];
+    for (const fault of pair.slice(0, this.options.f)) this.active.set(fault.oracle, fault);
+    return pair.slice(0, this.options.f).map(toOracleFault);
+  }
+
+  /**
+   * More than f oracles faulty: every oracle fault ends first, then f + 1 oracles are faulty in
+   * the overload's way (for a split, the smaller side of a cut through the honest committee).
+   */
+  private overloadStep(kind: OverloadKind, endedByTime: OracleFault[]): StepPlan {
     const ended = [...endedByTime, ...[...this.active.values()].map(toOracleFault)];
     this.active.clear();
     const oracles = Array.from({ length: this.options.n }, (_, i) => i);
     const down = shuffle(oracles, this.random).slice(0, this.options.f + 1).sort((a, b) => a - b);
+    const behaviours = kind === "overload:byzantine" ? down.map(() => pick(OVERLOAD_BEHAVIOURS, this.random)) : [];
+    const high = this.random.chance(0.5);
+    const started: OracleFault[] =
+      kind === "overload:byzantine"
+        ? down.map((oracle, i) => ({ oracle, kind: `byzantine:${behaviours[i]}` as OracleFaultKind, behaviour: behaviours[i] }))
+        : kind === "overload:liars"
+          ? down.map((oracle) => ({ oracle, kind: "lying" as const, high }))
+          : kind === "overload:one-way"
+            ? down.map((oracle) => ({ oracle, kind: "network:one-way" as const, direction: this.random.chance(0.5) ? ("out" as const) : ("in" as const) }))
+            : [];
     const { intervalMiningMs, revertAfter } = this.advanceChainStretches();
     return {
       step: this.step,
-      primary: "overload",
+      primary: kind,
       ended,
-      started: [],
+      started,
       active: [],
       network: [],
-      transmitFault: null,
+      transmitFaults: [],
+      outOfEth: [],
+      linkExhausted: false,
+      gasSpikeGwei: null,
+      readFailureRate: 0,
+      setConfig: false,
       intervalMiningMs,
       intervalMiningStarts: false,
       snapshotBefore: false,
       revertAfter,
       overload: down,
+      overloadKind: kind,
+      lossyEpochs: 0,
     };
   }
 
@@ -279,20 +449,32 @@ export class FaultPlanner {
    * make room: faults rotate rather than the dealt card being lost.
    */
   private startOracleFault(kind: OracleFaultKind, context: StepContext, ended: OracleFault[]): OracleFault | null {
-    if (this.active.size >= this.options.f) this.endOneEarly(ended);
-    // An oracle whose fault just ended is left alone for this step, so "ended" and "started"
-    // never name the same oracle.
+    const forging = kind === "byzantine:forging-leader";
+    const leader = forging ? (context.nextLeader ?? context.leader) : context.leader;
+    // A forging leader must lead to bite: a leader that is faulty some other way switches to it.
+    const takeOverLeader = forging && leader !== null && this.active.has(leader);
+    if (takeOverLeader) {
+      ended.push(toOracleFault(this.active.get(leader)!));
+      this.active.delete(leader);
+    } else if (this.active.size >= this.options.f) this.endOneEarly(ended);
+    // An oracle whose fault just ended is otherwise left alone for this step, so "ended" and
+    // "started" name the same oracle only for a leader taken over.
     const endedNow = new Set(ended.map((f) => f.oracle));
+    if (takeOverLeader) endedNow.delete(leader);
     const free = Array.from({ length: this.options.n }, (_, i) => i).filter((i) => !this.active.has(i) && !endedNow.has(i));
     if (free.length === 0) return null;
-    const leader = context.leader;
-    const wantsLeader = LEADER_BEHAVIOURS.has(kind) ? 0.75 : kind === "crash" || kind === "network:partition" ? 0.3 : 0;
+    // A forging leader always goes to the leader: the forged-observation check needs it to bite.
+    const wantsLeader = forging ? 1 : LEADER_BEHAVIOURS.has(kind) ? 0.75 : kind === "crash" || kind === "network:partition" ? 0.3 : 0;
     const oracle = leader !== null && free.includes(leader) && this.random.chance(wantsLeader) ? leader : pick(free, this.random);
     const fault: ActiveFault = {
       oracle,
       kind,
-      stepsLeft: between(this.random, 1, 4),
+      // A forging leader stays at least two steps: into the epoch it leads.
+      stepsLeft: between(this.random, forging ? 2 : 1, 4),
       ...(kind === "lying" ? { high: this.random.chance(0.5) } : {}),
+      ...(kind === "network:one-way" ? { direction: this.random.chance(0.5) ? ("out" as const) : ("in" as const) } : {}),
+      // Past DeltaRound minus DeltaGrace, a round it leads cannot finish before the next starts.
+      ...(kind === "network:slow" ? { delayMs: between(this.random, 550, 900) } : {}),
     };
     this.active.set(oracle, fault);
     return toOracleFault(fault);
@@ -330,10 +512,11 @@ export class FaultPlanner {
   private deal(): FaultKind {
     if (this.deck.length === 0) {
       // The first deck holds every kind; later ones hold the rarer kinds only sometimes, so
-      // overloads come up in about 3 % of steps and reorgs about every hundred.
+      // overloads (of any kind) come up in about 3 % of steps, reorgs and new configs about
+      // every hundred and fifty.
       const first = this.decksDealt === 0;
-      const kinds = ALL_FAULT_KINDS.filter(
-        (k) => first || (k === "overload" ? this.deckRandom.chance(0.7) : k === "chain:reorg" ? this.deckRandom.chance(0.25) : true),
+      const kinds = ALL_FAULT_KINDS.filter((k) => !(this.options.exclude ?? []).includes(k)).filter(
+        (k) => first || (isOverloadKind(k) ? this.deckRandom.chance(0.2) : k === "chain:reorg" || k === "chain:set-config" ? this.deckRandom.chance(0.25) : true),
       );
       this.deck = shuffle(kinds, this.deckRandom);
       this.decksDealt++;
@@ -348,7 +531,12 @@ export class FaultPlanner {
 }
 
 function toOracleFault(fault: ActiveFault): OracleFault {
-  return { oracle: fault.oracle, kind: fault.kind, ...(fault.high !== undefined ? { high: fault.high } : {}) };
+  const { stepsLeft: _, ...rest } = fault;
+  return rest;
+}
+
+export function isOverloadKind(kind: string): kind is OverloadKind {
+  return (OVERLOAD_KINDS as readonly string[]).includes(kind);
 }
 
 export function isOracleFaultKind(kind: string): kind is OracleFaultKind {
@@ -359,7 +547,9 @@ function isNetworkFaultKind(kind: string): kind is NetworkFaultKind {
   return (NETWORK_FAULT_KINDS as readonly string[]).includes(kind);
 }
 
-/** The Byzantine behaviour of an oracle fault kind, or null. */
-export function byzantineBehaviourOf(kind: OracleFaultKind): ByzantineBehaviour | null {
+/** The Byzantine behaviour of an oracle fault, or null. */
+export function byzantineBehaviourOf(fault: OracleFault): ByzantineBehaviour | null {
+  if (fault.behaviour !== undefined) return fault.behaviour;
+  const kind = fault.kind;
   return kind.startsWith("byzantine:") ? (kind.slice("byzantine:".length) as ByzantineBehaviour) : null;
 }

@@ -1,5 +1,5 @@
 /**
- * The soak loop (issue 5): a (7, 2) committee on the real in-process Hardhat chain, R steps,
+ * The soak loop: a (7, 2) committee on the real in-process Hardhat chain, R steps,
  * each with seeded faults within the f bound. Per step: apply the plan, run until a report
  * lands (or give up), check every new report on the chain with the invariant checker, check
  * the latency against the step's liveness bound, then move on (faults rotate by plan).
@@ -11,20 +11,28 @@
  * What still grows is outside the soak: the in-process chain (EDR keeps every block) and the
  * engine's own caches; start and end figures are part of the result.
  */
-import { bytesToHex } from "../../plugin/core/bytes.js";
-import { epochAndRound } from "../../plugin/core/report.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
+import { decodeReport, epochAndRound, recoverReportSigner } from "../../plugin/core/report.js";
+import { sameAddress, type Address } from "../../plugin/core/address.js";
 import type { PublicConfig } from "../../plugin/core/config/public-config.js";
-import type { DataSource } from "../../plugin/data-sources/data-source.js";
+import type { TransmitRequest } from "../../plugin/protocol/chain.js";
+import { type SignatureCheckName, plantAcceptAllCheck } from "../../plugin/protocol/signature-checks.js";
+import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
+import { Random } from "../../plugin/protocol/random.js";
 import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/oracle.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import { FaultApplier } from "./apply.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";
-import { revertToSnapshot, setIntervalMining, takeSnapshot } from "./chain-faults.js";
-import { InvariantChecker, type Violation } from "./checker.js";
+import { revertToSnapshot, setBalance, setBaseFee, setIntervalMining, spikeBaseFee, takeSnapshot } from "./chain-faults.js";
+import { InvariantChecker, type TransmissionToCheck, type Violation } from "./checker.js";
 import { type SoakFeed, deploySoakFeed } from "./feed.js";
-import { soakMarket } from "./market.js";
+import { HonestyLedger } from "./honesty.js";
+import { WireFaults, tapLeaderMessages } from "./wire.js";
+import { type SoakMarket, deviationMarket, soakMarket } from "./market.js";
+import { DeviationJudge } from "./deviation.js";
+import type { ChainReport } from "./feed.js";
 import { currentRssMb, settledMemory } from "./memory.js";
-import { type FaultKind, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
+import { type FaultKind, FaultPlanner, OVERLOAD_KINDS, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "./plan.js";
 
 export interface SoakOptions {
   readonly rounds: number;
@@ -34,6 +42,16 @@ export interface SoakOptions {
   readonly f?: number;
   /** Called after every step (for progress output). */
   readonly onStep?: (progress: SoakProgress) => void;
+  /**
+   * Deviation mode: a feed with this deviation threshold and heartbeat, a market that moves past
+   * it now and then, and an independent judge of every decision (see deviation.ts).
+   */
+  readonly deviation?: { readonly alphaPPB: bigint; readonly heartbeatMs: number };
+  /**
+   * Tests only (the command line has no way to set it): make every oracle skip this signature
+   * check, a planted regression the soak must notice.
+   */
+  readonly plantedRegression?: SignatureCheckName;
 }
 
 export interface SoakProgress {
@@ -60,11 +78,19 @@ export interface SoakEffects {
   minedByInterval: number;
   reorgedReports: number;
   progressTimeouts: number;
+  /** Messages lost to one-way cuts, and delayed by slow senders (the soak's wire faults). */
+  networkCutOneWay: number;
+  networkDelayed: number;
+  /** Chain reads made to fail; transmits that failed for want of ETH. */
+  failedReads: number;
+  unfundedTransmits: number;
+  /** Reports that landed while the aggregator's LINK was withdrawn. */
+  reportsWithoutLink: number;
 }
 
 export interface LivenessFailure {
   readonly step: number;
-  readonly kind: "no-report" | "over-bound" | "overload-report";
+  readonly kind: "no-report" | "over-bound" | "overload-report" | "deviation-not-reported" | "heartbeat-not-reported";
   readonly detail: string;
   readonly plan: string;
 }
@@ -79,6 +105,10 @@ export interface SoakResult {
   /** transmit-landed events, including reports a reorg later took away. */
   reportsLanded: number;
   safetyViolations: number;
+  /** Of the safety violations: observations attributed to honest oracles that they did not observe. */
+  forgedObservations: number;
+  /** Transmit requests of honest oracles the checker judged (signatures and observations). */
+  transmissionsChecked: number;
   duplicateReports: number;
   livenessViolations: number;
   /** Reports of rounds started while more than f oracles were down. */
@@ -106,6 +136,8 @@ export interface SoakResult {
   heapEndMb: number;
   /** Live JS heap (after a full collection) at every 500th step. */
   heapByStepMb: Record<string, number>;
+  /** Deviation mode only: its settings and what the judge saw. */
+  deviation: (DeviationJudge["counts"] & { alphaPPB: string; heartbeatMs: number }) | null;
   /** The first violations and liveness failures, in detail. */
   violations: Violation[];
   livenessFailures: LivenessFailure[];
@@ -113,6 +145,22 @@ export interface SoakResult {
 
 /** Committee timings: the library defaults, with alphaPPB 0 so that every round is due a report. */
 const CONFIG_OVERRIDES = { alphaPPB: 0n } as const;
+/**
+ * Kinds the deviation mode leaves out: they make reports due for reasons of their own (a failed
+ * read reports anyway, a new config starts afresh), rewind the chain under the judge, or move
+ * the chain's clock off the committee's; and overloads, whose recovery owes no report when
+ * nothing is due. The default mode soaks all of them.
+ */
+const DEVIATION_MODE_EXCLUDES: readonly FaultKind[] = [
+  "chain:read-failures",
+  "chain:set-config",
+  "chain:reorg",
+  "chain:interval-mining",
+  "chain:gas-spike",
+  "chain:link-exhausted",
+  ...OVERLOAD_KINDS,
+];
+
 /** Committee time a dropped transaction keeps its sender waiting (the blockchain timeout). */
 const DROP_WAIT_MS = DEFAULT_LOCAL_CONFIG.blockchainTimeoutMs;
 /** A hanging data source answers this long after the oracle gave up on it. */
@@ -127,18 +175,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const f = options.f ?? 2;
   const seed = options.seed;
   const started = performance.now();
-  const market = soakMarket(seed);
+  const market = options.deviation === undefined ? soakMarket(seed) : deviationMarket(seed, options.deviation.alphaPPB);
+  let judgeTransmission: (request: TransmitRequest) => void = () => {};
   const feed = await deploySoakFeed({
     n,
     f,
     seed: `soak ${seed}`,
-    dataSource: () => market,
-    config: CONFIG_OVERRIDES,
+    dataSource: () => market.source,
+    config: options.deviation === undefined ? CONFIG_OVERRIDES : { alphaPPB: options.deviation.alphaPPB, deltaCMs: options.deviation.heartbeatMs },
     traceLimit: TRACE_LIMIT,
     dropWaitMs: DROP_WAIT_MS,
+    chainFollowsCommitteeTime: options.deviation !== undefined,
+    onTransmit: (request) => judgeTransmission(request),
   });
+  if (options.plantedRegression !== undefined) plantAcceptAllCheck(feed.committee, options.plantedRegression);
   try {
-    return await soakOn(feed, { ...options, n, f, market }, started);
+    return await soakOn(feed, { ...options, n, f, market, setTransmissionJudge: (judge) => (judgeTransmission = judge) }, started);
   } finally {
     feed.committee.stopAll();
     await feed.connection.close();
@@ -147,25 +199,51 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
 async function soakOn(
   feed: SoakFeed,
-  options: SoakOptions & { readonly n: number; readonly f: number; readonly market: DataSource },
+  options: SoakOptions & {
+    readonly n: number;
+    readonly f: number;
+    readonly market: SoakMarket;
+    readonly setTransmissionJudge: (judge: (request: TransmitRequest) => void) => void;
+  },
   startedAt: number,
 ): Promise<SoakResult> {
   const { committee, chain, clock, rpc } = feed;
   const { n, f, seed } = options;
   const result = emptyResult(seed, n, f);
-  const checker = new InvariantChecker();
-  const applier = new FaultApplier({ committee, clock, market: options.market, hangMs: HANG_MS });
-  const planner = new FaultPlanner({ n, f, seed });
+  let digestHex = "";
+  const ledger = new HonestyLedger(options.market);
+  const checker = new InvariantChecker(ledger, { f });
+  const wire = new WireFaults();
+  const applier = new FaultApplier({ committee, clock, market: options.market.source, hangMs: HANG_MS, ledger, configDigestHex: () => digestHex, wire });
+  const signers = committee.keys.map((k) => k.signerAddress);
+  let configDigest: Uint8Array | null = null;
+  tapLeaderMessages({ committee, checker, faults: wire, configDigest: () => configDigest });
+  options.setTransmissionJudge((request) => {
+    // What a Byzantine transmitter sends is its own business; honest ones must send attested reports.
+    if (committee.byzantineBehaviours[request.transmitterIndex] !== null) return;
+    checker.checkTransmission(transmissionToCheck(request, signers));
+  });
+  const deviation = options.deviation;
+  const planner = new FaultPlanner({ n, f, seed, exclude: deviation === undefined ? [] : DEVIATION_MODE_EXCLUDES });
+  const judge = deviation === undefined ? null : new DeviationJudge(deviation.alphaPPB, deviation.heartbeatMs, (chainMs) => chainMs - feed.chainOriginMs + feed.clockOriginMs);
+  /** Reports read from the chain and not yet shown to the deviation judge. */
+  const unjudged: ChainReport[] = [];
+  /** Committee time each (epoch, round) landed (first landing), for the deviation judge. */
+  const landedAt = new Map<string, number>();
+  /** Rounds started during the current step: (epoch, round), time, leader. */
+  let stepRoundStarts: { epoch: number; round: number; atMs: number; leader: number }[] = [];
+  const readRandom = new Random(`soak reads ${seed}`);
   const count = (kind: FaultKind | string) => (result.faultsInjected[kind] = (result.faultsInjected[kind] ?? 0) + 1);
   const fail = (failure: LivenessFailure) => {
     if (result.livenessFailures.length < KEEP_FAILURES) result.livenessFailures.push(failure);
   };
 
   // ---- Following the trace (bounded state only) ----
-  let digestHex = "";
   /** Set once the warm-up is over: from then on every oracle-up is a restart. */
   let soaking = false;
   const recentRoundStarts: string[] = [];
+  /** During an overload by liars: rounds started then may leave the honest range. */
+  let exemptRoundsStarted = false;
   let firstLandingAt: number | null = null;
   committee.onTrace((event: TraceEvent) => {
     switch (event.type) {
@@ -173,19 +251,26 @@ async function soakOn(
         if (event.value === null) {
           if (event.error?.includes("timed out")) result.effects.dataSourceTimeouts++;
           else result.effects.dataSourceErrors++;
-        } else if (applier.isHonestObserver(event.oracle)) {
-          checker.recordHonestObservation(digestHex, event.epoch, event.round, event.value);
-        } else if (committee.byzantineBehaviours[event.oracle] === null) {
+        } else if (!applier.isHonestObserver(event.oracle) && committee.byzantineBehaviours[event.oracle] === null) {
           result.effects.lyingObservations++;
         }
         return;
       case "round-start":
+        if (judge !== null) {
+          judge.roundStarted(event.epoch, event.round, event.timeMs);
+          stepRoundStarts.push({ epoch: event.epoch, round: event.round, atMs: event.timeMs, leader: event.oracle });
+        }
+        if (exemptRoundsStarted) checker.exemptFromRange(digestHex, event.epoch, event.round);
         recentRoundStarts.push(`${event.epoch}:${event.round}`);
         if (recentRoundStarts.length > ROUND_STARTS_KEPT) recentRoundStarts.shift();
         return;
       case "transmit-landed":
         result.reportsLanded++;
         firstLandingAt ??= event.timeMs;
+        if (judge !== null && !landedAt.has(`${event.epoch}:${event.round}`)) {
+          landedAt.set(`${event.epoch}:${event.round}`, event.timeMs);
+          if (landedAt.size > 1024) landedAt.delete(landedAt.keys().next().value!);
+        }
         return;
       case "byzantine-act":
         result.effects.byzantineActs++;
@@ -210,6 +295,7 @@ async function soakOn(
     const { reports, toBlock } = await feed.reportsSince(nextBlock);
     nextBlock = toBlock + 1;
     for (const report of reports) checker.check(report);
+    if (judge !== null) unjudged.push(...reports);
     return reports.map((r) => ({ key: `${r.epoch}:${r.round}` }));
   };
 
@@ -218,12 +304,26 @@ async function soakOn(
   const config = await chain.latestConfig();
   if (config === null) throw new Error("soak: setConfig left no config on chain");
   digestHex = bytesToHex(config.configDigest);
+  configDigest = config.configDigest;
   const timing = protocolTiming(committee.publicConfig!);
   await committee.start();
   const warmup = await committee.runUntil({ reports: 1, virtualTimeMs: 60_000 });
   if (warmup.reports < 1) throw new Error("soak warm-up: the fault-free committee did not report within 60 s of committee time");
-  const leaderSelectionKey = committee.oracle(0)!.sharedConfig!.leaderSelectionKey;
+  let leaderSelectionKey = committee.oracle(0)!.sharedConfig!.leaderSelectionKey;
+  /** After a new config, until some oracle has adopted it: the leader rotation is not known yet. */
+  let leaderKeyStale = false;
+  const refreshLeaderKey = (): boolean => {
+    for (let i = 0; i < n; i++) {
+      const shared = committee.oracle(i)?.sharedConfig;
+      if (shared !== null && shared !== undefined && bytesToHex(shared.configDigest) === digestHex) {
+        leaderSelectionKey = shared.leaderSelectionKey;
+        return true;
+      }
+    }
+    return false;
+  };
   await readChain();
+  if (judge !== null) for (const report of unjudged.splice(0)) judge.onReport({ ...report, landedAtMs: null });
   soaking = true;
 
   const virtualStart = clock.now();
@@ -237,8 +337,10 @@ async function soakOn(
   let snapshot: { id: string; roundId: number; nextBlock: number } | null = null;
 
   for (let step = 1; step <= options.rounds; step++) {
+    if (leaderKeyStale) leaderKeyStale = !refreshLeaderKey();
     const leader = committee.currentLeader();
-    const plan = planner.next({ leader: leader?.leader ?? null });
+    const nextLeader = leader === null || leaderKeyStale ? null : leaderForEpoch(leaderSelectionKey, leader.epoch + 1, n);
+    const plan = planner.next({ leader: leader?.leader ?? null, nextLeader });
 
     // Chain mode first: turning interval mining off mines what is pending, so read after it.
     if (plan.intervalMiningStarts) count("chain:interval-mining");
@@ -258,14 +360,21 @@ async function soakOn(
         applier.start(fault);
         count(fault.kind);
       }
+      if (plan.primary === "byzantine:pair") count("byzantine:pair");
       applier.setNetwork(plan.network);
       for (const nf of plan.network) count(nf.kind);
-      if (plan.transmitFault !== null) {
-        chain.arm(plan.transmitFault);
-        count(`chain:${plan.transmitFault}`);
+      if (plan.network.some((nf) => nf.kind === "network:loss") && plan.active.length >= f) count("network:loss-with-f-faulty");
+      for (const fault of plan.transmitFaults) {
+        chain.arm(fault);
+        count(`chain:${fault}`);
       }
-      await reportingStep(plan);
+      if (plan.transmitFaults.length > 1) count("chain:revert-many");
+      if (plan.setConfig) await newConfig();
+      const undo = await applyChainFaults(plan);
+      if (judge === null) await reportingStep(plan);
+      else await deviationStep(plan, judge);
       chain.disarm();
+      for (const step of undo.reverse()) await step();
     }
 
     if (plan.revertAfter && snapshot !== null) {
@@ -298,6 +407,9 @@ async function soakOn(
 
   result.safetyViolations = checker.counts.safetyViolations + result.safetyViolations;
   result.duplicateReports = checker.counts.duplicateReports;
+  result.forgedObservations = checker.counts.forgedObservations;
+  result.transmissionsChecked = checker.counts.transmissionsChecked;
+  if (judge !== null && deviation !== undefined) result.deviation = { alphaPPB: deviation.alphaPPB.toString(), heartbeatMs: deviation.heartbeatMs, ...judge.counts };
   result.violations = [...checker.violations, ...result.violations].slice(0, KEEP_FAILURES);
   result.reports = checker.latestRoundId;
   result.effects.networkLost = committee.network.stats.lost;
@@ -306,14 +418,70 @@ async function soakOn(
   result.effects.revertedOnChain = chain.effects.revertedOnChain;
   result.effects.droppedTransmits = chain.effects.dropped;
   result.effects.minedByInterval = chain.effects.minedByInterval;
+  result.effects.failedReads = chain.effects.failedReads;
+  result.effects.unfundedTransmits = chain.effects.unfundedTransmits;
+  result.effects.networkCutOneWay = wire.stats.cutOneWay;
+  result.effects.networkDelayed = wire.stats.delayed;
   result.virtualSeconds = Math.round((clock.now() - virtualStart) / 100) / 10;
   result.wallSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
   return result;
 
   // ---------------------------------------------------------------------------------------
 
+  /** A new config on chain mid-soak: new digest, epochs from the start, new leader rotation. */
+  async function newConfig(): Promise<void> {
+    await committee.setConfig();
+    const latest = await chain.latestConfig();
+    if (latest === null) throw new Error("soak: setConfig left no config on chain");
+    digestHex = bytesToHex(latest.configDigest);
+    configDigest = latest.configDigest;
+    ledger.configChanged(digestHex);
+    leaderKeyStale = true;
+    count("chain:set-config");
+  }
+
+  /** The step's one-step chain faults; returns what undoes them after the step. */
+  async function applyChainFaults(plan: StepPlan): Promise<(() => Promise<void>)[]> {
+    const undo: (() => Promise<void>)[] = [];
+    for (const oracle of plan.outOfEth) {
+      const address = committee.keys[oracle].transmitterAddress;
+      const before = await setBalance(rpc, address, 0n);
+      chain.markUnfunded(address);
+      undo.push(async () => {
+        await setBalance(rpc, address, before);
+        chain.markUnfunded(address, false);
+      });
+    }
+    if (plan.outOfEth.length > 0) count("chain:out-of-eth");
+    if (plan.linkExhausted) {
+      // The owner takes every LINK not owed to oracles: transmits must go on, paid for by debt.
+      const ownerAddress = await feed.owner.getAddress();
+      const before = (await feed.link.balanceOf(ownerAddress)) as bigint;
+      await (await feed.aggregator.withdrawFunds(ownerAddress, 2n ** 255n)).wait();
+      const withdrawn = ((await feed.link.balanceOf(ownerAddress)) as bigint) - before;
+      const roundsBefore = checker.latestRoundId;
+      undo.push(async () => {
+        if (checker.latestRoundId > roundsBefore) result.effects.reportsWithoutLink += checker.latestRoundId - roundsBefore;
+        if (withdrawn > 0n) await (await feed.link.transfer(feed.aggregatorAddress, withdrawn)).wait();
+      });
+      count("chain:link-exhausted");
+    }
+    if (plan.gasSpikeGwei !== null) {
+      const before = await spikeBaseFee(rpc, plan.gasSpikeGwei);
+      undo.push(() => setBaseFee(rpc, before));
+      count("chain:gas-spike");
+    }
+    if (plan.readFailureRate > 0) {
+      chain.failReads(plan.readFailureRate, readRandom);
+      undo.push(async () => chain.failReads(0, readRandom));
+      count("chain:read-failures");
+    }
+    return undo;
+  }
+
   function violationCount(): number {
-    return checker.counts.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
+    // result.safetyViolations holds, until the end, the deviation judge's findings.
+    return checker.counts.safetyViolations + result.safetyViolations + checker.counts.duplicateReports + result.livenessViolations + result.overloadViolations;
   }
 
   function noteLatency(latency: number, bound: number): void {
@@ -321,26 +489,37 @@ async function soakOn(
     if (bound - latency < result.minSlackMs) result.minSlackMs = bound - latency;
   }
 
-  /** One step with at most f faulty oracles: a report must land within the step's bound. */
-  async function reportingStep(plan: StepPlan): Promise<void> {
+  /** The liveness bound of a step with at most f faulty oracles, from the plan. */
+  function boundOf(plan: StepPlan): { bound: number; run: number; hopMs: number; faulty: Set<number> } {
     const hopMs = maxHopMs(combinedLinkBehaviour(plan.network));
     const catchUpWindow = timing.deltaResendMs + 3 * MAX_HOP_MS;
     const catchingUp = applier.rejoinedWithin(catchUpWindow);
     const faulty = new Set([...plan.active.map((fa) => fa.oracle), ...catchingUp]);
-    // Lost messages can cost rounds, and two lost rounds an epoch: allow two such epochs.
-    const lossyEpochs = plan.network.some((nf) => (nf.behaviour.lossRate ?? 0) > 0) ? 2 : 0;
+    // Lost messages can cost rounds, and two lost rounds an epoch: the plan says how many such
+    // epochs to allow (more with f oracles faulty). Failing reads may cost one more.
+    const lossyEpochs = plan.lossyEpochs + (plan.readFailureRate > 0 ? 1 : 0);
     const current = committee.currentLeader();
-    const run = current === null ? f : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty, lookahead: 1 + lossyEpochs });
+    // Under a config just set, the new leader rotation is not known yet: assume every faulty oracle leads first.
+    const rotationUnknown = plan.setConfig || leaderKeyStale;
+    const run =
+      current === null ? f : rotationUnknown ? faulty.size : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty, lookahead: 1 + lossyEpochs });
+    const unfunded = plan.outOfEth.filter((i) => !faulty.has(i)).length;
     const bound = stepBoundMs({
       timing,
       hopMs,
       faultyLeaderRun: run,
-      failingTransmitters: faulty.size + (plan.transmitFault !== null ? 1 : 0),
-      catchingUp: catchingUp.length > 0,
+      // A transmitter whose read of the chain fails drops the report: allow two such stages.
+      failingTransmitters: faulty.size + plan.transmitFaults.length + unfunded + (plan.readFailureRate > 0 ? 2 : 0),
+      catchingUp: catchingUp.length > 0 || rotationUnknown,
       lossyEpochs,
     });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
+    return { bound, run, hopMs, faulty };
+  }
 
+  /** One step with at most f faulty oracles: a report must land within the step's bound. */
+  async function reportingStep(plan: StepPlan): Promise<void> {
+    const { bound, run, hopMs } = boundOf(plan);
     const t0 = clock.now();
     firstLandingAt = null;
     await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
@@ -361,30 +540,101 @@ async function soakOn(
   }
 
   /**
-   * f + 1 oracles down: for a whole worst-case step bound, no round started after the crash may
-   * report (reports of rounds already under way may still land). Then they come back, and a
-   * report must follow within the bound of a step where they all catch up.
+   * A step of the deviation mode: the committee runs for a fixed span (reports are due only now
+   * and then), then the judge goes through what happened in time order: each report landing
+   * (was it due?), and each round an honest leader started (was a report owed, and did one
+   * come within the bound?), and finally whether the heartbeat was kept.
+   */
+  async function deviationStep(plan: StepPlan, judge: DeviationJudge): Promise<void> {
+    const { bound, faulty } = boundOf(plan);
+    const t0 = clock.now();
+    stepRoundStarts = [];
+    await committee.runUntil({ virtualTimeMs: bound + timing.deltaRoundMs, until: () => false });
+    await readChain();
+    result.livenessChecks++;
+    // Loss may sink the very round that was due, and the market may have moved back by the next.
+    const owesDeviations = plan.lossyEpochs === 0;
+    type Event = { atMs: number; report?: ChainReport; start?: (typeof stepRoundStarts)[number] };
+    const events: Event[] = [
+      ...unjudged.splice(0).map((report): Event => ({ atMs: landedAt.get(`${report.epoch}:${report.round}`) ?? -1, report })),
+      ...stepRoundStarts.map((start): Event => ({ atMs: start.atMs, start })),
+    ].sort((a, b) => a.atMs - b.atMs || (a.report !== undefined ? -1 : 1));
+    for (const event of events) {
+      if (event.report !== undefined) {
+        const r = event.report;
+        const found = judge.onReport({ ...r, landedAtMs: landedAt.get(`${r.epoch}:${r.round}`) ?? null });
+        for (const v of found) deviationViolation(plan, v);
+      } else if (event.start !== undefined && owesDeviations) {
+        const { epoch, round, atMs, leader } = event.start;
+        if (round > timing.rMax || faulty.has(leader) || committee.byzantineBehaviours[leader] !== null) continue;
+        const honest = Array.from({ length: n }, (_, i) => ledger.expected(digestHex, epoch, round, i)).filter((v): v is bigint => v !== null);
+        judge.honestRoundStarted(epoch, round, atMs, honest, bound);
+      }
+    }
+    judge.heartbeatOwed(t0, bound);
+    for (const v of judge.overdue(clock.now())) deviationViolation(plan, v);
+  }
+
+  function deviationViolation(plan: StepPlan, v: { kind: "report-not-due" | "deviation-not-reported" | "heartbeat-not-reported"; epoch: number; round: number; detail: string }): void {
+    if (v.kind === "report-not-due") {
+      result.safetyViolations++;
+      if (result.violations.length < KEEP_FAILURES) result.violations.push({ kind: "report-not-due", aggregatorRoundId: 0, epoch: v.epoch, round: v.round, detail: v.detail });
+      return;
+    }
+    result.livenessViolations++;
+    fail({ step: plan.step, kind: v.kind, detail: v.detail, plan: describePlan(plan) });
+  }
+
+  /**
+   * f + 1 oracles faulty, beyond the bound where liveness is promised. Crashed, cut off (both
+   * ways, one way, or the honest oracles split so that no group can form a quorum): for a whole
+   * worst-case step bound, no round started after the faults may report (reports of rounds
+   * already under way may still land). Byzantine or lying: reports may land, and only safety is
+   * checked (lying rounds may move the answer out of the honest range; nothing may be forged).
+   * Then everything heals, and a report must follow within the bound of a step where the f + 1
+   * all catch up.
    */
   async function overloadStep(plan: StepPlan): Promise<void> {
     const down = plan.overload!;
+    const kind = plan.overloadKind!;
     applier.setNetwork([]);
-    count("overload");
+    count(kind);
     result.overloadSteps++;
-    applier.crash(down);
+    const safetyOnly = kind === "overload:byzantine" || kind === "overload:liars";
+    if (kind === "overload") applier.crash(down);
+    else if (kind === "overload:partition") applier.split([down]);
+    else if (kind === "overload:split") {
+      // The honest side is cut in two as well: groups of f + 1, and the rest in halves.
+      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !down.includes(i));
+      applier.split([down, rest.slice(0, rest.length >> 1)]);
+    } else for (const fault of plan.started) applier.start(fault);
+    if (kind === "overload:liars") {
+      // Rounds already under way may pick up the lies too.
+      for (const key of recentRoundStarts.slice(-4)) {
+        const [epoch, round] = key.split(":").map(Number);
+        checker.exemptFromRange(digestHex, epoch, round);
+      }
+      exemptRoundsStarted = true;
+    }
     const startedBefore = new Set(recentRoundStarts);
     const hopMs = maxHopMs(combinedLinkBehaviour([]));
     const window = stepBoundMs({ timing, hopMs, faultyLeaderRun: f, failingTransmitters: f + 1, catchingUp: true, lossyEpochs: 0 });
     await committee.runUntil({ virtualTimeMs: window, until: () => false });
+    exemptRoundsStarted = false;
     for (const { key } of await readChain()) {
-      if (startedBefore.has(key)) continue;
+      if (safetyOnly || startedBefore.has(key)) continue;
       result.overloadViolations++;
-      fail({ step: plan.step, kind: "overload-report", detail: `round ${key} reported with ${down.length} of ${n} oracles down (${down.join(",")})`, plan: describePlan(plan) });
+      fail({ step: plan.step, kind: "overload-report", detail: `round ${key} reported with ${down.length} of ${n} oracles faulty (${kind}: ${down.join(",")})`, plan: describePlan(plan) });
     }
 
-    applier.restart(down);
+    if (kind === "overload") applier.restart(down);
+    else if (kind === "overload:partition" || kind === "overload:split") {
+      applier.heal();
+      for (const i of down) applier.markRejoined(i);
+    } else for (const fault of plan.started) applier.end(fault);
     const current = committee.currentLeader();
-    const recovering = new Set(down);
-    const run = current === null ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering });
+    const recovering = new Set(kind === "overload:split" ? Array.from({ length: n }, (_, i) => i) : down);
+    const run = current === null || leaderKeyStale ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering, cap: f + 1 });
     const bound = stepBoundMs({ timing, hopMs, faultyLeaderRun: run, failingTransmitters: down.length, catchingUp: true, lossyEpochs: 0 });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
     const t0 = clock.now();
@@ -409,8 +659,12 @@ async function soakOn(
   async function checkFinalChain(): Promise<void> {
     const { reports } = await feed.reportsSince(0);
     let previous = -1n;
+    let previousDigest = "";
     reports.forEach((report, i) => {
       const epochRound = epochAndRound(report.epoch, report.round);
+      // (epoch, round) starts again under a new config.
+      if (report.configDigestHex !== previousDigest) previous = -1n;
+      previousDigest = report.configDigestHex;
       if (report.aggregatorRoundId !== i + 1 || epochRound <= previous) {
         result.safetyViolations++;
         if (result.violations.length < KEEP_FAILURES) {
@@ -426,6 +680,30 @@ async function soakOn(
   }
 }
 
+/** A transmit request as the checker judges it: decoded, and each signature's signer found (independently of the engine's memos). */
+export function transmissionToCheck(request: TransmitRequest, signers: readonly Address[]): TransmissionToCheck {
+  const decoded = decodeReport(request.report);
+  const vs = hexToBytes(request.rawVs);
+  const signerIndices = request.rs.map((r, i) => {
+    try {
+      const signature = concatBytes(hexToBytes(r), hexToBytes(request.ss[i]), Uint8Array.of(vs[i]));
+      const signer = recoverReportSigner(request.report, signature);
+      return signers.findIndex((s) => sameAddress(s, signer));
+    } catch {
+      return -1;
+    }
+  });
+  return {
+    transmitter: request.transmitterIndex,
+    configDigestHex: bytesToHex(decoded.context.configDigest),
+    epoch: decoded.context.epoch,
+    round: decoded.context.round,
+    observers: decoded.observers,
+    observations: decoded.observations,
+    signerIndices,
+  };
+}
+
 function protocolTiming(config: PublicConfig): ProtocolTiming {
   const { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax } = config;
   return { deltaProgressMs, deltaResendMs, deltaRoundMs, deltaGraceMs, deltaStageMs, rMax };
@@ -436,11 +714,16 @@ export function describePlan(plan: StepPlan): string {
   const parts = [`step ${plan.step} [${plan.primary}]`];
   if (plan.active.length > 0) parts.push(`faulty ${plan.active.map((fa) => `${fa.oracle}:${fa.kind}`).join(" ")}`);
   if (plan.network.length > 0) parts.push(`network ${plan.network.map((nf) => nf.kind).join(" ")}`);
-  if (plan.transmitFault !== null) parts.push(`transmit ${plan.transmitFault}`);
+  if (plan.transmitFaults.length > 0) parts.push(`transmits ${plan.transmitFaults.join(",")}`);
+  if (plan.outOfEth.length > 0) parts.push(`out of ETH ${plan.outOfEth.join(",")}`);
+  if (plan.linkExhausted) parts.push("LINK withdrawn");
+  if (plan.gasSpikeGwei !== null) parts.push(`base fee ${plan.gasSpikeGwei} gwei`);
+  if (plan.readFailureRate > 0) parts.push(`${Math.round(plan.readFailureRate * 100)} % of reads fail`);
+  if (plan.setConfig) parts.push("new config");
   if (plan.intervalMiningMs !== null) parts.push(`interval mining ${plan.intervalMiningMs} ms`);
   if (plan.snapshotBefore) parts.push("snapshot");
   if (plan.revertAfter) parts.push("revert");
-  if (plan.overload !== null) parts.push(`overload ${plan.overload.join(",")}`);
+  if (plan.overload !== null) parts.push(`${plan.overloadKind} ${plan.overload.join(",")}`);
   return parts.join("; ");
 }
 
@@ -453,6 +736,8 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
     reports: 0,
     reportsLanded: 0,
     safetyViolations: 0,
+    forgedObservations: 0,
+    transmissionsChecked: 0,
     duplicateReports: 0,
     livenessViolations: 0,
     overloadViolations: 0,
@@ -479,6 +764,11 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
       minedByInterval: 0,
       reorgedReports: 0,
       progressTimeouts: 0,
+      networkCutOneWay: 0,
+      networkDelayed: 0,
+      failedReads: 0,
+      unfundedTransmits: 0,
+      reportsWithoutLink: 0,
     },
     virtualSeconds: 0,
     wallSeconds: 0,
@@ -489,6 +779,7 @@ function emptyResult(seed: string, n: number, f: number): SoakResult {
     heapStartMb: 0,
     heapEndMb: 0,
     heapByStepMb: {},
+    deviation: null,
     violations: [],
     livenessFailures: [],
   };
