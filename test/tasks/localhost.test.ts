@@ -168,6 +168,33 @@ describe("ocr:* tasks when the node goes away", function () {
     expect(stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
   });
 
+  it("ocr:run whose node dies prints the summary of what landed, then the error", async () => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run", "--request"], { cwd: PROJECT_ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/^\[1\] round \d+ /m.test(stdout)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await node.stop();
+    const killTimer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const code = await exit;
+    clearTimeout(killTimer);
+    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(1);
+    expect(stdout).to.match(/Summary \(stopped by an error\): \d+ reports? landed/);
+    expect(stderr).to.match(/ocr:run stopped after \d+ reports?: /);
+    expect(stderr).to.not.contain("An unexpected error occurred");
+    await node.start();
+  });
+
   it("a record whose contracts are gone (node restarted) says to run ocr:deploy", async () => {
     await node.stop();
     await node.start();

@@ -38,6 +38,10 @@ describe("ocr task option parsing", () => {
       expect(error.message).to.contain("--observations 2000e8,2001e8,2002e8,2003e8");
     });
 
+    it("takes a negative first value written with a leading space (how a shell passes it past Hardhat's option parser)", () => {
+      expect(parseObservationList(" -1e8,2000e8,2000e8,2000e8", 4)).to.deep.equal([-100000000n, 200000000000n, 200000000000n, 200000000000n]);
+    });
+
     it("takes a decimal point when the exponent makes the value whole", () => {
       expect(parseObservationValue("2000.5e8")).to.equal(200050000000n);
       expect(parseObservationValue("-0.25e2")).to.equal(-25n);
