@@ -332,7 +332,9 @@ export const OCR2_MUTATORS: readonly Ocr2Mutator[] = [
     s.calldata = s.calldata.slice(0, rng.int(4, s.calldata.length - 1));
   }),
   m("headOffsetHuge", "calldata", "breaks", (s, rng) => {
-    s.calldata.set(word(rng.chance(0.5) ? 1n << 64n : 1n << 40n), 4 + WORD * (3 + rng.below(3)));
+    const position = 4 + WORD * (3 + rng.below(3));
+    // A truncation before may have cut the head short; then there is no offset to corrupt.
+    if (s.calldata.length >= position + WORD) s.calldata.set(word(rng.chance(0.5) ? 1n << 64n : 1n << 40n), position);
   }),
   m("selectorBitFlip", "calldata", "breaks", (s, rng) => {
     s.calldata[rng.below(4)] ^= 1 << rng.below(8);
