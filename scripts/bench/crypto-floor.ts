@@ -1,5 +1,5 @@
 /**
- * The cryptography floor of one OCR1 round (issue 6, figure 4): rounds per second that the
+ * The cryptography floor of one OCR1 round: rounds per second that the
  * signing and verifying alone allow, with the project's own functions, so the committee's
  * reports per second can be read against what no implementation on this machine could beat.
  *

@@ -1,5 +1,5 @@
 /**
- * Gas of one FluxAggregator round, n `submit` transactions (issue 6, figure 2): what a feed
+ * Gas of one FluxAggregator round, n `submit` transactions: what a feed
  * without off-chain aggregation pays for the answer one OCR report delivers.
  *
  * Chainlink's FluxAggregator (v0.6, solidity 0.6.6) is compiled here at run time from the

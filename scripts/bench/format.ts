@@ -1,5 +1,5 @@
 /**
- * What `npm run bench` prints: the one JSON object of issue 6 (`--json`) or a table for
+ * What `npm run bench` prints: one JSON object (`--json`) or a table for
  * people. Pure functions of the measurements, so the output format is easy to check.
  */
 import type { CryptoFloorResult } from "./crypto-floor.js";
@@ -8,7 +8,7 @@ import { CHAINLINK_OCR2_GAS, OCR2_TARGET_FRACTION, type Ocr2TransmitGasResult } 
 import type { ThroughputResult } from "./throughput.js";
 import { CHAINLINK_4_0_0_GAS, STEADY_TRANSMITS, TARGET_FRACTION_OF_REFERENCE, type TransmitGasResult, configKey } from "./transmit-gas.js";
 
-/** Issue 6 throughput targets, reports per wall-clock second. */
+/** The committee throughput targets, reports per wall-clock second. */
 export const REPORTS_PER_SECOND_TARGET: Readonly<Record<string, number>> = { "4/1": 50, "31/10": 10 };
 
 export interface BenchResults {

@@ -1,6 +1,6 @@
 /**
  * Reports per wall-clock second of the in-process committee on the real in-process Hardhat
- * chain (issue 6, figure 3): the engine on a virtual clock, every report signed, sent as a
+ * chain: the engine on a virtual clock, every report signed, sent as a
  * `transmit` transaction, mined by EDR and checked by our OffchainAggregator.
  *
  * The virtual clock makes protocol waits (DeltaRound, DeltaGrace, …) free, so what the figure

@@ -1,5 +1,5 @@
 /**
- * The transmit fuzzer (issue 5): a short seeded run against the real OffchainAggregator, plus
+ * The transmit fuzzer: a short seeded run against the real OffchainAggregator, plus
  * off-chain checks that the fuzzer's own parts (reference model, case builder, comparison) can
  * tell valid from invalid, so that "zero violations" means something.
  */
