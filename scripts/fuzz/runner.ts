@@ -148,11 +148,12 @@ function sortByStage(chosen: readonly AnyMutator[]): AnyMutator[] {
   return [...chosen].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
 }
 
-function record(
+/** Count one case into `result` (totals, per-kind stats, and a sample of each disagreement). Shared by the OCR1 and OCR2 runners. */
+export function record(
   result: FuzzResult,
   caseIndex: number,
-  chainFeed: ChainFeed,
-  chosen: readonly AnyMutator[],
+  feedName: string,
+  chosen: readonly { readonly kind: string }[],
   built: { calldata: Uint8Array; sender: string },
   verdict: Verdict,
   outcome: ChainOutcome,
@@ -188,7 +189,7 @@ function record(
     result.disagreements.push({
       type,
       caseIndex,
-      feed: chainFeed.target.name,
+      feed: feedName,
       kinds: chosen.map((m) => m.kind),
       sender: built.sender,
       calldata: bytesToHex(built.calldata),
@@ -220,7 +221,7 @@ export async function runFuzz(connection: Connection, options: FuzzOptions): Pro
     const outcome = await executeTransmit(connection, chainFeed, built.calldata, built.sender);
     // The chain is the truth for the next case, even if the model disagreed about this one.
     if (outcome.accepted) chainFeed.target.latestEpochAndRound = outcome.epochAndRound;
-    record(result, i, chainFeed, chosen, built, verdict, outcome, keepSamples);
+    record(result, i, chainFeed.target.name, chosen, built, verdict, outcome, keepSamples);
     options.onProgress?.(i + 1, options.cases);
   }
   return result;

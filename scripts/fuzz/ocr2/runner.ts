@@ -11,7 +11,7 @@ import { deployOcr2Feed } from "../../../test/ocr2/ocr2-setup.js";
 import { revertReason, type ChainOutcome } from "../chain.js";
 import { WORD, readWord } from "../layout.js";
 import { Prng } from "../prng.js";
-import { type Disagreement, type FuzzResult, type KindStats, classify } from "../runner.js";
+import { type FuzzResult, type KindStats, record } from "../runner.js";
 import { type Ocr2FuzzTarget, type Ocr2Mutator, OCR2_MUTATORS, OCR2_STAGES, buildOcr2Case } from "./cases.js";
 import { judgeOcr2Transmit } from "./model.js";
 
@@ -144,8 +144,6 @@ function emptyResult(seed: string): FuzzResult {
   };
 }
 
-const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-
 /** Run `options.cases` OCR2 cases against freshly deployed feeds. */
 export async function runOcr2Fuzz(options: Ocr2FuzzOptions): Promise<FuzzResult> {
   const controlFraction = options.controlFraction ?? 0.18;
@@ -176,47 +174,7 @@ export async function runOcr2Fuzz(options: Ocr2FuzzOptions): Promise<FuzzResult>
     const outcome = await execute(chain, built.calldata, built.sender);
     if (outcome.accepted) chain.target.latestEpochAndRound = outcome.epochAndRound;
 
-    result.cases++;
-    if (outcome.accepted) result.accepted++;
-    else {
-      result.rejected++;
-      bump(result.reasons, outcome.reason);
-    }
-    if (chosen.length === 0) {
-      result.controls++;
-      if (outcome.accepted) result.controlsAccepted++;
-    } else if (verdict.valid) {
-      result.validMutants++;
-      if (outcome.accepted) result.validMutantsAccepted++;
-    }
-    for (const x of chosen) {
-      const stats = result.kinds.get(x.kind)!;
-      stats.cases++;
-      if (verdict.valid) stats.expectedValid++;
-      if (outcome.accepted) stats.accepted++;
-      else {
-        stats.rejected++;
-        bump(stats.reasons, outcome.reason);
-      }
-    }
-    const type = classify(verdict, outcome);
-    if (type !== null) {
-      const counter = { acceptedInvalid: "acceptedInvalid", rejectedValid: "rejectedValid", reasonMismatch: "reasonMismatches", effectMismatch: "effectMismatches" } as const;
-      result[counter[type]]++;
-      if (result.disagreements.length < keepSamples) {
-        const d: Disagreement = {
-          type,
-          caseIndex: i,
-          feed: chain.target.name,
-          kinds: chosen.map((x) => x.kind),
-          sender: built.sender,
-          calldata: bytesToHex(built.calldata),
-          model: verdict.valid ? `valid (epochAndRound ${verdict.epochAndRound}, median ${verdict.median})` : `revert "${verdict.reason}"`,
-          contract: outcome.accepted ? `accepted (epochAndRound ${outcome.epochAndRound}, answer ${outcome.answer})` : `revert "${outcome.reason}"`,
-        };
-        result.disagreements.push(d);
-      }
-    }
+    record(result, i, chain.target.name, chosen, built, verdict, outcome, keepSamples);
     options.onProgress?.(i + 1, options.cases);
   }
   for (const { feed } of chains) await feed.connection.close();
