@@ -44,6 +44,11 @@ function bestObservationCount(trace: readonly TraceEvent[]): { count: number; er
 
 /** Why no report landed, most fundamental cause first. */
 export function noReportReason(facts: NoReportFacts): string {
+  return firstObstacle(facts) ?? `no report landed within ${facts.timeoutMs} ms of committee time`;
+}
+
+/** The first thing the trace shows standing in the way of a report, or undefined if nothing failed. */
+function firstObstacle(facts: NoReportFacts): string | undefined {
   const { n, f, up, trace } = facts;
   const quorum = 2 * f + 1;
   if (up < quorum) {
@@ -87,7 +92,7 @@ export function noReportReason(facts: NoReportFacts): string {
   if (dropped !== undefined && "reason" in dropped) {
     return `the report was not transmitted: ${dropped.reason}`;
   }
-  return `no report landed within ${facts.timeoutMs} ms of committee time`;
+  return undefined;
 }
 
 /** 86_400_000 -> "24 h", 90_000 -> "90 s". */
@@ -125,8 +130,8 @@ export function waitingFor(
         `${stuck.length === 1 ? "its" : "their"} ${sources} data source has not answered for ${(longest / 1000).toFixed(1)} s`,
     );
   }
-  const reason = noReportReason(facts);
-  if (!reason.startsWith("no report landed within")) parts.push(reason);
+  const obstacle = firstObstacle(facts);
+  if (obstacle !== undefined) parts.push(obstacle);
   if (parts.length === 0) parts.push("the committee is still working on a round (nothing has failed so far)");
   return parts.join("; ");
 }
