@@ -106,7 +106,8 @@ export interface RoundResult {
  * passed since the latest answer), `requested` (the owner called requestNewRound), or
  * `chain-read-failed` (the oracles could not read the chain and reported to be safe).
  */
-export type ReportReason = "first" | "deviation" | "heartbeat" | "requested" | "chain-read-failed";
+export type { ReportReason } from "./protocol/results.js";
+import type { ReportReason } from "./protocol/results.js";
 
 export interface RunRoundOptions {
   /**
@@ -243,7 +244,10 @@ export interface OcrFeed {
 
   /** Every round stored by every phase's aggregator, oldest first, read from chain events. */
   history(): Promise<RoundHistoryEntry[]>;
-  /** The committee's event trace (current phase). */
+  /**
+   * The committee's diagnostic trace (current phase): its most recent events, up to 50,000, so
+   * a feed that runs for hours keeps flat memory. Results (`runRound`, `runFor`) never depend on it.
+   */
   trace(): readonly OcrTraceEvent[];
   /** LINK-wei owed to each oracle (index i). */
   owedPayments(): Promise<bigint[]>;

@@ -26,6 +26,7 @@ import { dataSourceFromSpec } from "../data-sources/from-spec.js";
 import { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from "../protocol/byzantine.js";
 import { fixedValue } from "../data-sources/simple.js";
 import type { Committee } from "../protocol/committee.js";
+import type { CommitteeEvent, ReportLanded } from "../protocol/results.js";
 import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
@@ -37,21 +38,21 @@ import { readHistory, roundResultOf } from "./round-result.js";
 import { WallClock } from "./wall-clock.js";
 import { type FeedPhase, type FeedRuntime, fundTransmitters, startPhase } from "./runtime.js";
 
-type LandedEvent = Extract<TraceEvent, { type: "transmit-landed" }>;
-
 /** The longest duration any option takes: 100 years in milliseconds. */
 export const MAX_DURATION_MS = 100 * 365 * 24 * 3_600_000;
 
-/**
- * Did any oracle observe for round (epoch, round) before trace position `before`? Such a report
- * may carry values or signatures from before the caller changed the committee's inputs.
- */
-function observedBefore(trace: readonly TraceEvent[], before: number, epoch: number, round: number): boolean {
-  for (let i = Math.min(before, trace.length) - 1; i >= 0; i--) {
-    const e = trace[i];
-    if (e.type === "observation" && e.epoch === epoch && e.round === round) return true;
-  }
-  return false;
+/** The trace events recorded at or after committee time `sinceMs` (for explaining a wait; never for results). */
+function traceSince(committee: Committee, sinceMs: number): TraceEvent[] {
+  const trace = committee.trace;
+  let first = trace.length;
+  while (first > 0 && trace[first - 1].timeMs >= sinceMs) first--;
+  return trace.slice(first);
+}
+
+/** Call `onEvent` with the committee's results until the returned function is called. */
+function listen(committee: Committee, onEvent: (event: CommitteeEvent) => void): () => void {
+  committee.onEvent(onEvent);
+  return () => committee.offEvent(onEvent);
 }
 
 export interface FeedParts {
@@ -91,8 +92,6 @@ export class Feed implements OcrFeed {
   #running: Promise<void> = Promise.resolve();
   /** The committee's oracles wait for the first call that drives them (see FeedParts.deferStart). */
   #deferredStart: boolean;
-  /** Trace position of the last change to observations, data sources or oracles up. */
-  #inputsChangedAt = 0;
 
   constructor(parts: FeedParts) {
     this.name = parts.name;
@@ -183,18 +182,18 @@ export class Feed implements OcrFeed {
     if (wentDown.length > 0) this.#inputsChanged();
     // Only a round observed entirely after the inputs last changed counts: one that was already
     // under way may carry observations or signatures from before the change.
-    const inputsFrom = this.#inputsChangedAt;
+    const inputsFrom = committee.inputsGeneration;
+    const isFresh = (event: { readonly inputsGeneration: number }) => event.inputsGeneration >= inputsFrom;
     const wallStart = Date.now();
     const wallDeadlineMs = wallStart + wallTimeoutMs;
     const clock = this.#runtime.clock;
-    const traceStart = committee.trace.length;
     const committeeStart = clock.now();
     const up = committee.upOracles.length;
     const facts = () => ({
       n,
       f,
       up,
-      trace: committee.trace.slice(traceStart),
+      trace: traceSince(committee, committeeStart),
       timeoutMs,
       connectedGroups: committee.network.connectedGroups(),
       upOracles: committee.upOracles,
@@ -212,28 +211,32 @@ export class Feed implements OcrFeed {
     };
     // A one-shot caller wants exactly one report: once the transmission it waits for is attempted,
     // no other transmission may follow it onto the chain.
-    const sealAfterFreshAttempt = (event: TraceEvent) => {
-      if (event.type !== "transmit-attempted" || observedBefore(committee.trace, inputsFrom, event.epoch, event.round)) return;
+    let sealed = false;
+    const stopSealing = listen(committee, (event) => {
+      if (options.stopWhenLanded !== true || sealed || event.kind !== "transmit-attempted" || !isFresh(event)) return;
+      sealed = true;
       if (committee.chain instanceof ClockSyncedChain) committee.chain.sendOneMoreTransmitOnly();
-      committee.offTrace(sealAfterFreshAttempt);
-    };
-    if (options.stopWhenLanded === true) committee.onTrace(sealAfterFreshAttempt);
+    });
+    // Reports landed during the current runUntil, in the order they landed.
+    let landed: ReportLanded[] = [];
+    const stopCollecting = listen(committee, (event) => {
+      if (event.kind === "report-landed") landed.push(event);
+    });
     const progress = new ProgressTicker(progressIntervalMs, options.onWaiting === undefined ? undefined : () => options.onWaiting!(status()));
     try {
       await this.#catchUpWithChain();
       if (request) await this.#requestNewRound();
       const deadlineMs = clock.now() + timeoutMs;
       for (;;) {
-        const sliceStart = committee.trace.length;
+        landed = [];
         await committee.runUntil({
           reports: 1,
           virtualTimeMs: Math.max(0, deadlineMs - clock.now()),
           wallDeadlineMs,
           until: () => progress.tick(),
         });
-        const landed = committee.trace.slice(sliceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
         // Several may land at one instant (e.g. a later stage racing a slow one): the last is what the proxy reads.
-        const fresh = landed.filter((e) => !observedBefore(committee.trace, inputsFrom, e.epoch, e.round)).at(-1);
+        const fresh = landed.filter(isFresh).at(-1);
         if (fresh !== undefined) {
           if (options.stopWhenLanded === true) this.stop();
           return await this.#resultOf(fresh);
@@ -249,7 +252,8 @@ export class Feed implements OcrFeed {
         if (request) await this.#requestNewRound();
       }
     } finally {
-      committee.offTrace(sealAfterFreshAttempt);
+      stopSealing();
+      stopCollecting();
       progress.stop();
       for (const i of wentDown) committee.bringUp(i);
       if (wentDown.length > 0) this.#inputsChanged();
@@ -273,9 +277,15 @@ export class Feed implements OcrFeed {
     this.#startDeferredOracles([]);
     const committee = this.#committee;
     await this.#catchUpWithChain();
-    const traceStart = committee.trace.length;
-    await committee.runUntil({ virtualTimeMs: ms });
-    const landed = committee.trace.slice(traceStart).filter((e): e is LandedEvent => e.type === "transmit-landed");
+    const landed: ReportLanded[] = [];
+    const stopCollecting = listen(committee, (event) => {
+      if (event.kind === "report-landed") landed.push(event);
+    });
+    try {
+      await committee.runUntil({ virtualTimeMs: ms });
+    } finally {
+      stopCollecting();
+    }
     const results: RoundResult[] = [];
     for (const e of landed) results.push(await this.#resultOf(e));
     return results;
@@ -407,7 +417,6 @@ export class Feed implements OcrFeed {
     await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);
     this.#phase = phase;
     this.#deferredStart = false; // the new committee started with its config
-    this.#inputsChangedAt = 0; // a new committee, a new trace
     this.#phaseId = Number(await this.#proxyReader.phaseId());
   }
 
@@ -463,7 +472,7 @@ export class Feed implements OcrFeed {
   }
 
   #inputsChanged(): void {
-    this.#inputsChangedAt = this.#committee.trace.length;
+    this.#committee.markInputsChanged();
   }
 
   async #requestNewRound(): Promise<void> {
@@ -482,13 +491,11 @@ export class Feed implements OcrFeed {
     clock.jumpTo(latestMs);
   }
 
-  #resultOf(landed: LandedEvent): Promise<RoundResult> {
+  #resultOf(landed: ReportLanded): Promise<RoundResult> {
     return roundResultOf(landed, {
       provider: this.#runtime.ethers.provider,
       proxy: this.#proxyReader,
       phaseId: this.#phaseId,
-      signerAddresses: this.#phase.signerAddresses,
-      trace: this.#committee.trace,
     });
   }
 

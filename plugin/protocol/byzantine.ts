@@ -1,9 +1,9 @@
 /**
- * Byzantine oracles. A faulty oracle runs the honest protocol modules, and the adversary
- * rewrites what leaves it: the messages it sends and the transactions it transmits. Keeping the
- * faults at this boundary means the honest code never branches on "am I faulty", and every
- * fault is one a real attacker holding that oracle's keys could commit. (Lying about the
- * market needs no code here: give the oracle a data source that lies.)
+ * Byzantine oracles: what each behaviour does. A faulty oracle runs the honest protocol
+ * modules, and the adversary rewrites what leaves it: the messages it sends and the
+ * transactions it transmits (adversary.ts installs the rewrites at the oracle's endpoint and
+ * chain). Every fault is one a real attacker holding that oracle's keys could commit. (Lying
+ * about the market needs no code here: give the oracle a data source that lies.)
  *
  * Each behaviour is a pure rewrite of one outgoing message (or transmission) with the faulty
  * oracle's own keys; what the receivers make of it is decided by their honest checks.
@@ -11,7 +11,7 @@
 import { encodeReport, signReport } from "../core/report.js";
 import type { ReportContext } from "../core/report.js";
 import type { AttributedSignedObservation, ProtocolMessage } from "./messages.js";
-import type { PendingTransmission } from "./transmission.js";
+import type { TransmitRequest } from "./chain.js";
 
 export { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour } from "./byzantine-behaviours.js";
 import type { ByzantineBehaviour } from "./byzantine-behaviours.js";
@@ -30,7 +30,7 @@ export interface AdversaryView {
 export interface AdversaryMemory {
   firstReportReq?: ProtocolMessage;
   firstFinal?: ProtocolMessage;
-  firstTransmission?: PendingTransmission;
+  firstTransmission?: TransmitRequest;
 }
 
 /** Flip the lowest bit of byte `at` (a copy). */
@@ -165,9 +165,9 @@ function relabel(message: ProtocolMessage, epoch: number, round: number): Protoc
  */
 export function rewriteTransmission(
   behaviour: ByzantineBehaviour,
-  item: PendingTransmission,
+  item: TransmitRequest,
   memory: AdversaryMemory,
-): PendingTransmission | null {
+): TransmitRequest | null {
   switch (behaviour) {
     case "silent-transmitter":
       return null;

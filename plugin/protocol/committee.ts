@@ -8,22 +8,30 @@ import { type SetConfigArgs, encodeSetConfigArgs } from "../core/config/encoding
 import { type PublicConfig, defaultPublicConfig } from "../core/config/public-config.js";
 import { type OracleKeys, deriveOracleKeys } from "../core/keys.js";
 import type { DataSource } from "../data-sources/data-source.js";
-import type { ByzantineBehaviour } from "./byzantine.js";
+import { type AdversaryControl, adversarialChain, adversarialEndpoint } from "./adversary.js";
+import type { AdversaryMemory, ByzantineBehaviour } from "./byzantine.js";
 import type { OffchainAggregatorChain } from "./chain.js";
 import { type Clock, VirtualClock } from "./clock.js";
 import { FakeOffchainAggregator } from "./fake-chain.js";
+import { DEFAULT_LOCAL_CONFIG, type LocalConfig } from "./local-config.js";
+import { ManagedOracle } from "./managed-oracle.js";
 import type { ProtocolMessage } from "./messages.js";
 import { InProcessNetwork, type LinkBehaviour } from "./network.js";
-import {
-  type LocalConfig,
-  type OracleDatabase,
-  DEFAULT_LOCAL_CONFIG,
-  Oracle,
-  createOracleDatabase,
-} from "./oracle.js";
+import { InMemoryOracleStore } from "./persistence.js";
+import type { InstanceListener } from "./protocol-instance.js";
 import { Random, deriveSeedBytes } from "./random.js";
+import { type CommitteeEvent, mostTellingReason } from "./results.js";
 import { signatureChecksOf } from "./signature-checks.js";
 import { type TraceEvent, type TraceEventType, formatTraceEvent } from "./trace.js";
+
+/**
+ * Trace events kept by default: enough for every diagnostic of a recent round at any committee
+ * size (a (31,10) round traces a few hundred events), a few MB at most, so a committee that runs
+ * for hours keeps flat memory. Results never depend on the trace.
+ */
+export const DEFAULT_TRACE_LIMIT = 50_000;
+/** Rounds whose first-observation generation and signers' decisions are remembered. */
+const REMEMBERED_ROUNDS = 1024;
 
 /** Whoever may call setConfig on the chain (the contract owner). */
 export interface ConfigAdmin {
@@ -55,8 +63,8 @@ export interface CommitteeOptions {
   readonly network?: Partial<LinkBehaviour>;
   readonly localConfig?: LocalConfig;
   /**
-   * Keep only about this many of the newest trace events (default: all). Long runs (soaks) set
-   * it and follow events with `onTrace` instead, so memory stays flat.
+   * Keep only about this many of the newest trace events (default DEFAULT_TRACE_LIMIT). Follow
+   * every event with `onTrace`, and results with `onEvent`.
    */
   readonly traceLimit?: number;
 }
@@ -89,16 +97,25 @@ export class Committee {
   /** The fake aggregator, when the committee created one. */
   readonly fakeChain: FakeOffchainAggregator | null;
   readonly trace: TraceEvent[] = [];
-  private readonly traceLimit: number | undefined;
+  private readonly traceLimit: number;
   private readonly admin: ConfigAdmin;
-  private readonly databases: OracleDatabase[];
+  private readonly stores: InMemoryOracleStore[];
   private readonly sources: DataSource[];
   /** Observations asked of an oracle's data source and not answered yet (wall-clock start). */
   private readonly observing = new Map<number, { readonly source: string; readonly epoch: number; readonly round: number; readonly sinceWallMs: number }>();
   private readonly byzantine: (ByzantineBehaviour | null)[] = [];
-  private readonly oracles: (Oracle | null)[];
+  /** Each faulty oracle's adversary remembers across restarts (it is the same machine). */
+  private readonly adversaryMemory: AdversaryMemory[];
+  private readonly oracles: (ManagedOracle | null)[];
   private readonly localConfig: LocalConfig;
   private readonly traceListeners: ((event: TraceEvent) => void)[] = [];
+  private readonly eventListeners: ((event: CommitteeEvent) => void)[] = [];
+  /** Bumped by `markInputsChanged`; stamped on each round when it is first observed. */
+  private generation = 0;
+  private readonly firstObservedGeneration = new Map<string, number>();
+  /** Should-report reasons of each oracle that decided to report, by round. */
+  private readonly reportDecisions = new Map<string, Map<number, readonly string[]>>();
+  private highestEpoch = 0;
   private configsSet = 0;
   private currentPublicConfig: PublicConfig | null = null;
   private readonly initialOverrides: ConfigOverrides;
@@ -126,10 +143,12 @@ export class Committee {
       this.fakeChain = fake;
     }
     this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
-    this.traceLimit = options.traceLimit;
-    this.databases = Array.from({ length: this.n }, () => createOracleDatabase());
+    this.traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
+    if (!(Number.isSafeInteger(this.traceLimit) && this.traceLimit > 0)) throw new RangeError(`traceLimit must be a positive integer, got ${options.traceLimit}`);
+    this.stores = Array.from({ length: this.n }, () => new InMemoryOracleStore());
+    this.adversaryMemory = Array.from({ length: this.n }, () => ({}));
     this.sources = Array.from({ length: this.n }, (_, i) => this.watched(i, options.dataSource(i)));
-    this.oracles = new Array<Oracle | null>(this.n).fill(null);
+    this.oracles = new Array<ManagedOracle | null>(this.n).fill(null);
     this.initialOverrides = options.config ?? {};
   }
 
@@ -138,7 +157,7 @@ export class Committee {
     return this.currentPublicConfig;
   }
 
-  oracle(index: number): Oracle | null {
+  oracle(index: number): ManagedOracle | null {
     return this.oracles[index];
   }
 
@@ -158,7 +177,32 @@ export class Committee {
     if (index >= 0) this.traceListeners.splice(index, 1);
   }
 
-  /** Trace events of the given type(s). */
+  /** Call `listener` with every future result (reports landed, failed rounds, new epochs). */
+  onEvent(listener: (event: CommitteeEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Stop calling `listener` (added with `onEvent`). */
+  offEvent(listener: (event: CommitteeEvent) => void): void {
+    const index = this.eventListeners.indexOf(listener);
+    if (index >= 0) this.eventListeners.splice(index, 1);
+  }
+
+  /**
+   * The inputs generation: a counter the caller bumps with `markInputsChanged` whenever it changes
+   * what the oracles observe or who takes part. Every report carries the generation at which its
+   * round was first observed, so a caller can tell a report made entirely after its change from
+   * one already under way.
+   */
+  get inputsGeneration(): number {
+    return this.generation;
+  }
+
+  markInputsChanged(): number {
+    return ++this.generation;
+  }
+
+  /** Trace events of the given type (among those the trace still holds). */
   events<T extends TraceEventType>(type: T): Extract<TraceEvent, { type: T }>[] {
     return this.trace.filter((e) => e.type === type) as Extract<TraceEvent, { type: T }>[];
   }
@@ -196,7 +240,7 @@ export class Committee {
     for (let i = 0; i < this.n; i++) this.bringUp(i);
   }
 
-  /** Crash oracle `index`: it leaves the network and loses everything but its database. */
+  /** Crash oracle `index`: it leaves the network and loses everything but its store. */
   takeDown(index: number): void {
     const oracle = this.oracles[index];
     if (oracle === null || !oracle.isRunning) return;
@@ -204,26 +248,97 @@ export class Committee {
     this.record({ type: "oracle-down", timeMs: this.clock.now(), oracle: index });
   }
 
-  /** (Re)start oracle `index` from its database. */
+  /** (Re)start oracle `index` from its store. */
   bringUp(index: number): void {
     if (this.oracles[index]?.isRunning) return;
-    const oracle = new Oracle({
+    const keys = this.keys[index];
+    // A restarted oracle is the same machine: still compromised if it was. The adversary sits
+    // at its endpoint and chain; the oracle inside runs the honest code.
+    const adversary: AdversaryControl = {
+      behaviour: () => this.byzantine[index] ?? null,
+      view: () => {
+        const shared = this.oracles[index]?.sharedConfig;
+        return shared == null ? null : { onchainSigningKey: keys.onchainSigningKey, configDigest: shared.configDigest, quorum: 2 * shared.f + 1, ownIndex: index };
+      },
+      memory: this.adversaryMemory[index],
+      trace: (event) => this.record({ ...event, timeMs: this.clock.now(), oracle: index } as TraceEvent),
+    };
+    const oracle = new ManagedOracle({
       index,
-      keys: this.keys[index],
+      keys,
       clock: this.clock,
-      network: this.network,
-      chain: this.chain,
+      endpoint: adversarialEndpoint(this.network.endpoint(index), adversary),
+      chain: adversarialChain(this.chain, adversary),
       dataSource: this.sources[index],
-      database: this.databases[index],
+      store: this.stores[index],
       localConfig: this.localConfig,
       trace: (event) => this.record(event),
+      listener: this.listenerFor(index),
       signatureChecks: signatureChecksOf(this),
     });
-    // A restarted oracle is the same machine: still compromised if it was.
-    oracle.setByzantine(this.byzantine[index] ?? null);
     this.oracles[index] = oracle;
     this.record({ type: "oracle-up", timeMs: this.clock.now(), oracle: index });
     oracle.start();
+  }
+
+  /** Turns what oracle `index` reports into the committee's results. */
+  private listenerFor(index: number): InstanceListener {
+    return {
+      epochStarted: (epoch, leader) => {
+        if (epoch <= this.highestEpoch) return;
+        this.highestEpoch = epoch;
+        this.emitEvent({ kind: "epoch-changed", epoch, leader, timeMs: this.clock.now() });
+      },
+      decided: (epoch, round, report, reasons) => {
+        if (!report) return;
+        const key = `${epoch}:${round}`;
+        let decisions = this.reportDecisions.get(key);
+        if (decisions === undefined) {
+          decisions = new Map();
+          remember(this.reportDecisions, key, decisions);
+        }
+        decisions.set(index, reasons);
+      },
+      transmission: (outcome) => {
+        const { item } = outcome;
+        const key = `${item.epoch}:${item.round}`;
+        const where = { epoch: item.epoch, round: item.round, timeMs: this.clock.now(), transmitter: index, stage: item.stage };
+        const inputsGeneration = this.firstObservedGeneration.get(key) ?? -1;
+        switch (outcome.type) {
+          case "attempted":
+            return this.emitEvent({ kind: "transmit-attempted", ...where, inputsGeneration });
+          case "failed":
+            return this.emitEvent({ kind: "round-failed", ...where, reason: outcome.reason });
+          case "landed": {
+            const decisions = this.reportDecisions.get(key);
+            const reasons = item.signers.flatMap((signer) => {
+              const given = decisions?.get(signer);
+              return given === undefined ? [] : [given];
+            });
+            return this.emitEvent({
+              kind: "report-landed",
+              ...where,
+              leader: item.leader,
+              transmitterAddress: outcome.transmitter,
+              ...(outcome.txHash !== undefined ? { txHash: outcome.txHash } : {}),
+              ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
+              median: item.median,
+              report: item.report,
+              rs: item.rs,
+              ss: item.ss,
+              rawVs: item.rawVs,
+              signers: item.signers,
+              reason: mostTellingReason(reasons),
+              inputsGeneration,
+            });
+          }
+        }
+      },
+    };
+  }
+
+  private emitEvent(event: CommitteeEvent): void {
+    for (const listener of [...this.eventListeners]) listener(event);
   }
 
   setDataSource(index: number, source: DataSource): void {
@@ -247,6 +362,8 @@ export class Committee {
     return {
       kind: source.kind,
       observe: (request) => {
+        const key = `${request.epoch}:${request.round}`;
+        if (!this.firstObservedGeneration.has(key)) remember(this.firstObservedGeneration, key, this.generation);
         const entry = { source: source.kind, epoch: request.epoch, round: request.round, sinceWallMs: Date.now() };
         this.observing.set(index, entry);
         const done = () => {
@@ -268,7 +385,6 @@ export class Committee {
   /** Make oracle `index` Byzantine (see byzantine.ts), or honest again with null. */
   setByzantine(index: number, behaviour: ByzantineBehaviour | null): void {
     this.byzantine[index] = behaviour;
-    this.oracles[index]?.setByzantine(behaviour);
   }
 
   /** Each oracle's Byzantine behaviour, null where honest. */
@@ -293,10 +409,10 @@ export class Committee {
   /** Run until `reports` transmissions landed, `virtualTimeMs` passed or `until()` holds. */
   async runUntil(options: RunUntilOptions): Promise<RunResult> {
     let landed = 0;
-    const countLanded = (event: TraceEvent) => {
-      if (event.type === "transmit-landed") landed++;
+    const countLanded = (event: CommitteeEvent) => {
+      if (event.kind === "report-landed") landed++;
     };
-    this.traceListeners.push(countLanded);
+    this.onEvent(countLanded);
     const startMs = this.clock.now();
     // Without an explicit time limit, allow a generous minute of virtual time per report.
     const limitMs = options.virtualTimeMs ?? (options.reports ?? 1) * 60_000;
@@ -313,7 +429,7 @@ export class Committee {
         while (!done() && this.clock.now() < startMs + limitMs) await new Promise((r) => setTimeout(r, 20));
       }
     } finally {
-      this.traceListeners.splice(this.traceListeners.indexOf(countLanded), 1);
+      this.offEvent(countLanded);
     }
     return {
       reports: landed,
@@ -330,9 +446,15 @@ export class Committee {
   private record(event: TraceEvent): void {
     this.trace.push(event);
     // Trimmed in chunks (a quarter of the limit at a time), so the cost stays amortised O(1).
-    if (this.traceLimit !== undefined && this.trace.length > this.traceLimit * 1.25) {
+    if (this.trace.length > this.traceLimit * 1.25) {
       this.trace.splice(0, this.trace.length - this.traceLimit);
     }
     for (const listener of this.traceListeners) listener(event);
   }
+}
+
+/** Set `key` in `map`, forgetting the oldest entries beyond REMEMBERED_ROUNDS. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  if (map.size > REMEMBERED_ROUNDS) map.delete(map.keys().next().value as string);
 }

@@ -16,8 +16,13 @@ export { type AcceptedTransmission, FakeOffchainAggregator, RevertError } from "
 export { FUTURE_MESSAGE_BUFFER, FutureMessageBuffer } from "./message-buffer.js";
 export type * from "./messages.js";
 export { type AdversaryMemory, type AdversaryView, BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour, rewriteOutgoing, rewriteTransmission } from "./byzantine.js";
+export { type AdversaryControl, adversarialChain, adversarialEndpoint } from "./adversary.js";
 export { type LatencyModel, type LinkBehaviour, DEFAULT_LINK, InProcessNetwork, sampleLatency } from "./network.js";
-export { type LocalConfig, type OracleDatabase, DEFAULT_LOCAL_CONFIG, Oracle, createOracleDatabase } from "./oracle.js";
+export { type LocalConfig, DEFAULT_LOCAL_CONFIG } from "./local-config.js";
+export { ManagedOracle } from "./managed-oracle.js";
+export { type OracleStore, InMemoryOracleStore } from "./persistence.js";
+export type { Endpoint, MessageHandler } from "./transport.js";
+export type * from "./results.js";
 export { type PacemakerState, Pacemaker } from "./pacemaker.js";
 export { Random, deriveSeedBytes } from "./random.js";
 export { ReportGenerationFollower } from "./report-generation-follower.js";

@@ -6,6 +6,7 @@
  */
 import type { Clock } from "./clock.js";
 import type { Random } from "./random.js";
+import type { Endpoint } from "./transport.js";
 
 export type LatencyModel =
   | { readonly kind: "constant"; readonly ms: number }
@@ -84,6 +85,34 @@ export class InProcessNetwork<M> {
   detach(index: number): void {
     this.receivers[index] = undefined;
   }
+  /**
+   * Oracle `index`'s endpoint on this network. It is attached once `receive` is called and
+   * detached by `close` (a crash: messages in flight to it are lost).
+   */
+  endpoint(index: number): Endpoint<M> {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) {
+      throw new RangeError(`oracle index ${index} is outside this network of ${this.size}`);
+    }
+    let open = true;
+    return {
+      size: this.size,
+      send: (to, message) => {
+        if (open) this.send(index, to, message);
+      },
+      broadcast: (message) => {
+        if (open) this.broadcast(index, message);
+      },
+      receive: (handler) => {
+        if (open) this.attach(index, handler);
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.detach(index);
+      },
+    };
+  }
+
   isAttached(index: number): boolean {
     return this.receivers[index] !== undefined;
   }

@@ -18,7 +18,7 @@ import type {
 import type { CommonOutput, Emit } from "./outputs.js";
 import { type ShouldReportInputs, shouldReport } from "./should-report.js";
 import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
-import { isSortedByValue, observersValid } from "./verification.js";
+import { type AttestationCheck, isSortedByValue, observersValid } from "./verification.js";
 
 export type FollowerOutput =
   | CommonOutput<never>
@@ -31,12 +31,24 @@ export type FollowerOutput =
   /** This epoch is over (RMax rounds done): the pacemaker asks for the next one. */
   | { readonly kind: "change-leader" }
   /** More than f oracles vouched for this report: hand it to Transmission. */
-  | {
-      readonly kind: "transmit-event";
-      readonly epoch: number;
-      readonly round: number;
-      readonly report: AttestedReportMany;
-    };
+  | ({ readonly kind: "transmit-event" } & AcceptedFinal);
+
+/**
+ * A final report this follower checked and more than f oracles vouched for, with what the check
+ * established (the report bytes and who signed them), so nobody downstream encodes or recovers
+ * them again.
+ */
+export interface AcceptedFinal {
+  readonly epoch: number;
+  readonly round: number;
+  /** The epoch's leader, who assembled the report. */
+  readonly leader: number;
+  readonly attested: AttestedReportMany;
+  /** The report bytes the signatures cover, as the contract will hash them. */
+  readonly report: Uint8Array;
+  /** Oracle index of each signature's signer, in signature order. */
+  readonly signers: readonly number[];
+}
 
 export interface FollowerConfig {
   readonly configDigest: Uint8Array;
@@ -57,8 +69,8 @@ export interface FollowerConfig {
 interface RoundState {
   reportReqAccepted: boolean;
   sentReport: boolean;
-  /** The final report this follower echoed (its own copy, adopted from final or an echo). */
-  echoed: AttestedReportMany | null;
+  /** The final report this follower echoed (adopted from final or an echo), with its checked bytes and signers. */
+  echoed: { readonly attested: AttestedReportMany; readonly report: Uint8Array; readonly signers: readonly number[] } | null;
   readonly echoSenders: Set<number>;
   completed: boolean;
   /** Median of the accepted report-req, kept for the shouldReport check. */
@@ -173,34 +185,35 @@ export class ReportGenerationFollower {
   onFinal(sender: number, message: FinalMessage): void {
     if (sender !== this.leader || message.epoch !== this.epoch || message.round !== this.round) return;
     if (this.state.echoed !== null) return;
-    if (!this.verifyFinal(message.report)) return;
-    this.echo(message.report);
+    const check = this.verifyFinal(message.report);
+    if (check.ok) this.echo(message.report, check.report, check.signerIndices);
   }
 
   onFinalEcho(sender: number, message: FinalEchoMessage): void {
     if (message.epoch !== this.epoch || message.round !== this.round || this.state.completed) return;
     if (this.state.echoSenders.has(sender)) return;
-    if (!this.verifyFinal(message.report)) return;
+    const check = this.verifyFinal(message.report);
+    if (!check.ok) return;
     this.state.echoSenders.add(sender);
     // Someone saw a valid final we missed (e.g. the leader's message to us was lost): adopt it.
-    if (this.state.echoed === null) this.echo(message.report);
+    if (this.state.echoed === null) this.echo(message.report, check.report, check.signerIndices);
     if (this.state.echoSenders.size > this.config.f) {
-      const report = this.state.echoed!;
-      this.emit({ kind: "transmit-event", epoch: this.epoch, round: this.round, report });
+      const { attested, report, signers } = this.state.echoed!;
+      this.emit({ kind: "transmit-event", epoch: this.epoch, round: this.round, leader: this.leader, attested, report, signers });
       this.completeRound(true);
     }
   }
 
-  private echo(report: AttestedReportMany): void {
-    this.state.echoed = report;
+  private echo(attested: AttestedReportMany, report: Uint8Array, signers: readonly number[]): void {
+    this.state.echoed = { attested, report, signers };
     this.emit({
       kind: "broadcast",
-      message: { type: "final-echo", epoch: this.epoch, round: this.round, report },
+      message: { type: "final-echo", epoch: this.epoch, round: this.round, report: attested },
     });
   }
 
-  private verifyFinal(report: AttestedReportMany): boolean {
-    return (this.config.checks ?? SIGNATURE_CHECKS).followerAttestation(this.context(), report, this.config.signerAddresses, this.config.f).ok;
+  private verifyFinal(report: AttestedReportMany): AttestationCheck {
+    return (this.config.checks ?? SIGNATURE_CHECKS).followerAttestation(this.context(), report, this.config.signerAddresses, this.config.f);
   }
 
   private completeRound(reported: boolean): void {

@@ -9,7 +9,7 @@
  * any config or task option leads here, so a deployed feed always runs the real checks.
  */
 import type { Address } from "../core/address.js";
-import type { ReportContext } from "../core/report.js";
+import { type ReportContext, encodeReport } from "../core/report.js";
 import type { AttestedReportMany } from "./messages.js";
 import { type AttestationCheck, checkAttestedReport, isReportSignedBy, isValidObservationSignature } from "./verification.js";
 
@@ -41,7 +41,15 @@ const ACCEPT_ALL: SignatureChecks = {
   leaderObservation: () => true,
   leaderReport: () => true,
   followerObservation: () => true,
-  followerAttestation: (_context, attested) => ({ ok: true, report: new Uint8Array(0), signerIndices: attested.signatures.map((_, i) => i) }),
+  // Accepts any signatures, but still hands on the report the observations make (or nothing, if
+  // they cannot be encoded), so what it lets through is a transmittable report.
+  followerAttestation: (context, attested) => {
+    try {
+      return { ok: true, report: encodeReport(context, attested.observations), signerIndices: attested.signatures.map((_, i) => i) };
+    } catch (error) {
+      return { ok: false, reason: String(error) };
+    }
+  },
 };
 
 const planted = new WeakMap<object, SignatureChecks>();

@@ -7,10 +7,10 @@
  */
 import { bytesEqual, type Hex } from "../core/bytes.js";
 import { deviates } from "../core/deviation.js";
-import { collateSignatures, encodeReport, epochAndRound, reportMedian } from "../core/report.js";
+import { collateSignatures, epochAndRound, reportMedian } from "../core/report.js";
 import { MinHeap } from "./clock.js";
-import type { AttestedReportMany } from "./messages.js";
 import type { CommonOutput, Emit } from "./outputs.js";
+import type { AcceptedFinal } from "./report-generation-follower.js";
 import type { TransmissionDetails } from "./should-report.js";
 
 export type TransmissionTimer = "transmit";
@@ -24,15 +24,26 @@ export interface PendingTransmission {
   readonly round: number;
   readonly stage: number;
   readonly median: bigint;
+  /** Leader of the epoch that made the report. */
+  readonly leader: number;
+  /** The report bytes the signatures cover (as checked by the follower; never re-encoded). */
   readonly report: Uint8Array;
+  /** Oracle index of each signature's signer, in the order of rs/ss/rawVs. */
+  readonly signers: readonly number[];
   readonly rs: readonly Hex[];
   readonly ss: readonly Hex[];
   readonly rawVs: Hex;
 }
 
+/** What became of a transmission this oracle made (the committee turns these into results). */
+export type TransmissionOutcome =
+  | { readonly type: "attempted"; readonly item: PendingTransmission }
+  | { readonly type: "landed"; readonly item: PendingTransmission; readonly transmitter: string; readonly txHash?: string; readonly gasUsed?: bigint }
+  | { readonly type: "failed"; readonly item: PendingTransmission; readonly transmitter: string; readonly reason: string };
+
 /** Why the engine reads the chain: to accept a new report, or the last check before sending. */
 export type TransmissionReadPurpose =
-  | { readonly step: "accept"; readonly epoch: number; readonly round: number; readonly report: AttestedReportMany }
+  | { readonly step: "accept"; readonly accepted: AcceptedFinal }
   | { readonly step: "recheck"; readonly item: PendingTransmission };
 
 export type TransmissionOutput =
@@ -42,7 +53,8 @@ export type TransmissionOutput =
   /** Send the transaction; answer with `onTransmitResult`. */
   | { readonly kind: "transmit"; readonly item: PendingTransmission }
   | { readonly kind: "persist-transmission"; readonly item: PendingTransmission }
-  | { readonly kind: "delete-transmission"; readonly epoch: number; readonly round: number };
+  | { readonly kind: "delete-transmission"; readonly epoch: number; readonly round: number }
+  | { readonly kind: "outcome"; readonly outcome: TransmissionOutcome };
 
 export interface TransmissionConfig {
   readonly configDigest: Uint8Array;
@@ -128,13 +140,13 @@ export class Transmission {
   }
 
   /** A final report reached more than f echoes: start the transmit procedure. */
-  onTransmitEvent(epoch: number, round: number, report: AttestedReportMany): void {
-    this.emit({ kind: "read-chain-for-transmission", purpose: { step: "accept", epoch, round, report } });
+  onTransmitEvent(accepted: AcceptedFinal): void {
+    this.emit({ kind: "read-chain-for-transmission", purpose: { step: "accept", accepted } });
   }
 
   /** Contract readings (`details` null: the read failed, and the step is abandoned). */
   onChainRead(purpose: TransmissionReadPurpose, details: TransmissionDetails | null): void {
-    if (purpose.step === "accept") this.accept(purpose.epoch, purpose.round, purpose.report, details);
+    if (purpose.step === "accept") this.accept(purpose.accepted, details);
     else this.recheckAndSend(purpose.item, details);
   }
 
@@ -162,12 +174,16 @@ export class Transmission {
           ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
         },
       });
+      this.emit({ kind: "outcome", outcome: { type: "landed", item, transmitter: outcome.transmitter, txHash: outcome.txHash, gasUsed: outcome.gasUsed } });
     } else {
-      this.emit({ kind: "trace", event: { type: "transmit-reverted", ...where, reason: outcome.error ?? "unknown" } });
+      const reason = outcome.error ?? "unknown";
+      this.emit({ kind: "trace", event: { type: "transmit-reverted", ...where, reason } });
+      this.emit({ kind: "outcome", outcome: { type: "failed", item, transmitter: outcome.transmitter, reason } });
     }
   }
 
-  private accept(epoch: number, round: number, attested: AttestedReportMany, details: TransmissionDetails | null): void {
+  private accept(accepted: AcceptedFinal, details: TransmissionDetails | null): void {
+    const { epoch, round, attested } = accepted;
     const drop = (reason: string) =>
       this.emit({ kind: "trace", event: { type: "transmission-dropped", epoch, round, reason } });
     if (details === null) return drop("chain read failed");
@@ -180,7 +196,6 @@ export class Transmission {
     const delayMs = this.config.delayFor(epoch, round);
     if (delayMs === null) return drop("not in the transmission schedule");
 
-    const report = encodeReport({ configDigest: this.config.configDigest, epoch, round }, attested.observations);
     const { rs, ss, rawVs } = collateSignatures(attested.signatures);
     const stage = this.config.deltaStageMs > 0 ? Math.round(delayMs / this.config.deltaStageMs) : 0;
     const item: PendingTransmission = {
@@ -190,7 +205,9 @@ export class Transmission {
       round,
       stage,
       median,
-      report,
+      leader: accepted.leader,
+      report: accepted.report,
+      signers: accepted.signers,
       rs,
       ss,
       rawVs,
@@ -222,6 +239,7 @@ export class Transmission {
         transmitter: this.config.transmitterAddress,
       },
     });
+    this.emit({ kind: "outcome", outcome: { type: "attempted", item } });
     this.emit({ kind: "transmit", item });
   }
 

@@ -115,11 +115,12 @@ const observationVerdictsBySignature = new WeakMap<
   }
 >();
 
-/** Signer keys with precomputed tables, by lower-case address; and how often others were recovered. */
+/**
+ * Signer keys with precomputed tables, by lower-case address. A table costs about as much as 8
+ * recoveries and pays off after ~12 checks; committee members are checked every round, so every
+ * signer met once gets one.
+ */
 const preparedSigners = new BoundedMemo<PreparedReportSigner>(1024);
-const recoveriesOfUnpreparedSigners = new BoundedMemo<number>(4096);
-/** A table costs about as much as 8 recoveries and pays off after ~12 checks: committee members are checked every round. */
-const PREPARE_AFTER_RECOVERIES = 1;
 
 function recoverAndLearnSigner(digest: Uint8Array, signature: Uint8Array): Address | null {
   let publicKey: Uint8Array;
@@ -130,11 +131,7 @@ function recoverAndLearnSigner(digest: Uint8Array, signature: Uint8Array): Addre
   }
   const address = addressFromPublicKey(publicKey);
   const id = address.toLowerCase();
-  if (preparedSigners.get(id) === undefined) {
-    const recoveries = (recoveriesOfUnpreparedSigners.get(id) ?? 0) + 1;
-    if (recoveries >= PREPARE_AFTER_RECOVERIES) preparedSigners.set(id, prepareReportSigner(publicKey));
-    else recoveriesOfUnpreparedSigners.set(id, recoveries);
-  }
+  if (preparedSigners.get(id) === undefined) preparedSigners.set(id, prepareReportSigner(publicKey));
   return address;
 }
 

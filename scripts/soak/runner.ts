@@ -19,7 +19,7 @@ import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import { type SignatureCheckName, plantAcceptAllCheck } from "../../plugin/protocol/signature-checks.js";
 import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
 import { Random } from "../../plugin/protocol/random.js";
-import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/oracle.js";
+import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/local-config.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import { FaultApplier } from "./apply.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";

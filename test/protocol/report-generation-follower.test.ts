@@ -203,7 +203,12 @@ describe("ReportGenerationFollower", () => {
       role.onFinalEcho(3, { type: "final-echo", epoch: EPOCH, round: 1, report }); // same sender twice
       expect(out.ofKind("transmit-event")).to.have.length(0);
       role.onFinalEcho(SELF, { type: "final-echo", epoch: EPOCH, round: 1, report });
-      expect(out.ofKind("transmit-event")).to.deep.equal([{ kind: "transmit-event", epoch: EPOCH, round: 1, report }]);
+      const [event] = out.ofKind("transmit-event");
+      expect(out.ofKind("transmit-event")).to.have.length(1);
+      expect(event).to.include({ epoch: EPOCH, round: 1, leader: LEADER, attested: report });
+      // What the check established travels on: the bytes the signatures cover and who signed.
+      expect(event.report).to.deep.equal(encodeReport({ configDigest: DIGEST, epoch: EPOCH, round: 1 }, report.observations));
+      expect(event.signers).to.deep.equal([0, 3]);
       expect(out.ofKind("progress")).to.have.length(1);
       role.onFinalEcho(0, { type: "final-echo", epoch: EPOCH, round: 1, report });
       expect(out.ofKind("transmit-event")).to.have.length(1);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { hexToBytes } from "../../plugin/core/bytes.js";
-import { decodeReport } from "../../plugin/core/report.js";
+import { decodeReport, encodeReport } from "../../plugin/core/report.js";
 import { transmissionDelayMs } from "../../plugin/core/transmission-schedule.js";
 import type { AttestedReportMany } from "../../plugin/protocol/messages.js";
 import type { TransmissionDetails } from "../../plugin/protocol/should-report.js";
@@ -59,7 +59,9 @@ function transmissionFor(index: number, clock = { now: 1_000_000 }) {
 
 /** Feed a final report through the accept step against `details`. */
 function accept(t: ReturnType<typeof transmissionFor>, report: AttestedReportMany, epoch: number, round: number, details: TransmissionDetails) {
-  t.role.onTransmitEvent(epoch, round, report);
+  // As a follower hands it on: the report bytes it checked and the signers it found (0 and 1).
+  const bytes = encodeReport({ configDigest: VECTOR_DIGEST, epoch, round }, report.observations);
+  t.role.onTransmitEvent({ epoch, round, leader: 3, attested: report, report: bytes, signers: [0, 1] });
   const read = t.out.ofKind("read-chain-for-transmission").at(-1)!;
   t.role.onChainRead(read.purpose, details);
 }
@@ -95,6 +97,9 @@ describe("Transmission", () => {
     expect(decodeReport(item.report).observations).to.deep.equal([10n, 20n, 30n]);
     expect(item.rs).to.have.length(2);
     expect(item.median).to.equal(20n);
+    expect(item.signers, "the signers the follower found travel with the report").to.deep.equal([0, 1]);
+    expect(item.leader).to.equal(3);
+    expect(t.out.ofKind("outcome").map((o) => o.outcome.type)).to.deep.equal(["attempted"]);
     expect(t.out.ofKind("delete-transmission")).to.deep.equal([{ kind: "delete-transmission", epoch: 1, round: 2 }]);
   });
 
