@@ -1,5 +1,5 @@
 /**
- * Real time for committees on JSON-RPC networks. Like the engine's RealClock, except that the
+ * Real time for committees on JSON-RPC networks. Unlike plain Node timers, the
  * committee's own timers never keep a Node process alive: a task that deployed a feed or ran a
  * round exits when its work is done, even though the oracles' resend and progress timers are
  * still armed. While `runRound`/`runFor` wait, their own polling keeps the process running.

@@ -1,7 +1,7 @@
 /**
  * Time for the engine. Roles never read the wall clock: the oracle asks a `Clock` for `now()`
  * and for timers. `VirtualClock` makes a simulated hour take milliseconds and makes runs
- * reproducible; `RealClock` runs the same engine against a real chain in real time.
+ * reproducible; the feed's WallClock runs the same engine against a live chain in real time.
  */
 import { Random } from "./random.js";
 
@@ -262,49 +262,5 @@ export class VirtualClock implements Clock {
       this.pendingWork.clear();
       this.sleepers = 0;
     }
-  }
-}
-
-/** Wall-clock time with Node timers, for running the engine against a live chain. */
-export class RealClock implements Clock {
-  private nextHandle = 1;
-  private readonly timers = new Map<TimerHandle, NodeJS.Timeout>();
-
-  now(): number {
-    return Date.now();
-  }
-
-  setTimer(delayMs: number, callback: () => void): TimerHandle {
-    const handle = this.nextHandle++;
-    this.timers.set(
-      handle,
-      setTimeout(() => {
-        this.timers.delete(handle);
-        callback();
-      }, delayMs),
-    );
-    return handle;
-  }
-
-  cancelTimer(handle: TimerHandle): void {
-    clearTimeout(this.timers.get(handle));
-    this.timers.delete(handle);
-  }
-
-  track<T>(work: Promise<T>, onSettled: (outcome: Settled<T>) => void): void {
-    work.then(
-      (value) => onSettled({ ok: true, value }),
-      (error: unknown) => onSettled({ ok: false, error }),
-    );
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
-
-  /** Cancel every timer this clock still holds (for a clean shutdown). */
-  cancelAll(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
   }
 }

@@ -12,16 +12,18 @@ import { type AdversaryControl, adversarialChain, adversarialEndpoint } from "./
 import type { AdversaryMemory, ByzantineBehaviour } from "./byzantine.js";
 import type { OffchainAggregatorChain } from "./chain.js";
 import { type Clock, VirtualClock } from "./clock.js";
+import { throughCodec } from "./codec.js";
 import { FakeOffchainAggregator } from "./fake-chain.js";
 import { DEFAULT_LOCAL_CONFIG, type LocalConfig } from "./local-config.js";
 import { ManagedOracle } from "./managed-oracle.js";
 import type { ProtocolMessage } from "./messages.js";
 import { InProcessNetwork, type LinkBehaviour } from "./network.js";
 import { InMemoryOracleStore } from "./persistence.js";
-import type { InstanceListener } from "./protocol-instance.js";
 import { Random, deriveSeedBytes } from "./random.js";
-import { type CommitteeEvent, mostTellingReason } from "./results.js";
+import type { CommitteeEvent } from "./results.js";
+import { CommitteeResults } from "./committee-results.js";
 import { signatureChecksOf } from "./signature-checks.js";
+import { ObservationWatch, type PendingObservation } from "./observation-watch.js";
 import { type TraceEvent, type TraceEventType, formatTraceEvent } from "./trace.js";
 
 /**
@@ -30,8 +32,6 @@ import { type TraceEvent, type TraceEventType, formatTraceEvent } from "./trace.
  * for hours keeps flat memory. Results never depend on the trace.
  */
 export const DEFAULT_TRACE_LIMIT = 50_000;
-/** Rounds whose first-observation generation and signers' decisions are remembered. */
-const REMEMBERED_ROUNDS = 1024;
 
 /** Whoever may call setConfig on the chain (the contract owner). */
 export interface ConfigAdmin {
@@ -61,6 +61,11 @@ export interface CommitteeOptions {
   readonly chain?: OffchainAggregatorChain;
   readonly admin?: ConfigAdmin;
   readonly network?: Partial<LinkBehaviour>;
+  /**
+   * Send every message through the byte codec (codec.ts), as oracles in separate processes do:
+   * receivers get decoded copies instead of the sender's objects. Slower; for tests of the codec.
+   */
+  readonly wireFormat?: boolean;
   readonly localConfig?: LocalConfig;
   /**
    * Keep only about this many of the newest trace events (default DEFAULT_TRACE_LIMIT). Follow
@@ -102,20 +107,15 @@ export class Committee {
   private readonly stores: InMemoryOracleStore[];
   private readonly sources: DataSource[];
   /** Observations asked of an oracle's data source and not answered yet (wall-clock start). */
-  private readonly observing = new Map<number, { readonly source: string; readonly epoch: number; readonly round: number; readonly sinceWallMs: number }>();
+  private readonly observations = new ObservationWatch();
   private readonly byzantine: (ByzantineBehaviour | null)[] = [];
   /** Each faulty oracle's adversary remembers across restarts (it is the same machine). */
   private readonly adversaryMemory: AdversaryMemory[];
   private readonly oracles: (ManagedOracle | null)[];
   private readonly localConfig: LocalConfig;
+  private readonly wireFormat: boolean;
   private readonly traceListeners: ((event: TraceEvent) => void)[] = [];
-  private readonly eventListeners: ((event: CommitteeEvent) => void)[] = [];
-  /** Bumped by `markInputsChanged`; stamped on each round when it is first observed. */
-  private generation = 0;
-  private readonly firstObservedGeneration = new Map<string, number>();
-  /** Should-report reasons of each oracle that decided to report, by round. */
-  private readonly reportDecisions = new Map<string, Map<number, readonly string[]>>();
-  private highestEpoch = 0;
+  private readonly results: CommitteeResults;
   private configsSet = 0;
   private currentPublicConfig: PublicConfig | null = null;
   private readonly initialOverrides: ConfigOverrides;
@@ -143,12 +143,14 @@ export class Committee {
       this.fakeChain = fake;
     }
     this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
+    this.wireFormat = options.wireFormat ?? false;
     this.traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
     if (!(Number.isSafeInteger(this.traceLimit) && this.traceLimit > 0)) throw new RangeError(`traceLimit must be a positive integer, got ${options.traceLimit}`);
     this.stores = Array.from({ length: this.n }, () => new InMemoryOracleStore());
     this.adversaryMemory = Array.from({ length: this.n }, () => ({}));
     this.sources = Array.from({ length: this.n }, (_, i) => this.watched(i, options.dataSource(i)));
     this.oracles = new Array<ManagedOracle | null>(this.n).fill(null);
+    this.results = new CommitteeResults(() => this.clock.now());
     this.initialOverrides = options.config ?? {};
   }
 
@@ -179,13 +181,12 @@ export class Committee {
 
   /** Call `listener` with every future result (reports landed, failed rounds, new epochs). */
   onEvent(listener: (event: CommitteeEvent) => void): void {
-    this.eventListeners.push(listener);
+    this.results.onEvent(listener);
   }
 
   /** Stop calling `listener` (added with `onEvent`). */
   offEvent(listener: (event: CommitteeEvent) => void): void {
-    const index = this.eventListeners.indexOf(listener);
-    if (index >= 0) this.eventListeners.splice(index, 1);
+    this.results.offEvent(listener);
   }
 
   /**
@@ -195,11 +196,11 @@ export class Committee {
    * one already under way.
    */
   get inputsGeneration(): number {
-    return this.generation;
+    return this.results.inputsGeneration;
   }
 
   markInputsChanged(): number {
-    return ++this.generation;
+    return this.results.markInputsChanged();
   }
 
   /** Trace events of the given type (among those the trace still holds). */
@@ -263,82 +264,26 @@ export class Committee {
       memory: this.adversaryMemory[index],
       trace: (event) => this.record({ ...event, timeMs: this.clock.now(), oracle: index } as TraceEvent),
     };
+    const networkEndpoint = this.network.endpoint(index);
+    const endpoint = this.wireFormat
+      ? throughCodec(networkEndpoint, (reason) => this.record({ type: "message-dropped", reason, timeMs: this.clock.now(), oracle: index }))
+      : networkEndpoint;
     const oracle = new ManagedOracle({
       index,
       keys,
       clock: this.clock,
-      endpoint: adversarialEndpoint(this.network.endpoint(index), adversary),
+      endpoint: adversarialEndpoint(endpoint, adversary),
       chain: adversarialChain(this.chain, adversary),
       dataSource: this.sources[index],
       store: this.stores[index],
       localConfig: this.localConfig,
       trace: (event) => this.record(event),
-      listener: this.listenerFor(index),
+      listener: this.results.listenerFor(index),
       signatureChecks: signatureChecksOf(this),
     });
     this.oracles[index] = oracle;
     this.record({ type: "oracle-up", timeMs: this.clock.now(), oracle: index });
     oracle.start();
-  }
-
-  /** Turns what oracle `index` reports into the committee's results. */
-  private listenerFor(index: number): InstanceListener {
-    return {
-      epochStarted: (epoch, leader) => {
-        if (epoch <= this.highestEpoch) return;
-        this.highestEpoch = epoch;
-        this.emitEvent({ kind: "epoch-changed", epoch, leader, timeMs: this.clock.now() });
-      },
-      decided: (epoch, round, report, reasons) => {
-        if (!report) return;
-        const key = `${epoch}:${round}`;
-        let decisions = this.reportDecisions.get(key);
-        if (decisions === undefined) {
-          decisions = new Map();
-          remember(this.reportDecisions, key, decisions);
-        }
-        decisions.set(index, reasons);
-      },
-      transmission: (outcome) => {
-        const { item } = outcome;
-        const key = `${item.epoch}:${item.round}`;
-        const where = { epoch: item.epoch, round: item.round, timeMs: this.clock.now(), transmitter: index, stage: item.stage };
-        const inputsGeneration = this.firstObservedGeneration.get(key) ?? -1;
-        switch (outcome.type) {
-          case "attempted":
-            return this.emitEvent({ kind: "transmit-attempted", ...where, inputsGeneration });
-          case "failed":
-            return this.emitEvent({ kind: "round-failed", ...where, reason: outcome.reason });
-          case "landed": {
-            const decisions = this.reportDecisions.get(key);
-            const reasons = item.signers.flatMap((signer) => {
-              const given = decisions?.get(signer);
-              return given === undefined ? [] : [given];
-            });
-            return this.emitEvent({
-              kind: "report-landed",
-              ...where,
-              leader: item.leader,
-              transmitterAddress: outcome.transmitter,
-              ...(outcome.txHash !== undefined ? { txHash: outcome.txHash } : {}),
-              ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
-              median: item.median,
-              report: item.report,
-              rs: item.rs,
-              ss: item.ss,
-              rawVs: item.rawVs,
-              signers: item.signers,
-              reason: mostTellingReason(reasons),
-              inputsGeneration,
-            });
-          }
-        }
-      },
-    };
-  }
-
-  private emitEvent(event: CommitteeEvent): void {
-    for (const listener of [...this.eventListeners]) listener(event);
   }
 
   setDataSource(index: number, source: DataSource): void {
@@ -351,35 +296,13 @@ export class Committee {
    * Oracles whose data source has been asked for an observation and has not answered, with how
    * long (wall-clock) it has been pending: what a caller waiting for a report can show.
    */
-  pendingObservations(nowWallMs: number = Date.now()): { oracle: number; source: string; epoch: number; round: number; pendingMs: number }[] {
-    return [...this.observing.entries()]
-      .map(([oracle, o]) => ({ oracle, source: o.source, epoch: o.epoch, round: o.round, pendingMs: nowWallMs - o.sinceWallMs }))
-      .sort((a, b) => a.oracle - b.oracle);
+  pendingObservations(nowWallMs: number = Date.now()): PendingObservation[] {
+    return this.observations.pending(nowWallMs);
   }
 
-  /** `source` with its requests in flight recorded in `observing` (the protocol never sees this). */
+  /** `source` as oracle `index` gets it: its requests stamp the round and are watched while in flight. */
   private watched(index: number, source: DataSource): DataSource {
-    return {
-      kind: source.kind,
-      observe: (request) => {
-        const key = `${request.epoch}:${request.round}`;
-        if (!this.firstObservedGeneration.has(key)) remember(this.firstObservedGeneration, key, this.generation);
-        const entry = { source: source.kind, epoch: request.epoch, round: request.round, sinceWallMs: Date.now() };
-        this.observing.set(index, entry);
-        const done = () => {
-          if (this.observing.get(index) === entry) this.observing.delete(index);
-        };
-        let work: Promise<bigint>;
-        try {
-          work = source.observe(request);
-        } catch (error) {
-          done();
-          throw error;
-        }
-        work.then(done, done);
-        return work;
-      },
-    };
+    return this.observations.watch(index, source, (request) => this.results.observationRequested(request.epoch, request.round));
   }
 
   /** Make oracle `index` Byzantine (see byzantine.ts), or honest again with null. */
@@ -453,8 +376,3 @@ export class Committee {
   }
 }
 
-/** Set `key` in `map`, forgetting the oldest entries beyond REMEMBERED_ROUNDS. */
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.set(key, value);
-  if (map.size > REMEMBERED_ROUNDS) map.delete(map.keys().next().value as string);
-}

@@ -24,6 +24,8 @@ export type TraceBody =
   | { readonly type: "transmit-reverted"; readonly epoch: number; readonly round: number; readonly stage: number; readonly transmitter: string; readonly reason: string }
   /** A Byzantine oracle's adversary rewrote (or suppressed) what it sent. */
   | { readonly type: "byzantine-act"; readonly behaviour: string; readonly message: string; readonly epoch: number; readonly round: number }
+  /** A message the codec refused (malformed or oversized) was dropped instead of delivered. */
+  | { readonly type: "message-dropped"; readonly reason: string }
   | { readonly type: "oracle-down" }
   | { readonly type: "oracle-up" }
   | { readonly type: "config-adopted"; readonly configDigest: string; readonly oracleIndex: number }
