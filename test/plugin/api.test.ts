@@ -7,6 +7,8 @@ import { type Contract } from "ethers";
 import { network } from "hardhat";
 
 import type { NoReportError, OcrFeed, RoundResult } from "../../plugin/api-types.js";
+import { concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
+import { recoverReportSigner } from "../../plugin/core/report.js";
 
 const HOUR = 3_600_000;
 const PHASE_1_ROUND_1 = (1n << 64n) + 1n;
@@ -43,6 +45,10 @@ async function expectConsistentResult(feed: OcrFeed, result: RoundResult): Promi
   expect(result.answer).to.equal(result.median);
   expect(result.signers.length, "more than f signatures").to.be.greaterThan(feed.f);
   expect(new Set(result.signers).size, "distinct signers").to.equal(result.signers.length);
+  // The signers the committee reports are the ones the signatures recover to, in order.
+  const vs = hexToBytes(result.rawVs);
+  const recovered = result.rs.map((r, i) => recoverReportSigner(hexToBytes(result.report), concatBytes(hexToBytes(r), hexToBytes(result.ss[i]), Uint8Array.of(vs[i]))));
+  expect(recovered.map((address) => address.toLowerCase())).to.deep.equal(result.signers.map((i) => feed.oracles[i].signer.toLowerCase()));
   expect(result.transmitter.address).to.equal(feed.oracles[result.transmitter.oracle].transmitter);
   expect(result.configDigest).to.equal(feed.configDigest);
   expect(result.leader).to.be.within(0, feed.n - 1);
