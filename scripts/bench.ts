@@ -2,11 +2,12 @@
  * Measurements: transmit gas against Chainlink's OffchainAggregator 4.0.0 (OCR1) and
  * AccessControlledOCR2Aggregator 1.0.0 (OCR2), with random signer subsets, gas of a
  * FluxAggregator round against one OCR report, reports per second of the committee on the
- * in-process Hardhat chain, and the cryptography floor those reports per second sit under.
+ * in-process Hardhat chain, the cryptography floor those reports per second sit under, and
+ * `feed.runRound()` against a mock aggregator's update, as a user would compare them.
  *
  *   npm run bench                          table for people on stdout
  *   npm run bench -- --json                only the JSON object on stdout
- *   npm run bench -- --only gas,crypto     some parts only (gas, flux, throughput, crypto)
+ *   npm run bench -- --only gas,crypto     some parts only (gas, flux, throughput, crypto, runround)
  *   npm run bench -- --reports 20          fewer measured reports per throughput config
  *
  * Benchmarks are not tests: figures are printed, never asserted; the exit code is non-zero
@@ -18,6 +19,7 @@ import { type CryptoFloorResult, measureCryptoFloor } from "./bench/crypto-floor
 import { type Ocr2TransmitGasResult, OCR2_TRANSMIT_CONFIGS, measureOcr2TransmitGas } from "./bench/ocr2-transmit-gas.js";
 import { type FluxRoundGasResult, FLUX_OPTIMIZER_RUNS, compileFluxAggregator, measureFluxRoundGas } from "./bench/flux-gas.js";
 import { type BenchResults, benchJson, benchTable } from "./bench/format.js";
+import { RUN_ROUND_CONFIGS, type RunRoundVsMockResult, measureRunRoundVsMock } from "./bench/run-round-vs-mock.js";
 import { type ThroughputResult, measureThroughput } from "./bench/throughput.js";
 import { TRANSMIT_CONFIGS, type TransmitGasResult, configKey, measureTransmitGas } from "./bench/transmit-gas.js";
 
@@ -111,6 +113,16 @@ async function runCrypto(timings: Map<string, number>): Promise<CryptoFloorResul
   return results;
 }
 
+async function runRoundVsMock(timings: Map<string, number>): Promise<RunRoundVsMockResult[]> {
+  const results: RunRoundVsMockResult[] = [];
+  for (const { n, f } of RUN_ROUND_CONFIGS) {
+    const result = await timed("runround", timings, () => measureRunRoundVsMock(n, f));
+    progress(`runRound ${configKey(n, f)}: ${result.runRoundMs.toFixed(1)} ms, mock update + read ${result.mockMs.toFixed(2)} ms, ratio ${(result.runRoundMs / result.mockMs).toFixed(1)}`);
+    results.push(result);
+  }
+  return results;
+}
+
 async function runParts(args: BenchArgs, timings: Map<string, number>): Promise<BenchResults> {
   const wants = (part: BenchPart) => args.parts.has(part);
   const transmitGas = wants("gas") ? await runGas(timings) : undefined;
@@ -118,7 +130,8 @@ async function runParts(args: BenchArgs, timings: Map<string, number>): Promise<
   const fluxRoundGas = wants("flux") ? await runFlux(timings) : undefined;
   const throughput = wants("throughput") ? await runThroughput(args, timings) : undefined;
   const cryptoFloor = wants("crypto") ? await runCrypto(timings) : undefined;
-  return { transmitGas, ocr2TransmitGas, fluxRoundGas, throughput, cryptoFloor };
+  const runRoundVsMockResults = wants("runround") ? await runRoundVsMock(timings) : undefined;
+  return { transmitGas, ocr2TransmitGas, fluxRoundGas, throughput, cryptoFloor, runRoundVsMock: runRoundVsMockResults };
 }
 
 async function main(): Promise<void> {

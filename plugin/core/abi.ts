@@ -1,5 +1,7 @@
 /**
- * A small, strict Solidity ABI codec: just enough for the OCR1 `encoded` config blob and the
+ * The plugin's one ABI module: the human-readable fragments of the contracts it calls (for
+ * ethers, which the plugin, the tests and the benchmarks read them with), and a small, strict
+ * Solidity ABI codec: just enough for the OCR1 `encoded` config blob and the
  * config digest preimage, without pulling ethers into the core. Types are written as Solidity
  * type strings ("uint8[]", "(bytes32,bytes32,bytes16[])") and parsed once.
  *
@@ -273,3 +275,46 @@ function decodeValue(type: AbiType, data: Uint8Array, at: number): AbiValue {
       return decodeSequence(type.components, data, at);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fragments of the contracts the plugin calls. Human-readable rather than artifact types, so the
+// plugin works the same with and without TypeChain. Plain strings: nothing here needs ethers.
+
+/** The OffchainAggregator (OCR1) functions and events the plugin and its committee use. */
+export const AGGREGATOR_ABI = [
+  "function setPayees(address[] transmitters, address[] payees)",
+  "function setConfig(address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
+  "function latestConfigDetails() view returns (uint32 configCount, uint32 blockNumber, bytes16 configDigest)",
+  "function latestTransmissionDetails() view returns (bytes16 configDigest, uint32 epoch, uint8 round, int192 latestAnswer, uint64 latestTimestamp)",
+  "function transmitters() view returns (address[])",
+  "function requestNewRound() returns (uint80)",
+  "function owedPayment(address transmitter) view returns (uint256)",
+  "function owner() view returns (address)",
+  "function addAccess(address user)",
+  "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
+  "event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
+  "event RoundRequested(address indexed requester, bytes16 configDigest, uint32 epoch, uint8 round)",
+  "event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current)",
+  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
+  "event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)",
+] as const;
+
+/** The (EAC) aggregator proxy's phase-aware reading and upgrade functions. */
+export const PROXY_ABI = [
+  "function aggregator() view returns (address)",
+  "function phaseId() view returns (uint16)",
+  "function phaseAggregators(uint16 phaseId) view returns (address)",
+  "function proposeAggregator(address aggregator)",
+  "function confirmAggregator(address aggregator)",
+  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+  "function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+] as const;
+
+/** The LINK token functions the plugin uses to fund aggregators. */
+export const LINK_ABI = ["function transfer(address to, uint256 amount) returns (bool)", "function balanceOf(address) view returns (uint256)"] as const;
+
+/** A MockV3Aggregator-style mock: set the answer, read it back (the benchmark's baseline). */
+export const MOCK_AGGREGATOR_ABI = [
+  "function updateAnswer(int256 answer)",
+  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
+] as const;

@@ -17,6 +17,7 @@ import {
   uintToBytesBE,
 } from "./bytes.js";
 import { keccak256 } from "./hash.js";
+import { signDigestRecoverable } from "./secp256k1.js";
 
 /** The most oracles an OCR1 aggregator accepts (`maxNumOracles`). */
 export const MAX_ORACLES = 31;
@@ -177,9 +178,8 @@ export function reportDigest(report: Uint8Array): Uint8Array {
  * (go-ethereum `crypto.Sign` layout), which is what the contract expects in rs/ss/rawVs.
  */
 export function signReport(report: Uint8Array, onchainSigningKey: Uint8Array): Uint8Array {
-  // noble's "recovered" format is v ‖ r ‖ s; move v to the end.
-  const vrs = secp256k1.sign(reportDigest(report), onchainSigningKey, { prehash: false, format: "recovered" });
-  return concatBytes(vrs.subarray(1, 65), vrs.subarray(0, 1));
+  // Deterministic (RFC 6979): the same bytes noble's or go-ethereum's signer would give.
+  return signDigestRecoverable(reportDigest(report), onchainSigningKey);
 }
 
 /** The address whose key produced `signature` (r ‖ s ‖ v, v ∈ {0, 1}) over `report`. */
@@ -216,7 +216,8 @@ const PREPARED_SIGNER_WINDOW = 5;
 
 export function prepareReportSigner(publicKey: Uint8Array): PreparedReportSigner {
   const point = secp256k1.Point.fromBytes(publicKey);
-  point.precompute(PREPARED_SIGNER_WINDOW, false);
+  // Build the table the checks use (multiplyUnsafe's), not the blinded one `precompute(w, false)` would build.
+  point.precompute(PREPARED_SIGNER_WINDOW, true).multiplyUnsafe(3n);
   return { address: addressFromPublicKey(point.toBytes(false)), point };
 }
 

@@ -6,6 +6,7 @@
  * still be judged by `block.timestamp`. On a JSON-RPC node the committee runs in real time and
  * the node stamps its own blocks.
  */
+import { SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
 
 /** What this module needs from a JSON-RPC connection (ethers' provider has `send`). */
@@ -77,15 +78,17 @@ async function latestBlockTimestamp(rpc: RpcSender): Promise<bigint> {
 }
 
 /**
- * One feed's view of chain time. Transactions go through `transaction()`, one at a time: on a
- * clock-following chain each first pins the next block's timestamp to the committee clock.
- * Serialising them also keeps two oracles' transmits from racing each other's timestamps.
+ * One feed's line of transactions and its blocks' time. Transactions go through `transaction()`
+ * (the oracles' transmits through `enqueue`), one at a time: on a clock-following chain each
+ * first pins the next block's timestamp to the committee clock. Serialising them also keeps two
+ * oracles' transmits from racing each other's timestamps. The chain's "now" as the oracles read
+ * it is `chainNowMs` (plugin/chain/head-reader.ts), given this clock when blocks follow it.
  */
-export class ChainTime {
+export class ChainTime implements TransactionQueue {
   readonly #rpc: RpcSender;
   readonly #clock: () => number;
   readonly #followsClock: boolean;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   /**
    * @param followsClock true on the simulated network: blocks are stamped with the clock's time.
@@ -106,25 +109,22 @@ export class ChainTime {
     return latestBlockTimestamp(this.#rpc);
   }
 
-  /**
-   * What the chain would stamp on a block now, in ms: the later of the committee clock and the
-   * latest block. The heartbeat rule reads this; the latest block alone would lag behind a clock
-   * that ran for hours without a transaction.
-   */
-  async nowMs(): Promise<number> {
-    const latestMs = Number(await this.latestBlockTimestamp()) * 1000;
-    return Math.max(this.#clock(), latestMs);
+  /** The committee clock the blocks are stamped with, or undefined on a node that stamps its own. */
+  get blockClock(): (() => number) | undefined {
+    return this.#followsClock ? this.#clock : undefined;
   }
 
   /** Run `send` (which sends and waits for one transaction) after the ones before it. */
   transaction<T>(send: () => Promise<T>): Promise<T> {
-    const run = async () => {
+    return this.#queue.run(async () => {
       if (this.#followsClock) await this.pinNextBlock();
       return send();
-    };
-    const result = this.#queue.then(run, run);
-    this.#queue = result.catch(() => undefined);
-    return result;
+    });
+  }
+
+  /** A transaction from any account joins the feed's one line (TransactionQueue). */
+  enqueue<T>(_account: string, send: () => Promise<T>): Promise<T> {
+    return this.transaction(send);
   }
 
   /**

@@ -1,11 +1,12 @@
 /**
  * Wiring an in-process committee to a deployed aggregator: oracle identities from the feed's
  * seed, data sources from the config, transmissions from each oracle's own transmitter key, and
- * setConfig sent by the owner. Every transaction goes through the feed's `ChainTime`.
+ * setConfig sent by the owner. Every transaction goes through the feed's `ChainTime`, the one
+ * line its transactions wait in.
  */
 import { Contract, type Provider, Wallet } from "ethers";
 
-import { EthersAggregatorChain } from "../chain/ethers-aggregator-chain.js";
+import { EthersAggregatorChain, type EthersAggregatorChainOptions } from "../chain/ethers-aggregator-chain.js";
 import { toChecksumAddress } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
 import type { SetConfigArgs } from "../core/config/encoding.js";
@@ -55,17 +56,19 @@ export function configOverrides(config: OcrFeedConfig): ConfigOverrides {
 }
 
 /**
- * The engine's chain over ethers, with the feed's clock: transmits wait their turn in the
- * chain-time queue (which pins the block timestamp on the simulated network), and "now" for the
- * heartbeat is the chain-time view rather than the possibly stale latest block.
+ * The engine's chain over ethers for a feed: the adapter built with the feed's `ChainTime` as
+ * its transaction queue (which pins block timestamps on the simulated network) and its clock as
+ * the blocks' clock, plus a gate a one-shot caller closes behind the transmit it waits for.
  */
 export class ClockSyncedChain implements OffchainAggregatorChain {
   readonly #inner: EthersAggregatorChain;
-  readonly #time: ChainTime;
 
-  constructor(inner: EthersAggregatorChain, time: ChainTime) {
-    this.#inner = inner;
-    this.#time = time;
+  constructor(options: Omit<EthersAggregatorChainOptions, "queue" | "blockClock">, time: ChainTime) {
+    this.#inner = new EthersAggregatorChain({
+      ...options,
+      queue: time,
+      ...(time.blockClock !== undefined ? { blockClock: time.blockClock } : {}),
+    });
   }
 
   latestConfig() {
@@ -78,14 +81,14 @@ export class ClockSyncedChain implements OffchainAggregatorChain {
     return this.#inner.latestRoundRequested(lookbackMs);
   }
   nowMs(): Promise<number> {
-    return this.#time.nowMs();
+    return this.#inner.nowMs();
   }
   transmit(request: TransmitRequest): Promise<TransmitResult> {
     if (this.#gate === "closed") {
       return Promise.resolve({ ok: false, error: "not sent: the committee is stopping after the report this run waited for" });
     }
     if (this.#gate === "last") this.#gate = "closed";
-    return this.#time.transaction(() => this.#inner.transmit(request));
+    return this.#inner.transmit(request);
   }
 
   /** "open", or "last": the next transmit is sent and every later one refused, or "closed". */
@@ -128,7 +131,6 @@ export function createCommittee(wiring: CommitteeWiring): Committee {
     }
     return wallet;
   };
-  const inner = new EthersAggregatorChain({ provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet });
   const aggregator = new Contract(wiring.aggregator, AGGREGATOR_ABI);
   const admin = {
     setConfig: (args: SetConfigArgs) =>
@@ -142,7 +144,7 @@ export function createCommittee(wiring: CommitteeWiring): Committee {
     dataSource: (i) => dataSourceFromSpec(config.dataSources[i] ?? config.dataSources[config.dataSources.length - 1]),
     config: configOverrides(config),
     clock: wiring.clock,
-    chain: new ClockSyncedChain(inner, deployer.chainTime),
+    chain: new ClockSyncedChain({ provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet }, deployer.chainTime),
     admin,
   });
   return committee;

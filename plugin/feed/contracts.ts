@@ -1,43 +1,15 @@
 /**
- * The feed's contracts: the ABI fragments this plugin calls, and deploying one aggregator with
+ * The feed's contracts (their ABI fragments live in core/abi.ts): deploying one aggregator with
  * everything it needs (billing, bounds, payees, LINK). The committee sets the config; the proxy
  * is deployed once per feed and switched to new aggregators by `upgradeAggregator`.
- *
- * Calls go through small human-readable ABIs rather than artifact types, so the plugin works
- * the same with and without TypeChain.
  */
 import { Contract, type ContractRunner, Interface } from "ethers";
 
+import { AGGREGATOR_ABI, LINK_ABI } from "../core/abi.js";
 import type { OcrFeedConfig } from "../types.js";
 import type { ChainTime } from "./chain-time.js";
 
-export const AGGREGATOR_ABI = [
-  "function setPayees(address[] transmitters, address[] payees)",
-  "function setConfig(address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
-  "function latestConfigDetails() view returns (uint32 configCount, uint32 blockNumber, bytes16 configDigest)",
-  "function latestTransmissionDetails() view returns (bytes16 configDigest, uint32 epoch, uint8 round, int192 latestAnswer, uint64 latestTimestamp)",
-  "function transmitters() view returns (address[])",
-  "function requestNewRound() returns (uint80)",
-  "function owedPayment(address transmitter) view returns (uint256)",
-  "function owner() view returns (address)",
-  "function addAccess(address user)",
-  "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
-  "event ConfigSet(uint32 previousConfigBlockNumber, uint64 configCount, address[] signers, address[] transmitters, uint8 threshold, uint64 encodedConfigVersion, bytes encoded)",
-  "event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current)",
-  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
-] as const;
-
-export const PROXY_ABI = [
-  "function aggregator() view returns (address)",
-  "function phaseId() view returns (uint16)",
-  "function phaseAggregators(uint16 phaseId) view returns (address)",
-  "function proposeAggregator(address aggregator)",
-  "function confirmAggregator(address aggregator)",
-  "function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-  "function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)",
-] as const;
-
-export const LINK_ABI = ["function transfer(address to, uint256 amount) returns (bool)", "function balanceOf(address) view returns (uint256)"] as const;
+export { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI } from "../core/abi.js";
 
 export const aggregatorInterface = new Interface(AGGREGATOR_ABI);
 

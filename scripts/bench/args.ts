@@ -2,9 +2,9 @@
  * Command-line flags of `npm run bench`:
  *   --json              print only the JSON object on stdout
  *   --reports K         measured reports per throughput config (default 100 for (4,1), 40 for (31,10))
- *   --only PART[,PART]  run only some parts: gas, flux, throughput, crypto
+ *   --only PART[,PART]  run only some parts: gas, flux, throughput, crypto, runround
  */
-export const BENCH_PARTS = ["gas", "flux", "throughput", "crypto"] as const;
+export const BENCH_PARTS = ["gas", "flux", "throughput", "crypto", "runround"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
@@ -14,7 +14,7 @@ export interface BenchArgs {
   readonly parts: ReadonlySet<BenchPart>;
 }
 
-export const BENCH_USAGE = "usage: npm run bench -- [--json] [--reports K] [--only gas|flux|throughput|crypto[,...]]";
+export const BENCH_USAGE = "usage: npm run bench -- [--json] [--reports K] [--only gas|flux|throughput|crypto|runround[,...]]";
 
 function isBenchPart(value: string): value is BenchPart {
   return (BENCH_PARTS as readonly string[]).includes(value);

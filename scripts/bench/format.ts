@@ -5,11 +5,14 @@
 import type { CryptoFloorResult } from "./crypto-floor.js";
 import type { FluxRoundGasResult } from "./flux-gas.js";
 import { CHAINLINK_OCR2_GAS, OCR2_TARGET_FRACTION, type Ocr2TransmitGasResult } from "./ocr2-transmit-gas.js";
+import type { RunRoundVsMockResult } from "./run-round-vs-mock.js";
 import type { ThroughputResult } from "./throughput.js";
 import { CHAINLINK_4_0_0_GAS, STEADY_TRANSMITS, TARGET_FRACTION_OF_REFERENCE, type TransmitGasResult, configKey } from "./transmit-gas.js";
 
 /** The committee throughput targets, reports per wall-clock second. */
 export const REPORTS_PER_SECOND_TARGET: Readonly<Record<string, number>> = { "4/1": 50, "31/10": 10 };
+/** The most `feed.runRound()` may cost, as a multiple of a mock aggregator's update plus read. */
+export const RUN_ROUND_VS_MOCK_TARGET: Readonly<Record<string, number>> = { "4/1": 4, "7/2": 6, "31/10": 15 };
 
 export interface BenchResults {
   readonly transmitGas?: readonly TransmitGasResult[];
@@ -17,6 +20,7 @@ export interface BenchResults {
   readonly fluxRoundGas?: readonly FluxRoundGasResult[];
   readonly throughput?: readonly ThroughputResult[];
   readonly cryptoFloor?: readonly CryptoFloorResult[];
+  readonly runRoundVsMock?: readonly RunRoundVsMockResult[];
 }
 
 /** Two decimals are plenty for a rate that varies by more than that between runs. */
@@ -35,6 +39,11 @@ export function benchJson(results: BenchResults): Record<string, Record<string, 
   if (results.throughput) out.reportsPerSecond = Object.fromEntries(results.throughput.map((r) => [configKey(r.n, r.f), rate(r.reportsPerSecond)]));
   if (results.cryptoFloor) {
     out.cryptoFloorReportsPerSecond = Object.fromEntries(results.cryptoFloor.map((r) => [configKey(r.n, r.f), rate(r.roundsPerSecond)]));
+  }
+  if (results.runRoundVsMock) {
+    out.runRoundVsMock = Object.fromEntries(results.runRoundVsMock.map((r) => [configKey(r.n, r.f), rate(r.runRoundMs / r.mockMs)]));
+    out.runRoundMs = Object.fromEntries(results.runRoundVsMock.map((r) => [configKey(r.n, r.f), rate(r.runRoundMs)]));
+    out.mockUpdateAndReadMs = Object.fromEntries(results.runRoundVsMock.map((r) => [configKey(r.n, r.f), rate(r.mockMs)]));
   }
   return out;
 }
@@ -139,6 +148,27 @@ function throughputSection(throughput: readonly ThroughputResult[] | undefined, 
   return lines;
 }
 
+function runRoundSection(results: readonly RunRoundVsMockResult[]): string[] {
+  const rows = results.map((r) => {
+    const key = configKey(r.n, r.f);
+    const target = RUN_ROUND_VS_MOCK_TARGET[key];
+    const ratioToMock = r.runRoundMs / r.mockMs;
+    return [
+      key,
+      r.runRoundMs.toFixed(1),
+      r.mockMs.toFixed(2),
+      `${ratioToMock.toFixed(1)}x`,
+      target === undefined ? "-" : `<= ${target}x`,
+      target === undefined ? "-" : ratioToMock <= target ? "yes" : "no",
+    ];
+  });
+  const samples = results[0]?.samples ?? 0;
+  return [
+    `feed.runRound() through connection.ocr vs a mock aggregator's updateAnswer + latestRoundData(), same in-process chain, median of ${samples} each, alternating`,
+    ...formatTable(["n/f", "runRound ms", "mock ms", "ratio", "target", "<= target"], rows),
+  ];
+}
+
 /** The human-readable report: one section per part that was run. */
 export function benchTable(results: BenchResults): string {
   const sections: string[][] = [];
@@ -146,5 +176,6 @@ export function benchTable(results: BenchResults): string {
   if (results.ocr2TransmitGas) sections.push(ocr2TransmitGasSection(results.ocr2TransmitGas, results.transmitGas));
   if (results.fluxRoundGas) sections.push(fluxSection(results.fluxRoundGas, results.transmitGas));
   if (results.throughput || results.cryptoFloor) sections.push(throughputSection(results.throughput, results.cryptoFloor));
+  if (results.runRoundVsMock) sections.push(runRoundSection(results.runRoundVsMock));
   return sections.map((s) => s.join("\n")).join("\n\n");
 }

@@ -110,6 +110,26 @@ describe("EthersAggregatorChain on the Hardhat chain", function () {
     expect(await chain.nowMs!()).to.be.at.least((latest.timestamp + 3600) * 1000);
   });
 
+  it("finds a round request only within the lookback, judged by block time against the chain's now", async () => {
+    const feed = await configuredFeed("adapter-lookback");
+    const chain = feed.committee.chain;
+    expect(await chain.latestRoundRequested(60_000), "no request yet").to.equal(null);
+    await (await feed.aggregator.requestNewRound()).wait();
+    const request = await chain.latestRoundRequested(60_000);
+    expect(request, "a fresh request is within a minute").to.not.equal(null);
+    expect(sameAddress(request!.requester, feed.owner.address)).to.equal(true);
+
+    // Two minutes pass on the chain (no block is mined): the request is now older than a minute.
+    await feed.provider.send("evm_increaseTime", [120]);
+    expect(await chain.latestRoundRequested(60_000), "older than the lookback").to.equal(null);
+    const within = await chain.latestRoundRequested(3_600_000);
+    expect([within?.epoch, within?.round]).to.deep.equal([request!.epoch, request!.round]);
+    await chain.latestRoundRequested(-1).then(
+      () => expect.fail("a negative lookback must be refused"),
+      (error: Error) => expect(error.message).to.match(/lookbackMs must be 0 or more/),
+    );
+  });
+
   it("the committee keeps its heartbeat on an idle chain: it reports once DeltaC of chain time has passed", async () => {
     const deltaCMs = 60_000;
     const feed = await deployCommitteeFeed({

@@ -1,7 +1,8 @@
 /**
- * The two cryptographic shortcuts the committee takes for speed must give exactly the answers
- * of the slow, obvious way: Node's Ed25519 against noble's, and the prepared-key check of a
- * report signature against ecrecover-style recovery.
+ * The cryptographic shortcuts the committee takes for speed must give exactly the answers of
+ * the slow, obvious way: Node's Ed25519 against noble's, the secp256k1 signer whose nonce point
+ * OpenSSL computes against noble's signer, and the prepared-key check of a report signature
+ * against ecrecover-style recovery.
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
@@ -10,6 +11,7 @@ import { expect } from "chai";
 import { concatBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
 import { ed25519Sign, ed25519Verify } from "../../plugin/core/ed25519.js";
 import { keccak256 } from "../../plugin/core/hash.js";
+import { signDigestRecoverable } from "../../plugin/core/secp256k1.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import {
   isReportSignatureBy,
@@ -56,6 +58,37 @@ describe("ed25519Sign / ed25519Verify (node:crypto)", () => {
     expect(() => ed25519Sign(Uint8Array.of(1), new Uint8Array(31))).to.throw(/32 bytes/);
   });
 });
+
+describe("signDigestRecoverable (RFC 6979, nonce point through node:crypto)", () => {
+  it("gives noble's recoverable signature byte for byte, for digests below and above the order", () => {
+    for (let i = 0; i < 200; i++) {
+      const secretKey = deriveOracleKeys("fast secp256k1", i % 20).onchainSigningKey;
+      // Every 10th digest is at least the group order, which both must reduce the same way.
+      const digest = i % 10 === 0 ? uintToBytesBE(N + BigInt(i), 32) : keccak256(Uint8Array.of(i, i >> 8));
+      const vrs = secp256k1.sign(digest, secretKey, { prehash: false, format: "recovered" });
+      expect(signDigestRecoverable(digest, secretKey)).to.deep.equal(concatBytes(vrs.subarray(1), vrs.subarray(0, 1)));
+    }
+  });
+
+  it("signs reports the contract's ecrecover attributes to the oracle, the same every time", () => {
+    const keys = deriveOracleKeys("fast secp256k1", 3);
+    const report = keccak256(utf8("a report")).slice();
+    const signature = signReport(report, keys.onchainSigningKey);
+    expect(signature[64]).to.be.oneOf([0, 1]);
+    expect(recoverReportSigner(report, signature)).to.equal(keys.signerAddress);
+    expect(signReport(report, keys.onchainSigningKey)).to.deep.equal(signature);
+  });
+
+  it("refuses digests and keys of the wrong size or range, naming the problem", () => {
+    const key = deriveOracleKeys("fast secp256k1", 0).onchainSigningKey;
+    expect(() => signDigestRecoverable(new Uint8Array(31), key)).to.throw(/digest is 32 bytes/);
+    expect(() => signDigestRecoverable(new Uint8Array(32), key.subarray(1))).to.throw(/secret key is 32 bytes/);
+    expect(() => signDigestRecoverable(new Uint8Array(32), new Uint8Array(32))).to.throw(/out of range/);
+    expect(() => signDigestRecoverable(new Uint8Array(32), uintToBytesBE(N, 32))).to.throw(/out of range/);
+  });
+});
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe("isReportSignatureBy (prepared signer key)", () => {
   const oracles = [0, 1, 2].map((i) => deriveOracleKeys("fast report signatures", i));

@@ -1,0 +1,215 @@
+/**
+ * Reading the aggregator at the chain's head: its latest config (with the ConfigSet event's
+ * arguments), its latest transmission, and the chain's "now".
+ *
+ * Every oracle of a committee reads the same contract each round, mostly while nothing has been
+ * mined: one read per head block serves them all. The head is fetched for every call (one light
+ * request instead of the reads it keys) and a cached read is made at exactly that block, so it is
+ * always what a fresh call at that head returns. Keyed by block hash, so a chain rewound to the
+ * same height is read afresh.
+ */
+import { type ContractRunner, type Provider, Contract, Interface, getAddress } from "ethers";
+
+import { AGGREGATOR_ABI, abiDecode } from "../core/abi.js";
+import type { Address } from "../core/address.js";
+import { bytesToHex, hexToBytes } from "../core/bytes.js";
+import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
+import { type RawSend, quantity, rawSender } from "./json-rpc.js";
+
+export const aggregatorInterface = new Interface(AGGREGATOR_ABI);
+
+export interface HeadBlock {
+  readonly number: number;
+  readonly hash: string;
+  readonly timestampSec: number;
+  /** EIP-1559 base fee; null on a chain without one. */
+  readonly baseFeePerGas: bigint | null;
+}
+
+export interface HeadReaderOptions {
+  readonly provider: Provider;
+  readonly aggregatorAddress: Address;
+  /** Runner for the view calls (default the provider); see EthersAggregatorChainOptions.reader. */
+  readonly reader?: ContractRunner;
+  /**
+   * The clock the chain's blocks are stamped with, when they follow one (the simulated network,
+   * where every block this plugin causes gets the committee clock's time). Omit on a node that
+   * stamps its own blocks.
+   */
+  readonly blockClock?: () => number;
+}
+
+/**
+ * The chain's "now" in ms, the time a block mined now would be stamped with: on a chain whose
+ * blocks follow a clock, that clock (unless the chain is already past it); on a node, its
+ * pending block (which moves with its wall time and `evm_increaseTime`), or its latest block
+ * when it cannot tell. A chain that only mines on demand keeps its latest block's time until
+ * someone transacts, so the latest block alone would stop the clock for the heartbeat exactly
+ * when the feed is quiet.
+ */
+export function chainNowMs(latestBlockSec: number, next: { readonly clockMs: number } | { readonly pendingBlockSec: number | null }): number {
+  if ("clockMs" in next) return Math.max(next.clockMs, latestBlockSec * 1000);
+  return Math.max(latestBlockSec, next.pendingBlockSec ?? 0) * 1000;
+}
+
+export class HeadReader {
+  readonly #options: HeadReaderOptions;
+  readonly #aggregator: Contract;
+  #configCache: { key: string; config: ContractConfig } | undefined;
+  /** The head block being fetched, shared by everyone who asks meanwhile. */
+  #headInFlight: Promise<HeadBlock> | undefined;
+  /** Reads made at one head block (by hash), shared by every oracle that asks at that head. */
+  #atHeadCache: { hash: string; reads: Map<string, Promise<unknown>> } | undefined;
+
+  constructor(options: HeadReaderOptions) {
+    this.#options = options;
+    this.#aggregator = new Contract(options.aggregatorAddress, aggregatorInterface, options.reader ?? options.provider);
+  }
+
+  get address(): Address {
+    return this.#options.aggregatorAddress;
+  }
+
+  /** The latest block; callers asking while a fetch is under way share it. */
+  head(): Promise<HeadBlock> {
+    this.#headInFlight ??= latestHeadBlock(this.#options.provider).finally(() => {
+      this.#headInFlight = undefined;
+    });
+    return this.#headInFlight;
+  }
+
+  /** `read` made once per head block for all callers (see the module comment). */
+  async readAtHead<T>(name: string, read: (head: HeadBlock) => Promise<T>): Promise<T> {
+    return this.readAt(await this.head(), name, read);
+  }
+
+  /** `read` made once at `head` for all callers. A failed read is not remembered. */
+  readAt<T>(head: HeadBlock, name: string, read: (head: HeadBlock) => Promise<T>): Promise<T> {
+    if (this.#atHeadCache?.hash !== head.hash) this.#atHeadCache = { hash: head.hash, reads: new Map() };
+    const cache = this.#atHeadCache;
+    let value = cache.reads.get(name) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = read(head);
+      cache.reads.set(name, value);
+      value.catch(() => {
+        if (cache.reads.get(name) === value) cache.reads.delete(name);
+      });
+    }
+    return value;
+  }
+
+  latestConfig(): Promise<ContractConfig | null> {
+    return this.readAtHead("latestConfig", (head) => this.#configAt(head));
+  }
+
+  /** The config as of `head` (shared with every caller at that head). */
+  latestConfigAt(head: HeadBlock): Promise<ContractConfig | null> {
+    return this.readAt(head, "latestConfig", (at) => this.#configAt(at));
+  }
+
+  /**
+   * A view function without arguments at `head`. Raw eth_call and the plugin's own decoder when
+   * the provider allows (no reader given): ethers' contract call costs about three times the
+   * request itself, and every oracle makes these calls every round.
+   */
+  async #view(name: "latestConfigDetails" | "latestTransmissionDetails", head: HeadBlock): Promise<unknown[]> {
+    const send: RawSend | null = this.#options.reader === undefined ? rawSender(this.#options.provider) : null;
+    if (send === null) return [...((await this.#aggregator.getFunction(name).staticCall({ blockTag: head.number })) as unknown[])];
+    const fn = aggregatorInterface.getFunction(name)!;
+    const data = (await send("eth_call", [{ to: this.address, data: fn.selector }, `0x${head.number.toString(16)}`])) as string;
+    return abiDecode(
+      fn.outputs.map((o) => o.type),
+      hexToBytes(data),
+    );
+  }
+
+  async #configAt(head: HeadBlock): Promise<ContractConfig | null> {
+    const [configCount, blockNumber, digest] = (await this.#view("latestConfigDetails", head)) as [bigint, bigint, Uint8Array | string];
+    const configDigest = typeof digest === "string" ? digest : bytesToHex(digest);
+    if (configCount === 0n) return null;
+    const key = `${configCount}/${blockNumber}/${configDigest}`;
+    if (this.#configCache?.key === key) return this.#configCache.config;
+
+    const logs = await this.#options.provider.getLogs({
+      address: this.address,
+      topics: [aggregatorInterface.getEvent("ConfigSet")!.topicHash],
+      fromBlock: Number(blockNumber),
+      toBlock: Number(blockNumber),
+    });
+    const parsed = logs.map((log) => aggregatorInterface.parseLog(log)!).filter((l) => (l.args.configCount as bigint) === configCount);
+    const event = parsed.at(-1);
+    if (event === undefined) {
+      throw new Error(`no ConfigSet event with configCount ${configCount} in block ${blockNumber} of ${this.address}`);
+    }
+    const config: ContractConfig = {
+      contractAddress: this.address,
+      configCount,
+      blockNumber: Number(blockNumber),
+      configDigest: hexToBytes(configDigest),
+      signers: (event.args.signers as string[]).map((a) => getAddress(a) as Address),
+      transmitters: (event.args.transmitters as string[]).map((a) => getAddress(a) as Address),
+      threshold: Number(event.args.threshold),
+      encodedConfigVersion: event.args.encodedConfigVersion as bigint,
+      encoded: hexToBytes(event.args.encoded as string),
+    };
+    this.#configCache = { key, config };
+    return config;
+  }
+
+  async latestTransmissionDetails(): Promise<TransmissionDetails> {
+    const [digest, epoch, round, latestAnswer, latestTimestamp] = (await this.readAtHead("latestTransmissionDetails", (head) =>
+      this.#view("latestTransmissionDetails", head),
+    )) as [Uint8Array | string, bigint, bigint, bigint, bigint];
+    const configDigest = typeof digest === "string" ? hexToBytes(digest) : digest.slice();
+    return { configDigest, epoch: Number(epoch), round: Number(round), latestAnswer, latestTimestamp };
+  }
+
+  /** The chain's "now" ({@link chainNowMs}). */
+  async nowMs(): Promise<number> {
+    if (this.#options.blockClock !== undefined) return this.nowMsAt(await this.head());
+    const [latest, pendingBlockSec] = await Promise.all([this.head(), pendingBlockTimestamp(this.#options.provider)]);
+    return chainNowMs(latest.timestampSec, { pendingBlockSec });
+  }
+
+  /** The chain's "now" with `head` as the latest block. */
+  async nowMsAt(head: HeadBlock): Promise<number> {
+    const blockClock = this.#options.blockClock;
+    if (blockClock !== undefined) return chainNowMs(head.timestampSec, { clockMs: blockClock() });
+    return chainNowMs(head.timestampSec, { pendingBlockSec: await pendingBlockTimestamp(this.#options.provider) });
+  }
+}
+
+/** The latest block's number, hash, time and base fee: raw JSON-RPC when the provider allows (cheaper), else ethers' getBlock. */
+async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
+  const send = rawSender(provider);
+  if (send !== null) {
+    const block = (await send("eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string; baseFeePerGas?: string } | null;
+    if (typeof block?.number === "string" && typeof block.hash === "string" && typeof block.timestamp === "string") {
+      return {
+        number: Number(quantity(block.number, "a block number")),
+        hash: block.hash,
+        timestampSec: Number(quantity(block.timestamp, "a block timestamp")),
+        baseFeePerGas: typeof block.baseFeePerGas === "string" ? quantity(block.baseFeePerGas, "a base fee") : null,
+      };
+    }
+  }
+  const block = await provider.getBlock("latest");
+  if (block === null || block.hash === null) throw new Error("the node returned no latest block");
+  return { number: block.number, hash: block.hash, timestampSec: block.timestamp, baseFeePerGas: block.baseFeePerGas };
+}
+
+/**
+ * The pending block's timestamp in seconds through raw JSON-RPC, or null when the provider has
+ * no `send` or the node has no pending block (ethers' own getBlock("pending") cannot format a
+ * block without a hash, so the raw call is the only portable way).
+ */
+async function pendingBlockTimestamp(provider: Provider): Promise<number | null> {
+  const send = rawSender(provider);
+  if (send === null) return null;
+  try {
+    const block = (await send("eth_getBlockByNumber", ["pending", false])) as { timestamp?: string } | null;
+    return typeof block?.timestamp === "string" ? Number(BigInt(block.timestamp)) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Finding the newest RoundRequested event of the current config, within a lookback window.
+ *
+ * Requests from before the config carry an older digest, which shouldReport ignores anyway, so
+ * the scan starts at the config's block and then only reads new blocks. Every oracle of a
+ * committee asks at once each round, so scans overlap: a scan only ever moves the result to a
+ * newer log (block, then log index) and the next block forward, so a slow scan of older blocks
+ * finishing last cannot bring back an older request.
+ */
+import { type Provider, getAddress } from "ethers";
+
+import { hexToBytes } from "../core/bytes.js";
+import type { RoundRequest } from "../protocol/chain.js";
+import { type HeadBlock, type HeadReader, aggregatorInterface } from "./head-reader.js";
+
+/** A RoundRequested event with where and when it was logged. */
+interface LocatedRoundRequest extends RoundRequest {
+  readonly blockNumber: number;
+  readonly logIndex: number;
+  /** Timestamp of the block holding the event, seconds. */
+  readonly timestampSec: number;
+}
+
+interface Scan {
+  readonly configKey: string;
+  nextBlock: number;
+  scannedHead: HeadBlock | null;
+  latest: LocatedRoundRequest | null;
+}
+
+const ROUND_REQUESTED_TOPIC = aggregatorInterface.getEvent("RoundRequested")!.topicHash;
+
+export class RoundRequestScanner {
+  readonly #provider: Provider;
+  readonly #head: HeadReader;
+  #scan: Scan | undefined;
+
+  constructor(provider: Provider, head: HeadReader) {
+    this.#provider = provider;
+    this.#head = head;
+  }
+
+  /**
+   * The newest RoundRequested of the current config logged at most `lookbackMs` before the
+   * chain's now, or null. The window is judged by block time, as the contract's own clock.
+   */
+  async latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null> {
+    if (!(lookbackMs >= 0)) throw new RangeError(`lookbackMs must be 0 or more, got ${lookbackMs}`);
+    const head = await this.#head.head();
+    const config = await this.#head.latestConfigAt(head);
+    if (config === null) return null;
+    const configKey = `${config.configCount}/${config.blockNumber}`;
+    const latest = await this.#head.readAt(head, `latestRoundRequested ${configKey}`, (at) => this.#scanTo(configKey, config.blockNumber, at));
+    if (latest === null || latest.timestampSec * 1000 < (await this.#head.nowMsAt(head)) - lookbackMs) return null;
+    return { requester: latest.requester, configDigest: latest.configDigest, epoch: latest.epoch, round: latest.round };
+  }
+
+  async #scanTo(configKey: string, configBlock: number, head: HeadBlock): Promise<LocatedRoundRequest | null> {
+    const previous = this.#scan;
+    // A head at or below the one scanned last, but a different block, means the chain was
+    // rewound (evm_revert, a reorg): logs seen in the dropped blocks may be gone, so start over.
+    const rewound = previous?.scannedHead != null && head.number <= previous.scannedHead.number && head.hash !== previous.scannedHead.hash;
+    if (previous?.configKey !== configKey || rewound) {
+      this.#scan = { configKey, nextBlock: configBlock, scannedHead: null, latest: null };
+    }
+    // A config change during the awaits below starts a new scan; this one keeps writing to its own.
+    const scan = this.#scan!;
+    const fromBlock = scan.nextBlock;
+    if (head.number >= fromBlock) {
+      const logs = await this.#provider.getLogs({ address: this.#head.address, topics: [ROUND_REQUESTED_TOPIC], fromBlock, toBlock: head.number });
+      const last = logs.at(-1);
+      if (last !== undefined && isLaterLog(last, scan.latest)) {
+        const { args } = aggregatorInterface.parseLog(last)!;
+        const block = last.blockNumber === head.number ? head : await this.#provider.getBlock(last.blockNumber);
+        if (block === null) throw new Error(`the node has no block ${last.blockNumber}, which logged a RoundRequested event`);
+        const located: LocatedRoundRequest = {
+          requester: getAddress(args.requester as string),
+          configDigest: hexToBytes(args.configDigest as string),
+          epoch: Number(args.epoch),
+          round: Number(args.round),
+          blockNumber: last.blockNumber,
+          logIndex: last.index,
+          timestampSec: "timestampSec" in block ? block.timestampSec : block.timestamp,
+        };
+        // Another scan may have found a later one meanwhile.
+        if (isLaterLog(last, scan.latest)) scan.latest = located;
+      }
+      scan.nextBlock = Math.max(scan.nextBlock, head.number + 1);
+    }
+    if (scan.scannedHead === null || head.number >= scan.scannedHead.number) scan.scannedHead = head;
+    return scan.latest;
+  }
+}
+
+function isLaterLog(log: { blockNumber: number; index: number }, than: LocatedRoundRequest | null): boolean {
+  if (than === null) return true;
+  return log.blockNumber !== than.blockNumber ? log.blockNumber > than.blockNumber : log.index > than.logIndex;
+}

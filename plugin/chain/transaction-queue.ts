@@ -1,0 +1,55 @@
+/**
+ * The one place where transactions wait their turn. Two transactions from one account sent
+ * together would both take the account's pending nonce and one would fail (Hardhat's automine
+ * cannot queue the second behind the first), so an account's transactions go strictly one after
+ * another. A feed's `ChainTime` is a queue too: one line for all of the feed's transactions,
+ * because on the simulated network each one first pins its block's timestamp.
+ */
+
+/** Runs work strictly one after another, in call order; a failure does not stop the line. */
+export class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+  #waiting = 0;
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    this.#waiting++;
+    const result = this.#tail.then(work, work);
+    this.#tail = result.then(
+      () => this.#waiting--,
+      () => this.#waiting--,
+    );
+    return result;
+  }
+
+  /** True when nothing is running or waiting. */
+  get idle(): boolean {
+    return this.#waiting === 0;
+  }
+}
+
+/** Where a chain adapter sends its transactions through. */
+export interface TransactionQueue {
+  /** Run `send` (which sends one transaction from `account` and waits for it) in its turn. */
+  enqueue<T>(account: string, send: () => Promise<T>): Promise<T>;
+}
+
+/** One line per account: an account's transactions in order, different accounts side by side. */
+export class AccountQueues implements TransactionQueue {
+  readonly #lines = new Map<string, SerialQueue>();
+
+  enqueue<T>(account: string, send: () => Promise<T>): Promise<T> {
+    const key = account.toLowerCase();
+    let line = this.#lines.get(key);
+    if (line === undefined) {
+      line = new SerialQueue();
+      this.#lines.set(key, line);
+    }
+    const result = line.run(send);
+    // Forget an idle line, so the map does not grow with every account ever seen.
+    const forget = () => {
+      if (this.#lines.get(key)?.idle === true) this.#lines.delete(key);
+    };
+    result.then(forget, forget);
+    return result;
+  }
+}
