@@ -1,6 +1,8 @@
 import { HardhatPluginError } from "hardhat/plugins";
 
-export const PLUGIN_ID = "hardhat-ocr";
+import { PLUGIN_ID } from "../plugin/constants.js";
+
+export { PLUGIN_ID };
 
 /**
  * An error the user caused and can fix. Messages read "<what is wrong>. <what to do>"; Hardhat

@@ -14,7 +14,7 @@ import path from "node:path";
 
 import { HardhatPluginError } from "hardhat/plugins";
 
-import { PLUGIN_ID } from "../feed/feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import type { OcrFeedConfig } from "../types.js";
 import type { KeySource } from "./records.js";
 import { readFileIfExists, writeFileAtomically } from "./records.js";

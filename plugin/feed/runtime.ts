@@ -20,7 +20,7 @@ import type { OcrFeedConfig } from "../types.js";
 import { ChainTime, JumpingVirtualClock } from "./chain-time.js";
 import { createCommittee, oracleInfo } from "./committee-wiring.js";
 import { AGGREGATOR_ABI, type Deployer, aggregatorInterface } from "./contracts.js";
-import { PLUGIN_ID } from "./feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import { WallClock } from "./wall-clock.js";
 
 /** Ether each transmitter gets on chains that allow setting balances: years of local transmits. */

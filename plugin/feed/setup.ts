@@ -16,7 +16,7 @@ import { derivedPayee } from "./committee-wiring.js";
 import type { OracleKeys } from "../core/keys.js";
 import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy, ownerCall } from "./contracts.js";
 import { Feed } from "./feed.js";
-import { PLUGIN_ID } from "./feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
 
