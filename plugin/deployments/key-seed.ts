@@ -54,6 +54,15 @@ export class OracleKeySeed {
     return this.#seed;
   }
 
+  /**
+   * The key seed of a new committee for the same feed (an aggregator upgrade): this one, or
+   * `seed` when the upgrade names one, as plain or as secret as this one.
+   */
+  reseeded(seed: string | undefined): OracleKeySeed {
+    if (seed === undefined) return this;
+    return new OracleKeySeed(seed, this.#public);
+  }
+
   /** Oracle `index`'s keys. */
   oracleKeys(index: number): OracleKeys {
     let keys = this.#keys.get(index);

@@ -80,6 +80,15 @@ describe("OracleKeySeed", () => {
     expect(() => OracleKeySeed.fromSecret(secret).plainText()).to.throw("never written down");
   });
 
+  it("keeps its kind when an upgrade names a new seed, and itself when it names none", () => {
+    const keySeed = OracleKeySeed.fromSecret(secret);
+    expect(keySeed.reseeded(undefined)).to.equal(keySeed);
+    const renewed = keySeed.reseeded(secret + " 2");
+    expect(renewed.isPlain).to.equal(false);
+    expect(renewed.oracleKeys(0).signerAddress).to.equal(deriveOracleKeys(secret + " 2", 0).signerAddress);
+    expect(OracleKeySeed.fromPlainSeed("ETH / USD").reseeded("BTC / USD").plainText()).to.equal("BTC / USD");
+  });
+
   it("keeps the committee's randomness apart from a secret seed, and from the public seed", () => {
     const committeeSeed = OracleKeySeed.fromSecret(secret).committeeSeed("ETH / USD");
     expect(committeeSeed).to.not.contain(secret);
