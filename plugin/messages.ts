@@ -131,6 +131,11 @@ export function recordFollowedUpgrade(feedName: string, aggregator: string, sinc
   );
 }
 
+/** `problem` is a DeploymentRecordError's message about a sequencer uptime feed record. */
+export function sequencerRecordUnusable(problem: string): string {
+  return `The sequencer uptime feed record ${problem}. Move it aside (nothing is deleted for you) and run the command again to deploy a new feed`;
+}
+
 /** A feed asked of the in-process network, whose chain ends with each command. */
 export function notDeployedInProcess(feedName: string, networkName: string): string {
   return (

@@ -195,7 +195,8 @@ function recordOfFeed(site: DeploymentSite, feed: OcrFeed, keySource: KeySource,
   };
 }
 
-async function hasCode(site: DeploymentSite, address: string): Promise<boolean> {
+/** True when there is a contract at `address` on the site's chain (a restarted dev node has none). */
+export async function hasCode(site: DeploymentSite, address: string): Promise<boolean> {
   const code = (await site.rpc.request({ method: "eth_getCode", params: [address, "latest"] })) as string;
   return code !== "0x" && code !== "";
 }
