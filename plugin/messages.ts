@@ -123,6 +123,10 @@ export function recordStale(feedName: string, networkName: string, aggregator: s
   );
 }
 
+export function recordLostDuringUpgrade(feedName: string, newAggregator: string): string {
+  return `The record of feed ${quoted(feedName)} disappeared during the upgrade; the new aggregator is ${newAggregator}`;
+}
+
 /** A notice (not an error): the record followed the proxy to an aggregator it did not know. */
 export function recordFollowedUpgrade(feedName: string, aggregator: string, since: string, recordFile: string, previousAggregator: string): string {
   return (

@@ -6,6 +6,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { readRecordOrExplain, recordUpgrade } from "../plugin/deployments/index.js";
+import { recordLostDuringUpgrade } from "../plugin/messages.js";
 import { deploymentSite, feedConfigFor, openFeed, openTaskContext, withUserErrors } from "./context.js";
 import { type DeployTaskArguments, deployOverrides, readConfigCount } from "./deploy.js";
 import { ocrError, withJsonErrors } from "./errors.js";
@@ -50,7 +51,7 @@ async function upgrade(args: UpgradeTaskArguments, hre: HardhatRuntimeEnvironmen
   // openFeed may itself have moved the record to the proxy's aggregator; start from what it wrote.
   const site = deploymentSite(ctx);
   const record = await readRecordOrExplain(site, feed.name);
-  if (record === undefined) throw ocrError(`The record of feed ${JSON.stringify(feed.name)} disappeared during the upgrade; the new aggregator is ${feed.addresses.aggregator}`);
+  if (record === undefined) throw ocrError(recordLostDuringUpgrade(feed.name, feed.addresses.aggregator));
   const recordFile = await recordUpgrade(site, record, feed);
   const output: UpgradeOutput = {
     network: ctx.networkName,

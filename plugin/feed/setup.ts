@@ -56,9 +56,10 @@ async function hasCode(ethers: HardhatEthers, address: string): Promise<boolean>
 }
 
 /**
- * A committee for contracts already on chain. The oracle keys come from `keySeed` (null for a
- * read-only attachment, which needs none) and must be the aggregator's configured signers; the committee adopts the config on chain (no new
- * setConfig), so each oracle starts above the latest epoch reported there.
+ * A committee for contracts already on chain. The oracle keys come from `keySeed` and must be
+ * the aggregator's configured signers; the committee adopts the config on chain (no new
+ * setConfig), so each oracle starts above the latest epoch reported there. A null `keySeed`
+ * attaches read-only: no committee, and no keys needed.
  */
 export async function attachFeedOn(
   ethers: HardhatEthers,
