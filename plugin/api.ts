@@ -7,10 +7,11 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { AttachFeedOptions, DeployFeedOptions, FeedAddresses, OcrApi, OcrFeed } from "./api-types.js";
+import { PLUGIN_ID } from "./constants.js";
+import { type KeySeedChain, type OracleKeySeed, resolveOracleKeySeed } from "./deployments/key-seed.js";
 import { type ArtifactNames, PluginArtifacts } from "./feed/plugin-artifacts.js";
-import { isLocalDevChain, readKeySeedVariable } from "./deployments/keys.js";
 import type { Feed } from "./feed/feed.js";
-import { PLUGIN_ID, configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
+import { configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
 import { checkFlavour, deploySequencerUptimeFeedOn, sequencerUptimeFeedAt } from "./sequencer/uptime-feed.js";
 import type { OcrConfig, OcrFeedConfig } from "./types.js";
@@ -39,22 +40,31 @@ export function stopAllFeeds(api: OcrApi): void {
 }
 
 /**
- * The seed the feed's oracle keys derive from. An explicit `seed` option wins (the tasks pass
- * the one they resolved). On the simulated network and local dev chains (31337, 1337), where the
- * keys guard nothing, the feed's plain `seed`; elsewhere the configured `keySeed` variable.
+ * Deploying and attaching with oracle keys the caller already resolved: the tasks attach to a
+ * recorded deployment with the seed from keys.json. Kept off the `OcrApi` object so users see
+ * the API unchanged.
  */
-async function oracleKeySeed(connection: OcrConnection, feed: OcrFeedConfig, options: DeployFeedOptions | undefined): Promise<string> {
-  if (options?.seed !== undefined) return options.seed;
-  // Local chains' accounts are public anyway: they never need (or read) the secret keySeed.
-  if (isSimulatedNetwork(connection)) return feed.seed;
-  const { chainId } = await connection.ethers.provider.getNetwork();
-  if (isLocalDevChain(chainId)) return feed.seed;
-  if (feed.keySeed !== undefined) return readKeySeedVariable({ ...feed, keySeed: feed.keySeed });
-  throw new HardhatPluginError(
-    PLUGIN_ID,
-    `Feed ${JSON.stringify(feed.name)} on network ${connection.networkName} (chain ${chainId}) has no secret key seed: oracle keys are only derived from the plain \`seed\` on the simulated network and local dev chains (31337, 1337). ` +
-      `Add keySeed: configVariable("OCR_KEY_SEED") to ocr.feeds[${JSON.stringify(feed.name)}] and set OCR_KEY_SEED (environment variable or hardhat-keystore).`,
-  );
+interface KeyedFeedCalls {
+  deployFeed(name: string, options: DeployFeedOptions, keySeed: OracleKeySeed): Promise<OcrFeed>;
+  attachFeed(name: string, addresses: FeedAddresses, options: DeployFeedOptions, keySeed: OracleKeySeed): Promise<OcrFeed>;
+}
+
+const keyedCallsOfApi = new WeakMap<OcrApi, KeyedFeedCalls>();
+
+function keyedCalls(api: OcrApi): KeyedFeedCalls {
+  const calls = keyedCallsOfApi.get(api);
+  if (calls === undefined) throw new Error("not a connection.ocr object created by hardhat-ocr");
+  return calls;
+}
+
+/** `api.deployFeed(name, options)` with the oracle keys from `keySeed`. */
+export function deployFeedWithKeySeed(api: OcrApi, name: string, options: DeployFeedOptions, keySeed: OracleKeySeed): Promise<OcrFeed> {
+  return keyedCalls(api).deployFeed(name, options, keySeed);
+}
+
+/** `api.attachFeed(name, addresses, options)` with the oracle keys from `keySeed`. */
+export function attachFeedWithKeySeed(api: OcrApi, name: string, addresses: FeedAddresses, options: DeployFeedOptions, keySeed: OracleKeySeed): Promise<OcrFeed> {
+  return keyedCalls(api).attachFeed(name, addresses, options, keySeed);
 }
 
 export function createOcrApi(connection: OcrConnection, config: OcrConfig, artifactNames: ArtifactNames): OcrApi {
@@ -70,29 +80,51 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
     }
   }
 
+  const simulated = isSimulatedNetwork(connection);
+  const keySeedChain = async (): Promise<KeySeedChain> => ({
+    networkName: connection.networkName,
+    chainId: (await connection.ethers.provider.getNetwork()).chainId,
+    simulated,
+  });
+  // A name that is not in the config starts from the defaults, seeded by the name.
+  const feedConfigFor = (name: string, options: DeployFeedOptions | undefined) => mergeFeedOptions(name, configuredFeed(config, name), options);
+
+  async function deploy(name: string, options: DeployFeedOptions | undefined, keySeed: (feedConfig: OcrFeedConfig) => Promise<OracleKeySeed>): Promise<OcrFeed> {
+    claimName(name);
+    const feedConfig = feedConfigFor(name, options);
+    const feed = await deployFeedOn(connection.ethers, artifacts, simulated, feedConfig, await keySeed(feedConfig));
+    feeds.set(name, feed);
+    return feed;
+  }
+
+  async function attach(
+    name: string,
+    addresses: FeedAddresses,
+    options: DeployFeedOptions | undefined,
+    keySeed: ((feedConfig: OcrFeedConfig) => Promise<OracleKeySeed>) | null,
+  ): Promise<OcrFeed> {
+    claimName(name);
+    const feedConfig = feedConfigFor(name, options);
+    const feed = await attachFeedOn(connection.ethers, artifacts, simulated, feedConfig, addresses, keySeed === null ? null : await keySeed(feedConfig));
+    feeds.set(name, feed);
+    return feed;
+  }
+
+  /** The one key-seed rule; a `seed` passed with the call is used as given. */
+  const resolvedKeySeed = (options: DeployFeedOptions | undefined) => async (feedConfig: OcrFeedConfig) =>
+    resolveOracleKeySeed(feedConfig, await keySeedChain(), { ...(options?.seed !== undefined ? { explicitSeed: options.seed } : {}) });
+
   const api: OcrApi = {
     feeds: feeds as ReadonlyMap<string, OcrFeed>,
 
     async deployFeed(name?: string, options?: DeployFeedOptions): Promise<OcrFeed> {
-      const feedName = name ?? config.defaultFeed;
-      claimName(feedName);
-      // A name that is not in the config starts from the defaults, seeded by the name.
-      const merged = mergeFeedOptions(feedName, configuredFeed(config, feedName), options);
-      const feedConfig = { ...merged, seed: await oracleKeySeed(connection, merged, options) };
-      const feed = await deployFeedOn(connection.ethers, artifacts, isSimulatedNetwork(connection), feedConfig);
-      feeds.set(feedName, feed);
-      return feed;
+      return deploy(name ?? config.defaultFeed, options, resolvedKeySeed(options));
     },
 
     async attachFeed(name: string, addresses: FeedAddresses, options?: AttachFeedOptions): Promise<OcrFeed> {
-      claimName(name);
       const { readOnly = false, ...feedOptions } = options ?? {};
-      const merged = mergeFeedOptions(name, configuredFeed(config, name), feedOptions);
       // Reading needs no oracle keys, so a read-only attach never asks for the key seed.
-      const feedConfig = readOnly ? merged : { ...merged, seed: await oracleKeySeed(connection, merged, feedOptions) };
-      const feed = await attachFeedOn(connection.ethers, artifacts, isSimulatedNetwork(connection), feedConfig, addresses, { readOnly });
-      feeds.set(name, feed);
-      return feed;
+      return attach(name, addresses, feedOptions, readOnly ? null : resolvedKeySeed(feedOptions));
     },
 
     async deploySequencerUptimeFeed(options) {
@@ -104,5 +136,9 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
     },
   };
   feedsOfApi.set(api, feeds);
+  keyedCallsOfApi.set(api, {
+    deployFeed: (name, options, keySeed) => deploy(name, options, async () => keySeed),
+    attachFeed: (name, addresses, options, keySeed) => attach(name, addresses, options, async () => keySeed),
+  });
   return api;
 }

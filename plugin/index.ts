@@ -3,6 +3,7 @@ import { definePlugin } from "hardhat/plugins";
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { PLUGIN_ID } from "./constants.js";
 import { BYZANTINE_BEHAVIOURS } from "./protocol/byzantine-behaviours.js";
 import "./type-extensions.js";
 
@@ -16,7 +17,7 @@ const TIMEOUT_DESCRIPTION = "Wall-clock seconds to wait for the report (empty: 6
  * hardhat-ocr: Chainlink OCR1 feeds and an in-process oracle committee for Hardhat 3.
  */
 const hardhatOcrPlugin: HardhatPlugin = definePlugin({
-  id: "hardhat-ocr",
+  id: PLUGIN_ID,
   // Hardhat checks this package (and its peer dependencies) when loading the plugin fails.
   npmPackage: "hardhat-ocr",
   dependencies: () => [import("@nomicfoundation/hardhat-ethers")],

@@ -1,19 +1,13 @@
-import { HardhatPluginError } from "hardhat/plugins";
-
-export const PLUGIN_ID = "hardhat-ocr";
+import { PLUGIN_ID } from "../plugin/constants.js";
+import { isNoReportError, pluginError } from "../plugin/deployments/user-errors.js";
 
 /**
  * An error the user caused and can fix. Messages read "<what is wrong>. <what to do>"; Hardhat
  * prints them without a stack trace.
  */
-export function ocrError(message: string, cause?: Error): HardhatPluginError {
-  return new HardhatPluginError(PLUGIN_ID, message, cause);
-}
+export const ocrError = pluginError;
 
-/** Runs' failures the committee reports as "no report landed" (see NoReportError in api-types). */
-export function isNoReportError(error: unknown): error is Error & { code: "OCR_NO_REPORT"; reason: string } {
-  return error instanceof Error && (error as { code?: unknown }).code === "OCR_NO_REPORT";
-}
+export { isNoReportError };
 
 /** What a `--json` run prints on stdout when it fails, so scripts always get one JSON object. */
 export interface JsonErrorOutput {

@@ -6,14 +6,9 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  DeploymentRecordError,
-  readSequencerRecord,
-  sequencerRecordPath,
-  writeSequencerRecord,
-} from "../plugin/deployments/index.js";
+import { liveSequencerFeeds, openOrDeploySequencerFeed } from "../plugin/deployments/index.js";
 import { SEQUENCER_FLAVOURS, type SequencerFlavour, type SequencerStatusUpdate, type SequencerUptimeFeed } from "../plugin/sequencer/types.js";
-import { type OcrTaskContext, openTaskContext } from "./context.js";
+import { type OcrTaskContext, deploymentSite, openTaskContext } from "./context.js";
 import { ocrError, withJsonErrors } from "./errors.js";
 import { toJson } from "./format.js";
 
@@ -52,35 +47,11 @@ export function parseFlavour(text: string | undefined): SequencerFlavour {
   throw ocrError(`--flavour ${JSON.stringify(text)} is not a sequencer uptime feed flavour. Pass --flavour optimism or --flavour arbitrum`);
 }
 
-async function hasCode(ctx: OcrTaskContext, address: string): Promise<boolean> {
-  const code = (await ctx.connection.provider.request({ method: "eth_getCode", params: [address, "latest"] })) as string;
-  return code !== "0x" && code !== "";
-}
-
 export interface OpenedSequencerFeed {
   readonly uptime: SequencerUptimeFeed;
   /** "recorded": attached to the record; "deployed": no record yet; "redeployed": the recorded contracts were gone. */
   readonly origin: "recorded" | "deployed" | "redeployed" | "in-process";
   readonly recordFile?: string;
-}
-
-async function readRecord(ctx: OcrTaskContext, flavour: SequencerFlavour) {
-  try {
-    return await readSequencerRecord(ctx.deploymentsDir, ctx.networkName, ctx.chainId, flavour);
-  } catch (error) {
-    if (!(error instanceof DeploymentRecordError)) throw error;
-    throw ocrError(`The sequencer uptime feed record ${error.message}. Move it aside (nothing is deleted for you) and run the command again to deploy a new feed`, error);
-  }
-}
-
-/** The recorded feed of `flavour`, if its contracts are still on chain. */
-async function recordedFeed(ctx: OcrTaskContext, flavour: SequencerFlavour): Promise<SequencerUptimeFeed | "gone" | undefined> {
-  const record = await readRecord(ctx, flavour);
-  if (record === undefined) return undefined;
-  for (const address of [record.addresses.feed, record.addresses.proxy, record.addresses.bridge]) {
-    if (!(await hasCode(ctx, address))) return "gone";
-  }
-  return ctx.connection.ocr.attachSequencerUptimeFeed(flavour, record.addresses);
 }
 
 /**
@@ -90,20 +61,7 @@ async function recordedFeed(ctx: OcrTaskContext, flavour: SequencerFlavour): Pro
  */
 export async function openSequencerFeed(ctx: OcrTaskContext, flavour: SequencerFlavour): Promise<OpenedSequencerFeed> {
   if (ctx.inProcess) return { uptime: await ctx.connection.ocr.deploySequencerUptimeFeed({ flavour }), origin: "in-process" };
-  const recorded = await recordedFeed(ctx, flavour);
-  if (recorded !== undefined && recorded !== "gone") {
-    return { uptime: recorded, origin: "recorded", recordFile: sequencerRecordPath(ctx.deploymentsDir, ctx.networkName, ctx.chainId, flavour) };
-  }
-  const uptime = await ctx.connection.ocr.deploySequencerUptimeFeed({ flavour });
-  const recordFile = await writeSequencerRecord(ctx.deploymentsDir, {
-    format: "hardhat-ocr-sequencer-uptime/1",
-    network: ctx.networkName,
-    chainId: ctx.chainId.toString(),
-    flavour,
-    addresses: { ...uptime.addresses },
-    deployedAt: new Date().toISOString(),
-  });
-  return { uptime, origin: recorded === "gone" ? "redeployed" : "deployed", recordFile };
+  return openOrDeploySequencerFeed(deploymentSite(ctx), flavour);
 }
 
 export async function sequencerStatusJson(uptime: SequencerUptimeFeed): Promise<SequencerStatusJson> {
@@ -128,10 +86,7 @@ export async function sequencerStatusJson(uptime: SequencerUptimeFeed): Promise<
 export async function collectSequencerStatuses(ctx: OcrTaskContext): Promise<SequencerStatusJson[]> {
   if (ctx.inProcess) return [];
   const statuses: SequencerStatusJson[] = [];
-  for (const flavour of SEQUENCER_FLAVOURS) {
-    const recorded = await recordedFeed(ctx, flavour);
-    if (recorded !== undefined && recorded !== "gone") statuses.push(await sequencerStatusJson(recorded));
-  }
+  for (const uptime of await liveSequencerFeeds(deploymentSite(ctx))) statuses.push(await sequencerStatusJson(uptime));
   return statuses;
 }
 

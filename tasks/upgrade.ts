@@ -5,7 +5,9 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { feedConfigFor, openFeed, openTaskContext, readRecordOrExplain, recordUpgrade, withUserErrors } from "./context.js";
+import { readRecordOrExplain, recordUpgrade } from "../plugin/deployments/index.js";
+import { recordLostDuringUpgrade } from "../plugin/messages.js";
+import { deploymentSite, feedConfigFor, openFeed, openTaskContext, withUserErrors } from "./context.js";
 import { type DeployTaskArguments, deployOverrides, readConfigCount } from "./deploy.js";
 import { ocrError, withJsonErrors } from "./errors.js";
 import { toJson } from "./format.js";
@@ -47,9 +49,10 @@ async function upgrade(args: UpgradeTaskArguments, hre: HardhatRuntimeEnvironmen
   await withUserErrors("Upgrading the aggregator", () => feed.upgradeAggregator(overrides));
   feed.stop?.();
   // openFeed may itself have moved the record to the proxy's aggregator; start from what it wrote.
-  const record = await readRecordOrExplain(ctx, feed.name);
-  if (record === undefined) throw ocrError(`The record of feed ${JSON.stringify(feed.name)} disappeared during the upgrade; the new aggregator is ${feed.addresses.aggregator}`);
-  const recordFile = await recordUpgrade(ctx, record, feed);
+  const site = deploymentSite(ctx);
+  const record = await readRecordOrExplain(site, feed.name);
+  if (record === undefined) throw ocrError(recordLostDuringUpgrade(feed.name, feed.addresses.aggregator));
+  const recordFile = await recordUpgrade(site, record, feed);
   const output: UpgradeOutput = {
     network: ctx.networkName,
     chainId: ctx.chainId.toString(),

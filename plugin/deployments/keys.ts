@@ -12,14 +12,12 @@
  */
 import path from "node:path";
 
-import { HardhatPluginError } from "hardhat/plugins";
-
-import { PLUGIN_ID } from "../feed/feed-config.js";
-import type { OcrFeedConfig } from "../types.js";
+import { LOCAL_DEV_CHAIN_IDS } from "../constants.js";
+import { keysFileUnusable } from "../messages.js";
 import type { KeySource } from "./records.js";
 import { readFileIfExists, writeFileAtomically } from "./records.js";
+import { pluginError } from "./user-errors.js";
 
-export const LOCAL_DEV_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
 export const KEYS_FILE_NAME = "keys.json";
 export const KEYS_FILE_FORMAT = "hardhat-ocr-keys/1";
 
@@ -42,26 +40,6 @@ export function keySourceFor(chainId: bigint, hasKeySeedVariable: boolean): KeyS
   return hasKeySeedVariable ? "config-variable" : undefined;
 }
 
-/**
- * The secret behind the feed's `keySeed` configuration variable (environment variable or
- * keystore). Fails with a plugin error that says how to set it; the secret is never echoed.
- */
-export async function readKeySeedVariable(feed: OcrFeedConfig & { readonly keySeed: NonNullable<OcrFeedConfig["keySeed"]> }): Promise<string> {
-  let seed: string;
-  try {
-    seed = await feed.keySeed.get();
-  } catch (error) {
-    throw new HardhatPluginError(
-      PLUGIN_ID,
-      `Cannot read the keySeed of feed ${JSON.stringify(feed.name)}: ${(error as Error).message.split("\n")[0]}. ` +
-        `Set the configuration variable (environment variable or keystore) and try again`,
-      error as Error,
-    );
-  }
-  if (seed.trim() === "") throw new HardhatPluginError(PLUGIN_ID, `The keySeed of feed ${JSON.stringify(feed.name)} is empty. Set it to a long random secret`);
-  return seed;
-}
-
 export function keysFilePath(networkDir: string): string {
   return path.join(networkDir, KEYS_FILE_NAME);
 }
@@ -70,12 +48,7 @@ async function readKeysFile(networkDir: string): Promise<KeysFile | undefined> {
   const file = keysFilePath(networkDir);
   const text = await readFileIfExists(file);
   if (text === undefined) return undefined;
-  const unusable = (problem: string) =>
-    new HardhatPluginError(
-      PLUGIN_ID,
-      `${file} ${problem}, so the oracle keys of the feeds on this network cannot be read. ` +
-        `Restore it from a backup if you have one; otherwise move it aside (nothing is deleted for you) and deploy the feeds again with ocr:deploy --force`,
-    );
+  const unusable = (problem: string) => pluginError(keysFileUnusable(file, problem));
   let json: Partial<KeysFile>;
   try {
     json = JSON.parse(text) as Partial<KeysFile>;

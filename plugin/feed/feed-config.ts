@@ -7,9 +7,11 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { MAX_OBSERVATION, MIN_OBSERVATION } from "../core/report.js";
 
 import { resolveOcrConfig, validateOcrUserConfig } from "../config.js";
+import { PLUGIN_ID } from "../constants.js";
 import type { DataSourceConfig, DataSourceUserConfig, OcrConfig, OcrFeedConfig, OcrFeedUserConfig } from "../types.js";
 
-export const PLUGIN_ID = "hardhat-ocr";
+/** Re-exported for modules that import it from here; plugin/constants.ts defines it. */
+export { PLUGIN_ID };
 
 /** Throw a user-facing error for every issue `validateOcrUserConfig` found under `where`. */
 function throwIfInvalid(userConfig: OcrFeedUserConfig, name: string, where: string): void {

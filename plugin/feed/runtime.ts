@@ -16,11 +16,12 @@ import type { OracleKeys } from "../core/keys.js";
 import type { Clock } from "../protocol/clock.js";
 import type { ContractConfig } from "../protocol/chain.js";
 import type { Committee } from "../protocol/committee.js";
+import { OracleKeySeed } from "../deployments/key-seed.js";
 import type { OcrFeedConfig } from "../types.js";
 import { ChainTime, JumpingVirtualClock } from "./chain-time.js";
-import { createCommittee, oracleInfo } from "./committee-wiring.js";
+import { createCommittee } from "./committee-wiring.js";
 import { AGGREGATOR_ABI, type Deployer, aggregatorInterface } from "./contracts.js";
-import { PLUGIN_ID } from "./feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import { WallClock } from "./wall-clock.js";
 
 /** Ether each transmitter gets on chains that allow setting balances: years of local transmits. */
@@ -120,7 +121,10 @@ function timingOf(encoded: DecodedOffchainConfig): OnChainTiming {
 
 /** One aggregator and the committee that reports to it. */
 export interface FeedPhase {
+  /** The feed's settings; its `seed` is the one the committee's randomness derives from. */
   readonly config: OcrFeedConfig;
+  /** Where the committee's keys and payees come from; null for a feed attached read-only. */
+  readonly keySeed: OracleKeySeed | null;
   readonly n: number;
   readonly f: number;
   /** Null for a feed attached read-only without the oracle keys. */
@@ -149,10 +153,16 @@ export async function startPhase(
     readonly n: number;
     readonly f: number;
     readonly keys: readonly OracleKeys[];
+    /** Where `keys` came from. Default: the plain `config.seed` (keys derived from it). */
+    readonly keySeed?: OracleKeySeed;
   },
 ): Promise<FeedPhase> {
+  const keySeed = options.keySeed ?? OracleKeySeed.fromPlainSeed(config.seed);
+  // A secret key seed also keeps the committee's own randomness (the config's shared secret
+  // included) out of reach of the public seed; see OracleKeySeed.committeeSeed.
+  const phaseConfig: OcrFeedConfig = { ...config, seed: keySeed.committeeSeed(config.seed) };
   const committee = createCommittee({
-    config,
+    config: phaseConfig,
     n: options.n,
     f: options.f,
     keys: options.keys,
@@ -172,13 +182,14 @@ export async function startPhase(
   const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
   const aggregator = await contractAt(runtime, name, aggregatorAddress);
   return {
-    config,
+    config: phaseConfig,
+    keySeed,
     n: options.n,
     f: options.f,
     committee,
     aggregatorAddress,
     aggregator,
-    oracles: oracleInfo(committee.keys, config.seed),
+    oracles: keySeed.oracleInfo(committee.keys),
     signerAddresses: committee.keys.map((k) => k.signerAddress),
     configDigest: bytesToHex(onChain.configDigest),
     timing: timingOf(encoded),
@@ -207,6 +218,7 @@ export async function readOnlyPhaseFromChain(runtime: FeedRuntime, config: OcrFe
   }));
   return {
     config,
+    keySeed: null,
     n: onChain.signers.length,
     f: onChain.threshold,
     committee: null,

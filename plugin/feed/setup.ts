@@ -9,33 +9,34 @@ import { HardhatPluginError } from "hardhat/plugins";
 
 import type { FeedAddresses } from "../api-types.js";
 import { sameAddress } from "../core/address.js";
-import { deriveOracleKeys } from "../core/keys.js";
 import { EthersAggregatorChain } from "../chain/ethers-aggregator-chain.js";
+import type { OracleKeySeed } from "../deployments/key-seed.js";
+import { keysDoNotMatchAggregator } from "../messages.js";
 import type { OcrFeedConfig } from "../types.js";
-import { derivedPayee } from "./committee-wiring.js";
 import type { OracleKeys } from "../core/keys.js";
 import { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI, deploy, deployAggregator, deployProxy, ownerCall } from "./contracts.js";
 import { Feed } from "./feed.js";
-import { PLUGIN_ID } from "./feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
 
 /**
  * Deploy LINK, the aggregator (open or access-controlled), its proxy, payees and LINK funding,
- * fund the transmitters, then let the committee set its config and start.
+ * fund the transmitters, then let the committee set its config and start. The oracle keys and
+ * payees come from `keySeed`; `config.seed` only seeds the run's randomness.
  */
-export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, config: OcrFeedConfig): Promise<Feed> {
+export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, config: OcrFeedConfig, keySeed: OracleKeySeed): Promise<Feed> {
   const runtime = await createRuntime(ethers, artifacts, simulated, config.seed);
   const n = config.oracles;
-  const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
+  const keys = keySeed.committeeKeys(n);
   // Funding first: on a network that cannot set balances this fails before anything is deployed.
   await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
 
   const linkTokenAddress = await deploy(runtime.deployer, "LinkToken", []);
-  const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: derivedPayee(config.seed, i) }));
+  const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: keySeed.payee(i) }));
   const aggregatorAddress = await deployAggregator(runtime.deployer, config, linkTokenAddress, oracles);
   const { proxy: proxyAddress, accessController } = await deployProxy(runtime.deployer, config, aggregatorAddress);
-  const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys });
+  const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys, keySeed });
 
   return new Feed({
     name: config.name,
@@ -55,9 +56,10 @@ async function hasCode(ethers: HardhatEthers, address: string): Promise<boolean>
 }
 
 /**
- * A committee for contracts already on chain. The oracle keys come from the config's seed and
- * must be the aggregator's configured signers; the committee adopts the config on chain (no new
- * setConfig), so each oracle starts above the latest epoch reported there.
+ * A committee for contracts already on chain. The oracle keys come from `keySeed` and must be
+ * the aggregator's configured signers; the committee adopts the config on chain (no new
+ * setConfig), so each oracle starts above the latest epoch reported there. A null `keySeed`
+ * attaches read-only: no committee, and no keys needed.
  */
 export async function attachFeedOn(
   ethers: HardhatEthers,
@@ -65,7 +67,7 @@ export async function attachFeedOn(
   simulated: boolean,
   config: OcrFeedConfig,
   addresses: FeedAddresses,
-  options: { readonly readOnly: boolean },
+  keySeed: OracleKeySeed | null,
 ): Promise<Feed> {
   for (const [role, address] of [["aggregator", addresses.aggregator], ["proxy", addresses.proxy], ["linkToken", addresses.linkToken]] as const) {
     if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address) || !(await hasCode(ethers, address))) {
@@ -93,7 +95,7 @@ export async function attachFeedOn(
     },
   }).latestConfig();
   const accessControlled = addresses.accessController !== undefined || config.accessControlled;
-  if (options.readOnly) {
+  if (keySeed === null) {
     // Reading needs no keys: the oracles' public identities come from the chain.
     if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");
     const phase = await readOnlyPhaseFromChain(runtime, { ...config, accessControlled }, addresses.aggregator, onChain);
@@ -103,21 +105,17 @@ export async function attachFeedOn(
   // the committee must be the one on chain.
   const n = onChain?.signers.length ?? config.oracles;
   const f = onChain?.threshold ?? config.faultTolerance;
-  const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
+  const keys = keySeed.committeeKeys(n);
   const mismatch = onChain?.signers.findIndex((s, i) => !sameAddress(s, keys[i].signerAddress)) ?? -1;
   if (onChain !== null && mismatch >= 0) {
-    throw new HardhatPluginError(
-      PLUGIN_ID,
-      `Oracle ${mismatch} of the aggregator ${addresses.aggregator} signs as ${onChain.signers[mismatch]}, but the configured key seed gives ${keys[mismatch].signerAddress} (the seed itself is not shown: it is the oracles' private key material). ` +
-        `Attach with the seed the feed was deployed with (feed option \`seed\`, or its keySeed variable).`,
-    );
+    throw new HardhatPluginError(PLUGIN_ID, keysDoNotMatchAggregator(addresses.aggregator, mismatch, onChain.signers[mismatch], keys[mismatch].signerAddress));
   }
   const attachedConfig: OcrFeedConfig = { ...config, oracles: n, faultTolerance: f, accessControlled };
   await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
-  if (onChain === null) await prepareUnconfigured(runtime, config, addresses.aggregator, keys);
+  if (onChain === null) await prepareUnconfigured(runtime, config, addresses.aggregator, keySeed, keys);
   // On a live node the oracles run in real time: they start with the first call that drives
   // them, so that call's observations and down list hold from the very first round.
-  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, startOracles: simulated || onChain === null, n, f, keys });
+  const phase = await startPhase(runtime, attachedConfig, addresses.aggregator, { setConfig: onChain === null, startOracles: simulated || onChain === null, n, f, keys, keySeed });
   return attachedFeed(runtime, config.name, addresses, phase, { deferStart: !simulated && onChain !== null });
 }
 
@@ -152,7 +150,7 @@ function unconfiguredError(config: OcrFeedConfig, aggregator: string, what: stri
  * Before the committee configures an aggregator it did not deploy: the connection's account must
  * own it, and every transmitter needs a payee (setConfig requires one). Payees already set stay.
  */
-async function prepareUnconfigured(runtime: FeedRuntime, config: OcrFeedConfig, aggregatorAddress: string, keys: readonly OracleKeys[]): Promise<void> {
+async function prepareUnconfigured(runtime: FeedRuntime, config: OcrFeedConfig, aggregatorAddress: string, keySeed: OracleKeySeed, keys: readonly OracleKeys[]): Promise<void> {
   const aggregator = new Contract(aggregatorAddress, AGGREGATOR_ABI, runtime.ethers.provider);
   const owner = (await aggregator.owner()) as string;
   const account = await runtime.deployer.owner.getAddress();
@@ -161,7 +159,7 @@ async function prepareUnconfigured(runtime: FeedRuntime, config: OcrFeedConfig, 
   }
   for (const [i, k] of keys.entries()) {
     try {
-      await ownerCall(runtime.deployer, aggregator, "setPayees", [[k.transmitterAddress], [derivedPayee(config.seed, i)]]);
+      await ownerCall(runtime.deployer, aggregator, "setPayees", [[k.transmitterAddress], [keySeed.payee(i)]]);
     } catch (error) {
       // A payee chosen at deployment (e.g. an Ignition parameter) stays; the contract refuses to replace it.
       if (!String((error as Error).message).includes("payee already set")) throw error;

@@ -4,7 +4,7 @@
  */
 import { HardhatPluginError } from "hardhat/plugins";
 
-import { PLUGIN_ID } from "../feed/feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import { MissingPluginArtifactError, type PluginArtifacts } from "../feed/plugin-artifacts.js";
 
 export const SEQUENCER_CONTRACTS = {

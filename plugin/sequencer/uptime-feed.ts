@@ -6,7 +6,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { type BaseContract, Contract, type ContractTransactionResponse, Interface, type Signer, getAddress, toBeHex } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 
-import { PLUGIN_ID } from "../feed/feed-config.js";
+import { PLUGIN_ID } from "../constants.js";
 import {
   ACCESS_CONTROLLER_ABI,
   ARBITRUM_BRIDGE_ABI,

@@ -257,7 +257,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
     const connection = await hre.network.connect({ network: "otherChain" });
     let refusal = "";
     await connection.ocr.deployFeed().catch((e: Error) => (refusal = e.message));
-    expect(refusal).to.contain('Feed "ETH / USD" on network otherChain (chain 4242) has no secret key seed');
+    expect(refusal).to.contain('Feed "ETH / USD" has no secret key seed for chain 4242 (network "otherChain")');
     expect(refusal).to.contain('keySeed: configVariable("OCR_KEY_SEED")');
 
     const apiSecret = "api test key seed " + Math.random().toString(36).slice(2);

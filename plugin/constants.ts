@@ -1,0 +1,16 @@
+/**
+ * Names and numbers the whole plugin shares, defined once: the plugin id that every
+ * HardhatPluginError carries, and the chains whose accounts are public by convention.
+ */
+
+/** The plugin's id: `definePlugin({ id })`, and the plugin every user-facing error names. */
+export const PLUGIN_ID = "hardhat-ocr";
+
+/**
+ * Local dev chains (Hardhat's and Ganache's default chain ids): their accounts are public, so
+ * oracle keys there may come from the plain `seed` and be written down next to the records.
+ */
+export const LOCAL_DEV_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
+
+/** The configuration variable the error messages suggest for a feed's secret key seed. */
+export const SUGGESTED_KEY_SEED_VARIABLE = "OCR_KEY_SEED";
