@@ -21,7 +21,6 @@ import type {
   RoundWaitStatus,
   RunRoundOptions,
 } from "../api-types.js";
-import { deriveOracleKeys } from "../core/keys.js";
 import { dataSourceFromSpec } from "../data-sources/from-spec.js";
 import { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from "../protocol/byzantine.js";
 import { fixedValue } from "../data-sources/simple.js";
@@ -30,7 +29,7 @@ import type { CommitteeEvent, ReportLanded } from "../protocol/results.js";
 import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
-import { ClockSyncedChain, derivedPayee } from "./committee-wiring.js";
+import { ClockSyncedChain } from "./committee-wiring.js";
 import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
@@ -401,9 +400,11 @@ export class Feed implements OcrFeed {
     const runtime = this.#runtime;
     const config = mergeFeedOptions(this.name, this.#phase.config, options);
     const n = config.oracles;
-    const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(config.seed, i));
+    // #requireCommittee above guarantees a keyed (not read-only) phase.
+    const keySeed = this.#phase.keySeed!.reseeded(options.seed);
+    const keys = keySeed.committeeKeys(n);
     await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
-    const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: derivedPayee(config.seed, i) }));
+    const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: keySeed.payee(i) }));
     const aggregatorAddress = await deployAggregator(runtime.deployer, config, this.#linkTokenAddress, oracles);
     if (config.accessControlled) {
       // The proxy reads the new aggregator on behalf of its own readers.
@@ -411,7 +412,7 @@ export class Feed implements OcrFeed {
     }
     await this.#catchUpWithChain();
     this.#committee.stopAll();
-    const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys });
+    const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys, keySeed });
     const proxy = new Contract(this.#proxyAddress, PROXY_ABI);
     await ownerCall(runtime.deployer, proxy, "proposeAggregator", [aggregatorAddress]);
     await ownerCall(runtime.deployer, proxy, "confirmAggregator", [aggregatorAddress]);
