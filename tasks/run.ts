@@ -47,17 +47,35 @@ export interface RunSummary {
 }
 
 /** Tracks a run's reports and failures and turns them into a summary. */
+/**
+ * What `ocr:run` has seen so far, as running totals: it keeps no result, so a run without a
+ * round limit holds the same memory after an hour as after a minute.
+ */
 export class RunTally {
-  readonly results: RoundResult[] = [];
+  reports = 0;
   failedRounds = 0;
   consecutiveFailures = 0;
   private readonly startedAt = Date.now();
+  private readonly transmissionsByOracle: number[];
+  private totalGas = 0n;
+  private first: RoundResult | undefined;
+  private last: RoundResult | undefined;
+  private minAnswer: bigint | undefined;
+  private maxAnswer: bigint | undefined;
 
-  constructor(private readonly n: number) {}
+  constructor(n: number) {
+    this.transmissionsByOracle = new Array<number>(n).fill(0);
+  }
 
   landed(result: RoundResult): void {
-    this.results.push(result);
+    this.reports++;
     this.consecutiveFailures = 0;
+    this.transmissionsByOracle[result.transmitter.oracle]++;
+    this.totalGas += result.gasUsed;
+    this.first ??= result;
+    this.last = result;
+    if (this.minAnswer === undefined || result.answer < this.minAnswer) this.minAnswer = result.answer;
+    if (this.maxAnswer === undefined || result.answer > this.maxAnswer) this.maxAnswer = result.answer;
   }
 
   failed(): void {
@@ -66,27 +84,23 @@ export class RunTally {
   }
 
   summary(network: string, feedName: string, stoppedBy: StopReason, owed: readonly bigint[]): RunSummary {
-    const answers = this.results.map((r) => r.answer);
-    const transmissionsByOracle = new Array<number>(this.n).fill(0);
-    for (const r of this.results) transmissionsByOracle[r.transmitter.oracle]++;
     const summary: RunSummary = {
       network,
       feed: feedName,
-      reports: this.results.length,
+      reports: this.reports,
       failedRounds: this.failedRounds,
       stoppedBy,
       wallTimeMs: Date.now() - this.startedAt,
-      transmissionsByOracle,
+      transmissionsByOracle: [...this.transmissionsByOracle],
       owedLink: owed.map((v) => v.toString()),
     };
-    if (this.results.length > 0) {
-      const totalGas = this.results.reduce((sum, r) => sum + r.gasUsed, 0n);
-      summary.firstProxyRoundId = this.results[0].proxyRoundId.toString();
-      summary.lastProxyRoundId = this.results[this.results.length - 1].proxyRoundId.toString();
-      summary.lastAnswer = answers[answers.length - 1].toString();
-      summary.minAnswer = answers.reduce((a, b) => (b < a ? b : a)).toString();
-      summary.maxAnswer = answers.reduce((a, b) => (b > a ? b : a)).toString();
-      summary.averageGasUsed = (totalGas / BigInt(this.results.length)).toString();
+    if (this.first !== undefined && this.last !== undefined) {
+      summary.firstProxyRoundId = this.first.proxyRoundId.toString();
+      summary.lastProxyRoundId = this.last.proxyRoundId.toString();
+      summary.lastAnswer = this.last.answer.toString();
+      summary.minAnswer = this.minAnswer!.toString();
+      summary.maxAnswer = this.maxAnswer!.toString();
+      summary.averageGasUsed = (this.totalGas / BigInt(this.reports)).toString();
     }
     return summary;
   }
@@ -211,14 +225,14 @@ async function run(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Prom
   let stoppedBy: StopReason = "rounds";
   let failure: unknown;
   try {
-    while (target === 0 || tally.results.length < target) {
+    while (target === 0 || tally.reports < target) {
       // Let a pending Ctrl-C be handled even when the round before resolved without I/O.
       await new Promise((resolve) => setImmediate(resolve));
       if (interrupted) {
         stoppedBy = "interrupted";
         break;
       }
-      const next = tally.results.length + 1;
+      const next = tally.reports + 1;
       const roundStart = Date.now();
       live.show(() => `waiting for report ${target > 0 ? `${next}/${target}` : next}, ${((Date.now() - roundStart) / 1000).toFixed(1)} s`);
       try {
@@ -233,10 +247,10 @@ async function run(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Prom
         live.stop();
         tally.landed(result);
         if (json) {
-          const line: RunReportLine = { type: "report", count: tally.results.length, ...runRoundOutput(ctx.networkName, feed, result) };
+          const line: RunReportLine = { type: "report", count: tally.reports, ...runRoundOutput(ctx.networkName, feed, result) };
           console.log(JSON.stringify(line, bigintsAsStrings));
         } else {
-          console.log(progressLine(feed, result, tally.results.length, target, Date.now() - roundStart));
+          console.log(progressLine(feed, result, tally.reports, target, Date.now() - roundStart));
         }
       } catch (error) {
         live.stop();

@@ -25,3 +25,27 @@ export function quantity(value: unknown, what: string): bigint {
   if (typeof value !== "string" || !/^0x[0-9a-fA-F]+$/.test(value)) throw new Error(`the node returned ${JSON.stringify(value)} as ${what}`);
   return BigInt(value);
 }
+
+/** Longest wait for a sent transaction to be mined before it counts as failed. */
+const RECEIPT_TIMEOUT_MS = 120_000;
+
+/**
+ * Poll for the receipt: at once (automine), then backing off to 250 ms (interval mining, a real
+ * node). A transaction the node no longer knows (dropped from its pool) fails at once instead of
+ * blocking this transmitter's later transactions.
+ */
+export async function waitForReceipt(send: RawSend, hash: string): Promise<{ status: number; gasUsed: bigint }> {
+  const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+  for (let delayMs = 0; ; delayMs = Math.min(250, Math.max(10, delayMs * 2))) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const receipt = (await send("eth_getTransactionReceipt", [hash])) as { status?: string; gasUsed?: string } | null;
+    if (receipt !== null && typeof receipt.status === "string" && typeof receipt.gasUsed === "string") {
+      return { status: Number(BigInt(receipt.status)), gasUsed: BigInt(receipt.gasUsed) };
+    }
+    if (delayMs > 0 && (await send("eth_getTransactionByHash", [hash])) === null) {
+      throw new Error(`transaction ${hash} was dropped by the node before it was mined`);
+    }
+    if (Date.now() > deadline) throw new Error(`transaction ${hash} was not mined within ${RECEIPT_TIMEOUT_MS / 1000} s`);
+  }
+}
+

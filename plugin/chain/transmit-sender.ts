@@ -10,7 +10,7 @@ import { type Hex, bytesToHex } from "../core/bytes.js";
 import { encodeTransmitCalldata } from "../core/report.js";
 import type { TransmitRequest, TransmitResult } from "../protocol/chain.js";
 import { type HeadReader, aggregatorInterface } from "./head-reader.js";
-import { type RawSend, quantity, rawSender } from "./json-rpc.js";
+import { type RawSend, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
 import type { TransactionQueue } from "./transaction-queue.js";
 
 export interface TransmitSenderOptions {
@@ -24,8 +24,6 @@ export interface TransmitSenderOptions {
   readonly gasLimit?: bigint;
 }
 
-/** Longest wait for a sent transmit to be mined before it counts as failed. */
-const RECEIPT_TIMEOUT_MS = 120_000;
 /** What ethers offers as priority fee when the node has no eth_maxPriorityFeePerGas. */
 const DEFAULT_PRIORITY_FEE = 1_000_000_000n;
 
@@ -120,26 +118,6 @@ export class TransmitSender {
 function transmitCalldata(request: TransmitRequest): Hex {
   if (request.report.length % 32 === 0) return bytesToHex(encodeTransmitCalldata(request.report, { rs: [...request.rs], ss: [...request.ss], rawVs: request.rawVs }));
   return aggregatorInterface.encodeFunctionData("transmit", [request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex;
-}
-
-/**
- * Poll for the receipt: at once (automine), then backing off to 250 ms (interval mining, a real
- * node). A transaction the node no longer knows (dropped from its pool) fails at once instead of
- * blocking this transmitter's later transactions.
- */
-async function waitForReceipt(send: RawSend, hash: string): Promise<{ status: number; gasUsed: bigint }> {
-  const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
-  for (let delayMs = 0; ; delayMs = Math.min(250, Math.max(10, delayMs * 2))) {
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const receipt = (await send("eth_getTransactionReceipt", [hash])) as { status?: string; gasUsed?: string } | null;
-    if (receipt !== null && typeof receipt.status === "string" && typeof receipt.gasUsed === "string") {
-      return { status: Number(BigInt(receipt.status)), gasUsed: BigInt(receipt.gasUsed) };
-    }
-    if (delayMs > 0 && (await send("eth_getTransactionByHash", [hash])) === null) {
-      throw new Error(`transaction ${hash} was dropped by the node before it was mined`);
-    }
-    if (Date.now() > deadline) throw new Error(`transaction ${hash} was not mined within ${RECEIPT_TIMEOUT_MS / 1000} s`);
-  }
 }
 
 /** The revert reason when there is one, else the transport error's short message. */

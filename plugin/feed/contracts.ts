@@ -3,10 +3,11 @@
  * everything it needs (billing, bounds, payees, LINK). The committee sets the config; the proxy
  * is deployed once per feed and switched to new aggregators by `upgradeAggregator`.
  */
-import { Contract, type ContractRunner, Interface } from "ethers";
+import { Contract, type ContractRunner, Interface, type Provider } from "ethers";
 
 import { AGGREGATOR_ABI, LINK_ABI } from "../core/abi.js";
 import type { OcrFeedConfig } from "../types.js";
+import { rawSender, waitForReceipt } from "../chain/json-rpc.js";
 import type { ChainTime } from "./chain-time.js";
 
 export { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI } from "../core/abi.js";
@@ -43,6 +44,22 @@ export async function ownerCall(deployer: Deployer, contract: Contract, method: 
     const tx = await connected.getFunction(method)(...args);
     const receipt = await tx.wait();
     if (receipt?.status !== 1) throw new Error(`${method} was not mined successfully`);
+  });
+}
+
+/**
+ * Send `data` to `to` from the owner and wait until it is mined, one transaction in the
+ * chain-time queue, through raw JSON-RPC: the node fills in gas and nonce, which spares the
+ * ethers signer's own estimate, fee and nonce requests (about half the time of `ownerCall`).
+ * Falls back to `ownerCall`'s route when the provider cannot send raw requests.
+ */
+export async function ownerSend(deployer: Deployer, provider: Provider, to: string, data: string, fallback: () => Promise<void>): Promise<void> {
+  const send = rawSender(provider);
+  if (send === null) return fallback();
+  await deployer.chainTime.transaction(async () => {
+    const hash = (await send("eth_sendTransaction", [{ from: await deployer.owner.getAddress(), to, data }])) as string;
+    const receipt = await waitForReceipt(send, hash);
+    if (receipt.status !== 1) throw new Error(`the transaction to ${to} was not mined successfully`);
   });
 }
 

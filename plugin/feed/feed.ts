@@ -30,7 +30,7 @@ import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
 import { ClockSyncedChain } from "./committee-wiring.js";
-import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall } from "./contracts.js";
+import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
 import { readHistory, roundResultOf } from "./round-result.js";
@@ -478,7 +478,9 @@ export class Feed implements OcrFeed {
 
   async #requestNewRound(): Promise<void> {
     const aggregator = new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI);
-    await ownerCall(this.#runtime.deployer, aggregator, "requestNewRound", []);
+    const data = aggregator.interface.encodeFunctionData("requestNewRound", []);
+    const deployer = this.#runtime.deployer;
+    await ownerSend(deployer, this.#runtime.ethers.provider, this.#phase.aggregatorAddress, data, () => ownerCall(deployer, aggregator, "requestNewRound", []));
   }
 
   /**
