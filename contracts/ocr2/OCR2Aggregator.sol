@@ -234,7 +234,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     );
     s_latestConfigDigest = digest;
     // One store per config, so its CREATE nonce is the config count.
-    OCR2OracleSet.deploy(OCR2OracleSet.image(digest, signers, transmitters), configCount);
+    OCR2OracleSet.deploy(digest, signers, transmitters, configCount);
 
     uint256 hot = s_hotVars;
     s_hotVars = OCR2HotVars.withConfig(hot, f, signers.length, configCount);
