@@ -260,9 +260,26 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   // ---------------------------------------------------------------------------------------------
   // Transmission
 
-  /// @notice Submit a signed report. The checks, their order and their revert strings are those
-  /// of 4.0.0 (spec §1.6); an observer index of 31 or more reverts "observer index out of bounds"
-  /// where 4.0.0 burned all gas.
+  /// @notice Submit a signed report. The checks run in 4.0.0's order with its revert strings
+  /// (the helpers below refer to them by number):
+  /// 1. the calldata is exactly as long as the arguments need ("transmit message too long");
+  /// 2. the report decodes as (bytes32, bytes32, int192[]) (an empty revert otherwise);
+  /// 3. its config digest is the current one ("configDigest mismatch");
+  /// 4. its epoch and round are newer than the latest report's ("stale report");
+  /// 5-7. more than f signatures ("not enough signatures"), at most 31 ("too many signatures"),
+  ///    as many s as r ("signatures out of registration");
+  /// 8-9. at most 31 observations ("num observations out of bounds"), more than 2f ("too few
+  ///    values to trust median");
+  /// 10. observer indices below 31 ("observer index out of bounds") and distinct ("observer
+  ///    index repeated");
+  /// 11. the sender is a transmitter of the current config ("unauthorized transmitter");
+  /// 12-13. every signature recovers to a signer ("address not authorized to sign"), each
+  ///    signer at most once ("non-unique signature");
+  /// 14-15. observations sorted ("observations not sorted"), median within [minAnswer,
+  ///    maxAnswer] ("median is out of min-max range");
+  /// 16. enough gas left to give the validator its gas limit ("insufficient gas").
+  /// The one difference: an observer index of 31 or more reverts at check 10 where 4.0.0 burned
+  /// all gas.
   /// @param _report abi.encode(bytes32 rawReportContext, bytes32 rawObservers, int192[] observations)
   /// @param _rs r of each signature over keccak256(_report)
   /// @param _ss s of each signature

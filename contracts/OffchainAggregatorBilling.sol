@@ -16,7 +16,7 @@ abstract contract OffchainAggregatorBilling is Owned {
   /// @notice The most oracles a config may have.
   uint256 internal constant MAX_ORACLES = 31;
 
-  /// @notice Gas spent after the `gasleft()` reading in `_rewardAndReimburse`, which that reading
+  /// @notice Gas spent after the `gasleft()` reading in `_reimburseTransmitter`, which that reading
   /// cannot see and is therefore added as a constant: the arithmetic and the cold SSTORE to the
   /// transmitter's reimbursement slot (2,100 + 2,900 when it was non-zero, which the +1 offset
   /// guarantees), plus returning from transmit. Profiled with scripts/measure-transmit-gas.ts

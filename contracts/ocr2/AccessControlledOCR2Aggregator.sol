@@ -13,7 +13,8 @@ import {OCR2Aggregator} from "./OCR2Aggregator.sol";
 /// Everything else (decimals, version, the config and transmission details, the getters) stays
 /// open. The allowlist check starts enabled.
 contract AccessControlledOCR2Aggregator is OCR2Aggregator, ReadAccessList {
-  /// @dev Same arguments as OCR2Aggregator (named as in the reference's ABI).
+  /// @dev Same arguments as OCR2Aggregator (named as in the ABI of Chainlink's
+  /// AccessControlledOCR2Aggregator 1.0.0).
   constructor(
     LinkTokenInterface _link,
     int192 _minAnswer,

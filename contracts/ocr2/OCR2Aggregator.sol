@@ -14,7 +14,7 @@ import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
 /// @title OCR2Aggregator
 /// @notice An OCR2 median price feed, interface-compatible with Chainlink's OCR2Aggregator 1.0.0
 /// (libocr contract2): the same constructor, functions, events, revert strings and accept/reject
-/// decision for every input. Up to 31 oracles agree off chain on a report; one transmits it
+/// decision for every input ("the reference" in the comments below). Up to 31 oracles agree off chain on a report; one transmits it
 /// with exactly f+1 signatures over keccak256(keccak256(report) ‖ reportContext); the report's
 /// middle observation becomes the answer of the next round. Billing pays every configured
 /// oracle per round and reimburses the transmitter's gas in LINK at the report's juelsPerFeeCoin.

@@ -16,7 +16,7 @@ import {OracleSetStore} from "../../libraries/OracleSetStore.sol";
 /// and an empty bucket to 0. Transmit reads the word at sentinel + 4·entry and compares it with
 /// the recovered address: for entry 8·(i + 1) that is signer i, for 0 it is the sentinel word
 /// 0xff…ff, which no 160-bit address equals, so an empty bucket needs no separate test. The
-/// entry is also the bit offset of the signer's byte in the duplicate counter (the reference's
+/// entry is also the bit offset of the signer's byte in the duplicate counter (Chainlink OCR2Aggregator's
 /// one-byte-per-signer scheme), so it serves both uses without arithmetic.
 ///
 /// setConfig picks the salt so the n ≤ 31 signers land in distinct buckets. The hash is
