@@ -8,6 +8,7 @@ import {AggregatorV2V3Interface} from "./interfaces/AggregatorV2V3Interface.sol"
 import {AggregatorValidatorInterface} from "./interfaces/AggregatorValidatorInterface.sol";
 import {LinkTokenInterface} from "./interfaces/LinkTokenInterface.sol";
 import {TypeAndVersionInterface} from "./interfaces/TypeAndVersionInterface.sol";
+import {ReadAccessGate} from "./access/ReadAccessGate.sol";
 import {HotVars} from "./libraries/HotVars.sol";
 import {OracleSetStore} from "./libraries/OracleSetStore.sol";
 import {ReportCalldata} from "./libraries/ReportCalldata.sol";
@@ -22,7 +23,12 @@ import {ReportCalldata} from "./libraries/ReportCalldata.sol";
 /// oracle set is read from contract code (OracleSetStore), the report is read from calldata in
 /// place (ReportCalldata), and the observation counters are updated a slot at a time. See
 /// notes/contracts.md for the odd inputs where behaviour could differ and what was chosen.
-contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interface, TypeAndVersionInterface {
+contract OffchainAggregator is
+  OffchainAggregatorBilling,
+  AggregatorV2V3Interface,
+  TypeAndVersionInterface,
+  ReadAccessGate
+{
   /// @notice One stored round.
   struct Transmission {
     int192 answer;
@@ -638,37 +644,39 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Read API (AggregatorInterface, AggregatorV3Interface)
+  // Read API (AggregatorInterface, AggregatorV3Interface). Each read that reveals an answer, and
+  // description, passes `checkAccess` (ReadAccessGate): open here, gated by the allowlist in
+  // AccessControlledOffchainAggregator.
 
   /// @notice Answer of the latest round (0 before the first report).
-  function latestAnswer() public view virtual override returns (int256) {
+  function latestAnswer() public view virtual override checkAccess returns (int256) {
     return s_transmissions[HotVars.latestAggregatorRoundId(s_hotVars)].answer;
   }
 
   /// @notice Block timestamp of the latest report (0 before the first).
-  function latestTimestamp() public view virtual override returns (uint256) {
+  function latestTimestamp() public view virtual override checkAccess returns (uint256) {
     return s_transmissions[HotVars.latestAggregatorRoundId(s_hotVars)].timestamp;
   }
 
   /// @notice Id of the latest round (0 before the first report).
-  function latestRound() public view virtual override returns (uint256) {
+  function latestRound() public view virtual override checkAccess returns (uint256) {
     return HotVars.latestAggregatorRoundId(s_hotVars);
   }
 
   /// @notice Answer of round `_roundId`; 0 for rounds that do not exist.
-  function getAnswer(uint256 _roundId) public view virtual override returns (int256) {
+  function getAnswer(uint256 _roundId) public view virtual override checkAccess returns (int256) {
     if (_roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(_roundId)].answer;
   }
 
   /// @notice Timestamp of round `_roundId`; 0 for rounds that do not exist.
-  function getTimestamp(uint256 _roundId) public view virtual override returns (uint256) {
+  function getTimestamp(uint256 _roundId) public view virtual override checkAccess returns (uint256) {
     if (_roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(_roundId)].timestamp;
   }
 
   /// @notice Human-readable name of the feed.
-  function description() public view virtual override returns (string memory) {
+  function description() public view virtual override checkAccess returns (string memory) {
     return s_description;
   }
 
@@ -679,6 +687,7 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     require(_roundId <= type(uint32).max, V3_NO_DATA_ERROR);
@@ -692,6 +701,7 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     roundId = HotVars.latestAggregatorRoundId(s_hotVars);

@@ -6,6 +6,7 @@ import {AggregatorV2V3Interface} from "../interfaces/AggregatorV2V3Interface.sol
 import {AggregatorValidatorInterface} from "../interfaces/AggregatorValidatorInterface.sol";
 import {LinkTokenInterface} from "../interfaces/LinkTokenInterface.sol";
 import {TypeAndVersionInterface} from "../interfaces/TypeAndVersionInterface.sol";
+import {ReadAccessGate} from "../access/ReadAccessGate.sol";
 import {OracleSetStore} from "../libraries/OracleSetStore.sol";
 import {ConfirmedOwner} from "./access/ConfirmedOwner.sol";
 import {OCR2HotVars} from "./libraries/OCR2HotVars.sol";
@@ -26,7 +27,7 @@ import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
 /// - the report is read in place from calldata, and the events are built by hand.
 /// Slots 11 (hot word) and 12 (transmissions) hold what they hold in Chainlink's contract, for
 /// tools that read them directly. notes/ocr2-contracts.md lists every deliberate difference.
-contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersionInterface {
+contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersionInterface, ReadAccessGate {
   /// @notice A transmitter of the current config: its oracle index and the LINK it is owed for
   /// gas and transmissions (Juels; observation rewards are counted in rounds, see below).
   struct Transmitter {
@@ -901,7 +902,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// returns the id the next round will get. Changes no state.
   function requestNewRound() external returns (uint80) {
     require(
-      msg.sender == owner() || s_requesterAccessController.hasAccess(msg.sender, msg.data),
+      msg.sender == owner || s_requesterAccessController.hasAccess(msg.sender, msg.data),
       "Only owner&requester can call"
     );
     uint256 hot = s_hotVars;
@@ -948,7 +949,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     uint24 accountingGas
   ) external {
     AccessControllerInterface access = s_billingAccessController;
-    require(msg.sender == owner() || access.hasAccess(msg.sender, msg.data), "Only owner&billingAdmin can call");
+    require(msg.sender == owner || access.hasAccess(msg.sender, msg.data), "Only owner&billingAdmin can call");
     _payOracles();
     s_hotVars = OCR2HotVars.withBilling(
       s_hotVars,
@@ -1067,7 +1068,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// @param amount the most to send
   function withdrawFunds(address recipient, uint256 amount) external {
     require(
-      msg.sender == owner() || s_billingAccessController.hasAccess(msg.sender, msg.data),
+      msg.sender == owner || s_billingAccessController.hasAccess(msg.sender, msg.data),
       "Only owner&billingAdmin can call"
     );
     uint256 linkDue = _totalLinkDue();
@@ -1181,39 +1182,41 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Read API (AggregatorInterface, AggregatorV3Interface)
+  // Read API (AggregatorInterface, AggregatorV3Interface). Each read that reveals an answer, and
+  // description, passes `checkAccess` (ReadAccessGate): open here, gated by the allowlist in
+  // AccessControlledOCR2Aggregator.
 
   /// @notice Answer of the latest round (0 before the first report).
-  function latestAnswer() public view virtual override returns (int256) {
+  function latestAnswer() public view virtual override checkAccess returns (int256) {
     return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].answer;
   }
 
   /// @notice Block timestamp of the latest report (0 before the first).
-  function latestTimestamp() public view virtual override returns (uint256) {
+  function latestTimestamp() public view virtual override checkAccess returns (uint256) {
     return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].transmissionTimestamp;
   }
 
   /// @notice Id of the latest round (0 before the first report).
-  function latestRound() public view virtual override returns (uint256) {
+  function latestRound() public view virtual override checkAccess returns (uint256) {
     return OCR2HotVars.latestAggregatorRoundId(s_hotVars);
   }
 
   /// @notice Answer of round `roundId`; 0 for rounds that do not exist.
   /// @param roundId aggregator round id
-  function getAnswer(uint256 roundId) public view virtual override returns (int256) {
+  function getAnswer(uint256 roundId) public view virtual override checkAccess returns (int256) {
     if (roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(roundId)].answer;
   }
 
   /// @notice Block timestamp of round `roundId`; 0 for rounds that do not exist.
   /// @param roundId aggregator round id
-  function getTimestamp(uint256 roundId) public view virtual override returns (uint256) {
+  function getTimestamp(uint256 roundId) public view virtual override checkAccess returns (uint256) {
     if (roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(roundId)].transmissionTimestamp;
   }
 
   /// @notice Human-readable name of the feed.
-  function description() public view virtual override returns (string memory) {
+  function description() public view virtual override checkAccess returns (string memory) {
     return s_description;
   }
 
@@ -1226,6 +1229,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     if (roundId > type(uint32).max) return (0, 0, 0, 0, 0);
@@ -1239,6 +1243,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(s_hotVars);
