@@ -8,6 +8,7 @@ import {LinkTokenInterface} from "../interfaces/LinkTokenInterface.sol";
 import {TypeAndVersionInterface} from "../interfaces/TypeAndVersionInterface.sol";
 import {ReadAccessGate} from "../access/ReadAccessGate.sol";
 import {OracleSetStore} from "../libraries/OracleSetStore.sol";
+import {Payees} from "../libraries/Payees.sol";
 import {ConfirmedOwner} from "./access/ConfirmedOwner.sol";
 import {OCR2HotVars} from "./libraries/OCR2HotVars.sol";
 import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
@@ -154,8 +155,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     uint256 amount,
     LinkTokenInterface indexed linkToken
   );
-  event PayeeshipTransferRequested(address indexed transmitter, address indexed current, address indexed proposed);
-  event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current);
+  // PayeeshipTransferRequested and PayeeshipTransferred are declared by the Payees library.
 
   /// @param link the LINK token oracles are paid in (emits LinkTokenSet(0, link) even for 0)
   /// @param minAnswer_ lowest median accepted
@@ -1149,36 +1149,20 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// @param transmitters transmitter addresses
   /// @param payees the payee of each, same order
   function setPayees(address[] calldata transmitters, address[] calldata payees) external onlyOwner {
-    require(transmitters.length == payees.length, "transmitters.size != payees.size");
-    for (uint256 i; i < transmitters.length; ++i) {
-      address transmitter = transmitters[i];
-      address payee = payees[i];
-      address currentPayee = s_payees[transmitter];
-      require(currentPayee == address(0) || currentPayee == payee, "payee already set");
-      s_payees[transmitter] = payee;
-      if (currentPayee != payee) emit PayeeshipTransferred(transmitter, currentPayee, payee);
-    }
+    Payees.setPayees(s_payees, transmitters, payees);
   }
 
   /// @notice Propose a new payee for `transmitter` (its current payee only).
   /// @param transmitter the oracle's transmitter address
   /// @param proposed the proposed payee, which must call acceptPayeeship
   function transferPayeeship(address transmitter, address proposed) external {
-    require(msg.sender == s_payees[transmitter], "only current payee can update");
-    require(msg.sender != proposed, "cannot transfer to self");
-    address previousProposed = s_proposedPayees[transmitter];
-    s_proposedPayees[transmitter] = proposed;
-    if (previousProposed != proposed) emit PayeeshipTransferRequested(transmitter, msg.sender, proposed);
+    Payees.transferPayeeship(s_payees, s_proposedPayees, transmitter, proposed);
   }
 
   /// @notice Become the payee of `transmitter` (the proposed payee only).
   /// @param transmitter the oracle's transmitter address
   function acceptPayeeship(address transmitter) external {
-    require(msg.sender == s_proposedPayees[transmitter], "only proposed payees can accept");
-    address currentPayee = s_payees[transmitter];
-    s_payees[transmitter] = msg.sender;
-    s_proposedPayees[transmitter] = address(0);
-    emit PayeeshipTransferred(transmitter, currentPayee, msg.sender);
+    Payees.acceptPayeeship(s_payees, s_proposedPayees, transmitter);
   }
 
   // ---------------------------------------------------------------------------------------------
