@@ -72,9 +72,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned, ReadAccessGate {
   /// does not fit the 80-bit (phase, round) layout or names a phase that never existed.
   /// @param _roundId A phase-encoded round id as returned by this proxy.
   function getAnswer(uint256 _roundId) public view virtual override checkAccess returns (int256 answer) {
-    if (_roundId > MAX_ID) return 0;
-    (uint16 phase, uint64 aggregatorRoundId) = _splitRoundId(_roundId);
-    AggregatorV2V3Interface phaseAggregator = phaseAggregators[phase];
+    (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId) = _legacyRound(_roundId);
     if (address(phaseAggregator) == address(0)) return 0;
     return phaseAggregator.getAnswer(aggregatorRoundId);
   }
@@ -84,9 +82,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned, ReadAccessGate {
   /// does not fit the 80-bit (phase, round) layout or names a phase that never existed.
   /// @param _roundId A phase-encoded round id as returned by this proxy.
   function getTimestamp(uint256 _roundId) public view virtual override checkAccess returns (uint256 updatedAt) {
-    if (_roundId > MAX_ID) return 0;
-    (uint16 phase, uint64 aggregatorRoundId) = _splitRoundId(_roundId);
-    AggregatorV2V3Interface phaseAggregator = phaseAggregators[phase];
+    (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId) = _legacyRound(_roundId);
     if (address(phaseAggregator) == address(0)) return 0;
     return phaseAggregator.getTimestamp(aggregatorRoundId);
   }
@@ -266,6 +262,20 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned, ReadAccessGate {
   function _splitRoundId(uint256 roundId) internal pure returns (uint16 phase, uint64 aggregatorRoundId) {
     phase = uint16(roundId >> PHASE_OFFSET);
     aggregatorRoundId = uint64(roundId);
+  }
+
+  /// @dev Where the legacy reads (getAnswer, getTimestamp) find proxy round `roundId`: the
+  /// aggregator of its phase and its id there. The aggregator is address 0, meaning "answer 0",
+  /// when the id does not fit the 80-bit (phase, round) layout or names a phase that never existed.
+  function _legacyRound(uint256 roundId)
+    internal
+    view
+    returns (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId)
+  {
+    if (roundId > MAX_ID) return (AggregatorV2V3Interface(address(0)), 0);
+    uint16 phase;
+    (phase, aggregatorRoundId) = _splitRoundId(roundId);
+    phaseAggregator = phaseAggregators[phase];
   }
 
   /// @dev Adds `phase` to both round ids of an aggregator's answer. The aggregator's ids are cut to
