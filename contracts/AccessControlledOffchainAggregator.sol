@@ -4,6 +4,8 @@ pragma abicoder v1;
 
 import {OffchainAggregator} from "./OffchainAggregator.sol";
 import {SimpleReadAccessController} from "./SimpleReadAccessController.sol";
+import {AllowList} from "./access/AllowList.sol";
+import {ReadAccessGate} from "./access/ReadAccessGate.sol";
 import {AccessControllerInterface} from "./interfaces/AccessControllerInterface.sol";
 import {LinkTokenInterface} from "./interfaces/LinkTokenInterface.sol";
 
@@ -49,55 +51,12 @@ contract AccessControlledOffchainAggregator is OffchainAggregator, SimpleReadAcc
     return "AccessControlledOffchainAggregator 4.0.0";
   }
 
-  /// @inheritdoc OffchainAggregator
-  function latestAnswer() public view override checkAccess returns (int256) {
-    return super.latestAnswer();
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function latestTimestamp() public view override checkAccess returns (uint256) {
-    return super.latestTimestamp();
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function latestRound() public view override checkAccess returns (uint256) {
-    return super.latestRound();
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function getAnswer(uint256 _roundId) public view override checkAccess returns (int256) {
-    return super.getAnswer(_roundId);
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function getTimestamp(uint256 _roundId) public view override checkAccess returns (uint256) {
-    return super.getTimestamp(_roundId);
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function description() public view override checkAccess returns (string memory) {
-    return super.description();
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function getRoundData(uint80 _roundId)
-    public
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.getRoundData(_roundId);
-  }
-
-  /// @inheritdoc OffchainAggregator
-  function latestRoundData()
-    public
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.latestRoundData();
+  /// @dev The reads OffchainAggregator marks `checkAccess` pass for whoever this contract's own
+  /// allowlist (SimpleReadAccessController.hasAccess) lets through; others revert "No access".
+  function _readAccessGranted(
+    address reader,
+    bytes calldata data
+  ) internal view override(ReadAccessGate, AllowList) returns (bool) {
+    return super._readAccessGranted(reader, data);
   }
 }

@@ -5,6 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice What ERC-677 `transferAndCall` calls on a receiving contract.
 interface ERC677Receiver {
+  /// @notice Called by the token after `sender` moved `value` to this contract with `data`.
   function onTokenTransfer(address sender, uint256 value, bytes calldata data) external;
 }
 

@@ -8,6 +8,7 @@ import {AggregatorV2V3Interface} from "./interfaces/AggregatorV2V3Interface.sol"
 import {AggregatorValidatorInterface} from "./interfaces/AggregatorValidatorInterface.sol";
 import {LinkTokenInterface} from "./interfaces/LinkTokenInterface.sol";
 import {TypeAndVersionInterface} from "./interfaces/TypeAndVersionInterface.sol";
+import {ReadAccessGate} from "./access/ReadAccessGate.sol";
 import {HotVars} from "./libraries/HotVars.sol";
 import {OracleSetStore} from "./libraries/OracleSetStore.sol";
 import {ReportCalldata} from "./libraries/ReportCalldata.sol";
@@ -22,7 +23,12 @@ import {ReportCalldata} from "./libraries/ReportCalldata.sol";
 /// oracle set is read from contract code (OracleSetStore), the report is read from calldata in
 /// place (ReportCalldata), and the observation counters are updated a slot at a time. See
 /// notes/contracts.md for the odd inputs where behaviour could differ and what was chosen.
-contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interface, TypeAndVersionInterface {
+contract OffchainAggregator is
+  OffchainAggregatorBilling,
+  AggregatorV2V3Interface,
+  TypeAndVersionInterface,
+  ReadAccessGate
+{
   /// @notice One stored round.
   struct Transmission {
     int192 answer;
@@ -260,9 +266,26 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   // ---------------------------------------------------------------------------------------------
   // Transmission
 
-  /// @notice Submit a signed report. The checks, their order and their revert strings are those
-  /// of 4.0.0 (spec §1.6); an observer index of 31 or more reverts "observer index out of bounds"
-  /// where 4.0.0 burned all gas.
+  /// @notice Submit a signed report. The checks run in 4.0.0's order with its revert strings
+  /// (the helpers below refer to them by number):
+  /// 1. the calldata is exactly as long as the arguments need ("transmit message too long");
+  /// 2. the report decodes as (bytes32, bytes32, int192[]) (an empty revert otherwise);
+  /// 3. its config digest is the current one ("configDigest mismatch");
+  /// 4. its epoch and round are newer than the latest report's ("stale report");
+  /// 5-7. more than f signatures ("not enough signatures"), at most 31 ("too many signatures"),
+  ///    as many s as r ("signatures out of registration");
+  /// 8-9. at most 31 observations ("num observations out of bounds"), more than 2f ("too few
+  ///    values to trust median");
+  /// 10. observer indices below 31 ("observer index out of bounds") and distinct ("observer
+  ///    index repeated");
+  /// 11. the sender is a transmitter of the current config ("unauthorized transmitter");
+  /// 12-13. every signature recovers to a signer ("address not authorized to sign"), each
+  ///    signer at most once ("non-unique signature");
+  /// 14-15. observations sorted ("observations not sorted"), median within [minAnswer,
+  ///    maxAnswer] ("median is out of min-max range");
+  /// 16. enough gas left to give the validator its gas limit ("insufficient gas").
+  /// The one difference: an observer index of 31 or more reverts at check 10 where 4.0.0 burned
+  /// all gas.
   /// @param _report abi.encode(bytes32 rawReportContext, bytes32 rawObservers, int192[] observations)
   /// @param _rs r of each signature over keccak256(_report)
   /// @param _ss s of each signature
@@ -621,37 +644,39 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Read API (AggregatorInterface, AggregatorV3Interface)
+  // Read API (AggregatorInterface, AggregatorV3Interface). Each read that reveals an answer, and
+  // description, passes `checkAccess` (ReadAccessGate): open here, gated by the allowlist in
+  // AccessControlledOffchainAggregator.
 
   /// @notice Answer of the latest round (0 before the first report).
-  function latestAnswer() public view virtual override returns (int256) {
+  function latestAnswer() public view virtual override checkAccess returns (int256) {
     return s_transmissions[HotVars.latestAggregatorRoundId(s_hotVars)].answer;
   }
 
   /// @notice Block timestamp of the latest report (0 before the first).
-  function latestTimestamp() public view virtual override returns (uint256) {
+  function latestTimestamp() public view virtual override checkAccess returns (uint256) {
     return s_transmissions[HotVars.latestAggregatorRoundId(s_hotVars)].timestamp;
   }
 
   /// @notice Id of the latest round (0 before the first report).
-  function latestRound() public view virtual override returns (uint256) {
+  function latestRound() public view virtual override checkAccess returns (uint256) {
     return HotVars.latestAggregatorRoundId(s_hotVars);
   }
 
   /// @notice Answer of round `_roundId`; 0 for rounds that do not exist.
-  function getAnswer(uint256 _roundId) public view virtual override returns (int256) {
+  function getAnswer(uint256 _roundId) public view virtual override checkAccess returns (int256) {
     if (_roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(_roundId)].answer;
   }
 
   /// @notice Timestamp of round `_roundId`; 0 for rounds that do not exist.
-  function getTimestamp(uint256 _roundId) public view virtual override returns (uint256) {
+  function getTimestamp(uint256 _roundId) public view virtual override checkAccess returns (uint256) {
     if (_roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(_roundId)].timestamp;
   }
 
   /// @notice Human-readable name of the feed.
-  function description() public view virtual override returns (string memory) {
+  function description() public view virtual override checkAccess returns (string memory) {
     return s_description;
   }
 
@@ -662,6 +687,7 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     require(_roundId <= type(uint32).max, V3_NO_DATA_ERROR);
@@ -675,6 +701,7 @@ contract OffchainAggregator is OffchainAggregatorBilling, AggregatorV2V3Interfac
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     roundId = HotVars.latestAggregatorRoundId(s_hotVars);

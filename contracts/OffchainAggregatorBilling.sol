@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Owned} from "./access/Owned.sol";
 import {AccessControllerInterface} from "./interfaces/AccessControllerInterface.sol";
 import {LinkTokenInterface} from "./interfaces/LinkTokenInterface.sol";
+import {Payees} from "./libraries/Payees.sol";
 
 /// @title OffchainAggregatorBilling
 /// @notice The oracle registry and the LINK accounting of an OCR1 aggregator: payees, observation
@@ -16,7 +17,7 @@ abstract contract OffchainAggregatorBilling is Owned {
   /// @notice The most oracles a config may have.
   uint256 internal constant MAX_ORACLES = 31;
 
-  /// @notice Gas spent after the `gasleft()` reading in `_rewardAndReimburse`, which that reading
+  /// @notice Gas spent after the `gasleft()` reading in `_reimburseTransmitter`, which that reading
   /// cannot see and is therefore added as a constant: the arithmetic and the cold SSTORE to the
   /// transmitter's reimbursement slot (2,100 + 2,900 when it was non-zero, which the +1 offset
   /// guarantees), plus returning from transmit. Profiled with scripts/measure-transmit-gas.ts
@@ -87,8 +88,7 @@ abstract contract OffchainAggregatorBilling is Owned {
     uint256 amount,
     LinkTokenInterface indexed linkToken
   );
-  event PayeeshipTransferRequested(address indexed transmitter, address indexed current, address indexed proposed);
-  event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current);
+  // PayeeshipTransferRequested and PayeeshipTransferred are declared by the Payees library.
 
   constructor(
     uint32 maximumGasPrice,
@@ -235,33 +235,17 @@ abstract contract OffchainAggregatorBilling is Owned {
   /// @notice Set the initial payee of each transmitter. A transmitter's payee can be set once;
   /// setting the same payee again is a no-op. Only the owner.
   function setPayees(address[] calldata _transmitters, address[] calldata _payees) external onlyOwner {
-    require(_transmitters.length == _payees.length, "transmitters.size != payees.size");
-    for (uint256 i; i < _transmitters.length; ++i) {
-      address transmitter = _transmitters[i];
-      address payee = _payees[i];
-      address currentPayee = s_payees[transmitter];
-      require(currentPayee == address(0) || currentPayee == payee, "payee already set");
-      s_payees[transmitter] = payee;
-      if (currentPayee != payee) emit PayeeshipTransferred(transmitter, currentPayee, payee);
-    }
+    Payees.setPayees(s_payees, _transmitters, _payees);
   }
 
   /// @notice First step of handing a transmitter's payeeship to `_proposed`. Only the current payee.
   function transferPayeeship(address _transmitter, address _proposed) external {
-    require(msg.sender == s_payees[_transmitter], "only current payee can update");
-    require(msg.sender != _proposed, "cannot transfer to self");
-    address previousProposed = s_proposedPayees[_transmitter];
-    s_proposedPayees[_transmitter] = _proposed;
-    if (previousProposed != _proposed) emit PayeeshipTransferRequested(_transmitter, msg.sender, _proposed);
+    Payees.transferPayeeship(s_payees, s_proposedPayees, _transmitter, _proposed);
   }
 
   /// @notice Second step: the proposed payee takes over. Only the proposed payee.
   function acceptPayeeship(address _transmitter) external {
-    require(msg.sender == s_proposedPayees[_transmitter], "only proposed payees can accept");
-    address currentPayee = s_payees[_transmitter];
-    s_payees[_transmitter] = msg.sender;
-    s_proposedPayees[_transmitter] = address(0);
-    emit PayeeshipTransferred(_transmitter, currentPayee, msg.sender);
+    Payees.acceptPayeeship(s_payees, s_proposedPayees, _transmitter);
   }
 
   // ---------------------------------------------------------------------------------------------

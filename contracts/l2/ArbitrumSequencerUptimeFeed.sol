@@ -111,85 +111,26 @@ contract ArbitrumSequencerUptimeFeed is SequencerUptimeFeedBase {
     if (latestRoundId == 0) revert Uninitialized();
   }
 
-  /// @notice The latest status: 0 (up) or 1 (down). Reverts Uninitialized before `initialize()`.
-  function latestAnswer() external view override checkAccess returns (int256) {
-    FeedState memory feedState = s_feedState;
-    _requireInitialized(feedState.latestRoundId);
-    return _answerOf(feedState.latestStatus);
-  }
-
-  /// @notice The L1 time of the latest status change. Reverts Uninitialized before `initialize()`.
-  function latestTimestamp() external view override checkAccess returns (uint256) {
-    FeedState memory feedState = s_feedState;
-    _requireInitialized(feedState.latestRoundId);
-    return feedState.latestTimestamp;
-  }
-
-  /// @notice The latest round id. Reverts Uninitialized before `initialize()`.
-  function latestRound() external view override checkAccess returns (uint256) {
-    uint80 latestRoundId = s_feedState.latestRoundId;
-    _requireInitialized(latestRoundId);
-    return latestRoundId;
-  }
-
-  /// @notice The status of round `roundId`, or 0 for a round never recorded.
-  /// @param roundId The round id.
-  function getAnswer(uint256 roundId) external view override checkAccess returns (int256) {
-    uint80 latestRoundId = s_feedState.latestRoundId;
-    _requireInitialized(latestRoundId);
-    if (!_isRecorded(roundId, latestRoundId)) return 0;
-    return _answerOf(s_rounds[uint80(roundId)].status);
-  }
-
-  /// @notice The L1 time at which round `roundId`'s status began, or 0 for a round never recorded.
-  /// @param roundId The round id.
-  function getTimestamp(uint256 roundId) external view override checkAccess returns (uint256) {
-    uint80 latestRoundId = s_feedState.latestRoundId;
-    _requireInitialized(latestRoundId);
-    if (!_isRecorded(roundId, latestRoundId)) return 0;
-    return s_rounds[uint80(roundId)].timestamp;
-  }
-
-  /// @notice Round `_roundId`; a round never recorded reads as answer, startedAt and updatedAt 0.
-  /// @param _roundId The round id.
-  /// @return roundId `_roundId`.
-  /// @return answer 0 (up) or 1 (down).
-  /// @return startedAt The L1 time at which this status began.
-  /// @return updatedAt Equal to `startedAt`.
-  /// @return answeredInRound `_roundId`.
-  function getRoundData(uint80 _roundId)
-    external
+  /// @dev The latest round; reverts Uninitialized before `initialize()`. A round starts and is
+  /// updated at the same L1 time here.
+  function _latestRound()
+    internal
     view
     override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    returns (uint80 roundId, bool status, uint64 startedAt, uint64 updatedAt)
   {
-    uint80 latestRoundId = s_feedState.latestRoundId;
-    _requireInitialized(latestRoundId);
-    if (_isRecorded(_roundId, latestRoundId)) {
-      Round memory round = s_rounds[_roundId];
-      answer = _answerOf(round.status);
-      startedAt = round.timestamp;
-    }
-    return (_roundId, answer, startedAt, startedAt, _roundId);
+    FeedState storage feedState = s_feedState;
+    _requireInitialized(feedState.latestRoundId);
+    return (feedState.latestRoundId, feedState.latestStatus, feedState.latestTimestamp, feedState.latestTimestamp);
   }
 
-  /// @notice The latest round. Reverts Uninitialized before `initialize()`.
-  /// @return roundId The latest round id.
-  /// @return answer 0 (up) or 1 (down).
-  /// @return startedAt The L1 time of the latest status change: start grace periods from this.
-  /// @return updatedAt Equal to `startedAt`.
-  /// @return answeredInRound The latest round id.
-  function latestRoundData()
-    external
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    FeedState memory feedState = s_feedState;
-    _requireInitialized(feedState.latestRoundId);
-    roundId = feedState.latestRoundId;
-    return (roundId, _answerOf(feedState.latestStatus), feedState.latestTimestamp, feedState.latestTimestamp, roundId);
+  /// @dev Round `roundId`; reverts Uninitialized before `initialize()`, and reads as zeros
+  /// (status up, times 0) for a round never recorded.
+  function _roundAt(uint256 roundId) internal view override returns (bool status, uint64 startedAt, uint64 updatedAt) {
+    uint80 latestRoundId = s_feedState.latestRoundId;
+    _requireInitialized(latestRoundId);
+    if (!_isRecorded(roundId, latestRoundId)) return (false, 0, 0);
+    Round storage round = s_rounds[uint80(roundId)];
+    return (round.status, round.timestamp, round.timestamp);
   }
 }

@@ -78,4 +78,91 @@ abstract contract SequencerUptimeFeedBase is
   function _isRecorded(uint256 roundId, uint80 latestRoundId) internal pure returns (bool) {
     return roundId != 0 && roundId <= latestRoundId;
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads. Both feeds answer every read from their latest round or a recorded round; they differ
+  // only in what a round holds and in what happens before the first round (Arbitrum reverts
+  // Uninitialized) or for a round never recorded (Arbitrum reads zeros, Optimism reverts
+  // NoDataPresent), which `_latestRound` and `_roundAt` decide.
+
+  /// @dev The latest round: its id, its status (true: down), the L1 time the status began and
+  /// when the feed last recorded it.
+  function _latestRound()
+    internal
+    view
+    virtual
+    returns (uint80 roundId, bool status, uint64 startedAt, uint64 updatedAt);
+
+  /// @dev Round `roundId`: its status and times, or the feed's answer for a round never recorded.
+  function _roundAt(uint256 roundId) internal view virtual returns (bool status, uint64 startedAt, uint64 updatedAt);
+
+  /// @notice The latest status: 0 (up) or 1 (down). Like every latest* read, reverts
+  /// Uninitialized on Arbitrum before `initialize()`.
+  function latestAnswer() external view override checkAccess returns (int256) {
+    (, bool status, , ) = _latestRound();
+    return _answerOf(status);
+  }
+
+  /// @notice The L1 time of the latest status change (the latest round's `startedAt`).
+  function latestTimestamp() external view override checkAccess returns (uint256) {
+    (, , uint64 startedAt, ) = _latestRound();
+    return startedAt;
+  }
+
+  /// @notice The id of the latest round (1 + the number of status changes).
+  function latestRound() external view override checkAccess returns (uint256) {
+    (uint80 roundId, , , ) = _latestRound();
+    return roundId;
+  }
+
+  /// @notice The status of round `roundId`: 0 (up) or 1 (down). Like every per-round read, for a
+  /// round never recorded it reads as 0 on Arbitrum (after `initialize()`) and reverts
+  /// NoDataPresent on Optimism.
+  /// @param roundId The round id.
+  function getAnswer(uint256 roundId) external view override checkAccess returns (int256) {
+    (bool status, , ) = _roundAt(roundId);
+    return _answerOf(status);
+  }
+
+  /// @notice The L1 time at which round `roundId`'s status began.
+  /// @param roundId The round id.
+  function getTimestamp(uint256 roundId) external view override checkAccess returns (uint256) {
+    (, uint64 startedAt, ) = _roundAt(roundId);
+    return startedAt;
+  }
+
+  /// @notice Round `_roundId` (a round never recorded: see getAnswer).
+  /// @param _roundId The round id.
+  /// @return roundId `_roundId`.
+  /// @return answer 0 (up) or 1 (down).
+  /// @return startedAt The L1 time at which this status began.
+  /// @return updatedAt When the feed last recorded this status in this round.
+  /// @return answeredInRound `_roundId`.
+  function getRoundData(uint80 _roundId)
+    external
+    view
+    override
+    checkAccess
+    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+  {
+    (bool status, uint64 started, uint64 updated) = _roundAt(_roundId);
+    return (_roundId, _answerOf(status), started, updated, _roundId);
+  }
+
+  /// @notice The latest round.
+  /// @return roundId The latest round id.
+  /// @return answer 0 (up) or 1 (down).
+  /// @return startedAt The L1 time of the latest status change: start grace periods from this.
+  /// @return updatedAt When the feed last recorded the latest status.
+  /// @return answeredInRound The latest round id.
+  function latestRoundData()
+    external
+    view
+    override
+    checkAccess
+    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+  {
+    (uint80 latestRoundId, bool status, uint64 started, uint64 updated) = _latestRound();
+    return (latestRoundId, _answerOf(status), started, updated, latestRoundId);
+  }
 }

@@ -33,6 +33,31 @@ pragma solidity ^0.8.20;
 /// other contract, so the k-th store lives at the CREATE address for nonce k, and k is the config
 /// count the aggregator keeps in its hot slot anyway. `deploy` checks the prediction, so a chain
 /// with different CREATE rules makes setConfig revert instead of silently losing the set.
+///
+/// Writing data as the code of a fresh contract and reading it back with EXTCODECOPY is the
+/// SSTORE2 technique of 0xSequence's SSTORE2 library (github.com/0xSequence/sstore2), also in
+/// Solmate; the 11-byte creation-code prefix below, with RETURNDATASIZE as the zero, is the form
+/// Solady's SSTORE2 uses (github.com/Vectorized/solady, src/utils/SSTORE2.sol). Both OCR1 and
+/// OCR2 stores are created through `creationCode` and `createStore` here.
+///
+/// Creation code of a store, byte by byte (L = image length + 1, the length of the deployed code):
+///
+///   offset  bytes     opcode          stack after (top first)  what it does
+///   0x00    61 LL LL  PUSH2 L         L                        length of the code to deploy
+///   0x03    80        DUP1            L L                      keep a copy for RETURN
+///   0x04    60 0a     PUSH1 0x0a      10 L L                   where the deployed code starts
+///   0x06    3d        RETURNDATASIZE  0 10 L L                 0: nothing has returned data yet
+///                                                              (2 gas, one byte shorter than PUSH1 0)
+///   0x07    39        CODECOPY        L                        memory[0, L) = code[10, 10 + L)
+///   0x08    3d        RETURNDATASIZE  0 L                      0 again
+///   0x09    f3        RETURN          (empty)                  deploy memory[0, L) as the code
+///   0x0a    00        STOP            -                        first byte of the deployed code
+///   0x0b    image     -               -                        the store's data
+///
+/// So the deployed code is 0x00 ‖ image: a call to the store halts at once on STOP and does
+/// nothing, and readers copy the image from code offset 1. PUSH2 bounds L to 65,535 bytes, far
+/// above the largest image (2,624 bytes here, 1,964 for OCR2 at n = 31) and above EIP-170's
+/// 24,576-byte code limit.
 library OracleSetStore {
   uint256 private constant SIGNER_SALT = 0;
   uint256 private constant TRANSMITTER_SALT = 32;
@@ -51,16 +76,7 @@ library OracleSetStore {
   /// table failed" if no salt separates a list (probability ~1e-19).
   function deploy(address[] calldata signers, address[] calldata transmitters, uint256 nonce) internal {
     uint256 size = imageSize(signers.length);
-    // Creation code = 11-byte loader and STOP ‖ image. The loader copies everything after itself
-    // to memory and returns it: PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE (0), CODECOPY,
-    // RETURNDATASIZE (0), RETURN. RETURNDATASIZE is used as a cheap zero that predates PUSH0.
-    bytes memory creationCode = new bytes(11 + size);
-    uint256 image;
-    assembly ("memory-safe") {
-      let code := add(creationCode, 0x20)
-      mstore(code, or(shl(232, or(0x610000, add(size, 1))), shl(176, 0x80600a3d393df3)))
-      image := add(code, 11)
-    }
+    (bytes memory code, uint256 image) = creationCode(size);
     _writeList(image, SIGNER_SALT, SIGNER_TABLE, SIGNER_SENTINEL, signers, findSalt(signers, nonce, 0));
     _writeList(
       image,
@@ -70,9 +86,27 @@ library OracleSetStore {
       transmitters,
       findSalt(transmitters, nonce, 1)
     );
+    createStore(code, nonce);
+  }
+
+  /// @notice Fresh creation code for a store whose image is `size` bytes: the 11-byte prefix of
+  /// the table above, then `size` bytes for the caller to fill in at `image` (a memory pointer).
+  function creationCode(uint256 size) internal pure returns (bytes memory code, uint256 image) {
+    code = new bytes(11 + size);
+    assembly ("memory-safe") {
+      // 0x61 ‖ L (2 bytes) ‖ 0x80600a3d393df3 ‖ 0x00, left-aligned in the first word.
+      mstore(add(code, 0x20), or(shl(232, or(0x610000, add(size, 1))), shl(176, 0x80600a3d393df3)))
+      image := add(code, 0x2b)
+    }
+  }
+
+  /// @notice CREATE a store from `code` (see creationCode) and check that it landed at
+  /// `predictAddress(nonce)`, where its readers will look for it. Reverts "oracle set store
+  /// failed" otherwise.
+  function createStore(bytes memory code, uint256 nonce) internal {
     address created;
     assembly ("memory-safe") {
-      created := create(0, add(creationCode, 0x20), mload(creationCode))
+      created := create(0, add(code, 0x20), mload(code))
     }
     require(created != address(0) && created == predictAddress(nonce), "oracle set store failed");
   }

@@ -3,6 +3,8 @@ pragma solidity ^0.8.20;
 
 import {AccessControllerInterface} from "../interfaces/AccessControllerInterface.sol";
 import {LinkTokenInterface} from "../interfaces/LinkTokenInterface.sol";
+import {AllowList} from "../access/AllowList.sol";
+import {ReadAccessGate} from "../access/ReadAccessGate.sol";
 import {ReadAccessList} from "./access/ReadAccessList.sol";
 import {OCR2Aggregator} from "./OCR2Aggregator.sol";
 
@@ -13,7 +15,8 @@ import {OCR2Aggregator} from "./OCR2Aggregator.sol";
 /// Everything else (decimals, version, the config and transmission details, the getters) stays
 /// open. The allowlist check starts enabled.
 contract AccessControlledOCR2Aggregator is OCR2Aggregator, ReadAccessList {
-  /// @dev Same arguments as OCR2Aggregator (named as in the reference's ABI).
+  /// @dev Same arguments as OCR2Aggregator (named as in the ABI of Chainlink's
+  /// AccessControlledOCR2Aggregator 1.0.0).
   constructor(
     LinkTokenInterface _link,
     int192 _minAnswer,
@@ -31,34 +34,27 @@ contract AccessControlledOCR2Aggregator is OCR2Aggregator, ReadAccessList {
     return "AccessControlledOCR2Aggregator 1.0.0";
   }
 
-  /// @inheritdoc OCR2Aggregator
-  function latestAnswer() public view override checkAccess returns (int256) {
-    return super.latestAnswer();
+  /// @dev The reads OCR2Aggregator marks `checkAccess` pass for whoever this contract's own
+  /// allowlist (ReadAccessList.hasAccess) lets through; others revert "No access".
+  function _readAccessGranted(
+    address reader,
+    bytes calldata data
+  ) internal view override(ReadAccessGate, AllowList) returns (bool) {
+    return super._readAccessGranted(reader, data);
   }
 
-  /// @inheritdoc OCR2Aggregator
-  function latestTimestamp() public view override checkAccess returns (uint256) {
-    return super.latestTimestamp();
-  }
+  // Three gated reads are declared again only for their ABI: Chainlink's
+  // AccessControlledOCR2Aggregator names their round-id parameter `_roundId` (and getRoundData's
+  // first output `roundId`) where OCR2Aggregator says `roundId` (and `roundId_`).
 
   /// @inheritdoc OCR2Aggregator
-  function latestRound() public view override checkAccess returns (uint256) {
-    return super.latestRound();
-  }
-
-  /// @inheritdoc OCR2Aggregator
-  function getAnswer(uint256 _roundId) public view override checkAccess returns (int256) {
+  function getAnswer(uint256 _roundId) public view override returns (int256) {
     return super.getAnswer(_roundId);
   }
 
   /// @inheritdoc OCR2Aggregator
-  function getTimestamp(uint256 _roundId) public view override checkAccess returns (uint256) {
+  function getTimestamp(uint256 _roundId) public view override returns (uint256) {
     return super.getTimestamp(_roundId);
-  }
-
-  /// @inheritdoc OCR2Aggregator
-  function description() public view override checkAccess returns (string memory) {
-    return super.description();
   }
 
   /// @inheritdoc OCR2Aggregator
@@ -66,20 +62,8 @@ contract AccessControlledOCR2Aggregator is OCR2Aggregator, ReadAccessList {
     public
     view
     override
-    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     return super.getRoundData(_roundId);
-  }
-
-  /// @inheritdoc OCR2Aggregator
-  function latestRoundData()
-    public
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.latestRoundData();
   }
 }

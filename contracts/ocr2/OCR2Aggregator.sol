@@ -6,7 +6,9 @@ import {AggregatorV2V3Interface} from "../interfaces/AggregatorV2V3Interface.sol
 import {AggregatorValidatorInterface} from "../interfaces/AggregatorValidatorInterface.sol";
 import {LinkTokenInterface} from "../interfaces/LinkTokenInterface.sol";
 import {TypeAndVersionInterface} from "../interfaces/TypeAndVersionInterface.sol";
+import {ReadAccessGate} from "../access/ReadAccessGate.sol";
 import {OracleSetStore} from "../libraries/OracleSetStore.sol";
+import {Payees} from "../libraries/Payees.sol";
 import {ConfirmedOwner} from "./access/ConfirmedOwner.sol";
 import {OCR2HotVars} from "./libraries/OCR2HotVars.sol";
 import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
@@ -14,7 +16,7 @@ import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
 /// @title OCR2Aggregator
 /// @notice An OCR2 median price feed, interface-compatible with Chainlink's OCR2Aggregator 1.0.0
 /// (libocr contract2): the same constructor, functions, events, revert strings and accept/reject
-/// decision for every input. Up to 31 oracles agree off chain on a report; one transmits it
+/// decision for every input ("the reference" in the comments below). Up to 31 oracles agree off chain on a report; one transmits it
 /// with exactly f+1 signatures over keccak256(keccak256(report) ‖ reportContext); the report's
 /// middle observation becomes the answer of the next round. Billing pays every configured
 /// oracle per round and reimburses the transmitter's gas in LINK at the report's juelsPerFeeCoin.
@@ -26,7 +28,7 @@ import {OCR2OracleSet} from "./libraries/OCR2OracleSet.sol";
 /// - the report is read in place from calldata, and the events are built by hand.
 /// Slots 11 (hot word) and 12 (transmissions) hold what they hold in Chainlink's contract, for
 /// tools that read them directly. notes/ocr2-contracts.md lists every deliberate difference.
-contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersionInterface {
+contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersionInterface, ReadAccessGate {
   /// @notice A transmitter of the current config: its oracle index and the LINK it is owed for
   /// gas and transmissions (Juels; observation rewards are counted in rounds, see below).
   struct Transmitter {
@@ -153,8 +155,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     uint256 amount,
     LinkTokenInterface indexed linkToken
   );
-  event PayeeshipTransferRequested(address indexed transmitter, address indexed current, address indexed proposed);
-  event PayeeshipTransferred(address indexed transmitter, address indexed previous, address indexed current);
+  // PayeeshipTransferRequested and PayeeshipTransferred are declared by the Payees library.
 
   /// @param link the LINK token oracles are paid in (emits LinkTokenSet(0, link) even for 0)
   /// @param minAnswer_ lowest median accepted
@@ -234,7 +235,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     );
     s_latestConfigDigest = digest;
     // One store per config, so its CREATE nonce is the config count.
-    OCR2OracleSet.deploy(OCR2OracleSet.image(digest, signers, transmitters), configCount);
+    OCR2OracleSet.deploy(digest, signers, transmitters, configCount);
 
     uint256 hot = s_hotVars;
     s_hotVars = OCR2HotVars.withConfig(hot, f, signers.length, configCount);
@@ -901,7 +902,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// returns the id the next round will get. Changes no state.
   function requestNewRound() external returns (uint80) {
     require(
-      msg.sender == owner() || s_requesterAccessController.hasAccess(msg.sender, msg.data),
+      msg.sender == owner || s_requesterAccessController.hasAccess(msg.sender, msg.data),
       "Only owner&requester can call"
     );
     uint256 hot = s_hotVars;
@@ -948,7 +949,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     uint24 accountingGas
   ) external {
     AccessControllerInterface access = s_billingAccessController;
-    require(msg.sender == owner() || access.hasAccess(msg.sender, msg.data), "Only owner&billingAdmin can call");
+    require(msg.sender == owner || access.hasAccess(msg.sender, msg.data), "Only owner&billingAdmin can call");
     _payOracles();
     s_hotVars = OCR2HotVars.withBilling(
       s_hotVars,
@@ -1067,7 +1068,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// @param amount the most to send
   function withdrawFunds(address recipient, uint256 amount) external {
     require(
-      msg.sender == owner() || s_billingAccessController.hasAccess(msg.sender, msg.data),
+      msg.sender == owner || s_billingAccessController.hasAccess(msg.sender, msg.data),
       "Only owner&billingAdmin can call"
     );
     uint256 linkDue = _totalLinkDue();
@@ -1148,72 +1149,58 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
   /// @param transmitters transmitter addresses
   /// @param payees the payee of each, same order
   function setPayees(address[] calldata transmitters, address[] calldata payees) external onlyOwner {
-    require(transmitters.length == payees.length, "transmitters.size != payees.size");
-    for (uint256 i; i < transmitters.length; ++i) {
-      address transmitter = transmitters[i];
-      address payee = payees[i];
-      address currentPayee = s_payees[transmitter];
-      require(currentPayee == address(0) || currentPayee == payee, "payee already set");
-      s_payees[transmitter] = payee;
-      if (currentPayee != payee) emit PayeeshipTransferred(transmitter, currentPayee, payee);
-    }
+    Payees.setPayees(s_payees, transmitters, payees);
   }
 
   /// @notice Propose a new payee for `transmitter` (its current payee only).
   /// @param transmitter the oracle's transmitter address
   /// @param proposed the proposed payee, which must call acceptPayeeship
   function transferPayeeship(address transmitter, address proposed) external {
-    require(msg.sender == s_payees[transmitter], "only current payee can update");
-    require(msg.sender != proposed, "cannot transfer to self");
-    address previousProposed = s_proposedPayees[transmitter];
-    s_proposedPayees[transmitter] = proposed;
-    if (previousProposed != proposed) emit PayeeshipTransferRequested(transmitter, msg.sender, proposed);
+    Payees.transferPayeeship(s_payees, s_proposedPayees, transmitter, proposed);
   }
 
   /// @notice Become the payee of `transmitter` (the proposed payee only).
   /// @param transmitter the oracle's transmitter address
   function acceptPayeeship(address transmitter) external {
-    require(msg.sender == s_proposedPayees[transmitter], "only proposed payees can accept");
-    address currentPayee = s_payees[transmitter];
-    s_payees[transmitter] = msg.sender;
-    s_proposedPayees[transmitter] = address(0);
-    emit PayeeshipTransferred(transmitter, currentPayee, msg.sender);
+    Payees.acceptPayeeship(s_payees, s_proposedPayees, transmitter);
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Read API (AggregatorInterface, AggregatorV3Interface)
+  // Read API (AggregatorInterface, AggregatorV3Interface). Each read that reveals an answer, and
+  // description, passes `checkAccess` (ReadAccessGate): open here, gated by the allowlist in
+  // AccessControlledOCR2Aggregator.
 
   /// @notice Answer of the latest round (0 before the first report).
-  function latestAnswer() public view virtual override returns (int256) {
+  function latestAnswer() public view virtual override checkAccess returns (int256) {
     return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].answer;
   }
 
   /// @notice Block timestamp of the latest report (0 before the first).
-  function latestTimestamp() public view virtual override returns (uint256) {
+  function latestTimestamp() public view virtual override checkAccess returns (uint256) {
     return s_transmissions[OCR2HotVars.latestAggregatorRoundId(s_hotVars)].transmissionTimestamp;
   }
 
   /// @notice Id of the latest round (0 before the first report).
-  function latestRound() public view virtual override returns (uint256) {
+  function latestRound() public view virtual override checkAccess returns (uint256) {
     return OCR2HotVars.latestAggregatorRoundId(s_hotVars);
   }
 
   /// @notice Answer of round `roundId`; 0 for rounds that do not exist.
   /// @param roundId aggregator round id
-  function getAnswer(uint256 roundId) public view virtual override returns (int256) {
+  function getAnswer(uint256 roundId) public view virtual override checkAccess returns (int256) {
     if (roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(roundId)].answer;
   }
 
   /// @notice Block timestamp of round `roundId`; 0 for rounds that do not exist.
   /// @param roundId aggregator round id
-  function getTimestamp(uint256 roundId) public view virtual override returns (uint256) {
+  function getTimestamp(uint256 roundId) public view virtual override checkAccess returns (uint256) {
     if (roundId > type(uint32).max) return 0;
     return s_transmissions[uint32(roundId)].transmissionTimestamp;
   }
 
   /// @notice Human-readable name of the feed.
-  function description() public view virtual override returns (string memory) {
+  function description() public view virtual override checkAccess returns (string memory) {
     return s_description;
   }
 
@@ -1226,6 +1213,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     if (roundId > type(uint32).max) return (0, 0, 0, 0, 0);
@@ -1239,6 +1227,7 @@ contract OCR2Aggregator is ConfirmedOwner, AggregatorV2V3Interface, TypeAndVersi
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     uint32 latestAggregatorRoundId = OCR2HotVars.latestAggregatorRoundId(s_hotVars);

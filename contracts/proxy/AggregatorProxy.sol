@@ -8,6 +8,7 @@ pragma solidity ^0.8.20;
 pragma abicoder v1;
 
 import {Owned} from "../access/Owned.sol";
+import {ReadAccessGate} from "../access/ReadAccessGate.sol";
 import {AggregatorV2V3Interface} from "../interfaces/AggregatorV2V3Interface.sol";
 
 /// @title AggregatorProxy
@@ -19,8 +20,9 @@ import {AggregatorV2V3Interface} from "../interfaces/AggregatorV2V3Interface.sol
 /// @dev Behaves like Chainlink's `AggregatorProxy` from @chainlink/contracts 0.8.0 (`src/v0.6`):
 /// same ABI, return values and revert strings, and the same storage layout (Owned's two slots,
 /// then the current phase packed into one slot, the proposed aggregator, the phase mapping).
-/// Differences forced by Solidity 0.8 are listed in `notes/proxy.md`.
-contract AggregatorProxy is AggregatorV2V3Interface, Owned {
+/// Differences forced by Solidity 0.8 are listed in `notes/proxy.md`. The answer-bearing reads
+/// pass `checkAccess` (ReadAccessGate), open here and gated in EACAggregatorProxy.
+contract AggregatorProxy is AggregatorV2V3Interface, Owned, ReadAccessGate {
   /// @dev The phase a proxy currently reads from. `id` and `aggregator` share one storage slot
   /// (2 + 20 bytes), so every read path loads both with a single SLOAD.
   struct Phase {
@@ -54,14 +56,14 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
   /// @notice The latest answer of the current aggregator.
   /// @dev Deprecated in favour of `latestRoundData`: it cannot tell "no answer yet" (0) apart from
   /// an answer of 0.
-  function latestAnswer() public view virtual override returns (int256 answer) {
+  function latestAnswer() public view virtual override checkAccess returns (int256 answer) {
     return s_currentPhase.aggregator.latestAnswer();
   }
 
   /// @notice The timestamp of the current aggregator's latest answer.
   /// @dev Deprecated in favour of `latestRoundData`; returns whatever the aggregator returns,
   /// typically 0 before its first answer.
-  function latestTimestamp() public view virtual override returns (uint256 updatedAt) {
+  function latestTimestamp() public view virtual override checkAccess returns (uint256 updatedAt) {
     return s_currentPhase.aggregator.latestTimestamp();
   }
 
@@ -69,10 +71,8 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
   /// @dev Deprecated in favour of `getRoundData`. Returns 0 instead of reverting when `_roundId`
   /// does not fit the 80-bit (phase, round) layout or names a phase that never existed.
   /// @param _roundId A phase-encoded round id as returned by this proxy.
-  function getAnswer(uint256 _roundId) public view virtual override returns (int256 answer) {
-    if (_roundId > MAX_ID) return 0;
-    (uint16 phase, uint64 aggregatorRoundId) = _splitRoundId(_roundId);
-    AggregatorV2V3Interface phaseAggregator = phaseAggregators[phase];
+  function getAnswer(uint256 _roundId) public view virtual override checkAccess returns (int256 answer) {
+    (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId) = _legacyRound(_roundId);
     if (address(phaseAggregator) == address(0)) return 0;
     return phaseAggregator.getAnswer(aggregatorRoundId);
   }
@@ -81,10 +81,8 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
   /// @dev Deprecated in favour of `getRoundData`. Returns 0 instead of reverting when `_roundId`
   /// does not fit the 80-bit (phase, round) layout or names a phase that never existed.
   /// @param _roundId A phase-encoded round id as returned by this proxy.
-  function getTimestamp(uint256 _roundId) public view virtual override returns (uint256 updatedAt) {
-    if (_roundId > MAX_ID) return 0;
-    (uint16 phase, uint64 aggregatorRoundId) = _splitRoundId(_roundId);
-    AggregatorV2V3Interface phaseAggregator = phaseAggregators[phase];
+  function getTimestamp(uint256 _roundId) public view virtual override checkAccess returns (uint256 updatedAt) {
+    (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId) = _legacyRound(_roundId);
     if (address(phaseAggregator) == address(0)) return 0;
     return phaseAggregator.getTimestamp(aggregatorRoundId);
   }
@@ -92,7 +90,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
   /// @notice The current aggregator's latest round id, phase-encoded.
   /// @dev Deprecated in favour of `latestRoundData`. The aggregator's id is truncated to 64 bits
   /// before the phase is added, as in Chainlink's proxy.
-  function latestRound() public view virtual override returns (uint256 roundId) {
+  function latestRound() public view virtual override checkAccess returns (uint256 roundId) {
     Phase memory current = s_currentPhase;
     return _joinRoundId(current.id, uint64(current.aggregator.latestRound()));
   }
@@ -117,6 +115,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     (uint16 phase, uint64 aggregatorRoundId) = _splitRoundId(_roundId);
@@ -138,6 +137,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
     view
     virtual
     override
+    checkAccess
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
     Phase memory current = s_currentPhase;
@@ -159,6 +159,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
     public
     view
     virtual
+    checkAccess
     hasProposal
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
@@ -177,6 +178,7 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
     public
     view
     virtual
+    checkAccess
     hasProposal
     returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
   {
@@ -260,6 +262,20 @@ contract AggregatorProxy is AggregatorV2V3Interface, Owned {
   function _splitRoundId(uint256 roundId) internal pure returns (uint16 phase, uint64 aggregatorRoundId) {
     phase = uint16(roundId >> PHASE_OFFSET);
     aggregatorRoundId = uint64(roundId);
+  }
+
+  /// @dev Where the legacy reads (getAnswer, getTimestamp) find proxy round `roundId`: the
+  /// aggregator of its phase and its id there. The aggregator is address 0, meaning "answer 0",
+  /// when the id does not fit the 80-bit (phase, round) layout or names a phase that never existed.
+  function _legacyRound(uint256 roundId)
+    internal
+    view
+    returns (AggregatorV2V3Interface phaseAggregator, uint64 aggregatorRoundId)
+  {
+    if (roundId > MAX_ID) return (AggregatorV2V3Interface(address(0)), 0);
+    uint16 phase;
+    (phase, aggregatorRoundId) = _splitRoundId(roundId);
+    phaseAggregator = phaseAggregators[phase];
   }
 
   /// @dev Adds `phase` to both round ids of an aggregator's answer. The aggregator's ids are cut to

@@ -11,11 +11,13 @@ import {AccessControllerInterface} from "../interfaces/AccessControllerInterface
 /// controller. The owner picks the controller; address 0 means "no gate".
 /// @dev Behaves like Chainlink's `EACAggregatorProxy` from @chainlink/contracts 0.8.0 (`src/v0.6`):
 /// the gate covers latestAnswer, latestTimestamp, getAnswer, getTimestamp, latestRound,
-/// getRoundData, latestRoundData, proposedGetRoundData and proposedLatestRoundData, and reverts
-/// `No access`. decimals, version, description, aggregator, phaseId, phaseAggregators and
-/// proposedAggregator stay open. The controller sees the caller and the full calldata, so it can
-/// grant access per function. With Chainlink's SimpleReadAccessController, externally owned
-/// accounts (and so every off-chain `eth_call`) always pass and contracts need an allowlist entry.
+/// getRoundData, latestRoundData, proposedGetRoundData and proposedLatestRoundData (the reads
+/// AggregatorProxy marks `checkAccess`), and reverts `No access`, before the proposal check
+/// of the proposed* reads. decimals, version, description, aggregator, phaseId,
+/// phaseAggregators and proposedAggregator stay open. The controller sees the caller and the
+/// full calldata, so it can grant access per function. With Chainlink's
+/// SimpleReadAccessController, externally owned accounts (and so every off-chain `eth_call`)
+/// always pass and contracts need an allowlist entry.
 contract EACAggregatorProxy is AggregatorProxy {
   /// @notice The contract that decides who may read answers, or address 0 for open reads.
   AccessControllerInterface public accessController;
@@ -33,93 +35,44 @@ contract EACAggregatorProxy is AggregatorProxy {
     accessController = AccessControllerInterface(_accessController);
   }
 
+  // The five legacy reads are declared again only for their ABI: Chainlink's EACAggregatorProxy
+  // leaves their return values unnamed where AggregatorProxy names them. The gate itself is
+  // AggregatorProxy's `checkAccess`.
+
   /// @inheritdoc AggregatorProxy
   /// @dev Reverts `No access` unless the access controller allows the caller.
-  function latestAnswer() public view override checkAccess returns (int256) {
+  function latestAnswer() public view override returns (int256) {
     return super.latestAnswer();
   }
 
   /// @inheritdoc AggregatorProxy
   /// @dev Reverts `No access` unless the access controller allows the caller.
-  function latestTimestamp() public view override checkAccess returns (uint256) {
+  function latestTimestamp() public view override returns (uint256) {
     return super.latestTimestamp();
   }
 
   /// @inheritdoc AggregatorProxy
   /// @dev Reverts `No access` unless the access controller allows the caller.
-  function getAnswer(uint256 _roundId) public view override checkAccess returns (int256) {
+  function getAnswer(uint256 _roundId) public view override returns (int256) {
     return super.getAnswer(_roundId);
   }
 
   /// @inheritdoc AggregatorProxy
   /// @dev Reverts `No access` unless the access controller allows the caller.
-  function getTimestamp(uint256 _roundId) public view override checkAccess returns (uint256) {
+  function getTimestamp(uint256 _roundId) public view override returns (uint256) {
     return super.getTimestamp(_roundId);
   }
 
   /// @inheritdoc AggregatorProxy
   /// @dev Reverts `No access` unless the access controller allows the caller.
-  function latestRound() public view override checkAccess returns (uint256) {
+  function latestRound() public view override returns (uint256) {
     return super.latestRound();
   }
 
-  /// @inheritdoc AggregatorProxy
-  /// @dev Reverts `No access` unless the access controller allows the caller.
-  function getRoundData(uint80 _roundId)
-    public
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.getRoundData(_roundId);
-  }
-
-  /// @inheritdoc AggregatorProxy
-  /// @dev Reverts `No access` unless the access controller allows the caller.
-  function latestRoundData()
-    public
-    view
-    override
-    checkAccess
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.latestRoundData();
-  }
-
-  /// @inheritdoc AggregatorProxy
-  /// @dev The access check runs before the proposal check, so a caller without access sees
-  /// `No access` even when nothing is proposed.
-  function proposedGetRoundData(uint80 _roundId)
-    public
-    view
-    override
-    checkAccess
-    hasProposal
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.proposedGetRoundData(_roundId);
-  }
-
-  /// @inheritdoc AggregatorProxy
-  /// @dev The access check runs before the proposal check, so a caller without access sees
-  /// `No access` even when nothing is proposed.
-  function proposedLatestRoundData()
-    public
-    view
-    override
-    checkAccess
-    hasProposal
-    returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-  {
-    return super.proposedLatestRoundData();
-  }
-
-  /// @dev Reverts `No access` unless no controller is set or the controller grants `msg.sender`
-  /// access for this exact calldata. The controller is read once into memory to save an SLOAD.
-  modifier checkAccess() {
+  /// @dev A read passes when no controller is set or the controller grants `reader` access for
+  /// this exact calldata. The controller is read once into memory to save an SLOAD.
+  function _readAccessGranted(address reader, bytes calldata data) internal view override returns (bool) {
     AccessControllerInterface controller = accessController;
-    require(address(controller) == address(0) || controller.hasAccess(msg.sender, msg.data), "No access");
-    _;
+    return address(controller) == address(0) || controller.hasAccess(reader, data);
   }
 }

@@ -27,10 +27,12 @@ contract TestValidator is AggregatorValidatorInterface {
     uint256 gasLeft
   );
 
+  /// @notice Make each validate call burn at least `gasAmount` gas.
   function setMinGasUse(uint256 gasAmount) external {
     minGasUse = gasAmount;
   }
 
+  /// @notice Make validate revert (true) or return normally (false).
   function setShouldRevert(bool value) external {
     shouldRevert = value;
   }

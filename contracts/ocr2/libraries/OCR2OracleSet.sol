@@ -16,7 +16,7 @@ import {OracleSetStore} from "../../libraries/OracleSetStore.sol";
 /// and an empty bucket to 0. Transmit reads the word at sentinel + 4·entry and compares it with
 /// the recovered address: for entry 8·(i + 1) that is signer i, for 0 it is the sentinel word
 /// 0xff…ff, which no 160-bit address equals, so an empty bucket needs no separate test. The
-/// entry is also the bit offset of the signer's byte in the duplicate counter (the reference's
+/// entry is also the bit offset of the signer's byte in the duplicate counter (Chainlink OCR2Aggregator's
 /// one-byte-per-signer scheme), so it serves both uses without arithmetic.
 ///
 /// setConfig picks the salt so the n ≤ 31 signers land in distinct buckets. The hash is
@@ -35,20 +35,21 @@ library OCR2OracleSet {
   uint256 internal constant SIGNERS_OFFSET = 64 + 256 + 32;
   uint256 private constant MAX_SALT_TRIES = 256;
 
-  /// @notice The store image for a config: digest, a collision-free salt and its bucket table,
-  /// the sentinel, the signers one word each and the transmitters packed at 20 bytes each. Reverts "signer table failed" if
-  /// no salt among MAX_SALT_TRIES separates the signers (probability ~1e-19 for 31 distinct
-  /// signers).
-  function image(
+  /// @notice Deploy the store for a config at the CREATE address of `nonce` (see
+  /// OracleSetStore.createStore): digest, a collision-free salt and its bucket table, the
+  /// sentinel, the signers one word each and the transmitters packed at 20 bytes each. Reverts
+  /// "signer table failed" if no salt among MAX_SALT_TRIES separates the signers (probability
+  /// ~1e-19 for 31 distinct signers).
+  function deploy(
     bytes32 digest,
     address[] memory signers,
-    address[] memory transmitters
-  ) internal pure returns (bytes memory out) {
+    address[] memory transmitters,
+    uint256 nonce
+  ) internal {
     uint256 n = signers.length;
     uint256 salt = findSalt(digest, signers);
-    out = new bytes(SIGNERS_OFFSET + 52 * n);
+    (bytes memory code, uint256 base) = OracleSetStore.creationCode(SIGNERS_OFFSET + 52 * n);
     assembly ("memory-safe") {
-      let base := add(out, 0x20)
       mstore(base, digest)
       mstore(add(base, SALT_OFFSET), salt)
       let table := add(base, TABLE_OFFSET)
@@ -63,7 +64,7 @@ library OCR2OracleSet {
         p := add(p, 32)
       }
       // Each 32-byte write spills 12 bytes past its entry: the next entry overwrites them, and
-      // the last spill lands past the array, in memory nothing has claimed yet.
+      // the last spill lands past the code, in memory nothing has claimed yet.
       for { let i := 0 } lt(i, n) { i := add(i, 1) } {
         mstore(p, shl(96, mload(add(transmitters, shl(5, add(i, 1))))))
         p := add(p, 20)
@@ -71,6 +72,7 @@ library OCR2OracleSet {
       // Keep the free-memory pointer past the last spill.
       mstore(0x40, add(mload(0x40), 32))
     }
+    OracleSetStore.createStore(code, nonce);
   }
 
   /// @notice An odd multiplier under which the signers' buckets are pairwise distinct.
@@ -94,25 +96,6 @@ library OCR2OracleSet {
       if (separated) return salt;
     }
     revert("signer table failed");
-  }
-
-  /// @notice Deploy a store holding `payload` at the CREATE address of `nonce`, and check that it
-  /// landed there (transmit finds it by recomputing that address).
-  function deploy(bytes memory payload, uint256 nonce) internal {
-    // Creation code: PUSH2 runtimeSize, DUP1, PUSH1 10, RETURNDATASIZE (a cheap 0), CODECOPY,
-    // RETURNDATASIZE, RETURN (10 bytes), then the runtime: a STOP byte and the payload.
-    bytes memory code = abi.encodePacked(
-      bytes1(0x61),
-      uint16(payload.length + 1),
-      hex"80600a3d393df3",
-      bytes1(0x00),
-      payload
-    );
-    address created;
-    assembly ("memory-safe") {
-      created := create(0, add(code, 0x20), mload(code))
-    }
-    require(created != address(0) && created == OracleSetStore.predictAddress(nonce), "oracle set store failed");
   }
 
   /// @notice Copy `length` bytes of the store image at `store`, from `offset`, to fresh memory.
