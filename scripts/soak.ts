@@ -18,7 +18,7 @@
  * With --json, stdout carries only the result object; progress and any violation details go to
  * stderr. Exits 1 on any safety, duplicate, liveness or overload violation.
  */
-import { type SoakResult, runSoak } from "./soak/runner.js";
+import { type SoakResult, runSoak } from "../testkit/soak/runner.js";
 
 interface CliOptions {
   readonly rounds: number;

@@ -17,7 +17,7 @@ import { network } from "hardhat";
 
 import { bytesToHex } from "../../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { MAX_ANSWER, MIN_ANSWER, priceObservations } from "../../test/contracts/ocr-setup.js";
+import { MAX_ANSWER, MIN_ANSWER, priceObservations } from "../../testkit/ocr-setup.js";
 import { mean } from "./transmit-gas.js";
 
 const require = createRequire(import.meta.url);

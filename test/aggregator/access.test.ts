@@ -14,7 +14,7 @@ import {
   deployFeed,
   setConfig,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const VALUES = [10n, 20n, 30n, 40n];
 

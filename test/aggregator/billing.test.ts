@@ -19,7 +19,7 @@ import {
   deployFeed,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const VALUES = [10n, 20n, 30n, 40n];
 /** Reward per observation in LINK-wei with the integration billing: 1e8 gwei of LINK = 0.1 LINK. */

@@ -21,7 +21,7 @@ import {
   makeOracles,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";

@@ -21,7 +21,7 @@ import {
   sendTransmitCalldata,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const VALUES = [10n, 20n, 30n, 40n];

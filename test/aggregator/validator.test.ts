@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
 
-import { type Connection, type Feed, deployFeed, transmit, transmitAndWait } from "../helpers/ocr-fixture.js";
+import { type Connection, type Feed, deployFeed, transmit, transmitAndWait } from "../../testkit/feed-fixture.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const GAS_LIMIT = 100_000n;

@@ -22,7 +22,7 @@ import {
   landedReports,
   reportSignersOf,
   risingMarket,
-} from "./committee-feed.js";
+} from "../../testkit/committee-feed.js";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the trace

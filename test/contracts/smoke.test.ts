@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { reportMedian } from "../../plugin/core/report.js";
-import { BILLING, deployOcrFeed, priceObservations } from "./ocr-setup.js";
+import { BILLING, deployOcrFeed, priceObservations } from "../../testkit/ocr-setup.js";
 
 describe("contracts smoke: LinkToken + OffchainAggregator (n=4, f=1)", function () {
   it("accepts a report signed by f+1 oracles and serves its median through every read", async function () {

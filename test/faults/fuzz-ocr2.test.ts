@@ -6,11 +6,11 @@ import { expect } from "chai";
 
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { type Ocr2FuzzTarget, OCR2_MUTATORS, buildOcr2Case } from "../../scripts/fuzz/ocr2/cases.js";
-import { judgeOcr2Transmit } from "../../scripts/fuzz/ocr2/model.js";
-import { runOcr2Fuzz } from "../../scripts/fuzz/ocr2/runner.js";
-import { Prng } from "../../scripts/fuzz/prng.js";
-import type { FuzzResult } from "../../scripts/fuzz/runner.js";
+import { type Ocr2FuzzTarget, OCR2_MUTATORS, buildOcr2Case } from "../../testkit/fuzz/ocr2/cases.js";
+import { judgeOcr2Transmit } from "../../testkit/fuzz/ocr2/model.js";
+import { runOcr2Fuzz } from "../../testkit/fuzz/ocr2/runner.js";
+import { Prng } from "../../testkit/fuzz/prng.js";
+import type { FuzzResult } from "../../testkit/fuzz/runner.js";
 
 const CASES = 200;
 const SEED = "npm-test-ocr2";

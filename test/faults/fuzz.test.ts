@@ -8,13 +8,13 @@ import { network } from "hardhat";
 
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { bytesEqual } from "../../plugin/core/bytes.js";
-import { judgeTransmit } from "../../scripts/fuzz/model.js";
-import { MUTATORS, mutatorByKind } from "../../scripts/fuzz/mutators.js";
-import { buildCase } from "../../scripts/fuzz/pipeline.js";
-import { Prng } from "../../scripts/fuzz/prng.js";
-import { type FuzzResult, classify, runFuzz } from "../../scripts/fuzz/runner.js";
-import { type FuzzTarget, contractView } from "../../scripts/fuzz/target.js";
-import { deriveSecretKey } from "../helpers/ocr-fixture.js";
+import { judgeTransmit } from "../../testkit/fuzz/model.js";
+import { MUTATORS, mutatorByKind } from "../../testkit/fuzz/mutators.js";
+import { buildCase } from "../../testkit/fuzz/pipeline.js";
+import { Prng } from "../../testkit/fuzz/prng.js";
+import { type FuzzResult, classify, runFuzz } from "../../testkit/fuzz/runner.js";
+import { type FuzzTarget, contractView } from "../../testkit/fuzz/target.js";
+import { deriveSecretKey } from "../../testkit/feed-fixture.js";
 
 const CASES = 300;
 const SEED = "npm-test";

@@ -9,7 +9,7 @@ import { hexToBytes } from "../../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
 import { collateSignatures, encodeReport, signReport, sortAttributedObservations } from "../../plugin/core/report.js";
 import { proxyRoundId } from "../proxy/phase-ids.js";
-import { deployOcr2Feed, priceObservations } from "./ocr2-setup.js";
+import { deployOcr2Feed, priceObservations } from "../../testkit/ocr2-fixture.js";
 
 describe("AccessControlledOCR2Aggregator", function () {
   it("gates exactly the eight answer reads for contracts; EOAs always read", async () => {

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { OCR2_BILLING, deployOcr2Feed, ocr2TestKey, priceObservations } from "./ocr2-setup.js";
+import { OCR2_BILLING, deployOcr2Feed, ocr2TestKey, priceObservations } from "../../testkit/ocr2-fixture.js";
 
 type Feed = Awaited<ReturnType<typeof deployOcr2Feed>>;
 const GWEI = 10n ** 9n;

@@ -7,7 +7,7 @@
  * comes up within the first few dozen cases of any run.
  */
 import { bytesToHex } from "../../plugin/core/bytes.js";
-import type { Connection } from "../../test/helpers/ocr-fixture.js";
+import type { Connection } from "../feed-fixture.js";
 import { type ChainFeed, type ChainOutcome, deployFuzzFeeds, executeTransmit, reconfigure } from "./chain.js";
 import { judgeTransmit, type Verdict } from "./model.js";
 import { type AnyMutator, MUTATORS, STAGES } from "./mutators.js";

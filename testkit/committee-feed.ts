@@ -5,15 +5,15 @@
 import { type Contract, type Log, type Provider, Interface, Wallet } from "ethers";
 import { network } from "hardhat";
 
-import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chain.js";
-import type { Address } from "../../plugin/core/address.js";
-import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
-import type { SetConfigArgs } from "../../plugin/core/config/encoding.js";
-import { decodeReportContext, recoverReportSigner } from "../../plugin/core/report.js";
-import type { DataSource } from "../../plugin/data-sources/data-source.js";
-import { fromFunction } from "../../plugin/data-sources/simple.js";
-import type { OffchainAggregatorChain } from "../../plugin/protocol/chain.js";
-import { Committee, type CommitteeOptions } from "../../plugin/protocol/committee.js";
+import { EthersAggregatorChain } from "../plugin/chain/ethers-aggregator-chain.js";
+import type { Address } from "../plugin/core/address.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../plugin/core/bytes.js";
+import type { SetConfigArgs } from "../plugin/core/config/encoding.js";
+import { decodeReportContext, recoverReportSigner } from "../plugin/core/report.js";
+import type { DataSource } from "../plugin/data-sources/data-source.js";
+import { fromFunction } from "../plugin/data-sources/simple.js";
+import type { OffchainAggregatorChain } from "../plugin/protocol/chain.js";
+import { Committee, type CommitteeOptions } from "../plugin/protocol/committee.js";
 
 // ---------------------------------------------------------------------------------------------
 // Feed deployment

@@ -6,20 +6,20 @@
  */
 import { network } from "hardhat";
 
-import type { AccessControlledOCR2Aggregator } from "../../types/ethers-contracts/index.js";
+import type { AccessControlledOCR2Aggregator } from "../types/ethers-contracts/index.js";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { encodeMedianOnchainConfig } from "../../plugin/core/ocr2/config.js";
+import { addressFromPrivateKey } from "../plugin/core/address.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../plugin/core/bytes.js";
+import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
+import { encodeMedianOnchainConfig } from "../plugin/core/ocr2/config.js";
 import {
   type Ocr2Report,
   type Ocr2ReportContext,
   encodeOcr2Report,
   encodeOcr2ReportContext,
   signOcr2Report,
-} from "../../plugin/core/ocr2/report.js";
-import { collateSignatures } from "../../plugin/core/report.js";
+} from "../plugin/core/ocr2/report.js";
+import { collateSignatures } from "../plugin/core/report.js";
 
 /** The billing of the spec's gas measurements: max 1000 gwei, reasonable 200 gwei, 0.1 LINK per
  * round per oracle, 0.4 LINK per transmission, accountingGas 25,000. */

@@ -12,7 +12,7 @@ import { decodeReportContext } from "../../plugin/core/report.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
 import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import type { CommitteeOptions } from "../../plugin/protocol/committee.js";
-import { deployCommitteeFeed } from "../../test/committee/committee-feed.js";
+import { deployCommitteeFeed } from "../committee-feed.js";
 import { type ChainTime, FaultyChain, type RpcSender } from "./chain-faults.js";
 
 /**

@@ -7,7 +7,7 @@
 import { bytesToHex, hexToBytes } from "../../../plugin/core/bytes.js";
 import { addressFromPrivateKey } from "../../../plugin/core/address.js";
 import { keccak256, utf8Bytes } from "../../../plugin/core/hash.js";
-import { deployOcr2Feed } from "../../../test/ocr2/ocr2-setup.js";
+import { deployOcr2Feed } from "../../ocr2-fixture.js";
 import { revertReason, type ChainOutcome } from "../chain.js";
 import { WORD, readWord } from "../layout.js";
 import { Prng } from "../prng.js";

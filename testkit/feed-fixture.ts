@@ -10,9 +10,9 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { AbiCoder, type Contract, type Signer, type TransactionResponse, Wallet } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { type Address, addressFromPrivateKey } from "../../plugin/core/address.js";
-import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
+import { type Address, addressFromPrivateKey } from "../plugin/core/address.js";
+import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../plugin/core/bytes.js";
+import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
 import {
   type AttributedObservation,
   type TransmitSignatures,
@@ -21,7 +21,7 @@ import {
   encodeTransmitCalldata,
   signReport,
   sortAttributedObservations,
-} from "../../plugin/core/report.js";
+} from "../plugin/core/report.js";
 
 export type Connection = NetworkConnection;
 export type Ethers = Connection["ethers"];

@@ -15,7 +15,7 @@ import {
   deployFeed,
   deriveSecretKey,
   setConfig,
-} from "../../test/helpers/ocr-fixture.js";
+} from "../feed-fixture.js";
 import { WORD, readWord } from "./layout.js";
 import type { FuzzTarget } from "./target.js";
 

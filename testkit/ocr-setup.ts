@@ -6,16 +6,16 @@
  */
 import { network } from "hardhat";
 
-import { hexToBytes } from "../../plugin/core/bytes.js";
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
+import { hexToBytes } from "../plugin/core/bytes.js";
+import { addressFromPrivateKey } from "../plugin/core/address.js";
+import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
 import {
   type AttributedObservation,
   collateSignatures,
   encodeReport,
   signReport,
   sortAttributedObservations,
-} from "../../plugin/core/report.js";
+} from "../plugin/core/report.js";
 
 /** Billing of Chainlink's OCR integration test: max 1000 gwei, reasonable 200 gwei, 36 LINK/ETH,
  * 0.1 LINK per observation, 0.4 LINK per transmission. */

@@ -7,7 +7,7 @@ import { seededUniform } from "../../plugin/data-sources/random-walk.js";
 import { fromFunction } from "../../plugin/data-sources/simple.js";
 import { utf8Bytes } from "../../plugin/core/hash.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
-import { MAX_ANSWER, MIN_ANSWER } from "../../test/committee/committee-feed.js";
+import { MAX_ANSWER, MIN_ANSWER } from "../committee-feed.js";
 
 /** $2000 with 8 decimals. */
 export const SOAK_BASE_PRICE = 2000n * 10n ** 8n;
