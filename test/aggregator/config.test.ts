@@ -12,7 +12,7 @@ import {
   type Connection,
   type Feed,
   ENCODED_CONFIG_VERSION,
-  INTEGRATION_BILLING,
+  BILLING,
   TEST_ENCODED_CONFIG,
   computeConfigDigest,
   currentConfigDigest,
@@ -81,7 +81,7 @@ describe("OffchainAggregator constructor and setConfig", function () {
         "BillingAccessControllerSet",
         "RequesterAccessControllerSet",
       ]);
-      const b = INTEGRATION_BILLING;
+      const b = BILLING;
       expect([...logs[0].args]).to.deep.equal([
         b.maximumGasPrice, b.reasonableGasPrice, b.microLinkPerEth, b.linkGweiPerObservation, b.linkGweiPerTransmission,
       ]);
@@ -113,11 +113,11 @@ describe("OffchainAggregator constructor and setConfig", function () {
       expect(await agg.maxAnswer()).to.equal(feed.maxAnswer);
       expect(await agg.getLinkToken()).to.equal(await feed.link.getAddress());
       expect([...(await agg.getBilling())]).to.deep.equal([
-        INTEGRATION_BILLING.maximumGasPrice,
-        INTEGRATION_BILLING.reasonableGasPrice,
-        INTEGRATION_BILLING.microLinkPerEth,
-        INTEGRATION_BILLING.linkGweiPerObservation,
-        INTEGRATION_BILLING.linkGweiPerTransmission,
+        BILLING.maximumGasPrice,
+        BILLING.reasonableGasPrice,
+        BILLING.microLinkPerEth,
+        BILLING.linkGweiPerObservation,
+        BILLING.linkGweiPerTransmission,
       ]);
       expect([...(await agg.validatorConfig())]).to.deep.equal([ZERO, 0n]);
       expect([...(await agg.latestConfigDetails())]).to.deep.equal([0n, 0n, "0x" + "00".repeat(16)]);
