@@ -13,7 +13,7 @@ import { MUTATORS, mutatorByKind } from "../../testkit/fuzz/mutators.js";
 import { buildCase } from "../../testkit/fuzz/pipeline.js";
 import { Prng } from "../../testkit/fuzz/prng.js";
 import { type FuzzResult, classify, runFuzz } from "../../testkit/fuzz/runner.js";
-import { type FuzzTarget, contractView } from "../../testkit/fuzz/target.js";
+import type { FuzzTarget } from "../../testkit/fuzz/target.js";
 import { deriveSecretKey } from "../../testkit/feed-fixture.js";
 
 const CASES = 300;
@@ -49,7 +49,7 @@ describe("transmit fuzzer", function () {
       const target = offlineTarget();
       for (let i = 0; i < 20; i++) {
         const built = buildCase(Prng.fromLabel(`valid ${i}`), target, []);
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict.valid, `case ${i}`).to.equal(true);
         if (!verdict.valid) continue;
         expect(verdict.epochAndRound > target.latestEpochAndRound).to.equal(true);
@@ -82,7 +82,7 @@ describe("transmit fuzzer", function () {
       };
       for (const [kind, reason] of Object.entries(expected)) {
         const built = buildCase(Prng.fromLabel(`single ${kind}`), target, [mutatorByKind(kind)]);
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict, kind).to.deep.equal({ valid: false, reason });
       }
     });
@@ -99,7 +99,7 @@ describe("transmit fuzzer", function () {
       ];
       for (const chosen of kinds) {
         const built = buildCase(Prng.fromLabel(`legal ${chosen.join("+")}`), target, chosen.map(mutatorByKind));
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict.valid, chosen.join("+")).to.equal(true);
       }
     });

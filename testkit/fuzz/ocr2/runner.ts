@@ -1,17 +1,16 @@
 /**
- * The OCR2 fuzz loop: per case, a valid transmit for the next (epoch, round) of one of two
- * AccessControlledOCR2Aggregator feeds (4/1 and 7/2, billing on), 0..3 mutations, the reference
- * model's verdict, the contract's verdict (eth_call; accepted calls are then mined for real), and
- * the comparison. Deterministic per seed.
+ * The OCR2 side of the fuzz loop: two AccessControlledOCR2Aggregator feeds (4/1 and 7/2, billing
+ * on, each on its own chain), the OCR2 case builder and reference model, and the shared loop and
+ * chain execution (eth_call for the verdict; accepted calls are then mined for real).
+ * Deterministic per seed.
  */
-import { bytesToHex, hexToBytes } from "../../../plugin/core/bytes.js";
+import { bytesToHex } from "../../../plugin/core/bytes.js";
 import { addressFromPrivateKey } from "../../../plugin/core/address.js";
 import { keccak256, utf8Bytes } from "../../../plugin/core/hash.js";
 import { deployOcr2Feed } from "../../ocr2-fixture.js";
-import { revertReason, type ChainOutcome } from "../chain.js";
-import { WORD, readWord } from "../layout.js";
+import { executeTransmit } from "../chain.js";
 import { Prng } from "../prng.js";
-import { type FuzzResult, type KindStats, record } from "../runner.js";
+import { type FuzzOptions, type FuzzProtocol, type FuzzResult, runCases } from "../runner.js";
 import { type Ocr2FuzzTarget, type Ocr2Mutator, OCR2_MUTATORS, OCR2_STAGES, buildOcr2Case } from "./cases.js";
 import { judgeOcr2Transmit } from "./model.js";
 
@@ -22,24 +21,13 @@ interface ChainOcr2Feed {
   readonly target: Ocr2FuzzTarget;
 }
 
-export interface Ocr2FuzzOptions {
-  readonly cases: number;
-  readonly seed: string;
-  readonly controlFraction?: number;
-  /** setConfig one feed again after every this many cases (default 500; 0 = never). */
-  readonly reconfigureEvery?: number;
-  readonly keepSamples?: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
-
 export const OCR2_FEED_SPECS = [
   { name: "ocr2 4/1", n: 4, f: 1, minAnswer: -(10n ** 12n), maxAnswer: 10n ** 12n },
   { name: "ocr2 7/2", n: 7, f: 2, minAnswer: 1n, maxAnswer: 10n ** 30n },
 ] as const;
 
-/** latestTransmissionDetails() */
-const LATEST_TRANSMISSION_DETAILS = "0xe5fe4577";
-const TRANSMIT_GAS = "0x4c4b40";
+/** Gas price of the real transactions: billing reimburses it, so it is a realistic 20 gwei. */
+const TRANSMIT_GAS_PRICE = 20_000_000_000n;
 
 const lower = (a: string) => a.toLowerCase();
 const foreignKey = (i: number) => keccak256(utf8Bytes(`hardhat-ocr ocr2 fuzz foreign ${i}`));
@@ -82,49 +70,6 @@ async function deployTargets(): Promise<ChainOcr2Feed[]> {
   );
 }
 
-async function call(feed: Ocr2Feed, from: string, data: string): Promise<{ ok: boolean; data: string }> {
-  try {
-    const result = (await feed.connection.provider.request({
-      method: "eth_call",
-      params: [{ from, to: feed.aggregatorAddress, data }, "latest"],
-    })) as string;
-    return { ok: true, data: result };
-  } catch (error) {
-    const revertData = (error as { data?: unknown }).data;
-    if (typeof revertData === "string" && /^0x[0-9a-fA-F]*$/.test(revertData)) return { ok: false, data: revertData };
-    throw error;
-  }
-}
-
-async function execute(chain: ChainOcr2Feed, calldata: Uint8Array, sender: string): Promise<ChainOutcome> {
-  const { feed, target } = chain;
-  const data = bytesToHex(calldata);
-  const simulated = await call(feed, sender, data);
-  if (!simulated.ok) return { accepted: false, reason: revertReason(simulated.data) };
-  if (!target.transmitters.includes(sender)) {
-    // Only when the contract wrongly accepts an outsider: send anyway to observe the effect.
-    await feed.connection.provider.request({ method: "hardhat_impersonateAccount", params: [sender] });
-    await feed.networkHelpers.setBalance(sender, 10n ** 20n);
-  }
-  const hash = await feed.connection.provider.request({
-    method: "eth_sendTransaction",
-    params: [{ from: sender, to: feed.aggregatorAddress, data, gas: TRANSMIT_GAS, gasPrice: "0x4a817c800" }],
-  });
-  const receipt = (await feed.connection.provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as {
-    status: string;
-  } | null;
-  if (receipt === null || receipt.status !== "0x1") throw new Error(`transmit passed eth_call but ${String(hash)} failed`);
-  const details = await call(feed, target.outsiders[0], LATEST_TRANSMISSION_DETAILS);
-  if (!details.ok) throw new Error(`latestTransmissionDetails reverted: ${revertReason(details.data)}`);
-  const bytes = hexToBytes(details.data);
-  const answerWord = readWord(bytes, 3 * WORD);
-  return {
-    accepted: true,
-    epochAndRound: (readWord(bytes, WORD) << 8n) | readWord(bytes, 2 * WORD),
-    answer: answerWord >= 1n << 255n ? answerWord - (1n << 256n) : answerWord,
-  };
-}
-
 async function reconfigure(chain: ChainOcr2Feed, rng: Prng): Promise<void> {
   const { feed, target } = chain;
   await (await feed.aggregator.setConfig(feed.signers, feed.transmitters, target.f, feed.onchainConfig, 2n, bytesToHex(rng.bytes(8)))).wait();
@@ -132,51 +77,21 @@ async function reconfigure(chain: ChainOcr2Feed, rng: Prng): Promise<void> {
   target.latestEpochAndRound = 0n;
 }
 
-function emptyResult(seed: string): FuzzResult {
-  const kinds = new Map<string, KindStats>();
-  for (const x of OCR2_MUTATORS) {
-    kinds.set(x.kind, { kind: x.kind, stage: x.stage, intent: x.intent, cases: 0, expectedValid: 0, accepted: 0, rejected: 0, reasons: new Map() });
-  }
-  return {
-    seed, cases: 0, accepted: 0, rejected: 0, acceptedInvalid: 0, rejectedValid: 0, reasonMismatches: 0, effectMismatches: 0,
-    controls: 0, controlsAccepted: 0, validMutants: 0, validMutantsAccepted: 0, reconfigurations: 0,
-    kinds, disagreements: [], reasons: new Map(),
-  };
-}
-
 /** Run `options.cases` OCR2 cases against freshly deployed feeds. */
-export async function runOcr2Fuzz(options: Ocr2FuzzOptions): Promise<FuzzResult> {
-  const controlFraction = options.controlFraction ?? 0.18;
-  const reconfigureEvery = options.reconfigureEvery ?? 500;
-  const keepSamples = options.keepSamples ?? 20;
+export async function runOcr2Fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const chains = await deployTargets();
-  const deckRng = Prng.fromLabel(`${options.seed}/ocr2/deck`);
-  let deck: Ocr2Mutator[] = [];
-  const result = emptyResult(options.seed);
-
-  for (let i = 0; i < options.cases; i++) {
-    if (reconfigureEvery > 0 && i > 0 && i % reconfigureEvery === 0) {
-      await reconfigure(chains[(i / reconfigureEvery) % chains.length], Prng.fromLabel(`${options.seed}/ocr2/reconfigure/${i}`));
-      result.reconfigurations++;
-    }
-    const rng = Prng.fromLabel(`${options.seed}/ocr2/case/${i}`);
-    const chain = chains[rng.below(chains.length)];
-    let chosen: Ocr2Mutator[] = [];
-    if (!rng.chance(controlFraction)) {
-      if (deck.length === 0) deck = deckRng.shuffle(OCR2_MUTATORS);
-      const primary = deck.pop()!;
-      const extras = rng.chance(0.35) ? (rng.chance(0.3) ? 2 : 1) : 0;
-      chosen = [primary, ...rng.sample(OCR2_MUTATORS.filter((x) => x !== primary), extras)];
-      chosen.sort((a, b) => OCR2_STAGES.indexOf(a.stage) - OCR2_STAGES.indexOf(b.stage));
-    }
-    const built = buildOcr2Case(rng, chain.target, chosen);
-    const verdict = judgeOcr2Transmit(built.calldata, built.sender, chain.target);
-    const outcome = await execute(chain, built.calldata, built.sender);
-    if (outcome.accepted) chain.target.latestEpochAndRound = outcome.epochAndRound;
-
-    record(result, i, chain.target.name, chosen, built, verdict, outcome, keepSamples);
-    options.onProgress?.(i + 1, options.cases);
-  }
+  const protocol: FuzzProtocol<ChainOcr2Feed, Ocr2Mutator> = {
+    labelPrefix: "ocr2/",
+    feeds: chains,
+    mutators: OCR2_MUTATORS,
+    stages: OCR2_STAGES,
+    reconfigure: (chain, caseIndex) => reconfigure(chain, Prng.fromLabel(`${options.seed}/ocr2/reconfigure/${caseIndex}`)),
+    build: (rng, chain, chosen) => buildOcr2Case(rng, chain.target, chosen),
+    judge: (calldata, sender, chain) => judgeOcr2Transmit(calldata, sender, chain.target),
+    execute: ({ feed, target }, calldata, sender) =>
+      executeTransmit(feed.connection, feed.aggregatorAddress, target, calldata, sender, TRANSMIT_GAS_PRICE),
+  };
+  const result = await runCases(protocol, options);
   for (const { feed } of chains) await feed.connection.close();
   return result;
 }
