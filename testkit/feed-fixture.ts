@@ -568,3 +568,12 @@ export async function transmitAndWait(feed: Feed, options: TransmitOptions) {
 export function rawReportContextHex(configDigest: Uint8Array, epoch: number, round: number): string {
   return bytesToHex(concatBytes(new Uint8Array(11), configDigest, uintToBytesBE(BigInt(epoch), 4), Uint8Array.of(round)));
 }
+
+/**
+ * A fixture for `networkHelpers.loadFixture`: deploys a feed with `options` the first time and
+ * returns to that snapshot afterwards. Keep the returned function: loadFixture knows a fixture by
+ * its identity.
+ */
+export function feedFixture(options: FeedOptions = {}): (connection: Connection) => Promise<Feed> {
+  return (connection) => deployFeed(connection, options);
+}

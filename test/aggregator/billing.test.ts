@@ -12,11 +12,11 @@ import {
   type Billing,
   type Connection,
   type Feed,
-  GWEI,
   BILLING,
+  GWEI,
   LINK,
   billingArgs,
-  deployFeed,
+  feedFixture,
   transmit,
   transmitAndWait,
 } from "../../testkit/feed-fixture.js";
@@ -86,22 +86,12 @@ describe("OffchainAggregator billing", function () {
     connection = await network.create();
   });
 
-  async function standardFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
+  const standardFeed = feedFixture();
   /** 1 LINK per ETH, so reimbursements are easy to invert; prices 200 reasonable / 1000 max. */
-  async function unitRateFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
-  }
-  async function bigUnitRateFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { n: 31, f: 10, billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
-  }
-  async function unfundedFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { linkFunding: 0n });
-  }
-  async function toggleFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { link: "ToggleLinkToken" });
-  }
+  const unitRateFeed = feedFixture({ billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
+  const bigUnitRateFeed = feedFixture({ n: 31, f: 10, billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
+  const unfundedFeed = feedFixture({ linkFunding: 0n });
+  const toggleFeed = feedFixture({ link: "ToggleLinkToken" });
 
   async function owed(feed: Feed, i: number): Promise<bigint> {
     return feed.aggregator.owedPayment(feed.oracles[i].transmitter.address);

@@ -11,13 +11,13 @@ import { bytesToHex } from "../../plugin/core/bytes.js";
 import {
   type Connection,
   type Feed,
-  ENCODED_CONFIG_VERSION,
   BILLING,
+  ENCODED_CONFIG_VERSION,
   TEST_ENCODED_CONFIG,
   computeConfigDigest,
   currentConfigDigest,
-  deployFeed,
   deriveSecretKey,
+  feedFixture,
   makeOracles,
   transmit,
   transmitAndWait,
@@ -37,18 +37,10 @@ describe("OffchainAggregator constructor and setConfig", function () {
     connection = await network.create();
   });
 
-  async function configuredFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
-  async function unconfiguredFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { configure: false });
-  }
-  async function feedWithoutControllers(c: Connection): Promise<Feed> {
-    return deployFeed(c, { configure: false, accessControllers: false });
-  }
-  async function toggleLinkFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { link: "ToggleLinkToken" });
-  }
+  const configuredFeed = feedFixture();
+  const unconfiguredFeed = feedFixture({ configure: false });
+  const feedWithoutControllers = feedFixture({ configure: false, accessControllers: false });
+  const toggleLinkFeed = feedFixture({ link: "ToggleLinkToken" });
 
   /** Valid setConfig arguments for the feed's own oracles, as positional arguments. */
   function validArgs(feed: Feed) {

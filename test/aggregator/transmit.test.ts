@@ -16,6 +16,7 @@ import {
   currentConfigDigest,
   deployFeed,
   deriveSecretKey,
+  feedFixture,
   prepareTransmit,
   rawReportContextHex,
   sendTransmitCalldata,
@@ -42,15 +43,9 @@ describe("OffchainAggregator transmit", function () {
     connection = await network.create();
   });
 
-  async function standardFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
-  async function boundedFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { minAnswer: -1000n, maxAnswer: 1000n });
-  }
-  async function bigFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { n: 31, f: 10 });
-  }
+  const standardFeed = feedFixture();
+  const boundedFeed = feedFixture({ minAnswer: -1000n, maxAnswer: 1000n });
+  const bigFeed = feedFixture({ n: 31, f: 10 });
   async function feedWithValidator(c: Connection): Promise<{ feed: Feed; validator: Contract }> {
     const feed = await deployFeed(c);
     const validator = (await c.ethers.deployContract("TestValidator")) as unknown as Contract;

@@ -4,7 +4,14 @@
  * user at a terminal does. Every wait is bounded.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+
+import { freePort } from "./free-port.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -85,4 +92,42 @@ export class HardhatNodeProcess {
     child.kill("SIGTERM");
     await exited;
   }
+}
+
+/** A running `hardhat node`, a fresh deployments folder, and what a CLI process needs to use both. */
+export interface LocalNode {
+  readonly node: HardhatNodeProcess;
+  readonly deploymentsDir: string;
+  /** The environment for `runHardhat`: the fixture config's ocrTestNode network and deployments folder. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly provider: JsonRpcProvider;
+}
+
+/** Start a node (with `nodeArgs`) on a free port and make a deployments folder named `folderPrefix`…. */
+export async function startLocalNode(folderPrefix: string, nodeArgs: string[] = []): Promise<LocalNode> {
+  const node = new HardhatNodeProcess(await freePort(), nodeArgs);
+  await node.start();
+  try {
+    const deploymentsDir = await mkdtemp(path.join(tmpdir(), folderPrefix));
+    const env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+    return { node, deploymentsDir, env, provider };
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
+}
+
+/** Undo startLocalNode (nothing if it never finished). */
+export async function stopLocalNode(local: LocalNode | undefined): Promise<void> {
+  if (local === undefined) return;
+  local.provider.destroy();
+  await local.node.stop();
+  await rm(local.deploymentsDir, { recursive: true, force: true });
+}
+
+/** The one JSON object a `--json` command printed; fails the test with its output if it did not exit 0. */
+export function parseJson(result: CommandResult): Record<string, any> {
+  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
+  return JSON.parse(result.stdout);
 }

@@ -4,8 +4,7 @@
  * automining node and once with a node that mines a block per second (automine off).
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
@@ -19,18 +18,19 @@ import { recordFileName } from "../../plugin/deployments/records.js";
 import hardhatOcr from "../../plugin/index.js";
 
 import { verifyRoundJson } from "./task-helpers.js";
-import { freePort } from "../helpers/free-port.js";
-import { type CommandResult, FIXTURE_CONFIG, HardhatNodeProcess as TestNode, runHardhat as hardhat } from "../helpers/hardhat-node.js";
+import {
+  FIXTURE_CONFIG,
+  type HardhatNodeProcess,
+  type LocalNode,
+  parseJson,
+  runHardhat as hardhat,
+  startLocalNode,
+  stopLocalNode,
+} from "../helpers/hardhat-node.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const PHASE_1 = 1n << 64n;
-
-function parseJson(result: CommandResult): Record<string, any> {
-  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
-  // --json prints one JSON object and nothing else.
-  return JSON.parse(result.stdout);
-}
 
 for (const scenario of [
   { title: "an automining node", nodeArgs: [] as string[], expectAutomine: true },
@@ -38,24 +38,16 @@ for (const scenario of [
 ]) {
   describe(`ocr:* tasks in separate processes against ${scenario.title}`, function () {
     this.timeout(600_000);
-    let node: TestNode;
+    let local: LocalNode | undefined;
     let deploymentsDir: string;
     let env: NodeJS.ProcessEnv;
     let provider: JsonRpcProvider;
 
     before(async () => {
-      node = new TestNode(await freePort(), scenario.nodeArgs);
-      await node.start();
-      deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-      env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
-      provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+      local = await startLocalNode("ocr-node-deployments-", scenario.nodeArgs);
+      ({ deploymentsDir, env, provider } = local);
     });
-
-    after(async () => {
-      provider?.destroy();
-      await node?.stop();
-      if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-    });
+    after(() => stopLocalNode(local));
 
     it(`the node ${scenario.expectAutomine ? "automines" : "mines on an interval"}`, async () => {
       expect(await provider.send("hardhat_getAutomine", [])).to.equal(scenario.expectAutomine);
@@ -126,21 +118,15 @@ for (const scenario of [
 
 describe("ocr:* tasks when the node goes away", function () {
   this.timeout(600_000);
-  let node: TestNode;
-  let deploymentsDir: string;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    node = new TestNode(await freePort());
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-deployments-");
+    ({ node, env } = local);
   });
-
-  after(async () => {
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("ocr:run stops cleanly on Ctrl-C and prints a summary", async () => {
     parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
@@ -220,25 +206,18 @@ describe("ocr:* tasks when the node goes away", function () {
 describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", function () {
   this.timeout(600_000);
   const secret = "test-only key seed " + Math.random().toString(36).slice(2);
-  let node: TestNode;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let deploymentsDir: string;
   let env: NodeJS.ProcessEnv;
   let provider: JsonRpcProvider;
 
   before(async () => {
-    node = new TestNode(await freePort(), ["--network", "otherChain"]);
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-deployments-", ["--network", "otherChain"]);
+    ({ node, deploymentsDir, env, provider } = local);
     delete env.OCR_TEST_KEY_SEED;
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
   });
-
-  after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("refuses to derive oracle keys from a plain seed and says how to configure keySeed", async () => {
     const result = await hardhat(["--network", "ocrTestNode", "ocr:deploy"], env);
@@ -323,23 +302,18 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
 
 describe("deployment records on a node are never lost and follow upgrades", function () {
   this.timeout(600_000);
-  let node: TestNode;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let deploymentsDir: string;
   let env: NodeJS.ProcessEnv;
   const recordFile = () => path.join(deploymentsDir, "ocrTestNode-31337", recordFileName("ETH / USD"));
   const readRecord = async () => JSON.parse(await readFile(recordFile(), "utf8"));
 
   before(async () => {
-    node = new TestNode(await freePort());
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-records-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-records-");
+    ({ node, deploymentsDir, env } = local);
   });
-
-  after(async () => {
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("a second ocr:deploy of a live recorded feed refuses; --force deploys anew and keeps the old addresses under previous", async () => {
     const first = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
