@@ -11,12 +11,13 @@ import type { AccessControlledOCR2Aggregator } from "../types/ethers-contracts/i
 
 import { bytesToHex, hexToBytes } from "../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
-import { encodeMedianOnchainConfig } from "../plugin/core/ocr2/config.js";
+import { OCR2_OFFCHAIN_CONFIG_VERSION, encodeMedianOnchainConfig } from "../plugin/core/ocr2/config.js";
 import {
   type Ocr2Report,
   type Ocr2ReportContext,
   encodeOcr2Report,
   encodeOcr2ReportContext,
+  ocr2ReportFromObservations,
   signOcr2Report,
 } from "../plugin/core/ocr2/report.js";
 import { collateSignatures } from "../plugin/core/report.js";
@@ -81,7 +82,7 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
 
   const onchainConfig = encodeMedianOnchainConfig(minAnswer, maxAnswer);
   await setPayees(aggregator, oracles);
-  await (await aggregator.setConfig(signers, transmitters, f, onchainConfig, 2n, "0x0a0b0c")).wait();
+  await (await aggregator.setConfig(signers, transmitters, f, onchainConfig, OCR2_OFFCHAIN_CONFIG_VERSION, "0x0a0b0c")).wait();
   if (!options.noBilling) {
     const b = OCR2_BILLING;
     await (
@@ -103,15 +104,8 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
 
   /** A report of `values` (observer i observed values[i]), sorted as the committee sorts. */
   function reportOf(values: readonly bigint[], observationsTimestamp = 1_700_000_000, juelsPerFeeCoin = JUELS_PER_FEE_COIN): Ocr2Report {
-    const sorted = values.map((value, observer) => ({ observer, value })).sort((a, b) =>
-      a.value < b.value ? -1 : a.value > b.value ? 1 : a.observer - b.observer,
-    );
-    return {
-      observationsTimestamp,
-      observers: sorted.map((o) => o.observer),
-      observations: sorted.map((o) => o.value),
-      juelsPerFeeCoin,
-    };
+    const observations = values.map((value, observer) => ({ observer, value }));
+    return ocr2ReportFromObservations({ observationsTimestamp, observations, juelsPerFeeCoin });
   }
 
   /** Calldata arguments of transmit for `reportBytes`, signed by `signerIndices`. */

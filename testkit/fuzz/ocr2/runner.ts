@@ -7,6 +7,7 @@
 import { bytesToHex } from "../../../plugin/core/bytes.js";
 import { addressFromPrivateKey } from "../../../plugin/core/address.js";
 import { keccak256, utf8Bytes } from "../../../plugin/core/hash.js";
+import { OCR2_OFFCHAIN_CONFIG_VERSION } from "../../../plugin/core/ocr2/config.js";
 import { deployOcr2Feed } from "../../ocr2-fixture.js";
 import { executeTransmit } from "../chain.js";
 import { Prng } from "../prng.js";
@@ -72,7 +73,7 @@ async function deployTargets(): Promise<ChainOcr2Feed[]> {
 
 async function reconfigure(chain: ChainOcr2Feed, rng: Prng): Promise<void> {
   const { feed, target } = chain;
-  await (await feed.aggregator.setConfig(feed.signers, feed.transmitters, target.f, feed.onchainConfig, 2n, bytesToHex(rng.bytes(8)))).wait();
+  await (await feed.aggregator.setConfig(feed.signers, feed.transmitters, target.f, feed.onchainConfig, OCR2_OFFCHAIN_CONFIG_VERSION, bytesToHex(rng.bytes(8)))).wait();
   target.configDigest = await feed.configDigest();
   target.latestEpochAndRound = 0n;
 }
