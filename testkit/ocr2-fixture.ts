@@ -1,7 +1,7 @@
 /**
  * A deployed OCR2 feed on a fresh simulated chain, for the OCR2 contract tests, the fuzzer and
  * the gas bench: LINK, an (AccessControlled)OCR2Aggregator, payees, a config of n oracles with
- * real secp256k1 keys, billing on, funded transmitters, and helpers that build, sign (exactly
+ * real secp256k1 keys, billing on, funded transmitters, and functions that build, sign (exactly
  * f+1 signatures, from any chosen oracles) and send transmits. The oracles, payees, funding and
  * billing are the OCR1 fixture's (feed-fixture.ts).
  */

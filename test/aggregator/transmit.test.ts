@@ -442,7 +442,7 @@ describe("OffchainAggregator transmit", function () {
     });
   });
 
-  describe("calldata helpers", function () {
+  describe("calldata builders", function () {
     it("the canonical calldata has exactly 4 + 7·32 + len(report) + 64·signatures bytes and is accepted raw", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
       const prepared = await prepareTransmit(feed, { epoch: 1, round: 1, values: VALUES });

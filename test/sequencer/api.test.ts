@@ -8,7 +8,7 @@ import { Contract } from "ethers";
 import { network } from "hardhat";
 
 import type { SequencerFlavour, SequencerUptimeFeed } from "../../plugin/api-types.js";
-import { expectPluginError } from "../tasks/task-helpers.js";
+import { expectPluginError } from "../tasks/task-support.js";
 
 const PHASE_1 = 1n << 64n;
 type Connection = Awaited<ReturnType<typeof network.create>>;

@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Contract, ContractFactory, JsonRpcProvider } from "ethers";
 
-import { type HardhatNodeProcess, type LocalNode, parseJson, runHardhat, startLocalNode, stopLocalNode } from "../helpers/hardhat-node.js";
+import { type HardhatNodeProcess, type LocalNode, parseJson, runHardhat, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
 import { PHASE_1, chainlinkAbi } from "./fixtures.js";
 
 const GRACE_PERIOD_S = 3600n;

@@ -9,7 +9,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import baseConfig from "../../hardhat.config.js";
 import { parseFlavour } from "../../tasks/sequencer.js";
-import { captureStdout, expectPluginError } from "../tasks/task-helpers.js";
+import { captureStdout, expectPluginError } from "../tasks/task-support.js";
 import { PHASE_1 } from "./fixtures.js";
 
 const OUTPUT_KEYS = ["network", "chainId", "flavour", "feed", "proxy", "bridge", "status", "answer", "roundId", "startedAt", "updatedAt", "update"];

@@ -17,7 +17,7 @@ import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import { recordFileName } from "../../plugin/deployments/records.js";
 import hardhatOcr from "../../plugin/index.js";
 
-import { verifyRoundJson } from "./task-helpers.js";
+import { verifyRoundJson } from "./task-support.js";
 import {
   FIXTURE_CONFIG,
   type HardhatNodeProcess,
@@ -26,7 +26,7 @@ import {
   runHardhat as hardhat,
   startLocalNode,
   stopLocalNode,
-} from "../helpers/hardhat-node.js";
+} from "../support/hardhat-node.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");

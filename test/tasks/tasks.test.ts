@@ -11,7 +11,7 @@ import { Contract } from "ethers";
 import baseConfig from "../../hardhat.config.js";
 import { bytesToHex } from "../../plugin/core/bytes.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
-import { captureStdout, expectPluginError, readOnchainConfig, verifyRoundJson } from "./task-helpers.js";
+import { captureStdout, expectPluginError, readOnchainConfig, verifyRoundJson } from "./task-support.js";
 
 const PHASE_1 = 1n << 64n;
 
