@@ -5,7 +5,7 @@
 import { type Log, type Provider, Interface } from "ethers";
 
 import type { Address } from "../plugin/core/address.js";
-import { concatBytes, hexToBytes } from "../plugin/core/bytes.js";
+import { bytesToHex, concatBytes, hexToBytes } from "../plugin/core/bytes.js";
 import { decodeReportContext, recoverReportSigner } from "../plugin/core/report.js";
 
 /** What the readers decode: NewTransmission and AnswerUpdated, with the transmit calldata. */
@@ -23,17 +23,23 @@ export interface FeedOnChain {
   readonly aggregatorAddress: string;
 }
 
-/** One NewTransmission log, decoded. */
-export interface LandedReport {
+/** A report as the aggregator logs it in NewTransmission. */
+export interface LoggedReport {
   readonly aggregatorRoundId: number;
   readonly answer: bigint;
-  readonly transmitter: Address;
+  /** As logged by the contract (sorted). */
   readonly observations: readonly bigint[];
-  /** The oracle index of each observation (the logged `observers` bytes). */
+  /** The oracle index of each observation, in the same order (the logged `observers` bytes). */
   readonly observers: readonly number[];
-  readonly configDigest: Uint8Array;
+  /** Lower-case hex. */
+  readonly configDigestHex: string;
   readonly epoch: number;
   readonly round: number;
+}
+
+/** One NewTransmission log, decoded, with where it landed. */
+export interface LandedReport extends LoggedReport {
+  readonly transmitter: Address;
   readonly txHash: string;
   readonly blockNumber: number;
 }
@@ -49,7 +55,7 @@ export function decodeNewTransmission(log: Log): LandedReport {
     transmitter: args.transmitter as Address,
     observations,
     observers: [...hexToBytes(args.observers as string)].slice(0, observations.length),
-    configDigest: context.configDigest,
+    configDigestHex: bytesToHex(context.configDigest),
     epoch: context.epoch,
     round: context.round,
     txHash: log.transactionHash,

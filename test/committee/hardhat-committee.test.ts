@@ -67,7 +67,7 @@ async function expectCorrectReportsOnChain(feed: Feed, expected: number): Promis
   let previous = -1n;
   for (const report of reports) {
     const where = `round ${report.aggregatorRoundId} (epoch ${report.epoch}, round ${report.round})`;
-    expect(bytesToHex(report.configDigest), where).to.equal(digestHex.toLowerCase());
+    expect(report.configDigestHex, where).to.equal(digestHex.toLowerCase());
     expect(await aggregator.getAnswer(report.aggregatorRoundId), where).to.equal(report.answer);
 
     // The answer is the middle element of the sorted observations the contract logged…

@@ -43,6 +43,61 @@ export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 1
   });
 }
 
+/** A long-running `hardhat --config <fixture> <args>` process that a test watches while it runs. */
+export class HardhatCommandProcess {
+  stdout = "";
+  stderr = "";
+  /** The exit code once the process has closed. */
+  readonly exit: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    this.child = child;
+    child.stdout!.on("data", (d) => (this.stdout += d));
+    child.stderr!.on("data", (d) => (this.stderr += d));
+    this.exit = new Promise((resolve) => child.on("close", resolve));
+  }
+
+  /** Both streams, for assertion messages. */
+  get output(): string {
+    return `stdout:\n${this.stdout}\nstderr:\n${this.stderr}`;
+  }
+
+  /** Resolve once stdout matches `pattern`; reject after `timeoutMs`. */
+  waitForStdout(pattern: RegExp, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(this.stdout)) return;
+        clearTimeout(timer);
+        this.child.stdout!.off("data", check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.child.stdout!.off("data", check);
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output}`));
+      }, timeoutMs);
+      this.child.stdout!.on("data", check);
+      check();
+    });
+  }
+
+  /** Send `signal` to the process. */
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** The exit code, killing the process if it has not exited within `timeoutMs`. */
+  async exitWithin(timeoutMs: number): Promise<number | null> {
+    const killTimer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    try {
+      return await this.exit;
+    } finally {
+      clearTimeout(killTimer);
+    }
+  }
+}
+
 /** A `hardhat node` on `port`, started and stopped by the test that owns it. */
 export class HardhatNodeProcess {
   private child: ChildProcess | undefined;

@@ -3,7 +3,6 @@
  * would type them: ocr:deploy records the feed, later processes attach to it. Once with an
  * automining node and once with a node that mines a block per second (automine off).
  */
-import { spawn } from "node:child_process";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
@@ -19,7 +18,7 @@ import hardhatOcr from "../../plugin/index.js";
 
 import { verifyRoundJson } from "./task-support.js";
 import {
-  FIXTURE_CONFIG,
+  HardhatCommandProcess,
   type HardhatNodeProcess,
   type LocalNode,
   parseJson,
@@ -28,8 +27,6 @@ import {
   stopLocalNode,
 } from "../support/hardhat-node.js";
 
-const PROJECT_ROOT = process.cwd();
-const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const PHASE_1 = 1n << 64n;
 
 for (const scenario of [
@@ -130,54 +127,22 @@ describe("ocr:* tasks when the node goes away", function () {
 
   it("ocr:run stops cleanly on Ctrl-C and prints a summary", async () => {
     parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run"], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (/^\[1\] round 1 /m.test(stdout)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    child.kill("SIGINT");
-    const killTimer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    const code = await exit;
-    clearTimeout(killTimer);
-    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
-    expect(stdout).to.contain("Stopping after the round in flight");
-    expect(stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
+    const run = new HardhatCommandProcess(["--network", "ocrTestNode", "ocr:run"], env);
+    await run.waitForStdout(/^\[1\] round 1 /m, 90_000);
+    run.kill("SIGINT");
+    expect(await run.exitWithin(60_000), run.output).to.equal(0);
+    expect(run.stdout).to.contain("Stopping after the round in flight");
+    expect(run.stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
   });
 
   it("ocr:run whose node dies prints the summary of what landed, then the error", async () => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run", "--request"], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (/^\[1\] round \d+ /m.test(stdout)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const run = new HardhatCommandProcess(["--network", "ocrTestNode", "ocr:run", "--request"], env);
+    await run.waitForStdout(/^\[1\] round \d+ /m, 90_000);
     await node.stop();
-    const killTimer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    const code = await exit;
-    clearTimeout(killTimer);
-    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(1);
-    expect(stdout).to.match(/Summary \(stopped by an error\): \d+ reports? landed/);
-    expect(stderr).to.match(/ocr:run stopped after \d+ reports?: /);
-    expect(stderr).to.not.contain("An unexpected error occurred");
+    expect(await run.exitWithin(120_000), run.output).to.equal(1);
+    expect(run.stdout).to.match(/Summary \(stopped by an error\): \d+ reports? landed/);
+    expect(run.stderr).to.match(/ocr:run stopped after \d+ reports?: /);
+    expect(run.stderr).to.not.contain("An unexpected error occurred");
     await node.start();
   });
 

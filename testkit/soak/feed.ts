@@ -7,14 +7,12 @@
 import type { Log } from "ethers";
 
 import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chain.js";
-import { bytesToHex } from "../../plugin/core/bytes.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
 import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import type { CommitteeOptions } from "../../plugin/protocol/committee.js";
 import { deployCommitteeFeed } from "../feed-fixture.js";
-import { NEW_TRANSMISSION_TOPIC, decodeNewTransmission } from "../landed-reports.js";
+import { type LandedReport, NEW_TRANSMISSION_TOPIC, decodeNewTransmission } from "../landed-reports.js";
 import { type ChainTime, FaultyChain, type RpcSender } from "./chain-faults.js";
-import type { ReportToCheck } from "./checker.js";
 
 /**
  * Gas for the transmit the "revert" fault sends: above the intrinsic cost and calldata floor of
@@ -33,8 +31,7 @@ export type SoakFeedSetup = Omit<CommitteeOptions, "chain" | "admin" | "clock"> 
 };
 
 /** A report as the chain holds it (one NewTransmission log). */
-export interface ChainReport extends ReportToCheck {
-  readonly blockNumber: number;
+export interface ChainReport extends LandedReport {
   /** The block's timestamp, in seconds (what the contract records as the report's time). */
   readonly timestampSec: number;
 }
@@ -101,6 +98,5 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
 export type SoakFeed = Awaited<ReturnType<typeof deploySoakFeed>>;
 
 function toChainReport(log: Log, timestampSec: number): ChainReport {
-  const { aggregatorRoundId, answer, observations, observers, configDigest, epoch, round, blockNumber } = decodeNewTransmission(log);
-  return { aggregatorRoundId, answer, observations, observers, configDigestHex: bytesToHex(configDigest), epoch, round, blockNumber, timestampSec };
+  return { ...decodeNewTransmission(log), timestampSec };
 }
