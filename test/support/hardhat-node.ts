@@ -186,3 +186,9 @@ export function parseJson(result: CommandResult): Record<string, any> {
   expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
   return JSON.parse(result.stdout);
 }
+
+/** What a command that must fail printed (stderr, then stdout); fails the test unless it exited 1. */
+export function failureOutput(result: CommandResult): string {
+  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(1);
+  return result.stderr + result.stdout;
+}

@@ -19,6 +19,7 @@ import hardhatOcr from "../../plugin/index.js";
 import { verifyRoundJson } from "./task-support.js";
 import {
   HardhatCommandProcess,
+  failureOutput,
   type HardhatNodeProcess,
   type LocalNode,
   parseJson,
@@ -150,8 +151,7 @@ describe("ocr:* tasks when the node goes away", function () {
     await node.stop();
     await node.start();
     const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('The recorded deployment of feed "ETH / USD" on network "ocrTestNode" is gone');
     expect(output).to.contain("npx hardhat ocr:deploy --network ocrTestNode");
     expect(output).to.not.contain("An unexpected error occurred");
@@ -160,8 +160,7 @@ describe("ocr:* tasks when the node goes away", function () {
   it("a node that is not running is an error that says to start it", async () => {
     await node.stop();
     const result = await hardhat(["--network", "ocrTestNode", "ocr:status"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain(`Cannot reach network "ocrTestNode" at ${node.url}`);
     expect(output).to.contain("npx hardhat node");
     expect(output).to.not.contain("An unexpected error occurred");
@@ -186,8 +185,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
 
   it("refuses to derive oracle keys from a plain seed and says how to configure keySeed", async () => {
     const result = await hardhat(["--network", "ocrTestNode", "ocr:deploy"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('Feed "ETH / USD" has no secret key seed for chain 4242');
     expect(output).to.contain('keySeed: configVariable("OCR_KEY_SEED")');
   });
@@ -257,8 +255,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
 
     const wrongSecret = "another secret " + Math.random().toString(36).slice(2);
     const wrong = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "BTC / USD"], { ...env, OCR_TEST_KEY_SEED: wrongSecret });
-    expect(wrong.code).to.equal(1);
-    const output = wrong.stderr + wrong.stdout;
+    const output = failureOutput(wrong);
     expect(output).to.contain("The oracle keys from the keySeed configuration variable do not match the deployment");
     expect(output).to.not.contain(wrongSecret);
     expect(output).to.not.contain(secret);
@@ -355,8 +352,7 @@ describe("deployment records on a node are never lost and follow upgrades", func
     const other = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", "LINK / ETH", "--json"], env));
     expect(other.aggregator).to.equal(fresh.aggregator);
     const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('The deployment record of feed "ETH / USD" on network "ocrTestNode" is stale');
     expect(output).to.contain("--force");
     expect(output).to.not.contain("do not match");
