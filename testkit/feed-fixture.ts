@@ -572,8 +572,10 @@ export function rawReportContextHex(configDigest: Uint8Array, epoch: number, rou
 /**
  * A fixture for `networkHelpers.loadFixture`: deploys a feed with `options` the first time and
  * returns to that snapshot afterwards. Keep the returned function: loadFixture knows a fixture by
- * its identity.
+ * its identity (and refuses anonymous ones, hence the named function).
  */
 export function feedFixture(options: FeedOptions = {}): (connection: Connection) => Promise<Feed> {
-  return (connection) => deployFeed(connection, options);
+  return function deployFeedFixture(connection: Connection): Promise<Feed> {
+    return deployFeed(connection, options);
+  };
 }
