@@ -1,8 +1,8 @@
 /**
  * Transmit fuzzer: mutates valid transmit calls and checks that the aggregator accepts exactly
  * the calls the reference model (written from the spec) calls valid, with the revert reason the
- * model expects. OCR1 (OffchainAggregator, scripts/fuzz/model.ts) by default; OCR2
- * (AccessControlledOCR2Aggregator, scripts/fuzz/ocr2/model.ts) with --protocol ocr2.
+ * model expects. OCR1 (OffchainAggregator, testkit/fuzz/model.ts) by default; OCR2
+ * (AccessControlledOCR2Aggregator, testkit/fuzz/ocr2/model.ts) with --protocol ocr2.
  *
  *   npm run fuzz -- --cases 10000 --seed s1 [--json] [--reconfigure-every 500] [--protocol ocr1|ocr2]
  *
@@ -11,8 +11,8 @@
  */
 import { network } from "hardhat";
 
-import { runOcr2Fuzz } from "./fuzz/ocr2/runner.js";
-import { type FuzzResult, runFuzz } from "./fuzz/runner.js";
+import { runOcr2Fuzz } from "../testkit/fuzz/ocr2/runner.js";
+import { type FuzzResult, runFuzz } from "../testkit/fuzz/runner.js";
 
 interface CliOptions {
   readonly cases: number;

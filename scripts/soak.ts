@@ -13,12 +13,12 @@
  * The default mode reports every round (alphaPPB 0) and checks that a report lands within each
  * step's bound. The deviation mode runs a feed with a deviation threshold and a heartbeat over a
  * market that only sometimes moves past it, and checks every report was due and every due report
- * came (see soak/deviation.ts).
+ * came (see testkit/soak/deviation.ts).
  *
  * With --json, stdout carries only the result object; progress and any violation details go to
  * stderr. Exits 1 on any safety, duplicate, liveness or overload violation.
  */
-import { type SoakResult, runSoak } from "./soak/runner.js";
+import { type SoakResult, runSoak } from "../testkit/soak/runner.js";
 
 interface CliOptions {
   readonly rounds: number;
@@ -77,7 +77,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   return { rounds, seed, json, ...(deviationMode ? { deviation: { alphaPPB: alphaPPB ?? DEFAULT_ALPHA_PPB, heartbeatMs: heartbeatMs ?? DEFAULT_HEARTBEAT_MS } } : {}) };
 }
 
-/** The object --json prints: the fields first, then the extras. */
+/** The object --json prints: the headline fields (rounds, reports, violations, latency, faults) first, then the extras. */
 function jsonSummary(result: SoakResult): Record<string, unknown> {
   return {
     rounds: result.rounds,

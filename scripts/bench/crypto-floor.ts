@@ -26,7 +26,7 @@ import {
   signReport,
   sortAttributedObservations,
 } from "../../plugin/core/report.js";
-import { priceObservations } from "../../test/contracts/ocr-setup.js";
+import { priceObservations } from "../../testkit/markets.js";
 
 /** What one round of the floor counts, for printing next to the figure. */
 export function cryptoWorkPerRound(n: number, f: number): string {

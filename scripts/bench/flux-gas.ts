@@ -17,7 +17,8 @@ import { network } from "hardhat";
 
 import { bytesToHex } from "../../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { MAX_ANSWER, MIN_ANSWER, priceObservations } from "../../test/contracts/ocr-setup.js";
+import { INT192_MAX as MAX_ANSWER, INT192_MIN as MIN_ANSWER } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
 import { mean } from "./transmit-gas.js";
 
 const require = createRequire(import.meta.url);

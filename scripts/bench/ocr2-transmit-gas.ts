@@ -5,7 +5,8 @@
  * observations around 2000e8, exactly f+1 signatures from oracles drawn at random (seeded),
  * no validator, transmitters taking turns. The first transmit is left out as in the OCR1 bench.
  */
-import { deployOcr2Feed, priceObservations } from "../../test/ocr2/ocr2-setup.js";
+import { priceObservations } from "../../testkit/markets.js";
+import { deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 import { signerSubsets } from "./signer-subsets.js";
 import { STEADY_TRANSMITS, TRANSMIT_CONFIGS, configKey, mean } from "./transmit-gas.js";
 

@@ -4,7 +4,7 @@
  * depends on the index (a linear scan) looks cheaper with the lowest ones. The benches therefore
  * draw each transmit's signers at random, from a seeded stream so runs are reproducible.
  */
-import { Prng } from "../fuzz/prng.js";
+import { Prng } from "../../testkit/fuzz/prng.js";
 
 /** A seeded stream of signer subsets for an (n, f) committee: f+1 distinct indices each. */
 export function signerSubsets(label: string, n: number, f: number): () => number[] {

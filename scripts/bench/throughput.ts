@@ -6,7 +6,8 @@
  * The virtual clock makes protocol waits (DeltaRound, DeltaGrace, …) free, so what the figure
  * measures is the work: cryptography, message handling, JSON-RPC and EVM execution.
  */
-import { deployCommitteeFeed, risingMarket } from "../../test/committee/committee-feed.js";
+import { deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { risingMarket } from "../../testkit/markets.js";
 
 /**
  * rMax 50: long epochs, so leader changes (which cost a DeltaProgress of virtual time and a

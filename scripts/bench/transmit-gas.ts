@@ -6,7 +6,8 @@
  * for the first time (zero → non-zero costs far more than non-zero → non-zero), which a live
  * feed pays once in its life, so the figure is the mean of the transmits after it.
  */
-import { deployOcrFeed, priceObservations } from "../../test/contracts/ocr-setup.js";
+import { deployOcrFeed } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
 import { signerSubsets } from "./signer-subsets.js";
 
 /** Total transmit gas of OffchainAggregator 4.0.0 for the same workload (spec figures). */

@@ -12,9 +12,10 @@ import {
   type Feed,
   currentConfigDigest,
   deployFeed,
+  feedFixture,
   setConfig,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const VALUES = [10n, 20n, 30n, 40n];
 
@@ -50,12 +51,8 @@ describe("OffchainAggregator ownership and access control", function () {
     const reader = (await c.ethers.deployContract("AggregatorReader")) as unknown as Contract;
     return { feed, reader, readerAddress: await reader.getAddress() };
   }
-  async function standardFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
-  async function feedWithoutControllers(c: Connection): Promise<Feed> {
-    return deployFeed(c, { accessControllers: false });
-  }
+  const standardFeed = feedFixture();
+  const feedWithoutControllers = feedFixture({ accessControllers: false });
 
   function as(contract: Contract, signer: Signer): Contract {
     return contract.connect(signer) as Contract;

@@ -12,19 +12,19 @@ import {
   type Billing,
   type Connection,
   type Feed,
+  BILLING,
   GWEI,
-  INTEGRATION_BILLING,
   LINK,
   billingArgs,
-  deployFeed,
+  feedFixture,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const VALUES = [10n, 20n, 30n, 40n];
 /** Reward per observation in LINK-wei with the integration billing: 1e8 gwei of LINK = 0.1 LINK. */
-const OBSERVATION_REWARD = INTEGRATION_BILLING.linkGweiPerObservation * GWEI;
-const TRANSMISSION_REWARD = INTEGRATION_BILLING.linkGweiPerTransmission * GWEI;
+const OBSERVATION_REWARD = BILLING.linkGweiPerObservation * GWEI;
+const TRANSMISSION_REWARD = BILLING.linkGweiPerTransmission * GWEI;
 
 /** The gas price the contract should use, in gwei (spec §1.10 step 2), from tx.gasprice in wei. */
 function impliedGasPriceGwei(txGasPriceWei: bigint, billing: Billing): bigint {
@@ -86,22 +86,12 @@ describe("OffchainAggregator billing", function () {
     connection = await network.create();
   });
 
-  async function standardFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
+  const standardFeed = feedFixture();
   /** 1 LINK per ETH, so reimbursements are easy to invert; prices 200 reasonable / 1000 max. */
-  async function unitRateFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { billing: { ...INTEGRATION_BILLING, microLinkPerEth: 1_000_000n } });
-  }
-  async function bigUnitRateFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { n: 31, f: 10, billing: { ...INTEGRATION_BILLING, microLinkPerEth: 1_000_000n } });
-  }
-  async function unfundedFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { linkFunding: 0n });
-  }
-  async function toggleFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { link: "ToggleLinkToken" });
-  }
+  const unitRateFeed = feedFixture({ billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
+  const bigUnitRateFeed = feedFixture({ n: 31, f: 10, billing: { ...BILLING, microLinkPerEth: 1_000_000n } });
+  const unfundedFeed = feedFixture({ linkFunding: 0n });
+  const toggleFeed = feedFixture({ link: "ToggleLinkToken" });
 
   async function owed(feed: Feed, i: number): Promise<bigint> {
     return feed.aggregator.owedPayment(feed.oracles[i].transmitter.address);
@@ -272,7 +262,7 @@ describe("OffchainAggregator billing", function () {
       await transmitAndWait(feed, { epoch: 1, round: 1, values: VALUES });
       await (await feed.link.setTransfersReturnFalse(true)).wait();
       // setBilling must pay the owed oracles first, and that payment fails.
-      await expect(feed.aggregator.setBilling(...billingArgs(INTEGRATION_BILLING))).to.be.revertedWith("insufficient funds");
+      await expect(feed.aggregator.setBilling(...billingArgs(BILLING))).to.be.revertedWith("insufficient funds");
       await expect(feed.aggregator.withdrawFunds(await feed.owner.getAddress(), 1n)).to.be.revertedWith("insufficient funds");
     });
 
@@ -335,9 +325,9 @@ describe("OffchainAggregator billing", function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
       const admin = feed.strangers[1];
       const agg = feed.aggregator.connect(admin) as Contract;
-      await expect(agg.setBilling(...billingArgs(INTEGRATION_BILLING))).to.be.revertedWith("Only owner&billingAdmin can call");
+      await expect(agg.setBilling(...billingArgs(BILLING))).to.be.revertedWith("Only owner&billingAdmin can call");
       await (await feed.billingAccessController!.addAccess(await admin.getAddress())).wait();
-      await expect(agg.setBilling(...billingArgs(INTEGRATION_BILLING))).to.emit(feed.aggregator, "BillingSet");
+      await expect(agg.setBilling(...billingArgs(BILLING))).to.emit(feed.aggregator, "BillingSet");
     });
 
     it("setBillingAccessController is owner-only and emits only on change", async function () {

@@ -11,17 +11,17 @@ import { bytesToHex } from "../../plugin/core/bytes.js";
 import {
   type Connection,
   type Feed,
+  BILLING,
   ENCODED_CONFIG_VERSION,
-  INTEGRATION_BILLING,
   TEST_ENCODED_CONFIG,
   computeConfigDigest,
   currentConfigDigest,
-  deployFeed,
   deriveSecretKey,
+  feedFixture,
   makeOracles,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -37,18 +37,10 @@ describe("OffchainAggregator constructor and setConfig", function () {
     connection = await network.create();
   });
 
-  async function configuredFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
-  async function unconfiguredFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { configure: false });
-  }
-  async function feedWithoutControllers(c: Connection): Promise<Feed> {
-    return deployFeed(c, { configure: false, accessControllers: false });
-  }
-  async function toggleLinkFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { link: "ToggleLinkToken" });
-  }
+  const configuredFeed = feedFixture();
+  const unconfiguredFeed = feedFixture({ configure: false });
+  const feedWithoutControllers = feedFixture({ configure: false, accessControllers: false });
+  const toggleLinkFeed = feedFixture({ link: "ToggleLinkToken" });
 
   /** Valid setConfig arguments for the feed's own oracles, as positional arguments. */
   function validArgs(feed: Feed) {
@@ -81,7 +73,7 @@ describe("OffchainAggregator constructor and setConfig", function () {
         "BillingAccessControllerSet",
         "RequesterAccessControllerSet",
       ]);
-      const b = INTEGRATION_BILLING;
+      const b = BILLING;
       expect([...logs[0].args]).to.deep.equal([
         b.maximumGasPrice, b.reasonableGasPrice, b.microLinkPerEth, b.linkGweiPerObservation, b.linkGweiPerTransmission,
       ]);
@@ -113,11 +105,11 @@ describe("OffchainAggregator constructor and setConfig", function () {
       expect(await agg.maxAnswer()).to.equal(feed.maxAnswer);
       expect(await agg.getLinkToken()).to.equal(await feed.link.getAddress());
       expect([...(await agg.getBilling())]).to.deep.equal([
-        INTEGRATION_BILLING.maximumGasPrice,
-        INTEGRATION_BILLING.reasonableGasPrice,
-        INTEGRATION_BILLING.microLinkPerEth,
-        INTEGRATION_BILLING.linkGweiPerObservation,
-        INTEGRATION_BILLING.linkGweiPerTransmission,
+        BILLING.maximumGasPrice,
+        BILLING.reasonableGasPrice,
+        BILLING.microLinkPerEth,
+        BILLING.linkGweiPerObservation,
+        BILLING.linkGweiPerTransmission,
       ]);
       expect([...(await agg.validatorConfig())]).to.deep.equal([ZERO, 0n]);
       expect([...(await agg.latestConfigDetails())]).to.deep.equal([0n, 0n, "0x" + "00".repeat(16)]);

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Contract, Signer } from "ethers";
 import { network } from "hardhat";
 
-import type { Connection } from "../helpers/ocr-fixture.js";
+import type { Connection } from "../../testkit/feed-fixture.js";
 
 interface Tokens {
   link: Contract;

@@ -9,7 +9,8 @@ import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { hexToBytes } from "../../plugin/core/bytes.js";
 import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
 import { collateSignatures, encodeReport, signReport, sortAttributedObservations } from "../../plugin/core/report.js";
-import { deployOcrFeed, priceObservations } from "../contracts/ocr-setup.js";
+import { deployOcrFeed } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
 
 describe("OffchainAggregator oracle lookup", function () {
   it("accepts the highest-index signers and transmitter of a 31-oracle committee", async () => {

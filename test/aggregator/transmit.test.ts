@@ -16,12 +16,13 @@ import {
   currentConfigDigest,
   deployFeed,
   deriveSecretKey,
+  feedFixture,
   prepareTransmit,
   rawReportContextHex,
   sendTransmitCalldata,
   transmit,
   transmitAndWait,
-} from "../helpers/ocr-fixture.js";
+} from "../../testkit/feed-fixture.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const VALUES = [10n, 20n, 30n, 40n];
@@ -42,15 +43,9 @@ describe("OffchainAggregator transmit", function () {
     connection = await network.create();
   });
 
-  async function standardFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
-  async function boundedFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { minAnswer: -1000n, maxAnswer: 1000n });
-  }
-  async function bigFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c, { n: 31, f: 10 });
-  }
+  const standardFeed = feedFixture();
+  const boundedFeed = feedFixture({ minAnswer: -1000n, maxAnswer: 1000n });
+  const bigFeed = feedFixture({ n: 31, f: 10 });
   async function feedWithValidator(c: Connection): Promise<{ feed: Feed; validator: Contract }> {
     const feed = await deployFeed(c);
     const validator = (await c.ethers.deployContract("TestValidator")) as unknown as Contract;
@@ -447,7 +442,7 @@ describe("OffchainAggregator transmit", function () {
     });
   });
 
-  describe("calldata helpers", function () {
+  describe("calldata builders", function () {
     it("the canonical calldata has exactly 4 + 7·32 + len(report) + 64·signatures bytes and is accepted raw", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
       const prepared = await prepareTransmit(feed, { epoch: 1, round: 1, values: VALUES });

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
 
-import { type Connection, type Feed, deployFeed, transmit, transmitAndWait } from "../helpers/ocr-fixture.js";
+import { type Connection, type Feed, deployFeed, feedFixture, transmit, transmitAndWait } from "../../testkit/feed-fixture.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const GAS_LIMIT = 100_000n;
@@ -31,9 +31,7 @@ describe("OffchainAggregator validator hook", function () {
     await (await feed.aggregator.setValidatorConfig(validatorAddress, GAS_LIMIT)).wait();
     return { feed, validator, validatorAddress };
   }
-  async function plainFeed(c: Connection): Promise<Feed> {
-    return deployFeed(c);
-  }
+  const plainFeed = feedFixture();
 
   it("setValidatorConfig emits ValidatorConfigSet(prev, prevGas, new, newGas) only on change", async function () {
     const feed = await connection.networkHelpers.loadFixture(plainFeed);

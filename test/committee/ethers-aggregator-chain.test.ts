@@ -10,7 +10,9 @@ import { bytesToHex } from "../../plugin/core/bytes.js";
 import { collateSignatures, encodeReport, signReport } from "../../plugin/core/report.js";
 import { fixedValue } from "../../plugin/data-sources/simple.js";
 import type { TransmitRequest } from "../../plugin/protocol/chain.js";
-import { BASE_PRICE, type Feed, deployCommitteeFeed, landedReports } from "./committee-feed.js";
+import { type CommitteeFeed as Feed, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { landedReports } from "../../testkit/landed-reports.js";
+import { BASE_PRICE } from "../../testkit/markets.js";
 
 /** A configured feed with a committee that is not running: the test drives the adapter itself. */
 async function configuredFeed(seed: string, config: { deltaCMs?: number } = {}): Promise<Feed> {

@@ -12,17 +12,9 @@ import { epochAndRound } from "../../plugin/core/report.js";
 import { fixedValue } from "../../plugin/data-sources/simple.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
-import {
-  BASE_PRICE,
-  BILLING,
-  type Feed,
-  type LandedReport,
-  answerUpdates,
-  deployCommitteeFeed,
-  landedReports,
-  reportSignersOf,
-  risingMarket,
-} from "./committee-feed.js";
+import { BILLING, type CommitteeFeed as Feed, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { type LandedReport, answerUpdates, landedReports, reportSignersOf } from "../../testkit/landed-reports.js";
+import { BASE_PRICE, risingMarket } from "../../testkit/markets.js";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the trace
@@ -75,7 +67,7 @@ async function expectCorrectReportsOnChain(feed: Feed, expected: number): Promis
   let previous = -1n;
   for (const report of reports) {
     const where = `round ${report.aggregatorRoundId} (epoch ${report.epoch}, round ${report.round})`;
-    expect(bytesToHex(report.configDigest), where).to.equal(digestHex.toLowerCase());
+    expect(report.configDigestHex, where).to.equal(digestHex.toLowerCase());
     expect(await aggregator.getAnswer(report.aggregatorRoundId), where).to.equal(report.answer);
 
     // The answer is the middle element of the sorted observations the contract logged…
@@ -119,7 +111,7 @@ async function expectCorrectReportsOnChain(feed: Feed, expected: number): Promis
  */
 async function expectOraclesOwedTheirWork(feed: Feed, reports: readonly LandedReport[]): Promise<void> {
   const { committee, aggregator } = feed;
-  const observationRewardLinkWei = BILLING[3] * 10n ** 9n;
+  const observationRewardLinkWei = BILLING.linkGweiPerObservation * 10n ** 9n;
   for (let i = 0; i < committee.n; i++) {
     const transmitter = committee.keys[i].transmitterAddress;
     const observed = reports.filter((r) => r.observers.includes(i)).length;

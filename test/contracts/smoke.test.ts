@@ -1,7 +1,8 @@
 import { expect } from "chai";
 
 import { reportMedian } from "../../plugin/core/report.js";
-import { BILLING, deployOcrFeed, priceObservations } from "./ocr-setup.js";
+import { BILLING, deployOcrFeed } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
 
 describe("contracts smoke: LinkToken + OffchainAggregator (n=4, f=1)", function () {
   it("accepts a report signed by f+1 oracles and serves its median through every read", async function () {

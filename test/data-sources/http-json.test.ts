@@ -129,7 +129,7 @@ describe("httpJson against a local HTTP server", () => {
   });
 });
 
-describe("JSON path helpers", () => {
+describe("JSON path functions", () => {
   it("walks objects and arrays and names the missing segment", () => {
     const doc = parseJsonKeepingNumbers(`{"a": {"b": [10, {"c": "x"}]}}`);
     expect(walkJsonPath(doc, "a.b.1.c")).to.equal("x");

@@ -4,43 +4,25 @@
  */
 import { expect } from "chai";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { type Ocr2FuzzTarget, OCR2_MUTATORS, buildOcr2Case } from "../../scripts/fuzz/ocr2/cases.js";
-import { judgeOcr2Transmit } from "../../scripts/fuzz/ocr2/model.js";
-import { runOcr2Fuzz } from "../../scripts/fuzz/ocr2/runner.js";
-import { Prng } from "../../scripts/fuzz/prng.js";
-import type { FuzzResult } from "../../scripts/fuzz/runner.js";
+import { OCR2_MUTATORS, buildOcr2Case } from "../../testkit/fuzz/ocr2/cases.js";
+import { judgeOcr2Transmit } from "../../testkit/fuzz/ocr2/model.js";
+import { runOcr2Fuzz } from "../../testkit/fuzz/ocr2/runner.js";
+import { Prng } from "../../testkit/fuzz/prng.js";
+import type { FuzzResult } from "../../testkit/fuzz/runner.js";
+import { itAgreesWithTheModel, offlineTarget } from "./fuzz-checks.js";
 
 const CASES = 200;
 const SEED = "npm-test-ocr2";
 
-function offlineTarget(): Ocr2FuzzTarget {
-  const key = (purpose: string, i: number) => keccak256(utf8Bytes(`ocr2 fuzz test ${purpose} ${i}`));
-  const address = (k: Uint8Array) => addressFromPrivateKey(k).toLowerCase();
-  const signerKeys = [0, 1, 2, 3].map((i) => key("signer", i));
-  return {
-    name: "offline 4/1",
-    n: 4,
-    f: 1,
-    signerKeys,
-    signers: signerKeys.map(address),
-    transmitters: [0, 1, 2, 3].map((i) => address(key("transmitter", i))),
-    foreignKeys: [key("foreign", 0)],
-    outsiders: [address(key("outsider", 0))],
-    minAnswer: -1000n,
-    maxAnswer: 1000n,
-    configDigest: Uint8Array.from({ length: 32 }, (_, i) => (i < 2 ? [0, 1][i] : i)),
-    latestEpochAndRound: (5n << 8n) | 3n,
-  };
-}
+/** A 4/1 committee that exists only off chain, for the model and builder checks. */
+const offlineOcr2Target = () => offlineTarget("ocr2 fuzz test", Uint8Array.from({ length: 32 }, (_, i) => (i < 2 ? [0, 1][i] : i)));
 
 const byKind = (kind: string) => OCR2_MUTATORS.find((m) => m.kind === kind)!;
 
 describe("OCR2 transmit fuzzer", function () {
   describe("off chain: the model and the builder", function () {
     it("judges unmutated cases valid and predicts epoch/round and median", function () {
-      const target = offlineTarget();
+      const target = offlineOcr2Target();
       for (let i = 0; i < 15; i++) {
         const built = buildOcr2Case(Prng.fromLabel(`valid ${i}`), target, []);
         const verdict = judgeOcr2Transmit(built.calldata, built.sender, target);
@@ -50,7 +32,7 @@ describe("OCR2 transmit fuzzer", function () {
     });
 
     it("rejects single breaking mutations with the spec's reason, keeps legal oddities valid", function () {
-      const target = offlineTarget();
+      const target = offlineOcr2Target();
       const expected: Record<string, string> = {
         staleEpochRound: "stale report",
         unauthorizedSender: "unauthorized transmitter",
@@ -89,25 +71,6 @@ describe("OCR2 transmit fuzzer", function () {
       result = await runOcr2Fuzz({ cases: CASES, seed: SEED, reconfigureEvery: 80 });
     });
 
-    it("accepts no invalid call, rejects no valid one, with the model's reasons and effects", function () {
-      expect(result.cases).to.equal(CASES);
-      expect(result.disagreements).to.deep.equal([]);
-      expect(result.acceptedInvalid).to.equal(0);
-      expect(result.rejectedValid).to.equal(0);
-      expect(result.reasonMismatches).to.equal(0);
-      expect(result.effectMismatches).to.equal(0);
-    });
-
-    it("exercises every mutation kind; breaking kinds get rejected; controls accepted; reconfigured", function () {
-      for (const m of OCR2_MUTATORS) {
-        const stats = result.kinds.get(m.kind)!;
-        expect(stats.cases, m.kind).to.be.greaterThan(0);
-        if (m.intent === "breaks") expect(stats.rejected, m.kind).to.be.greaterThan(0);
-      }
-      expect(result.controlsAccepted).to.equal(result.controls);
-      expect(result.controls).to.be.greaterThan(0);
-      expect(result.validMutantsAccepted).to.equal(result.validMutants);
-      expect(result.reconfigurations).to.equal(2);
-    });
+    itAgreesWithTheModel(() => result, CASES, OCR2_MUTATORS, 2);
   });
 });

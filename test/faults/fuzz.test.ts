@@ -6,50 +6,27 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { bytesEqual } from "../../plugin/core/bytes.js";
-import { judgeTransmit } from "../../scripts/fuzz/model.js";
-import { MUTATORS, mutatorByKind } from "../../scripts/fuzz/mutators.js";
-import { buildCase } from "../../scripts/fuzz/pipeline.js";
-import { Prng } from "../../scripts/fuzz/prng.js";
-import { type FuzzResult, classify, runFuzz } from "../../scripts/fuzz/runner.js";
-import { type FuzzTarget, contractView } from "../../scripts/fuzz/target.js";
-import { deriveSecretKey } from "../helpers/ocr-fixture.js";
+import { judgeTransmit } from "../../testkit/fuzz/model.js";
+import { MUTATORS, mutatorByKind } from "../../testkit/fuzz/mutators.js";
+import { buildCase } from "../../testkit/fuzz/pipeline.js";
+import { Prng } from "../../testkit/fuzz/prng.js";
+import { type FuzzResult, classify, runFuzz } from "../../testkit/fuzz/runner.js";
+import { itAgreesWithTheModel, offlineTarget } from "./fuzz-checks.js";
 
 const CASES = 300;
 const SEED = "npm-test";
 
 /** A 4/1 committee that exists only off chain, for the model and builder checks. */
-function offlineTarget(): FuzzTarget {
-  const key = (purpose: string, i: number) => deriveSecretKey(`fuzz test ${purpose} ${i}`);
-  const signerKeys = [0, 1, 2, 3].map((i) => key("signer", i));
-  const transmitterKeys = [0, 1, 2, 3].map((i) => key("transmitter", i));
-  const address = (k: Uint8Array) => addressFromPrivateKey(k).toLowerCase();
-  return {
-    name: "offline 4/1",
-    n: 4,
-    f: 1,
-    signerKeys,
-    signers: signerKeys.map(address),
-    transmitterKeys,
-    transmitters: transmitterKeys.map(address),
-    foreignKeys: [key("foreign", 0)],
-    outsiders: [address(key("outsider", 0))],
-    minAnswer: -1000n,
-    maxAnswer: 1000n,
-    configDigest: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-    previousDigest: null,
-    latestEpochAndRound: (5n << 8n) | 3n,
-  };
-}
+const offlineOcr1Target = () => offlineTarget("fuzz test", Uint8Array.from({ length: 16 }, (_, i) => i + 1));
 
 describe("transmit fuzzer", function () {
   describe("off chain: the model and the builder", function () {
     it("judges unmutated cases valid and predicts the stored epoch/round and median", function () {
-      const target = offlineTarget();
+      const target = offlineOcr1Target();
       for (let i = 0; i < 20; i++) {
         const built = buildCase(Prng.fromLabel(`valid ${i}`), target, []);
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict.valid, `case ${i}`).to.equal(true);
         if (!verdict.valid) continue;
         expect(verdict.epochAndRound > target.latestEpochAndRound).to.equal(true);
@@ -59,7 +36,7 @@ describe("transmit fuzzer", function () {
     });
 
     it("rejects single mutations with the reason the spec gives", function () {
-      const target = offlineTarget();
+      const target = offlineOcr1Target();
       const expected: Record<string, string> = {
         wrongConfigDigest: "configDigest mismatch",
         staleEpochRound: "stale report",
@@ -82,13 +59,13 @@ describe("transmit fuzzer", function () {
       };
       for (const [kind, reason] of Object.entries(expected)) {
         const built = buildCase(Prng.fromLabel(`single ${kind}`), target, [mutatorByKind(kind)]);
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict, kind).to.deep.equal({ valid: false, reason });
       }
     });
 
     it("keeps legal oddities valid: high-s signatures, extra signatures, unpadded report last, dirty ignored bytes", function () {
-      const target = offlineTarget();
+      const target = offlineOcr1Target();
       const kinds = [
         ["malleateHighS"],
         ["extraValidSignatures", "reorderSignatures"],
@@ -99,13 +76,13 @@ describe("transmit fuzzer", function () {
       ];
       for (const chosen of kinds) {
         const built = buildCase(Prng.fromLabel(`legal ${chosen.join("+")}`), target, chosen.map(mutatorByKind));
-        const verdict = judgeTransmit(built.calldata, built.sender, contractView(target));
+        const verdict = judgeTransmit(built.calldata, built.sender, target);
         expect(verdict.valid, chosen.join("+")).to.equal(true);
       }
     });
 
     it("builds the same calldata for the same seed and different calldata for another", function () {
-      const target = offlineTarget();
+      const target = offlineOcr1Target();
       const kinds = [mutatorByKind("signedBitFlip"), mutatorByKind("reorderedTails")];
       const a = buildCase(Prng.fromLabel("same"), target, kinds);
       const b = buildCase(Prng.fromLabel("same"), target, kinds);
@@ -132,34 +109,6 @@ describe("transmit fuzzer", function () {
       result = await runFuzz(connection, { cases: CASES, seed: SEED, reconfigureEvery: 100 });
     });
 
-    it("accepts no invalid call and rejects no valid one", function () {
-      expect(result.cases).to.equal(CASES);
-      expect(result.disagreements.filter((d) => d.type === "acceptedInvalid" || d.type === "rejectedValid")).to.deep.equal([]);
-      expect(result.acceptedInvalid).to.equal(0);
-      expect(result.rejectedValid).to.equal(0);
-    });
-
-    it("rejects with the revert reason the model predicts, and stores the epoch/round and median it predicts", function () {
-      expect(result.disagreements).to.deep.equal([]);
-      expect(result.reasonMismatches).to.equal(0);
-      expect(result.effectMismatches).to.equal(0);
-    });
-
-    it("exercises every mutation kind, and every breaking kind gets rejected", function () {
-      for (const m of MUTATORS) {
-        const stats = result.kinds.get(m.kind)!;
-        expect(stats.cases, m.kind).to.be.greaterThan(0);
-        if (m.intent === "breaks") expect(stats.rejected, m.kind).to.be.greaterThan(0);
-      }
-    });
-
-    it("accepts the valid controls and the legal mutants, and went through a reconfiguration", function () {
-      expect(result.controls).to.be.greaterThan(0);
-      expect(result.controlsAccepted).to.equal(result.controls);
-      expect(result.validMutants).to.be.greaterThan(0);
-      expect(result.validMutantsAccepted).to.equal(result.validMutants);
-      expect(result.rejected).to.be.greaterThan(CASES / 3);
-      expect(result.reconfigurations).to.equal(2);
-    });
+    itAgreesWithTheModel(() => result, CASES, MUTATORS, 2);
   });
 });

@@ -8,14 +8,14 @@
 import { expect } from "chai";
 
 import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
-import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "../../scripts/soak/bound.js";
+import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "../../testkit/soak/bound.js";
 import { SIGNATURE_CHECK_NAMES, type SignatureCheckName } from "../../plugin/protocol/signature-checks.js";
-import { InvariantChecker, type ObservationTruth, type ReportToCheck, type ViolationKind } from "../../scripts/soak/checker.js";
-import { DeviationJudge, movedMoreThan } from "../../scripts/soak/deviation.js";
-import { HonestyLedger } from "../../scripts/soak/honesty.js";
-import { soakMarket } from "../../scripts/soak/market.js";
-import { ALL_FAULT_KINDS, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "../../scripts/soak/plan.js";
-import { type SoakResult, runSoak } from "../../scripts/soak/runner.js";
+import { InvariantChecker, type ObservationTruth, type ReportToCheck, type ViolationKind } from "../../testkit/soak/checker.js";
+import { DeviationJudge, movedMoreThan } from "../../testkit/soak/deviation.js";
+import { HonestyLedger } from "../../testkit/soak/honesty.js";
+import { soakMarket } from "../../testkit/soak/market.js";
+import { ALL_FAULT_KINDS, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkBehaviour, maxHopMs } from "../../testkit/soak/plan.js";
+import { type SoakResult, runSoak } from "../../testkit/soak/runner.js";
 
 const ROUNDS = 50;
 const PLANTED_ROUNDS = 60;

@@ -4,12 +4,10 @@
  */
 import { expect } from "chai";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { hexToBytes } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { collateSignatures, encodeReport, signReport, sortAttributedObservations } from "../../plugin/core/report.js";
 import { proxyRoundId } from "../proxy/phase-ids.js";
-import { deployOcr2Feed, priceObservations } from "./ocr2-setup.js";
+import { deployFeed, transmitAndWait } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
+import { deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 
 describe("AccessControlledOCR2Aggregator", function () {
   it("gates exactly the eight answer reads for contracts; EOAs always read", async () => {
@@ -57,24 +55,18 @@ describe("EACAggregatorProxy from OCR1 (phase 1) to OCR2 (phase 2)", function ()
   it("keeps phase-1 rounds readable and serves OCR2 rounds, startedAt and zeros above 2^32 in phase 2", async () => {
     const feed = await deployOcr2Feed(4, 1);
     const { ethers } = feed;
-    const key = (label: string) => keccak256(utf8Bytes(`hardhat-ocr ocr2 proxy ${label}`));
 
-    // Phase 1: an OCR1 OffchainAggregator with its own committee.
-    const ocr1 = await ethers.deployContract("OffchainAggregator", [
-      1000n, 200n, 36_000_000n, 100_000_000n, 400_000_000n,
-      await feed.link.getAddress(), 1n, 10n ** 18n, ethers.ZeroAddress, ethers.ZeroAddress, 8, "ETH / USD",
-    ]);
-    const signerKeys = [0, 1, 2, 3].map((i) => key(`signer ${i}`));
-    const transmitter = new ethers.Wallet(ethers.hexlify(key("transmitter 0")), ethers.provider);
-    await feed.networkHelpers.setBalance(transmitter.address, 10n ** 20n);
-    const transmitters = [transmitter.address, ...[1, 2, 3].map((i) => addressFromPrivateKey(key(`transmitter ${i}`)))];
-    await (await ocr1.setPayees(transmitters, [0, 1, 2, 3].map((i) => addressFromPrivateKey(key(`payee ${i}`))))).wait();
-    await (await ocr1.setConfig(signerKeys.map((k) => addressFromPrivateKey(k)), transmitters, 1, 1, "0x")).wait();
-    const [, , digest16] = await ocr1.latestConfigDetails();
-    const observations = sortAttributedObservations([1999n, 2000n, 2001n, 2002n].map((value, observer) => ({ observer, value: value * 10n ** 8n })));
-    const report = encodeReport({ configDigest: hexToBytes(digest16), epoch: 1, round: 1 }, observations);
-    const { rs, ss, rawVs } = collateSignatures(signerKeys.slice(0, 2).map((k) => signReport(report, k)));
-    await (await (ocr1.connect(transmitter) as typeof ocr1).transmit(report, rs, ss, rawVs)).wait();
+    // Phase 1: an OCR1 OffchainAggregator with its own committee, on the same chain.
+    const phase1Feed = await deployFeed(feed.connection, {
+      seed: "hardhat-ocr ocr2 proxy",
+      minAnswer: 1n,
+      maxAnswer: 10n ** 18n,
+      description: "ETH / USD",
+      accessControllers: false,
+      linkFunding: 0n,
+    });
+    const ocr1 = phase1Feed.aggregator;
+    await transmitAndWait(phase1Feed, { epoch: 1, round: 1, values: [1999n, 2000n, 2001n, 2002n].map((v) => v * 10n ** 8n) });
     const phase1 = await ocr1.latestRoundData();
 
     const readAccess = await ethers.deployContract("SimpleReadAccessController");

@@ -6,7 +6,9 @@
 import { expect } from "chai";
 
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { OCR2_BILLING, deployOcr2Feed, ocr2TestKey, priceObservations } from "./ocr2-setup.js";
+import { oracleKey } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
+import { OCR2_BILLING, OCR2_KEY_SEED, deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 
 type Feed = Awaited<ReturnType<typeof deployOcr2Feed>>;
 const GWEI = 10n ** 9n;
@@ -85,7 +87,7 @@ describe("OCR2Aggregator billing", function () {
     expect(await feed.aggregator.linkAvailableForPayment()).to.equal(balance - due);
 
     await expect(feed.aggregator.withdrawPayment(feed.transmitters[0])).to.be.revertedWith("Only payee can withdraw");
-    const payee0 = new feed.ethers.Wallet(feed.ethers.hexlify(ocr2TestKey("payee", 0)), feed.ethers.provider);
+    const payee0 = new feed.ethers.Wallet(feed.ethers.hexlify(oracleKey(OCR2_KEY_SEED, 0, "payee")), feed.ethers.provider);
     await feed.networkHelpers.setBalance(payee0.address, 10n ** 18n);
     await expect((feed.aggregator.connect(payee0) as typeof feed.aggregator).withdrawPayment(feed.transmitters[0]))
       .to.emit(feed.aggregator, "OraclePaid")
@@ -130,7 +132,7 @@ describe("OCR2Aggregator billing", function () {
   it("withdrawFunds sends at most what is not owed; insufficient balance when underfunded", async () => {
     const feed = await deployOcr2Feed(4, 1);
     await feed.transmit(1, 1, feed.reportOf(priceObservations(4, 1)));
-    const recipient = addressFromPrivateKey(ocr2TestKey("recipient", 0));
+    const recipient = addressFromPrivateKey(oracleKey(OCR2_KEY_SEED, 0, "recipient"));
     await expect(feed.aggregator.connect(feed.stranger).withdrawFunds(recipient, 1)).to.be.revertedWithoutReason(feed.ethers);
     const available = await feed.aggregator.linkAvailableForPayment();
     await (await feed.aggregator.withdrawFunds(recipient, 10n ** 30n)).wait();
@@ -145,7 +147,7 @@ describe("OCR2Aggregator billing", function () {
     const feed = await deployOcr2Feed(4, 1);
     await feed.transmit(1, 1, feed.reportOf(priceObservations(4, 1)));
     const linkAddress = await feed.link.getAddress();
-    const recipient = addressFromPrivateKey(ocr2TestKey("recipient", 1));
+    const recipient = addressFromPrivateKey(oracleKey(OCR2_KEY_SEED, 1, "recipient"));
     await expect(feed.aggregator.connect(feed.stranger).setLinkToken(linkAddress, recipient)).to.be.revertedWith("Only callable by owner");
     await expect(feed.aggregator.setLinkToken(linkAddress, recipient)).to.not.emit(feed.aggregator, "LinkTokenSet");
     const newLink = await feed.ethers.deployContract("LinkToken");
@@ -162,14 +164,14 @@ describe("OCR2Aggregator billing", function () {
   it("payees: setPayees rules, two-step payeeship transfer", async () => {
     const feed = await deployOcr2Feed(4, 1, { noBilling: true });
     const t = feed.transmitters[0];
-    const [p0, p1] = [feed.payees[0], addressFromPrivateKey(ocr2TestKey("other-payee", 0))];
+    const [p0, p1] = [feed.payees[0], addressFromPrivateKey(oracleKey(OCR2_KEY_SEED, 0, "other-payee"))];
     await expect(feed.aggregator.setPayees([t], [])).to.be.revertedWith("transmitters.size != payees.size");
     await expect(feed.aggregator.setPayees([t], [p1])).to.be.revertedWith("payee already set");
     await expect(feed.aggregator.setPayees([t], [p0])).to.not.emit(feed.aggregator, "PayeeshipTransferred");
     await expect(feed.aggregator.connect(feed.stranger).setPayees([t], [p0])).to.be.revertedWith("Only callable by owner");
 
-    const payee = new feed.ethers.Wallet(feed.ethers.hexlify(ocr2TestKey("payee", 0)), feed.ethers.provider);
-    const next = new feed.ethers.Wallet(feed.ethers.hexlify(ocr2TestKey("other-payee", 0)), feed.ethers.provider);
+    const payee = new feed.ethers.Wallet(feed.ethers.hexlify(oracleKey(OCR2_KEY_SEED, 0, "payee")), feed.ethers.provider);
+    const next = new feed.ethers.Wallet(feed.ethers.hexlify(oracleKey(OCR2_KEY_SEED, 0, "other-payee")), feed.ethers.provider);
     for (const w of [payee, next]) await feed.networkHelpers.setBalance(w.address, 10n ** 18n);
     const asPayee = feed.aggregator.connect(payee) as typeof feed.aggregator;
     const asNext = feed.aggregator.connect(next) as typeof feed.aggregator;

@@ -8,9 +8,11 @@ import { network } from "hardhat";
 import { addressFromPrivateKey } from "../../plugin/core/address.js";
 import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
 import { computeOcr2ConfigDigest, encodeMedianOnchainConfig } from "../../plugin/core/ocr2/config.js";
-import { deployOcr2Feed, ocr2TestKey, priceObservations } from "./ocr2-setup.js";
+import { oracleKey } from "../../testkit/feed-fixture.js";
+import { priceObservations } from "../../testkit/markets.js";
+import { OCR2_KEY_SEED, deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 
-const addr = (label: string, i: number) => addressFromPrivateKey(ocr2TestKey(label, i));
+const addr = (label: string, i: number) => addressFromPrivateKey(oracleKey(OCR2_KEY_SEED, i, label));
 const oracles = (label: string, n: number) => Array.from({ length: n }, (_, i) => addr(label, i));
 
 describe("OCR2Aggregator construction", function () {

@@ -12,7 +12,8 @@ import {
   ocr2EpochAndRound,
   ocr2TransmitCalldataLength,
 } from "../../plugin/core/ocr2/report.js";
-import { EXTRA_HASH, JUELS_PER_FEE_COIN, deployOcr2Feed, priceObservations } from "./ocr2-setup.js";
+import { priceObservations } from "../../testkit/markets.js";
+import { EXTRA_HASH, JUELS_PER_FEE_COIN, deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 
 type Feed = Awaited<ReturnType<typeof deployOcr2Feed>>;
 

@@ -322,7 +322,7 @@ contract FeedConsumerTest {
       expect(tarballFiles, file).to.include(file);
     }
     const unwanted = tarballFiles.filter(
-      (f) => /^(test|contracts\/test|plugin|tasks|scripts|deploy|notes)\//.test(f) || /\.test\.(ts|js)$/.test(f) || !/^(dist|contracts)\/|^(package\.json|README\.md)$/.test(f),
+      (f) => /^(test|testkit|contracts\/test|plugin|tasks|scripts|deploy|notes)\//.test(f) || /\.test\.(ts|js)$/.test(f) || !/^(dist|contracts)\/|^(package\.json|README\.md)$/.test(f),
     );
     expect(unwanted).to.deep.equal([]);
   });

@@ -11,7 +11,7 @@ import {
   signReport,
 } from "../../plugin/core/report.js";
 import { FakeOffchainAggregator, RevertError } from "../../plugin/protocol/fake-chain.js";
-import { committeeKeys } from "./helpers.js";
+import { committeeKeys } from "./role-support.js";
 
 const keys = committeeKeys(4, "fake-chain");
 const stranger = committeeKeys(5, "stranger")[4];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { Pacemaker, type PacemakerOutput, kthLargest } from "../../plugin/protocol/pacemaker.js";
-import { Outbox } from "./helpers.js";
+import { Outbox } from "./role-support.js";
 
 const leaderOf = (epoch: number) => epoch % 4;
 

@@ -5,7 +5,7 @@ import { type ReportContext, encodeReport, recoverReportSigner } from "../../plu
 import type { AttestedReportMany, ReportReqMessage } from "../../plugin/protocol/messages.js";
 import { type FollowerOutput, ReportGenerationFollower } from "../../plugin/protocol/report-generation-follower.js";
 import { type TransmissionDetails, shouldReport } from "../../plugin/protocol/should-report.js";
-import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./helpers.js";
+import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const EPOCH = 5;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { sortAttributedObservations } from "../../plugin/core/report.js";
 import type { ObserveMessage, ReportMessage } from "../../plugin/protocol/messages.js";
 import { type LeaderOutput, ReportGenerationLeader } from "../../plugin/protocol/report-generation-leader.js";
-import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./helpers.js";
+import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const EPOCH = 3;

@@ -12,7 +12,7 @@ import {
   pendingToRequeue,
   shouldTransmit,
 } from "../../plugin/protocol/transmission.js";
-import { Outbox, committeeKeys, reportSignature } from "./helpers.js";
+import { Outbox, committeeKeys, reportSignature } from "./role-support.js";
 
 // ocr1-vectors.md: TransmissionOrderKey and configDigest of the "Transmission order" table.
 const ORDER_KEY = hexToBytes("0x8d986042b2df4b1b1b0b2a701ed77a20");

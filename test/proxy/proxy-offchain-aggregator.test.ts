@@ -4,121 +4,50 @@
  * from the first to the second. Checks the round ids, answers and timestamps a consumer sees.
  */
 import { expect } from "chai";
-import { Wallet } from "ethers";
 import { network } from "hardhat";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import {
-  collateSignatures,
-  encodeReport,
-  encodeTransmitCalldata,
-  reportMedian,
-  signReport,
-  sortAttributedObservations,
-} from "../../plugin/core/report.js";
+import { reportMedian } from "../../plugin/core/report.js";
+import { type Feed, deployFeed, observationsFromValues, transmitAndWait } from "../../testkit/feed-fixture.js";
 import { proxyRoundId } from "./phase-ids.js";
 
-const ORACLE_COUNT = 4;
-const F = 1;
 const DECIMALS = 8;
 const DESCRIPTION = "ETH / USD";
-/** Billing in constructor order (gwei, gwei, 1e-6 LINK/ETH, 1e-9 LINK, 1e-9 LINK); irrelevant here. */
-const BILLING = [1000n, 200n, 36_000_000n, 100_000_000n, 400_000_000n];
-const MIN_ANSWER = 1n;
-const MAX_ANSWER = 10n ** 18n;
-const ENCODED_CONFIG_VERSION = 1n;
-const ENCODED_CONFIG = bytesToHex(utf8Bytes("proxy end-to-end"));
 
 const connection = await network.create();
-const { ethers, networkHelpers } = connection;
+const { ethers } = connection;
 
-interface Oracle {
-  readonly signerKey: Uint8Array;
-  readonly signer: string;
-  readonly transmitter: Wallet;
-  readonly payee: string;
+/** An OffchainAggregator with its own 4-oracle committee (f = 1), configured; no LINK moves here. */
+function deployConfiguredAggregator(name: string): Promise<Feed> {
+  return deployFeed(connection, {
+    seed: `hardhat-ocr proxy e2e/${name}`,
+    minAnswer: 1n,
+    maxAnswer: 10n ** 18n,
+    decimals: DECIMALS,
+    description: DESCRIPTION,
+    accessControllers: false,
+    linkFunding: 0n,
+  });
 }
-
-/** A deterministic secp256k1 key per label, so failures reproduce exactly. */
-function keyFromLabel(label: string): Uint8Array {
-  return keccak256(utf8Bytes(`hardhat-ocr proxy e2e/${label}`));
-}
-
-async function makeCommittee(name: string): Promise<Oracle[]> {
-  const oracles: Oracle[] = [];
-  for (let i = 0; i < ORACLE_COUNT; i++) {
-    const signerKey = keyFromLabel(`${name}/${i}/signer`);
-    const transmitter = new Wallet(bytesToHex(keyFromLabel(`${name}/${i}/transmitter`)), ethers.provider);
-    await networkHelpers.setBalance(transmitter.address, 10n ** 20n);
-    const payee = addressFromPrivateKey(keyFromLabel(`${name}/${i}/payee`));
-    oracles.push({ signerKey, signer: addressFromPrivateKey(signerKey), transmitter, payee });
-  }
-  return oracles;
-}
-
-/** Deploy an OffchainAggregator and give it a committee: setPayees, then setConfig (f = 1). */
-async function deployConfiguredAggregator(name: string, linkAddress: string) {
-  const aggregator = await ethers.deployContract("OffchainAggregator", [
-    ...BILLING,
-    linkAddress,
-    MIN_ANSWER,
-    MAX_ANSWER,
-    ethers.ZeroAddress,
-    ethers.ZeroAddress,
-    DECIMALS,
-    DESCRIPTION,
-  ]);
-  const oracles = await makeCommittee(name);
-  await (
-    await aggregator.setPayees(
-      oracles.map((o) => o.transmitter.address),
-      oracles.map((o) => o.payee),
-    )
-  ).wait();
-  await (
-    await aggregator.setConfig(
-      oracles.map((o) => o.signer),
-      oracles.map((o) => o.transmitter.address),
-      F,
-      ENCODED_CONFIG_VERSION,
-      ENCODED_CONFIG,
-    )
-  ).wait();
-  const [, , configDigest] = await aggregator.latestConfigDetails();
-  return { aggregator, oracles, configDigest: hexToBytes(configDigest as string) };
-}
-
-type Feed = Awaited<ReturnType<typeof deployConfiguredAggregator>>;
 
 /**
- * Have the committee report `values` (oracle i observed values[i]) for (epoch, round): build the
- * report, sign it with f + 1 oracles and send it from oracle 0's transmitter. Returns the median
- * and the block timestamp the aggregator stored.
+ * Have the committee report `values` (oracle i observed values[i]) for (epoch, round), signed by
+ * f + 1 oracles and sent from oracle 0's transmitter. Returns the median and the block timestamp
+ * the aggregator stored.
  */
 async function report(feed: Feed, epoch: number, round: number, values: readonly bigint[]) {
-  const observations = sortAttributedObservations(values.map((value, observer) => ({ observer, value })));
-  const reportBytes = encodeReport({ configDigest: feed.configDigest, epoch, round }, observations);
-  const signatures = feed.oracles.slice(0, F + 1).map((o) => signReport(reportBytes, o.signerKey));
-  const calldata = encodeTransmitCalldata(reportBytes, collateSignatures(signatures));
-  const tx = await feed.oracles[0].transmitter.sendTransaction({
-    to: await feed.aggregator.getAddress(),
-    data: bytesToHex(calldata),
-  });
-  const receipt = await tx.wait();
-  const block = await ethers.provider.getBlock(receipt!.blockNumber);
-  return { median: reportMedian(observations.map((o) => o.value)), timestamp: BigInt(block!.timestamp) };
+  const { receipt } = await transmitAndWait(feed, { epoch, round, values });
+  const block = await ethers.provider.getBlock(receipt.blockNumber);
+  const median = reportMedian(observationsFromValues(values).map((o) => o.value));
+  return { median, timestamp: BigInt(block!.timestamp) };
 }
 
 describe("EACAggregatorProxy over two real OffchainAggregators", function () {
   it("phase-encodes round ids across an upgrade and keeps old phases readable", async function () {
     const [owner] = await ethers.getSigners();
     // No LINK moves here (the first setConfig has no earlier oracles to pay; transmit only accrues
-    // what is owed), but the aggregators get the real token all the same.
-    const link = await ethers.deployContract("LinkToken");
-    const first = await deployConfiguredAggregator("first", await link.getAddress());
-    const second = await deployConfiguredAggregator("second", await link.getAddress());
+    // what is owed), but each aggregator gets the real token all the same.
+    const first = await deployConfiguredAggregator("first");
+    const second = await deployConfiguredAggregator("second");
     // The pairing deployed feeds use: EOAs (and so eth_calls) always pass, contracts need an entry.
     const readAccess = await ethers.deployContract("SimpleReadAccessController");
     const proxy = await ethers.deployContract("EACAggregatorProxy", [

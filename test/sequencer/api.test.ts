@@ -5,22 +5,13 @@
  */
 import { expect } from "chai";
 import { Contract } from "ethers";
-import { HardhatPluginError } from "hardhat/plugins";
 import { network } from "hardhat";
 
 import type { SequencerFlavour, SequencerUptimeFeed } from "../../plugin/api-types.js";
+import { expectPluginError } from "../tasks/task-support.js";
 
 const PHASE_1 = 1n << 64n;
 type Connection = Awaited<ReturnType<typeof network.create>>;
-
-async function expectPluginError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const error = await promise.then(
-    () => expect.fail(`expected a HardhatPluginError matching ${pattern}`),
-    (e: unknown) => e,
-  );
-  expect(HardhatPluginError.isHardhatPluginError(error), String(error)).to.equal(true);
-  expect((error as Error).message).to.match(pattern);
-}
 
 async function latestTimestamp(connection: Connection): Promise<bigint> {
   return BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp);

@@ -4,27 +4,21 @@
  * proxy that a consumer contract, and a client using Chainlink's own ABI, read as they read
  * Chainlink's feeds on an L2.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { expect } from "chai";
 import { Contract, ContractFactory, JsonRpcProvider } from "ethers";
 
-import { freePort } from "../helpers/free-port.js";
-import { type CommandResult, HardhatNodeProcess, runHardhat } from "../helpers/hardhat-node.js";
+import { type HardhatNodeProcess, type LocalNode, parseJson, runHardhat, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
 import { PHASE_1, chainlinkAbi } from "./fixtures.js";
 
 const GRACE_PERIOD_S = 3600n;
 const HEARTBEAT_S = 86_400n;
 
-function parseJson(result: CommandResult): Record<string, any> {
-  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
-  return JSON.parse(result.stdout);
-}
-
 describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deploy and ocr:run-round", function () {
   this.timeout(600_000);
+  let local: LocalNode | undefined;
   let node: HardhatNodeProcess;
   let deploymentsDir: string;
   let env: NodeJS.ProcessEnv;
@@ -36,18 +30,10 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
   let reader: Contract;
 
   before(async () => {
-    node = new HardhatNodeProcess(await freePort());
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-sequencer-deployments-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+    local = await startLocalNode("ocr-sequencer-deployments-");
+    ({ node, deploymentsDir, env, provider } = local);
   });
-
-  after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("ocr:deploy, ocr:run-round, then ocr:sequencer --up --json deploys and records the uptime feed", async () => {
     parseJson(await cli("ocr:deploy", "--json"));

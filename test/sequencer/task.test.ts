@@ -4,25 +4,15 @@
  */
 import { expect } from "chai";
 import { Contract } from "ethers";
-import { HardhatPluginError } from "hardhat/plugins";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import baseConfig from "../../hardhat.config.js";
 import { parseFlavour } from "../../tasks/sequencer.js";
-import { captureStdout } from "../tasks/task-helpers.js";
+import { captureStdout, expectPluginError } from "../tasks/task-support.js";
 import { PHASE_1 } from "./fixtures.js";
 
 const OUTPUT_KEYS = ["network", "chainId", "flavour", "feed", "proxy", "bridge", "status", "answer", "roundId", "startedAt", "updatedAt", "update"];
-
-async function expectPluginError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const error = await promise.then(
-    () => expect.fail(`expected a HardhatPluginError matching ${pattern}`),
-    (e: unknown) => e,
-  );
-  expect(HardhatPluginError.isHardhatPluginError(error), String(error)).to.equal(true);
-  expect((error as Error).message).to.match(pattern);
-}
 
 describe("ocr:sequencer on the in-process network", function () {
   let hre: HardhatRuntimeEnvironment;

@@ -11,7 +11,7 @@ import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import baseConfig from "../../hardhat.config.js";
-import { captureStdout } from "./task-helpers.js";
+import { captureStdout } from "./task-support.js";
 
 const ROUND_REQUESTED = id("RoundRequested(address,bytes16,uint32,uint8)");
 const REASONS_OF_OWN_RULES = ["first", "deviation", "heartbeat"];

@@ -3,9 +3,7 @@
  * would type them: ocr:deploy records the feed, later processes attach to it. Once with an
  * automining node and once with a node that mines a block per second (automine off).
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
@@ -18,19 +16,19 @@ import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import { recordFileName } from "../../plugin/deployments/records.js";
 import hardhatOcr from "../../plugin/index.js";
 
-import { verifyRoundJson } from "./task-helpers.js";
-import { freePort } from "../helpers/free-port.js";
-import { type CommandResult, FIXTURE_CONFIG, HardhatNodeProcess as TestNode, runHardhat as hardhat } from "../helpers/hardhat-node.js";
+import { verifyRoundJson } from "./task-support.js";
+import {
+  HardhatCommandProcess,
+  failureOutput,
+  type HardhatNodeProcess,
+  type LocalNode,
+  parseJson,
+  runHardhat as hardhat,
+  startLocalNode,
+  stopLocalNode,
+} from "../support/hardhat-node.js";
 
-const PROJECT_ROOT = process.cwd();
-const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const PHASE_1 = 1n << 64n;
-
-function parseJson(result: CommandResult): Record<string, any> {
-  expect(result.code, `exit code\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
-  // --json prints one JSON object and nothing else.
-  return JSON.parse(result.stdout);
-}
 
 for (const scenario of [
   { title: "an automining node", nodeArgs: [] as string[], expectAutomine: true },
@@ -38,24 +36,16 @@ for (const scenario of [
 ]) {
   describe(`ocr:* tasks in separate processes against ${scenario.title}`, function () {
     this.timeout(600_000);
-    let node: TestNode;
+    let local: LocalNode | undefined;
     let deploymentsDir: string;
     let env: NodeJS.ProcessEnv;
     let provider: JsonRpcProvider;
 
     before(async () => {
-      node = new TestNode(await freePort(), scenario.nodeArgs);
-      await node.start();
-      deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-      env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
-      provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+      local = await startLocalNode("ocr-node-deployments-", scenario.nodeArgs);
+      ({ deploymentsDir, env, provider } = local);
     });
-
-    after(async () => {
-      provider?.destroy();
-      await node?.stop();
-      if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-    });
+    after(() => stopLocalNode(local));
 
     it(`the node ${scenario.expectAutomine ? "automines" : "mines on an interval"}`, async () => {
       expect(await provider.send("hardhat_getAutomine", [])).to.equal(scenario.expectAutomine);
@@ -126,72 +116,34 @@ for (const scenario of [
 
 describe("ocr:* tasks when the node goes away", function () {
   this.timeout(600_000);
-  let node: TestNode;
-  let deploymentsDir: string;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    node = new TestNode(await freePort());
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-deployments-");
+    ({ node, env } = local);
   });
-
-  after(async () => {
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("ocr:run stops cleanly on Ctrl-C and prints a summary", async () => {
     parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run"], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (/^\[1\] round 1 /m.test(stdout)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    child.kill("SIGINT");
-    const killTimer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    const code = await exit;
-    clearTimeout(killTimer);
-    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(0);
-    expect(stdout).to.contain("Stopping after the round in flight");
-    expect(stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
+    const run = new HardhatCommandProcess(["--network", "ocrTestNode", "ocr:run"], env);
+    await run.waitForStdout(/^\[1\] round 1 /m, 90_000);
+    run.kill("SIGINT");
+    expect(await run.exitWithin(60_000), run.output).to.equal(0);
+    expect(run.stdout).to.contain("Stopping after the round in flight");
+    expect(run.stdout).to.match(/Summary \(stopped by Ctrl-C\): \d+ reports? landed/);
   });
 
   it("ocr:run whose node dies prints the summary of what landed, then the error", async () => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, "--network", "ocrTestNode", "ocr:run", "--request"], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no report within 90 s:\n${stdout}\n${stderr}`)), 90_000);
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (/^\[1\] round \d+ /m.test(stdout)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const run = new HardhatCommandProcess(["--network", "ocrTestNode", "ocr:run", "--request"], env);
+    await run.waitForStdout(/^\[1\] round \d+ /m, 90_000);
     await node.stop();
-    const killTimer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    const code = await exit;
-    clearTimeout(killTimer);
-    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).to.equal(1);
-    expect(stdout).to.match(/Summary \(stopped by an error\): \d+ reports? landed/);
-    expect(stderr).to.match(/ocr:run stopped after \d+ reports?: /);
-    expect(stderr).to.not.contain("An unexpected error occurred");
+    expect(await run.exitWithin(120_000), run.output).to.equal(1);
+    expect(run.stdout).to.match(/Summary \(stopped by an error\): \d+ reports? landed/);
+    expect(run.stderr).to.match(/ocr:run stopped after \d+ reports?: /);
+    expect(run.stderr).to.not.contain("An unexpected error occurred");
     await node.start();
   });
 
@@ -199,8 +151,7 @@ describe("ocr:* tasks when the node goes away", function () {
     await node.stop();
     await node.start();
     const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('The recorded deployment of feed "ETH / USD" on network "ocrTestNode" is gone');
     expect(output).to.contain("npx hardhat ocr:deploy --network ocrTestNode");
     expect(output).to.not.contain("An unexpected error occurred");
@@ -209,8 +160,7 @@ describe("ocr:* tasks when the node goes away", function () {
   it("a node that is not running is an error that says to start it", async () => {
     await node.stop();
     const result = await hardhat(["--network", "ocrTestNode", "ocr:status"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain(`Cannot reach network "ocrTestNode" at ${node.url}`);
     expect(output).to.contain("npx hardhat node");
     expect(output).to.not.contain("An unexpected error occurred");
@@ -220,30 +170,22 @@ describe("ocr:* tasks when the node goes away", function () {
 describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", function () {
   this.timeout(600_000);
   const secret = "test-only key seed " + Math.random().toString(36).slice(2);
-  let node: TestNode;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let deploymentsDir: string;
   let env: NodeJS.ProcessEnv;
   let provider: JsonRpcProvider;
 
   before(async () => {
-    node = new TestNode(await freePort(), ["--network", "otherChain"]);
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-deployments-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-deployments-", ["--network", "otherChain"]);
+    ({ node, deploymentsDir, env, provider } = local);
     delete env.OCR_TEST_KEY_SEED;
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
   });
-
-  after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("refuses to derive oracle keys from a plain seed and says how to configure keySeed", async () => {
     const result = await hardhat(["--network", "ocrTestNode", "ocr:deploy"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('Feed "ETH / USD" has no secret key seed for chain 4242');
     expect(output).to.contain('keySeed: configVariable("OCR_KEY_SEED")');
   });
@@ -313,8 +255,7 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
 
     const wrongSecret = "another secret " + Math.random().toString(36).slice(2);
     const wrong = await hardhat(["--network", "ocrTestNode", "ocr:run-round", "--feed", "BTC / USD"], { ...env, OCR_TEST_KEY_SEED: wrongSecret });
-    expect(wrong.code).to.equal(1);
-    const output = wrong.stderr + wrong.stdout;
+    const output = failureOutput(wrong);
     expect(output).to.contain("The oracle keys from the keySeed configuration variable do not match the deployment");
     expect(output).to.not.contain(wrongSecret);
     expect(output).to.not.contain(secret);
@@ -323,23 +264,18 @@ describe("ocr:* tasks on a chain that is not a local dev chain (chainId 4242)", 
 
 describe("deployment records on a node are never lost and follow upgrades", function () {
   this.timeout(600_000);
-  let node: TestNode;
+  let local: LocalNode | undefined;
+  let node: HardhatNodeProcess;
   let deploymentsDir: string;
   let env: NodeJS.ProcessEnv;
   const recordFile = () => path.join(deploymentsDir, "ocrTestNode-31337", recordFileName("ETH / USD"));
   const readRecord = async () => JSON.parse(await readFile(recordFile(), "utf8"));
 
   before(async () => {
-    node = new TestNode(await freePort());
-    await node.start();
-    deploymentsDir = await mkdtemp(path.join(tmpdir(), "ocr-node-records-"));
-    env = { ...process.env, OCR_TEST_NODE_URL: node.url, OCR_TEST_DEPLOYMENTS_DIR: deploymentsDir, HARDHAT_DISABLE_TELEMETRY: "true" };
+    local = await startLocalNode("ocr-node-records-");
+    ({ node, deploymentsDir, env } = local);
   });
-
-  after(async () => {
-    await node?.stop();
-    if (deploymentsDir !== undefined) await rm(deploymentsDir, { recursive: true, force: true });
-  });
+  after(() => stopLocalNode(local));
 
   it("a second ocr:deploy of a live recorded feed refuses; --force deploys anew and keeps the old addresses under previous", async () => {
     const first = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--json"], env));
@@ -416,8 +352,7 @@ describe("deployment records on a node are never lost and follow upgrades", func
     const other = parseJson(await hardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", "LINK / ETH", "--json"], env));
     expect(other.aggregator).to.equal(fresh.aggregator);
     const result = await hardhat(["--network", "ocrTestNode", "ocr:run-round"], env);
-    expect(result.code).to.equal(1);
-    const output = result.stderr + result.stdout;
+    const output = failureOutput(result);
     expect(output).to.contain('The deployment record of feed "ETH / USD" on network "ocrTestNode" is stale');
     expect(output).to.contain("--force");
     expect(output).to.not.contain("do not match");

@@ -4,7 +4,6 @@
  * bytes and the chain.
  */
 import { expect } from "chai";
-import { HardhatPluginError } from "hardhat/plugins";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { Contract } from "ethers";
@@ -12,19 +11,9 @@ import { Contract } from "ethers";
 import baseConfig from "../../hardhat.config.js";
 import { bytesToHex } from "../../plugin/core/bytes.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
-import { captureStdout, readOnchainConfig, verifyRoundJson } from "./task-helpers.js";
+import { captureStdout, expectPluginError, readOnchainConfig, verifyRoundJson } from "./task-support.js";
 
 const PHASE_1 = 1n << 64n;
-
-async function expectPluginError(promise: Promise<unknown>, pattern: RegExp): Promise<HardhatPluginError> {
-  const error = await promise.then(
-    () => expect.fail(`expected a HardhatPluginError matching ${pattern}`),
-    (e: unknown) => e,
-  );
-  expect(HardhatPluginError.isHardhatPluginError(error), String(error)).to.equal(true);
-  expect((error as HardhatPluginError).message).to.match(pattern);
-  return error as HardhatPluginError;
-}
 
 describe("ocr:* tasks on the in-process network", function () {
   this.timeout(300_000);

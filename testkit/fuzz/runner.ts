@@ -1,19 +1,20 @@
 /**
- * The fuzz loop: per case, a valid transmit for the next (epoch, round) of one feed, 0..3
- * mutations, the reference model's verdict, the contract's verdict, and the comparison.
+ * The fuzz loop, for either protocol: per case, a valid transmit for the next (epoch, round) of
+ * one feed, 0..3 mutations, the reference model's verdict, the contract's verdict, and the
+ * comparison.
  *
  * Deterministic per seed: every case draws from its own generator (seed + case index), and the
  * primary mutation of mutated cases is dealt from a shuffled deck of all kinds so that every kind
  * comes up within the first few dozen cases of any run.
  */
 import { bytesToHex } from "../../plugin/core/bytes.js";
-import type { Connection } from "../../test/helpers/ocr-fixture.js";
+import type { Connection } from "../feed-fixture.js";
 import { type ChainFeed, type ChainOutcome, deployFuzzFeeds, executeTransmit, reconfigure } from "./chain.js";
 import { judgeTransmit, type Verdict } from "./model.js";
 import { type AnyMutator, MUTATORS, STAGES } from "./mutators.js";
 import { buildCase } from "./pipeline.js";
 import { Prng } from "./prng.js";
-import { contractView } from "./target.js";
+import type { FuzzedFeed } from "./target.js";
 
 export interface FuzzOptions {
   readonly cases: number;
@@ -87,31 +88,41 @@ const COUNTER_OF = {
 const DEFAULT_CONTROL_FRACTION = 0.18;
 const DEFAULT_RECONFIGURE_EVERY = 500;
 
+/** What the loop needs of a mutation kind; the protocol's builder knows what it does. */
+export interface MutatorKind<Stage extends string = string> {
+  readonly kind: string;
+  readonly stage: Stage;
+  readonly intent: string;
+}
+
 /** Deals mutation kinds from a reshuffled deck, so coverage does not depend on luck. */
-class Deck {
-  private cards: AnyMutator[] = [];
-  constructor(private readonly rng: Prng) {}
-  next(): AnyMutator {
-    if (this.cards.length === 0) this.cards = this.rng.shuffle(MUTATORS);
+class Deck<M> {
+  private cards: M[] = [];
+  constructor(
+    private readonly rng: Prng,
+    private readonly all: readonly M[],
+  ) {}
+  next(): M {
+    if (this.cards.length === 0) this.cards = this.rng.shuffle(this.all);
     return this.cards.pop()!;
   }
 }
 
 /** None for a control; otherwise one from the deck plus sometimes one or two random others. */
-function chooseMutators(rng: Prng, deck: Deck, controlFraction: number): AnyMutator[] {
+function chooseMutators<M>(rng: Prng, deck: Deck<M>, all: readonly M[], controlFraction: number): M[] {
   if (rng.chance(controlFraction)) return [];
   const primary = deck.next();
   const extras = rng.chance(0.35) ? (rng.chance(0.3) ? 2 : 1) : 0;
   const others = rng.sample(
-    MUTATORS.filter((m) => m !== primary),
+    all.filter((m) => m !== primary),
     extras,
   );
   return [primary, ...others];
 }
 
-function emptyResult(seed: string): FuzzResult {
+function emptyResult(seed: string, mutators: readonly MutatorKind[]): FuzzResult {
   const kinds = new Map<string, KindStats>();
-  for (const m of MUTATORS) {
+  for (const m of mutators) {
     kinds.set(m.kind, { kind: m.kind, stage: m.stage, intent: m.intent, cases: 0, expectedValid: 0, accepted: 0, rejected: 0, reasons: new Map() });
   }
   return {
@@ -144,12 +155,12 @@ export function classify(verdict: Verdict, outcome: ChainOutcome): Disagreement[
   return null;
 }
 
-function sortByStage(chosen: readonly AnyMutator[]): AnyMutator[] {
-  return [...chosen].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
+function sortByStage<M extends MutatorKind>(chosen: readonly M[], stages: readonly string[]): M[] {
+  return [...chosen].sort((a, b) => stages.indexOf(a.stage) - stages.indexOf(b.stage));
 }
 
-/** Count one case into `result` (totals, per-kind stats, and a sample of each disagreement). Shared by the OCR1 and OCR2 runners. */
-export function record(
+/** Count one case into `result` (totals, per-kind stats, and a sample of each disagreement). */
+function record(
   result: FuzzResult,
   caseIndex: number,
   feedName: string,
@@ -199,30 +210,63 @@ export function record(
   }
 }
 
-/** Run `options.cases` cases against freshly deployed feeds on `connection`. */
-export async function runFuzz(connection: Connection, options: FuzzOptions): Promise<FuzzResult> {
+/** One protocol's side of the loop: its feeds, its mutations and how a case is built, judged and sent. */
+export interface FuzzProtocol<Feed extends { readonly target: FuzzedFeed }, M extends MutatorKind> {
+  /** Put before every generator label ("" for OCR1, "ocr2/" for OCR2), so protocols draw different cases. */
+  readonly labelPrefix: string;
+  readonly feeds: readonly Feed[];
+  readonly mutators: readonly M[];
+  /** Mutation stages in the order the builder runs them. */
+  readonly stages: readonly M["stage"][];
+  /** setConfig again with the same oracles, before case `caseIndex`. */
+  reconfigure(feed: Feed, caseIndex: number): Promise<void>;
+  build(rng: Prng, feed: Feed, chosen: readonly M[]): { calldata: Uint8Array; sender: string };
+  judge(calldata: Uint8Array, sender: string, feed: Feed): Verdict;
+  execute(feed: Feed, calldata: Uint8Array, sender: string): Promise<ChainOutcome>;
+}
+
+/** Run `options.cases` cases of `protocol`. */
+export async function runCases<Feed extends { readonly target: FuzzedFeed }, M extends MutatorKind>(
+  protocol: FuzzProtocol<Feed, M>,
+  options: FuzzOptions,
+): Promise<FuzzResult> {
   const controlFraction = options.controlFraction ?? DEFAULT_CONTROL_FRACTION;
   const reconfigureEvery = options.reconfigureEvery ?? DEFAULT_RECONFIGURE_EVERY;
   const keepSamples = options.keepSamples ?? 20;
-  const feeds = await deployFuzzFeeds(connection);
-  const deck = new Deck(Prng.fromLabel(`${options.seed}/deck`));
-  const result = emptyResult(options.seed);
+  const { feeds, mutators, labelPrefix } = protocol;
+  const deck = new Deck(Prng.fromLabel(`${options.seed}/${labelPrefix}deck`), mutators);
+  const result = emptyResult(options.seed, mutators);
 
   for (let i = 0; i < options.cases; i++) {
     if (reconfigureEvery > 0 && i > 0 && i % reconfigureEvery === 0) {
-      await reconfigure(feeds[(i / reconfigureEvery) % feeds.length]);
+      await protocol.reconfigure(feeds[(i / reconfigureEvery) % feeds.length], i);
       result.reconfigurations++;
     }
-    const rng = Prng.fromLabel(`${options.seed}/case/${i}`);
-    const chainFeed = feeds[rng.below(feeds.length)];
-    const chosen = sortByStage(chooseMutators(rng, deck, controlFraction));
-    const built = buildCase(rng, chainFeed.target, chosen);
-    const verdict = judgeTransmit(built.calldata, built.sender, contractView(chainFeed.target));
-    const outcome = await executeTransmit(connection, chainFeed, built.calldata, built.sender);
+    const rng = Prng.fromLabel(`${options.seed}/${labelPrefix}case/${i}`);
+    const feed = feeds[rng.below(feeds.length)];
+    const chosen = sortByStage(chooseMutators(rng, deck, mutators, controlFraction), protocol.stages);
+    const built = protocol.build(rng, feed, chosen);
+    const verdict = protocol.judge(built.calldata, built.sender, feed);
+    const outcome = await protocol.execute(feed, built.calldata, built.sender);
     // The chain is the truth for the next case, even if the model disagreed about this one.
-    if (outcome.accepted) chainFeed.target.latestEpochAndRound = outcome.epochAndRound;
-    record(result, i, chainFeed.target.name, chosen, built, verdict, outcome, keepSamples);
+    if (outcome.accepted) feed.target.latestEpochAndRound = outcome.epochAndRound;
+    record(result, i, feed.target.name, chosen, built, verdict, outcome, keepSamples);
     options.onProgress?.(i + 1, options.cases);
   }
   return result;
+}
+
+/** Run `options.cases` OCR1 cases against freshly deployed feeds on `connection`. */
+export async function runFuzz(connection: Connection, options: FuzzOptions): Promise<FuzzResult> {
+  const protocol: FuzzProtocol<ChainFeed, AnyMutator> = {
+    labelPrefix: "",
+    feeds: await deployFuzzFeeds(connection),
+    mutators: MUTATORS,
+    stages: STAGES,
+    reconfigure: (feed) => reconfigure(feed),
+    build: (rng, feed, chosen) => buildCase(rng, feed.target, chosen),
+    judge: (calldata, sender, feed) => judgeTransmit(calldata, sender, feed.target),
+    execute: (feed, calldata, sender) => executeTransmit(connection, feed.feed.address, feed.target, calldata, sender),
+  };
+  return runCases(protocol, options);
 }

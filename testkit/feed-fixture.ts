@@ -1,18 +1,27 @@
 /**
- * Reusable chain fixtures for OCR1 aggregator tests: deterministic oracle committees, a fully
- * configured feed, and report/transmit builders that expose every intermediate piece so tests
- * can also produce invalid calldata on purpose.
+ * Deploy fixtures for OCR1 feeds: LINK, an OffchainAggregator (billing on, the plugin's default
+ * billing) and its oracles on a Hardhat chain, in three shapes built from the same steps:
  *
- * Everything here follows the spec (shared/docs/ocr1-spec.md §1), not the contract source, so a
- * contract that drifts from the spec makes these helpers' users fail loudly.
+ *   deployFeed           a configured feed on a given connection, every piece exposed, plus the
+ *                        report and transmit builders below, which can also make invalid calldata
+ *   deployOcrFeed        a fresh chain with a plain feed and transmit by position (smoke test,
+ *                        gas benchmarks)
+ *   deployCommitteeFeed  a fresh chain with a feed that an in-process committee configures
+ *
+ * The builders follow the spec (shared/docs/ocr1-spec.md §1), not the contract source, so a
+ * contract that drifts from the spec makes their users fail loudly.
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { AbiCoder, type Contract, type Signer, type TransactionResponse, Wallet } from "ethers";
+import { AbiCoder, type Contract, type Provider, type Signer, type TransactionResponse, Wallet } from "ethers";
+import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { type Address, addressFromPrivateKey } from "../../plugin/core/address.js";
-import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
+import { EthersAggregatorChain } from "../plugin/chain/ethers-aggregator-chain.js";
+import { DEFAULT_BILLING } from "../plugin/config.js";
+import { type Address, addressFromPrivateKey } from "../plugin/core/address.js";
+import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../plugin/core/bytes.js";
+import type { SetConfigArgs } from "../plugin/core/config/encoding.js";
+import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
 import {
   type AttributedObservation,
   type TransmitSignatures,
@@ -21,7 +30,9 @@ import {
   encodeTransmitCalldata,
   signReport,
   sortAttributedObservations,
-} from "../../plugin/core/report.js";
+} from "../plugin/core/report.js";
+import type { OffchainAggregatorChain } from "../plugin/protocol/chain.js";
+import { Committee, type CommitteeOptions } from "../plugin/protocol/committee.js";
 
 export type Connection = NetworkConnection;
 export type Ethers = Connection["ethers"];
@@ -52,14 +63,21 @@ export interface Billing {
   readonly linkGweiPerTransmission: bigint;
 }
 
-/** The billing Chainlink's TestIntegration_OCR deploys with (spec §3). */
-export const INTEGRATION_BILLING: Billing = {
-  maximumGasPrice: 1000n,
-  reasonableGasPrice: 200n,
-  microLinkPerEth: 36_000_000n,
-  linkGweiPerObservation: 100_000_000n,
-  linkGweiPerTransmission: 400_000_000n,
+/**
+ * The billing every fixture deploys with: the plugin's default (that of Chainlink's OCR
+ * integration test, spec §3), so tests and benchmarks measure what a user's feed gets.
+ */
+export const BILLING: Billing = {
+  maximumGasPrice: BigInt(DEFAULT_BILLING.maximumGasPriceGwei),
+  reasonableGasPrice: BigInt(DEFAULT_BILLING.reasonableGasPriceGwei),
+  microLinkPerEth: BigInt(DEFAULT_BILLING.microLinkPerEth),
+  linkGweiPerObservation: BigInt(DEFAULT_BILLING.linkGweiPerObservation),
+  linkGweiPerTransmission: BigInt(DEFAULT_BILLING.linkGweiPerTransmission),
 };
+
+/** The widest answer range OCR1 allows: int192. */
+export const INT192_MIN = -(1n << 191n);
+export const INT192_MAX = (1n << 191n) - 1n;
 
 export function billingArgs(b: Billing): bigint[] {
   return [b.maximumGasPrice, b.reasonableGasPrice, b.microLinkPerEth, b.linkGweiPerObservation, b.linkGweiPerTransmission];
@@ -87,12 +105,17 @@ export function deriveSecretKey(label: string): Uint8Array {
   return key;
 }
 
+/** The key oracle `index` of the committee named by `seed` uses for `purpose` (signer, transmitter, payee, ...). */
+export function oracleKey(seed: string, index: number, purpose: string): Uint8Array {
+  return deriveSecretKey(`${seed}/oracle/${index}/${purpose}`);
+}
+
 /** Keys for oracle `index` of the committee named by `seed`, without any chain attached. */
 export function oracleKeys(seed: string, index: number): { signerKey: Uint8Array; transmitterKey: Uint8Array; payeeKey: Uint8Array } {
   return {
-    signerKey: deriveSecretKey(`${seed}/oracle/${index}/signer`),
-    transmitterKey: deriveSecretKey(`${seed}/oracle/${index}/transmitter`),
-    payeeKey: deriveSecretKey(`${seed}/oracle/${index}/payee`),
+    signerKey: oracleKey(seed, index, "signer"),
+    transmitterKey: oracleKey(seed, index, "transmitter"),
+    payeeKey: oracleKey(seed, index, "payee"),
   };
 }
 
@@ -162,27 +185,29 @@ export interface Feed {
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-async function deployNamed(ethers: Ethers, name: string, args: unknown[] = [], from?: Signer): Promise<Contract> {
+export async function deployNamed(ethers: Ethers, name: string, args: unknown[] = [], from?: Signer): Promise<Contract> {
   const contract = await ethers.deployContract(name, args, from);
   await contract.waitForDeployment();
   return contract as unknown as Contract;
 }
 
-/**
- * Deploy LINK, the access controllers and an aggregator, then (unless told otherwise) set payees,
- * set the config (version 1, TEST_ENCODED_CONFIG) and fund the aggregator with LINK.
- */
-export async function deployFeed(connection: Connection, options: FeedOptions = {}): Promise<Feed> {
-  const { ethers, networkHelpers } = connection;
-  const n = options.n ?? 4;
-  const f = options.f ?? 1;
-  const billing = options.billing ?? INTEGRATION_BILLING;
-  const minAnswer = options.minAnswer ?? -(1n << 191n);
-  const maxAnswer = options.maxAnswer ?? (1n << 191n) - 1n;
-  const decimals = options.decimals ?? 8;
-  const description = options.description ?? "TEST / USD";
-  const [owner, ...strangers] = await ethers.getSigners();
+/** The contracts of a feed before it has oracles: LINK, the access controllers and the aggregator. */
+interface FeedContracts {
+  readonly link: Contract;
+  readonly linkName: "LinkToken" | "ToggleLinkToken";
+  readonly billingAccessController: Contract | undefined;
+  readonly requesterAccessController: Contract | undefined;
+  readonly aggregator: Contract;
+  readonly address: Address;
+}
 
+type ContractOptions = Pick<
+  FeedOptions,
+  "billing" | "minAnswer" | "maxAnswer" | "decimals" | "description" | "accessControlled" | "link" | "accessControllers"
+>;
+
+/** Deploy LINK, the access controllers (unless turned off) and an aggregator with `options`' parameters. */
+async function deployFeedContracts(ethers: Ethers, options: ContractOptions): Promise<FeedContracts> {
   const linkName = options.link ?? "LinkToken";
   const link = await deployNamed(ethers, linkName);
   const withControllers = options.accessControllers ?? true;
@@ -191,19 +216,32 @@ export async function deployFeed(connection: Connection, options: FeedOptions = 
 
   const aggregatorName = options.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
   const aggregator = await deployNamed(ethers, aggregatorName, [
-    ...billingArgs(billing),
+    ...billingArgs(options.billing ?? BILLING),
     await link.getAddress(),
-    minAnswer,
-    maxAnswer,
+    options.minAnswer ?? INT192_MIN,
+    options.maxAnswer ?? INT192_MAX,
     billingAccessController ? await billingAccessController.getAddress() : ZERO_ADDRESS,
     requesterAccessController ? await requesterAccessController.getAddress() : ZERO_ADDRESS,
-    decimals,
-    description,
+    options.decimals ?? 8,
+    options.description ?? "TEST / USD",
   ]);
-  const deployTx = aggregator.deploymentTransaction()!;
   const address = (await aggregator.getAddress()) as Address;
+  return { link, linkName, billingAccessController, requesterAccessController, aggregator, address };
+}
 
-  const oracles = await makeOracles(connection, n, options.seed);
+/**
+ * Deploy LINK, the access controllers and an aggregator, then (unless told otherwise) set payees,
+ * set the config (version 1, TEST_ENCODED_CONFIG) and fund the aggregator with LINK.
+ */
+export async function deployFeed(connection: Connection, options: FeedOptions = {}): Promise<Feed> {
+  const { ethers, networkHelpers } = connection;
+  const f = options.f ?? 1;
+  const [owner, ...strangers] = await ethers.getSigners();
+  const contracts = await deployFeedContracts(ethers, options);
+  const { aggregator, address, link, linkName } = contracts;
+  const deployTx = aggregator.deploymentTransaction()!;
+
+  const oracles = await makeOracles(connection, options.n ?? 4, options.seed);
   if (options.configure ?? true) {
     await setPayees(aggregator, oracles);
     await setConfig(aggregator, oracles, f);
@@ -213,8 +251,15 @@ export async function deployFeed(connection: Connection, options: FeedOptions = 
 
   return {
     connection, ethers, networkHelpers, aggregator, address, link,
-    billingAccessController, requesterAccessController,
-    owner, strangers, oracles, f, billing, minAnswer, maxAnswer, decimals, description, deployTx,
+    billingAccessController: contracts.billingAccessController,
+    requesterAccessController: contracts.requesterAccessController,
+    owner, strangers, oracles, f,
+    billing: options.billing ?? BILLING,
+    minAnswer: options.minAnswer ?? INT192_MIN,
+    maxAnswer: options.maxAnswer ?? INT192_MAX,
+    decimals: options.decimals ?? 8,
+    description: options.description ?? "TEST / USD",
+    deployTx,
   };
 }
 
@@ -224,8 +269,14 @@ export async function fundWithLink(link: Contract, linkName: string, to: string,
   await tx.wait();
 }
 
+/** An OCR1 or OCR2 aggregator: both take setPayees(transmitters, payees). */
+type PayeeRegistry = Contract | { setPayees(transmitters: string[], payees: string[]): Promise<TransactionResponse> };
+
 /** setPayees(transmitter_i -> payee_i) for every oracle. */
-export async function setPayees(aggregator: Contract, oracles: readonly Oracle[]): Promise<TransactionResponse> {
+export async function setPayees(
+  aggregator: PayeeRegistry,
+  oracles: readonly { readonly transmitter: { readonly address: string }; readonly payee: { readonly address: string } }[],
+): Promise<TransactionResponse> {
   const tx = await aggregator.setPayees(
     oracles.map((o) => o.transmitter.address),
     oracles.map((o) => o.payee.address),
@@ -233,6 +284,125 @@ export async function setPayees(aggregator: Contract, oracles: readonly Oracle[]
   await tx.wait();
   return tx;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A plain feed with transmit by position
+
+/** Ample LINK for thousands of transmits (each owes its oracles about 0.5-3.5 LINK). */
+const LARGE_LINK_FUNDING = 1_000_000n * LINK;
+
+/**
+ * A fresh chain with a configured (n, f) OffchainAggregator without access controllers, and
+ * `transmit(epoch, round, values, transmitterIndex, signerIndices)`: the report of `values`
+ * (observer i observed values[i]) signed by `signerIndices` (default: the first f+1) and sent
+ * by oracle `transmitterIndex`, for the current config digest.
+ */
+export async function deployOcrFeed(n: number, f: number) {
+  const connection = await network.create();
+  const feed = await deployFeed(connection, { n, f, accessControllers: false, description: "ETH / USD", linkFunding: LARGE_LINK_FUNDING });
+  const { oracles } = feed;
+
+  async function transmitByPosition(
+    epoch: number,
+    round: number,
+    values: bigint[],
+    transmitterIndex = 0,
+    signerIndices: readonly number[] = Array.from({ length: f + 1 }, (_, i) => i),
+  ) {
+    const observations = observationsFromValues(values);
+    const prepared = await prepareTransmit(feed, { epoch, round, observations, signers: signerIndices, transmitter: transmitterIndex });
+    const tx = await sendTransmitCalldata(feed, prepared.sender, prepared.calldata);
+    const receipt = await tx.wait();
+    if (receipt === null) throw new Error("transmit was not mined");
+    return { tx, receipt, report: prepared.pieces.report, observations };
+  }
+
+  return {
+    ...feed,
+    signingKeys: oracles.map((o) => o.signerKey),
+    signers: oracles.map((o) => o.signer),
+    transmitterWallets: oracles.map((o) => o.transmitter),
+    transmitters: oracles.map((o) => o.transmitter.address),
+    payees: oracles.map((o) => o.payee.address),
+    transmit: transmitByPosition,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A feed driven by an in-process committee
+
+/** $1 … $1,000,000 with 8 decimals: every price the committee tests produce, nothing absurd. */
+export const COMMITTEE_MIN_ANSWER = 1n * 10n ** 8n;
+export const COMMITTEE_MAX_ANSWER = 1_000_000n * 10n ** 8n;
+
+/** What an adapter for the feed needs; `chain` in the setup may wrap the adapter built from it. */
+export interface ChainParts {
+  readonly provider: Provider;
+  readonly aggregatorAddress: string;
+  readonly transmitterSigner: (index: number) => Wallet;
+}
+
+export type CommitteeSetup = Omit<CommitteeOptions, "chain" | "admin" | "seed"> & {
+  readonly seed: string;
+  /** The committee's chain; default a plain EthersAggregatorChain over `parts`. */
+  readonly chain?: (parts: ChainParts) => OffchainAggregatorChain;
+};
+
+/**
+ * A fresh chain with LINK and an OffchainAggregator (billing on), and a committee wired to it:
+ * its transmitters hold ETH and have payees, the aggregator holds LINK to pay them, the admin
+ * is the contract owner calling the real setConfig, and each oracle transmits from its own key.
+ */
+export async function deployCommitteeFeed(setup: CommitteeSetup) {
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
+  const [owner] = await ethers.getSigners();
+  const provider = ethers.provider;
+  const { link, aggregator, address: aggregatorAddress } = await deployFeedContracts(ethers, {
+    minAnswer: COMMITTEE_MIN_ANSWER,
+    maxAnswer: COMMITTEE_MAX_ANSWER,
+    accessControllers: false,
+    description: "ETH / USD",
+  });
+
+  // Each oracle sends from its own key; the committee (created below) knows the keys.
+  const wallets = new Map<number, Wallet>();
+  const parts: ChainParts = {
+    provider,
+    aggregatorAddress,
+    transmitterSigner: (index): Wallet => {
+      let wallet = wallets.get(index);
+      if (wallet === undefined) {
+        wallet = new Wallet(bytesToHex(committee.keys[index].transmitterKey), provider);
+        wallets.set(index, wallet);
+      }
+      return wallet;
+    },
+  };
+  const { chain: chainFor, ...committeeSetup } = setup;
+  const chain = chainFor?.(parts) ?? new EthersAggregatorChain(parts);
+  const admin = {
+    async setConfig(args: SetConfigArgs): Promise<void> {
+      const tx = await aggregator.setConfig(args.signers, args.transmitters, args.threshold, args.encodedConfigVersion, args.encoded);
+      await tx.wait();
+    },
+  };
+  const committee: Committee = new Committee({ ...committeeSetup, chain, admin });
+
+  // Payees are plain derived addresses: they only ever receive LINK. Transmitters get enough
+  // ETH for thousands of transmits (the soak sends one per step).
+  const oracles = committee.keys.map((k, i) => ({
+    transmitter: { address: k.transmitterAddress },
+    payee: { address: addressFromPrivateKey(oracleKey(setup.seed, i, "payee")) },
+  }));
+  for (const o of oracles) await networkHelpers.setBalance(o.transmitter.address, ACCOUNT_ETH);
+  await setPayees(aggregator, oracles);
+  await fundWithLink(link, "LinkToken", aggregatorAddress, LARGE_LINK_FUNDING);
+
+  return { connection, ethers, networkHelpers, owner, provider, link, aggregator, aggregatorAddress, committee };
+}
+
+export type CommitteeFeed = Awaited<ReturnType<typeof deployCommitteeFeed>>;
 
 /** setConfig with the oracles in index order. */
 export async function setConfig(
@@ -397,4 +567,15 @@ export async function transmitAndWait(feed: Feed, options: TransmitOptions) {
 /** rawReportContext word as bytes32 hex, for comparing with NewTransmission. */
 export function rawReportContextHex(configDigest: Uint8Array, epoch: number, round: number): string {
   return bytesToHex(concatBytes(new Uint8Array(11), configDigest, uintToBytesBE(BigInt(epoch), 4), Uint8Array.of(round)));
+}
+
+/**
+ * A fixture for `networkHelpers.loadFixture`: deploys a feed with `options` the first time and
+ * returns to that snapshot afterwards. Keep the returned function: loadFixture knows a fixture by
+ * its identity (and refuses anonymous ones, hence the named function).
+ */
+export function feedFixture(options: FeedOptions = {}): (connection: Connection) => Promise<Feed> {
+  return function deployFeedFixture(connection: Connection): Promise<Feed> {
+    return deployFeed(connection, options);
+  };
 }

@@ -7,11 +7,10 @@ import { seededUniform } from "../../plugin/data-sources/random-walk.js";
 import { fromFunction } from "../../plugin/data-sources/simple.js";
 import { utf8Bytes } from "../../plugin/core/hash.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
-import { MAX_ANSWER, MIN_ANSWER } from "../../test/committee/committee-feed.js";
+import { COMMITTEE_MAX_ANSWER, COMMITTEE_MIN_ANSWER } from "../feed-fixture.js";
+import { BASE_PRICE } from "../markets.js";
 
-/** $2000 with 8 decimals. */
-export const SOAK_BASE_PRICE = 2000n * 10n ** 8n;
-/** The market moves within ±20 % of the base price: always inside the feed's [MIN_ANSWER, MAX_ANSWER]. */
+/** The market moves within ±20 % of the base price: always inside the feed's [COMMITTEE_MIN_ANSWER, COMMITTEE_MAX_ANSWER]. */
 const SWING_PPB = 200_000_000n;
 /** Each honest oracle sees the market within ±0.05 %: honest observations differ, so the median is a real choice. */
 const NOISE_PPB = 500_000n;
@@ -33,7 +32,7 @@ export function soakMarket(seed: string): SoakMarket {
   const seedBytes = utf8Bytes(seed);
   const valueOf = (epoch: number, round: number, oracle: number): bigint => {
     const slot = [BigInt(epoch), BigInt(round)];
-    const price = SOAK_BASE_PRICE + (SOAK_BASE_PRICE * seededUniform(seedBytes, "soak market", slot, SWING_PPB)) / PPB;
+    const price = BASE_PRICE + (BASE_PRICE * seededUniform(seedBytes, "soak market", slot, SWING_PPB)) / PPB;
     const noise = (price * seededUniform(seedBytes, "soak noise", [...slot, BigInt(oracle)], NOISE_PPB)) / PPB;
     return price + noise;
   };
@@ -58,7 +57,7 @@ export function deviationMarket(seed: string, alphaPPB: bigint): SoakMarket {
     const jumpDraw = seededUniform(seedBytes, "deviation jump", slot, 1000n); // in [-1000, 1000]
     const jump = jumpDraw > 1000n - JUMP_PERMILLE ? 3n * alphaPPB : jumpDraw < -1000n + JUMP_PERMILLE ? -3n * alphaPPB : 0n;
     const wobble = seededUniform(seedBytes, "deviation wobble", slot, alphaPPB / 4n);
-    const price = SOAK_BASE_PRICE + (SOAK_BASE_PRICE * (jump + wobble)) / PPB;
+    const price = BASE_PRICE + (BASE_PRICE * (jump + wobble)) / PPB;
     const noise = (price * seededUniform(seedBytes, "deviation noise", [...slot, BigInt(oracle)], alphaPPB / 20n)) / PPB;
     return price + noise;
   };
@@ -75,7 +74,7 @@ function marketSource(valueOf: SoakMarket["valueOf"], kind: string): DataSource 
  * would flag it first).
  */
 export function lyingSource(high: boolean): DataSource {
-  const value = high ? MAX_ANSWER * 1000n : MIN_ANSWER / 1000n;
+  const value = high ? COMMITTEE_MAX_ANSWER * 1000n : COMMITTEE_MIN_ANSWER / 1000n;
   return fromFunction(() => value, high ? "liar-high" : "liar-low");
 }
 
@@ -98,7 +97,7 @@ export function hangingSource(clock: Clock, delayMs: number): DataSource {
     kind: "hanging",
     observe: async () => {
       await clock.sleep(delayMs);
-      return SOAK_BASE_PRICE;
+      return BASE_PRICE;
     },
   };
 }

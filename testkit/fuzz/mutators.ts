@@ -75,7 +75,7 @@ function mutator<S extends Stage>(
 }
 
 // ------------------------------------------------------------------------------------------------
-// Byte helpers (all return copies)
+// Byte edits (all return copies)
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const UINT256_MAX = (1n << 256n) - 1n;
@@ -120,7 +120,7 @@ function corruptedWordValue(rng: Prng, current: bigint, length: number): bigint 
 }
 
 // ------------------------------------------------------------------------------------------------
-// Report layout helpers: word 2 is the array offset, the array starts with its length word.
+// Report layout: word 2 is the array offset, the array starts with its length word.
 
 const OFFSET_POSITION = 2 * WORD;
 const OBSERVERS_POSITION = WORD;

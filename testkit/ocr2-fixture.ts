@@ -1,33 +1,38 @@
 /**
  * A deployed OCR2 feed on a fresh simulated chain, for the OCR2 contract tests, the fuzzer and
  * the gas bench: LINK, an (AccessControlled)OCR2Aggregator, payees, a config of n oracles with
- * real secp256k1 keys, billing on, funded transmitters, and helpers that build, sign (exactly
- * f+1 signatures, from any chosen oracles) and send transmits.
+ * real secp256k1 keys, billing on, funded transmitters, and functions that build, sign (exactly
+ * f+1 signatures, from any chosen oracles) and send transmits. The oracles, payees, funding and
+ * billing are the OCR1 fixture's (feed-fixture.ts).
  */
 import { network } from "hardhat";
 
-import type { AccessControlledOCR2Aggregator } from "../../types/ethers-contracts/index.js";
+import type { AccessControlledOCR2Aggregator } from "../types/ethers-contracts/index.js";
 
-import { addressFromPrivateKey } from "../../plugin/core/address.js";
-import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
-import { keccak256, utf8Bytes } from "../../plugin/core/hash.js";
-import { encodeMedianOnchainConfig } from "../../plugin/core/ocr2/config.js";
+import { bytesToHex, hexToBytes } from "../plugin/core/bytes.js";
+import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
+import { OCR2_OFFCHAIN_CONFIG_VERSION, encodeMedianOnchainConfig } from "../plugin/core/ocr2/config.js";
 import {
   type Ocr2Report,
   type Ocr2ReportContext,
   encodeOcr2Report,
   encodeOcr2ReportContext,
+  ocr2ReportFromObservations,
   signOcr2Report,
-} from "../../plugin/core/ocr2/report.js";
-import { collateSignatures } from "../../plugin/core/report.js";
+} from "../plugin/core/ocr2/report.js";
+import { collateSignatures } from "../plugin/core/report.js";
+import { BILLING, LINK, deployNamed, fundWithLink, makeOracles, setPayees } from "./feed-fixture.js";
 
-/** The billing of the spec's gas measurements: max 1000 gwei, reasonable 200 gwei, 0.1 LINK per
- * round per oracle, 0.4 LINK per transmission, accountingGas 25,000. */
+/**
+ * setBilling's arguments: the OCR1 fixture's billing in OCR2's units (gwei of gas price, gwei
+ * of juels per observation and per transmission) and the accountingGas of the spec's gas
+ * measurements.
+ */
 export const OCR2_BILLING = {
-  maximumGasPriceGwei: 1000n,
-  reasonableGasPriceGwei: 200n,
-  observationPaymentGjuels: 100_000_000n,
-  transmissionPaymentGjuels: 400_000_000n,
+  maximumGasPriceGwei: BILLING.maximumGasPrice,
+  reasonableGasPriceGwei: BILLING.reasonableGasPrice,
+  observationPaymentGjuels: BILLING.linkGweiPerObservation,
+  transmissionPaymentGjuels: BILLING.linkGweiPerTransmission,
   accountingGas: 25_000n,
 } as const;
 
@@ -36,10 +41,8 @@ export const MAX_ANSWER = (1n << 176n) - 1n;
 export const JUELS_PER_FEE_COIN = 133n * 10n ** 18n;
 export const EXTRA_HASH = keccak256(utf8Bytes("extra"));
 
-/** A deterministic private key per oracle and purpose, so runs are reproducible. */
-export function ocr2TestKey(purpose: string, index: number): Uint8Array {
-  return keccak256(utf8Bytes(`hardhat-ocr ocr2 test ${purpose} ${index}`));
-}
+/** The key seed of the OCR2 fixture's oracles (see feed-fixture.ts oracleKey). */
+export const OCR2_KEY_SEED = "hardhat-ocr ocr2";
 
 export interface Ocr2FeedOptions {
   readonly accessControlled?: boolean;
@@ -56,10 +59,10 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
   const minAnswer = options.minAnswer ?? MIN_ANSWER;
   const maxAnswer = options.maxAnswer ?? MAX_ANSWER;
 
-  const link = await ethers.deployContract("LinkToken");
+  const link = await deployNamed(ethers, "LinkToken");
   const contractName = options.accessControlled ? "AccessControlledOCR2Aggregator" : "OCR2Aggregator";
   // Typed as the access-controlled variant (a superset); the plain one lacks only the allowlist.
-  const aggregator = (await ethers.deployContract(contractName, [
+  const aggregator = (await deployNamed(ethers, contractName, [
     await link.getAddress(),
     minAnswer,
     maxAnswer,
@@ -70,18 +73,16 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
   ])) as unknown as AccessControlledOCR2Aggregator;
   const aggregatorAddress = await aggregator.getAddress();
 
-  const signingKeys = Array.from({ length: n }, (_, i) => ocr2TestKey("signer", i));
-  const signers = signingKeys.map((k) => addressFromPrivateKey(k));
-  const transmitterWallets = Array.from({ length: n }, (_, i) =>
-    new ethers.Wallet(ethers.hexlify(ocr2TestKey("transmitter", i)), ethers.provider),
-  );
+  const oracles = await makeOracles(connection, n, OCR2_KEY_SEED);
+  const signingKeys = oracles.map((o) => o.signerKey);
+  const signers = oracles.map((o) => o.signer);
+  const transmitterWallets = oracles.map((o) => o.transmitter);
   const transmitters = transmitterWallets.map((w) => w.address);
-  const payees = Array.from({ length: n }, (_, i) => addressFromPrivateKey(ocr2TestKey("payee", i)));
-  for (const t of transmitters) await networkHelpers.setBalance(t, 10n ** 21n);
+  const payees = oracles.map((o) => o.payee.address);
 
   const onchainConfig = encodeMedianOnchainConfig(minAnswer, maxAnswer);
-  await (await aggregator.setPayees(transmitters, payees)).wait();
-  await (await aggregator.setConfig(signers, transmitters, f, onchainConfig, 2n, "0x0a0b0c")).wait();
+  await setPayees(aggregator, oracles);
+  await (await aggregator.setConfig(signers, transmitters, f, onchainConfig, OCR2_OFFCHAIN_CONFIG_VERSION, "0x0a0b0c")).wait();
   if (!options.noBilling) {
     const b = OCR2_BILLING;
     await (
@@ -94,7 +95,7 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
       )
     ).wait();
   }
-  await (await link.transfer(aggregatorAddress, 10n ** 26n)).wait();
+  await fundWithLink(link, "LinkToken", aggregatorAddress, 100_000_000n * LINK);
 
   async function configDigest(): Promise<Uint8Array> {
     const [, , digestHex] = await aggregator.latestConfigDetails();
@@ -103,15 +104,8 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
 
   /** A report of `values` (observer i observed values[i]), sorted as the committee sorts. */
   function reportOf(values: readonly bigint[], observationsTimestamp = 1_700_000_000, juelsPerFeeCoin = JUELS_PER_FEE_COIN): Ocr2Report {
-    const sorted = values.map((value, observer) => ({ observer, value })).sort((a, b) =>
-      a.value < b.value ? -1 : a.value > b.value ? 1 : a.observer - b.observer,
-    );
-    return {
-      observationsTimestamp,
-      observers: sorted.map((o) => o.observer),
-      observations: sorted.map((o) => o.value),
-      juelsPerFeeCoin,
-    };
+    const observations = values.map((value, observer) => ({ observer, value }));
+    return ocr2ReportFromObservations({ observationsTimestamp, observations, juelsPerFeeCoin });
   }
 
   /** Calldata arguments of transmit for `reportBytes`, signed by `signerIndices`. */
@@ -166,14 +160,4 @@ export async function deployOcr2Feed(n: number, f: number, options: Ocr2FeedOpti
     transmitArgs,
     transmit,
   };
-}
-
-/** n observations around 2000e8 with varying low digits, as a price feed would see. */
-export function priceObservations(n: number, seed: number): bigint[] {
-  return Array.from({ length: n }, (_, i) => 200_000_000_000n + BigInt(((seed * 7919 + i * 104_729) % 100_000) - 50_000));
-}
-
-/** Raw transmit calldata from its parts (for tests that must break the ABI layout itself). */
-export function concatCalldata(...parts: Uint8Array[]): Uint8Array {
-  return concatBytes(...parts);
 }

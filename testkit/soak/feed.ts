@@ -4,15 +4,14 @@
  * so transmit faults are real transactions (or real absences of them): the committee tests'
  * deployCommitteeFeed with the fault wrapper in between.
  */
-import { Interface, type Log } from "ethers";
+import type { Log } from "ethers";
 
 import { EthersAggregatorChain } from "../../plugin/chain/ethers-aggregator-chain.js";
-import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
-import { decodeReportContext } from "../../plugin/core/report.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
 import type { TransmitRequest } from "../../plugin/protocol/chain.js";
 import type { CommitteeOptions } from "../../plugin/protocol/committee.js";
-import { deployCommitteeFeed } from "../../test/committee/committee-feed.js";
+import { deployCommitteeFeed } from "../feed-fixture.js";
+import { type LandedReport, NEW_TRANSMISSION_TOPIC, decodeNewTransmission } from "../landed-reports.js";
 import { type ChainTime, FaultyChain, type RpcSender } from "./chain-faults.js";
 
 /**
@@ -20,11 +19,6 @@ import { type ChainTime, FaultyChain, type RpcSender } from "./chain-faults.js";
  * a (7, 2) transmit, so the node accepts and mines it, and far below what executing it takes.
  */
 export const UNDERPRICED_TRANSMIT_GAS = 60_000n;
-
-const NEW_TRANSMISSION = new Interface([
-  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
-]);
-const NEW_TRANSMISSION_TOPIC = NEW_TRANSMISSION.getEvent("NewTransmission")!.topicHash;
 
 export type SoakFeedSetup = Omit<CommitteeOptions, "chain" | "admin" | "clock"> & {
   readonly seed: string;
@@ -37,16 +31,7 @@ export type SoakFeedSetup = Omit<CommitteeOptions, "chain" | "admin" | "clock"> 
 };
 
 /** A report as the chain holds it (one NewTransmission log). */
-export interface ChainReport {
-  readonly aggregatorRoundId: number;
-  readonly answer: bigint;
-  readonly observations: readonly bigint[];
-  /** The oracle index of each observation (the logged `observers` bytes). */
-  readonly observers: readonly number[];
-  readonly configDigestHex: string;
-  readonly epoch: number;
-  readonly round: number;
-  readonly blockNumber: number;
+export interface ChainReport extends LandedReport {
   /** The block's timestamp, in seconds (what the contract records as the report's time). */
   readonly timestampSec: number;
 }
@@ -113,17 +98,5 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
 export type SoakFeed = Awaited<ReturnType<typeof deploySoakFeed>>;
 
 function toChainReport(log: Log, timestampSec: number): ChainReport {
-  const { args } = NEW_TRANSMISSION.parseLog(log)!;
-  const context = decodeReportContext(hexToBytes(args.rawReportContext as string));
-  return {
-    aggregatorRoundId: Number(args.aggregatorRoundId),
-    answer: args.answer as bigint,
-    observations: [...(args.observations as bigint[])],
-    observers: Array.from(hexToBytes(args.observers as string)).slice(0, (args.observations as bigint[]).length),
-    configDigestHex: bytesToHex(context.configDigest),
-    epoch: context.epoch,
-    round: context.round,
-    blockNumber: log.blockNumber,
-    timestampSec,
-  };
+  return { ...decodeNewTransmission(log), timestampSec };
 }

@@ -1,7 +1,8 @@
 /**
- * The fuzzer's chain side: deploys the feeds (billing on, LINK funded, payees set, via the test
- * fixture), runs a transmit as eth_call for the verdict and revert reason, and, when it is
- * accepted, sends it as a real transaction so that the contract's latest epoch and round move on.
+ * The fuzzer's chain side: deploys the OCR1 feeds (billing on, LINK funded, payees set, via the
+ * deploy fixture), and, for either protocol, runs a transmit as eth_call for the verdict and
+ * revert reason and, when it is accepted, sends it as a real transaction so that the contract's
+ * latest epoch and round move on.
  */
 import type { Contract } from "ethers";
 
@@ -15,9 +16,9 @@ import {
   deployFeed,
   deriveSecretKey,
   setConfig,
-} from "../../test/helpers/ocr-fixture.js";
+} from "../feed-fixture.js";
 import { WORD, readWord } from "./layout.js";
-import type { FuzzTarget } from "./target.js";
+import type { FuzzTarget, FuzzedFeed } from "./target.js";
 
 type Provider = Connection["provider"];
 
@@ -144,10 +145,12 @@ function int256FromWord(word: bigint): bigint {
   return word >= 1n << 255n ? word - (1n << 256n) : word;
 }
 
-/** The contract's latest (epoch << 8 | round) and answer, from latestTransmissionDetails. */
-async function latestTransmission(connection: Connection, chainFeed: ChainFeed): Promise<{ epochAndRound: bigint; answer: bigint }> {
-  const from = chainFeed.target.outsiders[0];
-  const result = await call(connection.provider, from, chainFeed.feed.address, LATEST_TRANSMISSION_DETAILS);
+/**
+ * The contract's latest (epoch << 8 | round) and answer, from latestTransmissionDetails (OCR1
+ * and OCR2 return configDigest, epoch, round and the answer in the same words).
+ */
+async function latestTransmission(provider: Provider, aggregator: string, from: string): Promise<{ epochAndRound: bigint; answer: bigint }> {
+  const result = await call(provider, from, aggregator, LATEST_TRANSMISSION_DETAILS);
   if (!result.ok) throw new Error(`latestTransmissionDetails reverted: ${revertReason(result.data)}`);
   const data = hexToBytes(result.data);
   const epoch = readWord(data, WORD);
@@ -155,33 +158,36 @@ async function latestTransmission(connection: Connection, chainFeed: ChainFeed):
   return { epochAndRound: (epoch << 8n) | round, answer: int256FromWord(readWord(data, 3 * WORD)) };
 }
 
-async function ensureCanSend(connection: Connection, chainFeed: ChainFeed, sender: string): Promise<void> {
+async function ensureCanSend(connection: Connection, target: Pick<FuzzedFeed, "transmitters">, sender: string): Promise<void> {
   // Valid senders are impersonated at deployment; this is only for a contract that wrongly
   // accepts an outsider, so that its effect can still be observed.
-  if (chainFeed.target.transmitters.includes(sender)) return;
+  if (target.transmitters.includes(sender)) return;
   await impersonate(connection.provider, sender);
   await connection.networkHelpers.setBalance(sender, 10n ** 20n);
 }
 
 /**
- * Run the transmit. Rejected calls are only simulated; accepted ones are mined for real
- * (status 1 required) and the contract's new latest epoch, round and answer are read back.
+ * Run the transmit on the aggregator at `to`, which `target` describes. Rejected calls are only
+ * simulated; accepted ones are mined for real (status 1 required, at `gasPrice` wei if given)
+ * and the contract's new latest epoch, round and answer are read back.
  */
 export async function executeTransmit(
   connection: Connection,
-  chainFeed: ChainFeed,
+  to: string,
+  target: Pick<FuzzedFeed, "transmitters" | "outsiders">,
   calldata: Uint8Array,
   sender: string,
+  gasPrice?: bigint,
 ): Promise<ChainOutcome> {
-  const to = chainFeed.feed.address;
   const data = bytesToHex(calldata);
   const simulated = await call(connection.provider, sender, to, data);
   if (!simulated.ok) return { accepted: false, reason: revertReason(simulated.data) };
 
-  await ensureCanSend(connection, chainFeed, sender);
+  await ensureCanSend(connection, target, sender);
+  const price = gasPrice === undefined ? {} : { gasPrice: `0x${gasPrice.toString(16)}` };
   const hash = await connection.provider.request({
     method: "eth_sendTransaction",
-    params: [{ from: sender, to, data, gas: `0x${TRANSMIT_GAS.toString(16)}` }],
+    params: [{ from: sender, to, data, gas: `0x${TRANSMIT_GAS.toString(16)}`, ...price }],
   });
   const receipt = (await connection.provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as {
     status: string;
@@ -189,6 +195,6 @@ export async function executeTransmit(
   if (receipt === null || receipt.status !== "0x1") {
     throw new Error(`transmit passed eth_call but the transaction ${String(hash)} did not succeed`);
   }
-  const latest = await latestTransmission(connection, chainFeed);
+  const latest = await latestTransmission(connection.provider, to, target.outsiders[0]);
   return { accepted: true, ...latest };
 }

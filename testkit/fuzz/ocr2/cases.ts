@@ -21,23 +21,10 @@ import { keccak256 } from "../../../plugin/core/hash.js";
 import { OCR2_TRANSMIT_SELECTOR } from "../../../plugin/core/ocr2/report.js";
 import { WORD } from "../layout.js";
 import type { Prng } from "../prng.js";
+import type { FuzzedFeed } from "../target.js";
 
-/** What the fuzzer knows about one deployed OCR2 feed. */
-export interface Ocr2FuzzTarget {
-  readonly name: string;
-  readonly n: number;
-  readonly f: number;
-  /** Never printed. */
-  readonly signerKeys: readonly Uint8Array[];
-  readonly signers: readonly string[];
-  readonly transmitters: readonly string[];
-  readonly foreignKeys: readonly Uint8Array[];
-  readonly outsiders: readonly string[];
-  readonly minAnswer: bigint;
-  readonly maxAnswer: bigint;
-  configDigest: Uint8Array;
-  latestEpochAndRound: bigint;
-}
+/** What the fuzzer knows about one deployed OCR2 feed: nothing beyond what every fuzzed feed has. */
+export type Ocr2FuzzTarget = FuzzedFeed;
 
 export interface Ocr2Plan {
   epochAndRound: bigint;

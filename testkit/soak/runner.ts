@@ -517,15 +517,25 @@ async function soakOn(
     return { bound, run, hopMs, faulty };
   }
 
-  /** One step with at most f faulty oracles: a report must land within the step's bound. */
-  async function reportingStep(plan: StepPlan): Promise<void> {
-    const { bound, run, hopMs } = boundOf(plan);
+  /**
+   * Run the committee until a report lands or twice `bound` (plus slack) of committee time has
+   * passed, then read the chain; one liveness check. Returns when the wait began and when the
+   * first report landed (null: none did).
+   */
+  async function livenessWait(bound: number): Promise<{ t0: number; landedAt: number | null }> {
     const t0 = clock.now();
     firstLandingAt = null;
     await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
     const landedAt = firstLandingAt as number | null;
     await readChain();
     result.livenessChecks++;
+    return { t0, landedAt };
+  }
+
+  /** One step with at most f faulty oracles: a report must land within the step's bound. */
+  async function reportingStep(plan: StepPlan): Promise<void> {
+    const { bound, run, hopMs } = boundOf(plan);
+    const { t0, landedAt } = await livenessWait(bound);
     if (landedAt === null) {
       result.livenessViolations++;
       fail({ step: plan.step, kind: "no-report", detail: `no report within ${2 * bound + 30_000} ms (bound ${bound} ms)`, plan: describePlan(plan) });
@@ -637,12 +647,7 @@ async function soakOn(
     const run = current === null || leaderKeyStale ? f + 1 : faultyLeaderRun({ leaderSelectionKey, n, fromEpoch: current.epoch, faulty: recovering, cap: f + 1 });
     const bound = stepBoundMs({ timing, hopMs, faultyLeaderRun: run, failingTransmitters: down.length, catchingUp: true, lossyEpochs: 0 });
     if (bound > result.maxBoundMs) result.maxBoundMs = bound;
-    const t0 = clock.now();
-    firstLandingAt = null;
-    await committee.runUntil({ reports: 1, virtualTimeMs: 2 * bound + 30_000 });
-    const landedAt = firstLandingAt as number | null;
-    await readChain();
-    result.livenessChecks++;
+    const { t0, landedAt } = await livenessWait(bound);
     if (landedAt === null || landedAt - t0 > bound) {
       result.livenessViolations++;
       const detail = landedAt === null ? `no report after the overload (bound ${bound} ms)` : `recovered after ${landedAt - t0} ms, bound ${bound} ms`;

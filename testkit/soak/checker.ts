@@ -18,18 +18,10 @@
  * exempt from the range check) are kept, enough to judge any report and to rewind a reorg.
  */
 import { epochAndRound } from "../../plugin/core/report.js";
+import type { LoggedReport } from "../landed-reports.js";
 
-export interface ReportToCheck {
-  readonly aggregatorRoundId: number;
-  readonly answer: bigint;
-  /** As logged by the contract (sorted). */
-  readonly observations: readonly bigint[];
-  /** The oracle index of each observation, in the same order. */
-  readonly observers: readonly number[];
-  readonly configDigestHex: string;
-  readonly epoch: number;
-  readonly round: number;
-}
+/** The checker needs only what the contract logged. */
+export type ReportToCheck = LoggedReport;
 
 /** A report an oracle handed to the chain, with the signers its signatures recover to. */
 export interface TransmissionToCheck {

@@ -11,20 +11,8 @@ import { addressFromPublicKey } from "../../../plugin/core/address.js";
 import { bytesEqual, concatBytes, uintToBytesBE } from "../../../plugin/core/bytes.js";
 import { keccak256 } from "../../../plugin/core/hash.js";
 import { OCR2_TRANSMIT_SELECTOR } from "../../../plugin/core/ocr2/report.js";
-import type { Verdict } from "../model.js";
+import type { ContractView, Verdict } from "../model.js";
 import { WORD, readWord } from "../layout.js";
-
-/** What the model needs to know about the contract before the call. */
-export interface Ocr2ContractView {
-  readonly configDigest: Uint8Array;
-  readonly latestEpochAndRound: bigint;
-  readonly f: number;
-  /** Lower-case hex, config order. */
-  readonly signers: readonly string[];
-  readonly transmitters: readonly string[];
-  readonly minAnswer: bigint;
-  readonly maxAnswer: bigint;
-}
 
 const UINT64_MAX = (1n << 64n) - 1n;
 const UINT32_MAX = (1n << 32n) - 1n;
@@ -114,7 +102,7 @@ function decodeReport(report: Uint8Array): { observations: bigint[] } | Verdict 
 }
 
 /** The verdict for `calldata` sent by `sender` (lower-case hex) to a contract in state `view`. */
-export function judgeOcr2Transmit(calldata: Uint8Array, sender: string, view: Ocr2ContractView): Verdict {
+export function judgeOcr2Transmit(calldata: Uint8Array, sender: string, view: ContractView): Verdict {
   // No fallback: an unknown selector reverts without data, as does a short head.
   if (calldata.length < 4 || !bytesEqual(calldata.subarray(0, 4), OCR2_TRANSMIT_SELECTOR)) return reject("");
   if (calldata.length - 4 < HEAD) return reject("");

@@ -38,10 +38,6 @@ export function splitEpochAndRound(epochAndRound: bigint): { epoch: number; roun
   return { epoch: Number(epochAndRound >> 8n), round: Number(epochAndRound & 0xffn) };
 }
 
-export function joinEpochAndRound(epoch: number, round: number): bigint {
-  return (BigInt(epoch) << 8n) | BigInt(round);
-}
-
 /**
  * The (epoch, round) of the next report: usually a later round of the same epoch (rounds may
  * skip), sometimes a new epoch starting at a low round, as a committee's leader changes would.

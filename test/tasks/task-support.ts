@@ -1,10 +1,11 @@
 /**
- * Helpers for the task tests: run a task while capturing what it prints, and check a
- * `ocr:run-round --json` object against the report bytes and the chain, independently of the
- * plugin's own bookkeeping.
+ * Support for the task tests: run a task while capturing what it prints, expect the plugin's
+ * own errors, and check a `ocr:run-round --json` object against the report bytes and the chain,
+ * independently of the plugin's own bookkeeping.
  */
 import { expect } from "chai";
 import { Contract, type Provider } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
 
 import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
 import { decodeReport, recoverReportSigner } from "../../plugin/core/report.js";
@@ -25,6 +26,17 @@ export async function captureStdout<T>(action: () => Promise<T>): Promise<{ valu
   } finally {
     process.stdout.write = originalWrite;
   }
+}
+
+/** Expect `promise` to reject with a HardhatPluginError whose message matches `pattern`; returns the error. */
+export async function expectPluginError(promise: Promise<unknown>, pattern: RegExp): Promise<HardhatPluginError> {
+  const error = await promise.then(
+    () => expect.fail(`expected a HardhatPluginError matching ${pattern}`),
+    (e: unknown) => e,
+  );
+  expect(HardhatPluginError.isHardhatPluginError(error), String(error)).to.equal(true);
+  expect((error as HardhatPluginError).message).to.match(pattern);
+  return error as HardhatPluginError;
 }
 
 const AGGREGATOR_ABI = [

@@ -1,3 +1,0 @@
-/** OCR2 (median) report and config codec. */
-export * from "./config.js";
-export * from "./report.js";
