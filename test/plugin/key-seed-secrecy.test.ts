@@ -15,8 +15,8 @@ import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import { OracleKeySeed, resolveOracleKeySeed } from "../../plugin/deployments/key-seed.js";
 import { derivedPayee } from "../../plugin/feed/committee-wiring.js";
 import hardhatOcr from "../../plugin/index.js";
-import { freePort } from "../helpers/free-port.js";
-import { HardhatNodeProcess } from "../helpers/hardhat-node.js";
+import { freePort } from "../support/free-port.js";
+import { HardhatNodeProcess } from "../support/hardhat-node.js";
 
 /** Every way a value may end up in front of someone: printed, formatted, inspected (hidden parts too), JSON. */
 function renderings(value: unknown): string[] {

@@ -9,7 +9,7 @@ import { encodeReport, signReport } from "../../plugin/core/report.js";
 import { MAX_MESSAGE_BYTES, MessageDecodeError, decodeMessage, encodeMessage } from "../../plugin/protocol/codec.js";
 import { Committee } from "../../plugin/protocol/committee.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
-import { DIGEST, committeeKeys, reportSignature, signedObservation } from "./helpers.js";
+import { DIGEST, committeeKeys, reportSignature, signedObservation } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const context = { configDigest: DIGEST, epoch: 7, round: 3 };

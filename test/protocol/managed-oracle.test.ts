@@ -17,7 +17,7 @@ import { InMemoryOracleStore } from "../../plugin/protocol/persistence.js";
 import { Random } from "../../plugin/protocol/random.js";
 import type { TraceBody, TraceEvent } from "../../plugin/protocol/trace.js";
 import type { Endpoint } from "../../plugin/protocol/transport.js";
-import { DIGEST, committeeKeys, signedObservation } from "./helpers.js";
+import { DIGEST, committeeKeys, signedObservation } from "./role-support.js";
 
 const never = <T>() => new Promise<T>(() => {});
 /** A chain that never answers: whatever the oracle does, it did without reading the chain. */
