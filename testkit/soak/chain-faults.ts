@@ -45,8 +45,11 @@ export interface FaultyChainOptions {
   readonly clock: Clock;
   /** How long (committee time) a dropped transaction keeps its sender waiting before it gives up. */
   readonly dropWaitMs: number;
-  /** Whether the node currently mines on an interval (read when a transmit lands). */
-  readonly intervalMining: () => boolean;
+  /**
+   * The block interval in committee ms while the chain mines on an interval (null: automine).
+   * A transmit sent meanwhile waits for the next block boundary before it is included.
+   */
+  readonly intervalMiningMs: () => number | null;
   /** Shown every transmit request before anything happens to it (the soak checks what oracles send). */
   readonly onTransmit?: (request: TransmitRequest) => void;
   /** When set, the chain's clock follows the committee's (see ChainTime). */
@@ -159,6 +162,15 @@ export class FaultyChain implements OffchainAggregatorChain {
 
   private async send(request: TransmitRequest, underpriced: boolean): Promise<TransmitResult> {
     const adapter = underpriced ? this.options.lowGas : this.options.inner;
+    // Interval mining on committee time: the transaction waits (committee time moves on meanwhile,
+    // so later stages and reads go ahead) until the next block boundary, then goes into that block.
+    // A node's own interval miner works on wall-clock time, which would make a seeded soak mine a
+    // different number of blocks on every run.
+    const intervalMs = this.options.intervalMiningMs();
+    if (intervalMs !== null) {
+      const now = this.options.clock.now();
+      await this.options.clock.sleep(intervalMs - (now % intervalMs));
+    }
     const time = this.options.chainTime?.();
     if (time !== undefined) {
       const latest = (await time.rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
@@ -168,7 +180,7 @@ export class FaultyChain implements OffchainAggregatorChain {
     const result = await adapter.transmit(request);
     if (underpriced && !result.ok) this.effects.revertedOnChain++;
     if (!result.ok && this.unfunded.has(request.transmitterAddress.toLowerCase())) this.effects.unfundedTransmits++;
-    if (result.ok && this.options.intervalMining()) this.effects.minedByInterval++;
+    if (result.ok && intervalMs !== null) this.effects.minedByInterval++;
     return result;
   }
 
@@ -187,19 +199,6 @@ export class FaultyChain implements OffchainAggregatorChain {
 /** The JSON-RPC surface the node-level faults need (an ethers provider's `send`). */
 export interface RpcSender {
   send(method: string, params: unknown[]): Promise<unknown>;
-}
-
-/** Automine off and a block every `intervalMs` of real time, or back to automine. */
-export async function setIntervalMining(rpc: RpcSender, intervalMs: number | null): Promise<void> {
-  if (intervalMs === null) {
-    await rpc.send("evm_setIntervalMining", [0]);
-    await rpc.send("evm_setAutomine", [true]);
-    // Anything still pending goes into one more block, so the chain is settled for the checks.
-    await rpc.send("evm_mine", []);
-  } else {
-    await rpc.send("evm_setAutomine", [false]);
-    await rpc.send("evm_setIntervalMining", [intervalMs]);
-  }
 }
 
 /** A snapshot id to revert to later (each id can be reverted to once). */

@@ -38,7 +38,7 @@ export interface ChainReport extends LandedReport {
 
 export async function deploySoakFeed(setup: SoakFeedSetup) {
   const clock = new VirtualClock({ seed: setup.seed + "/clock" });
-  let intervalMining = false;
+  let intervalMiningMs: number | null = null;
   let chain: FaultyChain | undefined;
   const { dropWaitMs, onTransmit, chainFollowsCommitteeTime, ...committeeOptions } = setup;
   let chainTime: ChainTime | undefined;
@@ -49,7 +49,7 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     chain: (parts) => {
       const inner = new EthersAggregatorChain(parts);
       const lowGas = new EthersAggregatorChain({ ...parts, transmitGasLimit: UNDERPRICED_TRANSMIT_GAS });
-      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMining: () => intervalMining, onTransmit, chainTime: () => chainTime });
+      chain = new FaultyChain({ inner, lowGas, clock, dropWaitMs, intervalMiningMs: () => intervalMiningMs, onTransmit, chainTime: () => chainTime });
       return chain;
     },
   });
@@ -88,9 +88,9 @@ export async function deploySoakFeed(setup: SoakFeedSetup) {
     /** With the chain's clock on the committee's: chain time origin (ms) and the committee time it stands for. */
     chainOriginMs: (chainTime?.originSec ?? 0) * 1000,
     clockOriginMs: chainTime?.clockOriginMs ?? 0,
-    /** Tell the wrapper whether the node mines on an interval (for its counters). */
-    setIntervalMiningFlag(on: boolean): void {
-      intervalMining = on;
+    /** Mine a block every `ms` of committee time from now on (null: back to automine). */
+    setIntervalMining(ms: number | null): void {
+      intervalMiningMs = ms;
     },
   };
 }

@@ -23,7 +23,7 @@ import { DEFAULT_LOCAL_CONFIG } from "../../plugin/protocol/local-config.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import { FaultApplier } from "./apply.js";
 import { type ProtocolTiming, faultyLeaderRun, stepBoundMs } from "./bound.js";
-import { revertToSnapshot, setBalance, setBaseFee, setIntervalMining, spikeBaseFee, takeSnapshot } from "./chain-faults.js";
+import { revertToSnapshot, setBalance, setBaseFee, spikeBaseFee, takeSnapshot } from "./chain-faults.js";
 import { InvariantChecker, type TransmissionToCheck, type Violation } from "./checker.js";
 import { type SoakFeed, deploySoakFeed } from "./feed.js";
 import { HonestyLedger } from "./honesty.js";
@@ -342,12 +342,11 @@ async function soakOn(
     const nextLeader = leader === null || leaderKeyStale ? null : leaderForEpoch(leaderSelectionKey, leader.epoch + 1, n);
     const plan = planner.next({ leader: leader?.leader ?? null, nextLeader });
 
-    // Chain mode first: turning interval mining off mines what is pending, so read after it.
+    // Chain mode first: transmits sent from now on follow it.
     if (plan.intervalMiningStarts) count("chain:interval-mining");
     if (plan.intervalMiningMs !== intervalMiningMs) {
-      await setIntervalMining(rpc, plan.intervalMiningMs);
       intervalMiningMs = plan.intervalMiningMs;
-      feed.setIntervalMiningFlag(intervalMiningMs !== null);
+      feed.setIntervalMining(intervalMiningMs);
     }
     await readChain();
     if (plan.snapshotBefore) snapshot = { id: await takeSnapshot(rpc), roundId: checker.latestRoundId, nextBlock };
@@ -396,8 +395,7 @@ async function soakOn(
   }
 
   // ---- Wind down: automine back, everything honest, last reads ----
-  if (intervalMiningMs !== null) await setIntervalMining(rpc, null);
-  feed.setIntervalMiningFlag(false);
+  feed.setIntervalMining(null);
   await readChain();
   const memoryEnd = settledMemory();
   result.rssEndMb = memoryEnd.rssMb;
