@@ -23,6 +23,7 @@ import { Pacemaker, type PacemakerOutput, type PacemakerTimer } from "./pacemake
 import type { OracleStore } from "./persistence.js";
 import { type FollowerOutput, ReportGenerationFollower } from "./report-generation-follower.js";
 import { type LeaderOutput, type LeaderTimer, ReportGenerationLeader } from "./report-generation-leader.js";
+import type { ReportGenerationConfig } from "./report-generation-config.js";
 import type { SignatureChecks } from "./signature-checks.js";
 import { RoleTimers } from "./timers.js";
 import type { TraceBody } from "./trace.js";
@@ -161,19 +162,22 @@ export class ProtocolInstance {
     this.#leader?.stop();
     this.#leaderTimers?.cancelAll();
     this.#epoch = epoch;
+    const roles: ReportGenerationConfig = {
+      configDigest: shared.configDigest,
+      f: shared.f,
+      rMax: shared.rMax,
+      offchainPublicKeys: this.#offchainPublicKeys,
+      signerAddresses: this.#signerAddresses,
+      checks,
+    };
     this.#follower = new ReportGenerationFollower(
       {
-        configDigest: shared.configDigest,
-        f: shared.f,
-        rMax: shared.rMax,
+        ...roles,
         alphaPPB: shared.alphaPPB,
         deltaCMs: shared.deltaCMs,
-        offchainPublicKeys: this.#offchainPublicKeys,
-        signerAddresses: this.#signerAddresses,
         ownIndex,
         offchainSigningKey: keys.offchainSigningKey,
         onchainSigningKey: keys.onchainSigningKey,
-        checks,
       },
       epoch,
       leader,
@@ -184,16 +188,7 @@ export class ProtocolInstance {
         if (this.#leader === leaderRole) leaderRole.onTimer(timer);
       });
       const leaderRole = new ReportGenerationLeader(
-        {
-          configDigest: shared.configDigest,
-          f: shared.f,
-          rMax: shared.rMax,
-          deltaRoundMs: shared.deltaRoundMs,
-          deltaGraceMs: shared.deltaGraceMs,
-          offchainPublicKeys: this.#offchainPublicKeys,
-          signerAddresses: this.#signerAddresses,
-          checks,
-        },
+        { ...roles, deltaRoundMs: shared.deltaRoundMs, deltaGraceMs: shared.deltaGraceMs },
         epoch,
         (output) => {
           if (this.#leader === leaderRole) this.#applyCommon(output, timers);

@@ -5,7 +5,6 @@
  * final report to everyone (final-echo) so that once more than f oracles vouch for it, every
  * honest oracle can transmit it even if the leader then goes silent.
  */
-import type { Address } from "../core/address.js";
 import { signObservation } from "../core/observation.js";
 import { type AttributedObservation, type ReportContext, encodeReport, signReport } from "../core/report.js";
 import type {
@@ -16,8 +15,9 @@ import type {
   ReportReqMessage,
 } from "./messages.js";
 import type { CommonOutput, Emit } from "./outputs.js";
+import type { ReportGenerationConfig } from "./report-generation-config.js";
 import { type ShouldReportInputs, shouldReport } from "./should-report.js";
-import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
+import { SIGNATURE_CHECKS } from "./signature-checks.js";
 import { type AttestationCheck, isSortedByValue, observersValid } from "./verification.js";
 
 export type FollowerOutput =
@@ -50,19 +50,14 @@ export interface AcceptedFinal {
   readonly signers: readonly number[];
 }
 
-export interface FollowerConfig {
-  readonly configDigest: Uint8Array;
-  readonly f: number;
-  readonly rMax: number;
+export interface FollowerConfig extends ReportGenerationConfig {
+  /** When a report is due: deviation threshold and heartbeat. */
   readonly alphaPPB: bigint;
   readonly deltaCMs: number;
-  readonly offchainPublicKeys: readonly Uint8Array[];
-  readonly signerAddresses: readonly Address[];
+  /** This oracle's index and signing keys. */
   readonly ownIndex: number;
   readonly offchainSigningKey: Uint8Array;
   readonly onchainSigningKey: Uint8Array;
-  /** The signature checks to run (default: the real ones; see signature-checks.ts). */
-  readonly checks?: SignatureChecks;
 }
 
 /** Per-round progress of this follower. */

@@ -4,10 +4,10 @@
  * observations back as a report-req, collects the followers' signatures over the resulting
  * report, and broadcasts the report with exactly f+1 of them as `final`.
  */
-import type { Address } from "../core/address.js";
 import { type ReportContext, encodeReport, sortAttributedObservations } from "../core/report.js";
 import type { AttestedReportOne, AttributedSignedObservation, ObserveMessage, ReportMessage } from "./messages.js";
 import type { CommonOutput, Emit } from "./outputs.js";
+import type { ReportGenerationConfig } from "./report-generation-config.js";
 import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
 import { observationsKey } from "./verification.js";
 
@@ -15,18 +15,10 @@ export type LeaderTimer = "round" | "grace";
 export type LeaderOutput = CommonOutput<LeaderTimer>;
 export type LeaderPhase = "idle" | "observe" | "grace" | "report" | "final";
 
-export interface LeaderConfig {
-  readonly configDigest: Uint8Array;
-  readonly f: number;
-  readonly rMax: number;
+export interface LeaderConfig extends ReportGenerationConfig {
+  /** How often a round starts, and how long to wait for slower observations after 2f+1. */
   readonly deltaRoundMs: number;
   readonly deltaGraceMs: number;
-  /** Ed25519 public keys by oracle index. */
-  readonly offchainPublicKeys: readonly Uint8Array[];
-  /** On-chain signer addresses by oracle index. */
-  readonly signerAddresses: readonly Address[];
-  /** The signature checks to run (default: the real ones; see signature-checks.ts). */
-  readonly checks?: SignatureChecks;
 }
 
 /** Reports received for one set of observations, keyed by signer so each counts once. */
