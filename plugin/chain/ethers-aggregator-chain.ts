@@ -15,7 +15,7 @@ import type {
   TransmitRequest,
   TransmitResult,
 } from "../protocol/chain.js";
-import { HeadReader } from "./head-reader.js";
+import { type HeadBlock, HeadReader } from "./head-reader.js";
 import { RoundRequestScanner } from "./round-request-scanner.js";
 import { AccountQueues, type TransactionQueue } from "./transaction-queue.js";
 import { TransmitSender } from "./transmit-sender.js";
@@ -41,6 +41,8 @@ export interface EthersAggregatorChainOptions {
   readonly queue?: TransactionQueue;
   /** The clock the chain's blocks are stamped with, if they follow one (see HeadReaderOptions). */
   readonly blockClock?: () => number;
+  /** The latest block, when the caller keeps it (see HeadReaderOptions.latestBlock). */
+  readonly latestBlock?: () => Promise<HeadBlock>;
 }
 
 export class EthersAggregatorChain implements OffchainAggregatorChain {
@@ -55,6 +57,7 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
       aggregatorAddress,
       ...(options.reader !== undefined ? { reader: options.reader } : {}),
       ...(options.blockClock !== undefined ? { blockClock: options.blockClock } : {}),
+      ...(options.latestBlock !== undefined ? { latestBlock: options.latestBlock } : {}),
     });
     this.#requests = new RoundRequestScanner(options.provider, this.#head);
     this.#sender = new TransmitSender({

@@ -7,6 +7,10 @@
  * request instead of the reads it keys) and a cached read is made at exactly that block, so it is
  * always what a fresh call at that head returns. Keyed by block hash, so a chain rewound to the
  * same height is read afresh.
+ *
+ * Where the caller knows when the chain can move (the simulated network, whose blocks come only
+ * from transactions), it hands in the latest block itself (HeadReaderOptions.latestBlock): an
+ * oracle round then costs one head request instead of one per read.
  */
 import { type ContractRunner, type Provider, Contract, Interface, getAddress } from "ethers";
 
@@ -37,6 +41,12 @@ export interface HeadReaderOptions {
    * stamps its own blocks.
    */
   readonly blockClock?: () => number;
+  /**
+   * Where the latest block comes from when the caller knows more than the node about when it
+   * changes (a feed's ChainTime on the simulated network keeps it until a transaction or a run).
+   * Default: asked of the provider on every call.
+   */
+  readonly latestBlock?: () => Promise<HeadBlock>;
 }
 
 /**
@@ -72,6 +82,7 @@ export class HeadReader {
 
   /** The latest block; callers asking while a fetch is under way share it. */
   head(): Promise<HeadBlock> {
+    if (this.#options.latestBlock !== undefined) return this.#options.latestBlock();
     this.#headInFlight ??= latestHeadBlock(this.#options.provider).finally(() => {
       this.#headInFlight = undefined;
     });
@@ -180,22 +191,27 @@ export class HeadReader {
 }
 
 /** The latest block's number, hash, time and base fee: raw JSON-RPC when the provider allows (cheaper), else ethers' getBlock. */
-async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
+export async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
   const send = rawSender(provider);
-  if (send !== null) {
-    const block = (await send("eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string; baseFeePerGas?: string } | null;
-    if (typeof block?.number === "string" && typeof block.hash === "string" && typeof block.timestamp === "string") {
-      return {
-        number: Number(quantity(block.number, "a block number")),
-        hash: block.hash,
-        timestampSec: Number(quantity(block.timestamp, "a block timestamp")),
-        baseFeePerGas: typeof block.baseFeePerGas === "string" ? quantity(block.baseFeePerGas, "a base fee") : null,
-      };
-    }
-  }
+  const raw = send === null ? null : await latestBlockVia(send);
+  if (raw !== null) return raw;
   const block = await provider.getBlock("latest");
   if (block === null || block.hash === null) throw new Error("the node returned no latest block");
   return { number: block.number, hash: block.hash, timestampSec: block.timestamp, baseFeePerGas: block.baseFeePerGas };
+}
+
+/** The latest block through raw JSON-RPC, or null when the node's answer lacks a field. */
+export async function latestBlockVia(send: RawSend): Promise<HeadBlock | null> {
+  const block = (await send("eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string; baseFeePerGas?: string } | null;
+  if (typeof block?.number !== "string" || typeof block.hash !== "string" || typeof block.timestamp !== "string") {
+    return null;
+  }
+  return {
+    number: Number(quantity(block.number, "a block number")),
+    hash: block.hash,
+    timestampSec: Number(quantity(block.timestamp, "a block timestamp")),
+    baseFeePerGas: typeof block.baseFeePerGas === "string" ? quantity(block.baseFeePerGas, "a base fee") : null,
+  };
 }
 
 /**

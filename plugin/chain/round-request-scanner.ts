@@ -12,6 +12,7 @@ import { type Provider, getAddress } from "ethers";
 import { hexToBytes } from "../core/bytes.js";
 import type { RoundRequest } from "../protocol/chain.js";
 import { type HeadBlock, type HeadReader, aggregatorInterface } from "./head-reader.js";
+import { quantity, rawSender } from "./json-rpc.js";
 
 /** A RoundRequested event with where and when it was logged. */
 interface LocatedRoundRequest extends RoundRequest {
@@ -67,7 +68,7 @@ export class RoundRequestScanner {
     const scan = this.#scan!;
     const fromBlock = scan.nextBlock;
     if (head.number >= fromBlock) {
-      const logs = await this.#provider.getLogs({ address: this.#head.address, topics: [ROUND_REQUESTED_TOPIC], fromBlock, toBlock: head.number });
+      const logs = await roundRequestedLogs(this.#provider, this.#head.address, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
         const { args } = aggregatorInterface.parseLog(last)!;
@@ -90,6 +91,36 @@ export class RoundRequestScanner {
     if (scan.scannedHead === null || head.number >= scan.scannedHead.number) scan.scannedHead = head;
     return scan.latest;
   }
+}
+
+/** What the scan needs of a log. */
+interface ScannedLog {
+  readonly blockNumber: number;
+  readonly index: number;
+  readonly topics: readonly string[];
+  readonly data: string;
+}
+
+/**
+ * RoundRequested logs of `address` in [fromBlock, toBlock], oldest first: raw eth_getLogs when
+ * the provider allows (ethers' formatting of logs costs more than the request on every round).
+ */
+async function roundRequestedLogs(provider: Provider, address: string, fromBlock: number, toBlock: number): Promise<ScannedLog[]> {
+  const send = rawSender(provider);
+  if (send === null) return provider.getLogs({ address, topics: [ROUND_REQUESTED_TOPIC], fromBlock, toBlock });
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const logs = (await send("eth_getLogs", [{ address, topics: [ROUND_REQUESTED_TOPIC], fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {
+    blockNumber: string;
+    logIndex: string;
+    topics: string[];
+    data: string;
+  }[];
+  return logs.map((log) => ({
+    blockNumber: Number(quantity(log.blockNumber, "a log's block number")),
+    index: Number(quantity(log.logIndex, "a log index")),
+    topics: log.topics,
+    data: log.data,
+  }));
 }
 
 function isLaterLog(log: { blockNumber: number; index: number }, than: LocatedRoundRequest | null): boolean {

@@ -5,6 +5,7 @@
  * another. A feed's `ChainTime` is a queue too: one line for all of the feed's transactions,
  * because on the simulated network each one first pins its block's timestamp.
  */
+import type { HeadBlock } from "./head-reader.js";
 
 /** Runs work strictly one after another, in call order; a failure does not stop the line. */
 export class SerialQueue {
@@ -27,24 +28,34 @@ export class SerialQueue {
   }
 }
 
+/** What a queue knows about the chain when a transaction's turn comes. */
+export interface QueueTurn {
+  /**
+   * The latest block as the turn starts, when the queue is the only thing that moves the chain
+   * (a feed's line on the simulated network): nothing but this transaction will mine until it
+   * is done, so its fees and nonce can be worked out without asking the node.
+   */
+  readonly latestBlock?: HeadBlock;
+}
+
 /** Where a chain adapter sends its transactions through. */
 export interface TransactionQueue {
   /** Run `send` (which sends one transaction from `account` and waits for it) in its turn. */
-  enqueue<T>(account: string, send: () => Promise<T>): Promise<T>;
+  enqueue<T>(account: string, send: (turn: QueueTurn) => Promise<T>): Promise<T>;
 }
 
 /** One line per account: an account's transactions in order, different accounts side by side. */
 export class AccountQueues implements TransactionQueue {
   readonly #lines = new Map<string, SerialQueue>();
 
-  enqueue<T>(account: string, send: () => Promise<T>): Promise<T> {
+  enqueue<T>(account: string, send: (turn: QueueTurn) => Promise<T>): Promise<T> {
     const key = account.toLowerCase();
     let line = this.#lines.get(key);
     if (line === undefined) {
       line = new SerialQueue();
       this.#lines.set(key, line);
     }
-    const result = line.run(send);
+    const result = line.run(() => send({}));
     // Forget an idle line, so the map does not grow with every account ever seen.
     const forget = () => {
       if (this.#lines.get(key)?.idle === true) this.#lines.delete(key);

@@ -6,7 +6,8 @@
  * still be judged by `block.timestamp`. On a JSON-RPC node the committee runs in real time and
  * the node stamps its own blocks.
  */
-import { SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
+import { type HeadBlock, latestBlockVia } from "../chain/head-reader.js";
+import { type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
 
 /** What this module needs from a JSON-RPC connection (ethers' provider has `send`). */
@@ -71,10 +72,10 @@ export function isTimestampTakenError(error: unknown): boolean {
   return /timestamp .*(lower than|equal to) the previous block'?s timestamp/i.test(message);
 }
 
-async function latestBlockTimestamp(rpc: RpcSender): Promise<bigint> {
-  const block = (await rpc.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string } | null;
+async function fetchLatestBlock(rpc: RpcSender): Promise<HeadBlock> {
+  const block = await latestBlockVia((method, params) => rpc.send(method, params));
   if (block === null) throw new Error("the node returned no latest block");
-  return BigInt(block.timestamp);
+  return block;
 }
 
 /**
@@ -89,6 +90,10 @@ export class ChainTime implements TransactionQueue {
   readonly #clock: () => number;
   readonly #followsClock: boolean;
   readonly #queue = new SerialQueue();
+  /** Changes whenever the chain may have moved: before and after each transaction, at each run. */
+  #generation = 0;
+  /** The latest block as read at a generation (simulated network only). */
+  #latest: { generation: number; block: Promise<HeadBlock> } | undefined;
 
   /**
    * @param followsClock true on the simulated network: blocks are stamped with the clock's time.
@@ -105,8 +110,27 @@ export class ChainTime implements TransactionQueue {
   }
 
   /** Latest block timestamp, seconds. */
-  latestBlockTimestamp(): Promise<bigint> {
-    return latestBlockTimestamp(this.#rpc);
+  async latestBlockTimestamp(): Promise<bigint> {
+    return BigInt((await this.latestBlock()).timestampSec);
+  }
+
+  /**
+   * The latest block. On the simulated network blocks come only from transactions: this line's
+   * own (the generation moves before and after each) and whatever the user's code sent between
+   * two runs of a committee (`noteOutsideChanges`, which every run calls first). So the block
+   * read last stays the head until the generation moves, and every oracle's read in between is
+   * answered without asking the node. A node mines on its own: asked every time.
+   */
+  latestBlock(): Promise<HeadBlock> {
+    if (!this.#followsClock) return fetchLatestBlock(this.#rpc);
+    const known = this.#latest;
+    if (known !== undefined && known.generation === this.#generation) return known.block;
+    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc) };
+    this.#latest = entry;
+    entry.block.catch(() => {
+      if (this.#latest === entry) this.#latest = undefined;
+    });
+    return entry.block;
   }
 
   /** The committee clock the blocks are stamped with, or undefined on a node that stamps its own. */
@@ -114,16 +138,33 @@ export class ChainTime implements TransactionQueue {
     return this.#followsClock ? this.#clock : undefined;
   }
 
-  /** Run `send` (which sends and waits for one transaction) after the ones before it. */
-  transaction<T>(send: () => Promise<T>): Promise<T> {
+  /** Transactions or mining outside this line may have happened since the last run. */
+  noteOutsideChanges(): void {
+    this.#generation++;
+  }
+
+  /**
+   * Run `send` (which sends and waits for one transaction) after the ones before it. On the
+   * simulated network it learns the latest block as its turn starts (see QueueTurn).
+   */
+  transaction<T>(send: (turn: QueueTurn) => Promise<T>): Promise<T> {
     return this.#queue.run(async () => {
-      if (this.#followsClock) await this.pinNextBlock();
-      return send();
+      // Read before this transaction counts as a change: the head known since the last change
+      // is still the head, and pinning the next block's time does not mine.
+      const latestBlock = this.#followsClock ? await this.latestBlock() : undefined;
+      this.#generation++;
+      try {
+        if (latestBlock === undefined) return await send({});
+        await this.pinNextBlock(latestBlock);
+        return await send({ latestBlock });
+      } finally {
+        this.#generation++;
+      }
     });
   }
 
   /** A transaction from any account joins the feed's one line (TransactionQueue). */
-  enqueue<T>(_account: string, send: () => Promise<T>): Promise<T> {
+  enqueue<T>(_account: string, send: (turn: QueueTurn) => Promise<T>): Promise<T> {
     return this.transaction(send);
   }
 
@@ -144,8 +185,8 @@ export class ChainTime implements TransactionQueue {
    * a later one), the chain is ahead of the committee clock: there is nothing to pin, and the
    * node's next block gets a later timestamp by itself. Any other refusal is a real error.
    */
-  private async pinNextBlock(): Promise<void> {
-    const timestamp = nextBlockTimestamp(this.#clock(), await this.latestBlockTimestamp());
+  private async pinNextBlock(latest: HeadBlock): Promise<void> {
+    const timestamp = nextBlockTimestamp(this.#clock(), BigInt(latest.timestampSec));
     try {
       await this.#rpc.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
     } catch (error) {

@@ -67,6 +67,7 @@ export class ClockSyncedChain implements OffchainAggregatorChain {
     this.#inner = new EthersAggregatorChain({
       ...options,
       queue: time,
+      latestBlock: () => time.latestBlock(),
       ...(time.blockClock !== undefined ? { blockClock: time.blockClock } : {}),
     });
   }

@@ -52,16 +52,41 @@ export async function ownerCall(deployer: Deployer, contract: Contract, method: 
  * chain-time queue, through raw JSON-RPC: the node fills in gas and nonce, which spares the
  * ethers signer's own estimate, fee and nonce requests (about half the time of `ownerCall`).
  * Falls back to `ownerCall`'s route when the provider cannot send raw requests.
+ *
+ * With `gasLimit`, on the simulated network (where the queue's turn knows the latest block), the
+ * node does not estimate either: an `eth_call` shows the call does not revert (a revert is thrown
+ * with its reason and nothing is sent), and the fees follow ethers' rule from the known base fee.
  */
-export async function ownerSend(deployer: Deployer, provider: Provider, to: string, data: string, fallback: () => Promise<void>): Promise<void> {
+export async function ownerSend(
+  deployer: Deployer,
+  provider: Provider,
+  to: string,
+  data: string,
+  fallback: () => Promise<void>,
+  gasLimit?: bigint,
+): Promise<void> {
   const send = rawSender(provider);
   if (send === null) return fallback();
-  await deployer.chainTime.transaction(async () => {
-    const hash = (await send("eth_sendTransaction", [{ from: await deployer.owner.getAddress(), to, data }])) as string;
+  await deployer.chainTime.transaction(async ({ latestBlock }) => {
+    const from = await deployer.owner.getAddress();
+    let transaction: Record<string, string> = { from, to, data };
+    if (gasLimit !== undefined && latestBlock !== undefined && latestBlock.baseFeePerGas !== null) {
+      const gas = `0x${gasLimit.toString(16)}`;
+      await send("eth_call", [{ ...transaction, gas }, "pending"]);
+      const maxFeePerGas = 2n * latestBlock.baseFeePerGas + OWNER_PRIORITY_FEE;
+      transaction = { ...transaction, gas, maxFeePerGas: `0x${maxFeePerGas.toString(16)}`, maxPriorityFeePerGas: `0x${OWNER_PRIORITY_FEE.toString(16)}` };
+    }
+    const hash = (await send("eth_sendTransaction", [transaction])) as string;
     const receipt = await waitForReceipt(send, hash);
     if (receipt.status !== 1) throw new Error(`the transaction to ${to} was not mined successfully`);
   });
 }
+
+/** The priority fee of the owner's transactions sent with a known gas limit (ethers' default). */
+const OWNER_PRIORITY_FEE = 1_000_000_000n;
+
+/** Gas for `requestNewRound` on the plugin's aggregators (it uses under 60k on OCR1 and OCR2). */
+export const REQUEST_NEW_ROUND_GAS_LIMIT = 150_000n;
 
 /** The aggregator's constructor arguments from a feed config (billing first, as in OCR1). */
 export function aggregatorConstructorArgs(config: OcrFeedConfig, linkToken: string): unknown[] {

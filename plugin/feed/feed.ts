@@ -30,7 +30,7 @@ import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
 import { ClockSyncedChain } from "./committee-wiring.js";
-import { AGGREGATOR_ABI, PROXY_ABI, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
+import { AGGREGATOR_ABI, PROXY_ABI, REQUEST_NEW_ROUND_GAS_LIMIT, aggregatorInterface, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
 import { readHistory, roundResultOf } from "./round-result.js";
@@ -149,7 +149,12 @@ export class Feed implements OcrFeed {
   }
 
   #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.#running.then(run, run);
+    const start = () => {
+      // The user's code may have sent transactions or mined since the last run.
+      this.#runtime.deployer.chainTime.noteOutsideChanges();
+      return run();
+    };
+    const result = this.#running.then(start, start);
     this.#running = result.then(
       () => undefined,
       () => undefined,
@@ -477,10 +482,18 @@ export class Feed implements OcrFeed {
   }
 
   async #requestNewRound(): Promise<void> {
-    const aggregator = new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI);
-    const data = aggregator.interface.encodeFunctionData("requestNewRound", []);
+    // The shared interface: building a Contract parses the whole ABI, which cost more than the
+    // transaction itself on every round.
+    const data = aggregatorInterface.encodeFunctionData("requestNewRound", []);
     const deployer = this.#runtime.deployer;
-    await ownerSend(deployer, this.#runtime.ethers.provider, this.#phase.aggregatorAddress, data, () => ownerCall(deployer, aggregator, "requestNewRound", []));
+    await ownerSend(
+      deployer,
+      this.#runtime.ethers.provider,
+      this.#phase.aggregatorAddress,
+      data,
+      () => ownerCall(deployer, new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI), "requestNewRound", []),
+      REQUEST_NEW_ROUND_GAS_LIMIT,
+    );
   }
 
   /**

@@ -3,14 +3,16 @@
  * stage, and who signed it; the receipt says what the contract stored; the proxy says what a
  * consumer reads back.
  */
-import { type Contract, type Provider } from "ethers";
+import { type Contract, Interface, type Provider } from "ethers";
 
 import type { RoundHistoryEntry, RoundResult } from "../api-types.js";
 import { sameAddress } from "../core/address.js";
 import { bytesToHex, hexToBytes } from "../core/bytes.js";
 import { decodeReport, decodeReportContext, reportMedian } from "../core/report.js";
 import type { ReportLanded } from "../protocol/results.js";
-import { aggregatorInterface, proxyRoundId } from "./contracts.js";
+import { rawSender } from "../chain/json-rpc.js";
+import { abiDecode } from "../core/abi.js";
+import { PROXY_ABI, aggregatorInterface, proxyRoundId } from "./contracts.js";
 
 export interface LandedContext {
   readonly provider: Provider;
@@ -31,10 +33,9 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
   if (newTransmission == null) throw new Error(`transaction ${txHash} emitted no NewTransmission`);
   const aggregatorRoundId = newTransmission.args.aggregatorRoundId as bigint;
   const roundId = proxyRoundId(context.phaseId, aggregatorRoundId);
-  const [block, [, answer]] = await Promise.all([
-    provider.getBlock(receipt.blockNumber),
-    context.proxy.getRoundData(roundId) as Promise<[bigint, bigint]>,
-  ]);
+  // updatedAt is the timestamp of the block the report landed in (both aggregator versions
+  // store block.timestamp with the answer), so the block itself need not be fetched.
+  const [, answer, , updatedAt] = await proxyRoundData(context, roundId);
   const decoded = decodeReport(landed.report);
   return {
     configDigest: bytesToHex(decoded.context.configDigest),
@@ -53,12 +54,27 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
     txHash,
     gasUsed: receipt.gasUsed,
     blockNumber: receipt.blockNumber,
-    timestamp: BigInt(block?.timestamp ?? 0),
+    timestamp: updatedAt,
     aggregatorRoundId,
     proxyRoundId: roundId,
     answer,
   };
 }
+
+/**
+ * The proxy's getRoundData(roundId): a raw eth_call and the plugin's decoder when the provider
+ * allows (an ethers contract call costs several times the request), else through ethers.
+ */
+async function proxyRoundData(context: LandedContext, roundId: bigint): Promise<readonly bigint[]> {
+  const send = rawSender(context.provider);
+  if (send === null) return (await context.proxy.getRoundData(roundId)) as bigint[];
+  const to = await context.proxy.getAddress();
+  const data = (await send("eth_call", [{ to, data: proxyInterface.encodeFunctionData("getRoundData", [roundId]) }, "latest"])) as string;
+  return abiDecode(GET_ROUND_DATA_OUTPUTS, hexToBytes(data)) as bigint[];
+}
+
+const proxyInterface = new Interface(PROXY_ABI);
+const GET_ROUND_DATA_OUTPUTS = proxyInterface.getFunction("getRoundData")!.outputs.map((o) => o.type);
 
 /**
  * Every round stored by every phase's aggregator, oldest first, from NewTransmission events.

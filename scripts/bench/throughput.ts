@@ -4,8 +4,14 @@
  * `transmit` transaction, mined by EDR and checked by our OffchainAggregator.
  *
  * The virtual clock makes protocol waits (DeltaRound, DeltaGrace, …) free, so what the figure
- * measures is the work: cryptography, message handling, JSON-RPC and EVM execution.
+ * measures is the work: cryptography, message handling, JSON-RPC and EVM execution. The chain
+ * is wired as a feed wires it (`ClockSyncedChain` over a `ChainTime`: blocks stamped with the
+ * committee clock, one line of transactions), so the figure is what `connection.ocr` users get.
  */
+import { sendRaw } from "../../plugin/chain/json-rpc.js";
+import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
+import { ChainTime } from "../../plugin/feed/chain-time.js";
+import { VirtualClock } from "../../plugin/protocol/clock.js";
 import { deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { risingMarket } from "../../testkit/markets.js";
 
@@ -44,10 +50,17 @@ export interface ThroughputResult {
  * committee fell short or the chain does not hold every report the committee claims.
  */
 export async function measureThroughput(n: number, f: number, reports: number): Promise<ThroughputResult> {
+  // Starts at wall time, as a feed's clock starts at the chain's latest block (which is now).
+  const clock = new VirtualClock({ startMs: Date.now(), seed: `bench-throughput-${n}-${f}/clock` });
   const feed = await deployCommitteeFeed({
     n,
     f,
     seed: `bench-throughput-${n}-${f}`,
+    clock,
+    chain: (parts) => {
+      const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
+      return new ClockSyncedChain(parts, new ChainTime(rpc, () => clock.now(), true));
+    },
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });

@@ -17,7 +17,7 @@ class RacingNode {
     if (method === "eth_getBlockByNumber") {
       const reported = this.latest;
       if (this.minesBetweenReadAndPin) this.latest += 1n; // the interval miner strikes
-      return { timestamp: "0x" + reported.toString(16) };
+      return { number: "0x" + reported.toString(16), hash: "0x" + reported.toString(16).padStart(64, "0"), timestamp: "0x" + reported.toString(16) };
     }
     if (method === "evm_setNextBlockTimestamp") {
       const wanted = BigInt(params[0] as number);
@@ -55,11 +55,66 @@ describe("ChainTime on a node that mines on an interval", () => {
     await time.transaction(async () => undefined);
     expect(node.pinned).to.deep.equal([2000]);
 
-    const failing = { send: async (method: string) => (method === "eth_getBlockByNumber" ? { timestamp: "0x1" } : Promise.reject(new Error("method not supported"))) };
+    const failing = { send: async (method: string) => (method === "eth_getBlockByNumber" ? { number: "0x1", hash: "0x" + "1".padStart(64, "0"), timestamp: "0x1" } : Promise.reject(new Error("method not supported"))) };
     const strict = new ChainTime(failing, () => 5000, true);
     await strict.transaction(async () => undefined).then(
       () => expect.fail("a refusal other than a taken timestamp must surface"),
       (error: Error) => expect(error.message).to.equal("method not supported"),
     );
+  });
+});
+
+/** A node that mines only when told, counting latest-block reads. */
+class CountingNode {
+  latest = 100n;
+  reads = 0;
+  async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_getBlockByNumber") {
+      this.reads++;
+      return { number: "0x" + this.latest.toString(16), hash: "0x" + this.latest.toString(16).padStart(64, "0"), timestamp: "0x" + this.latest.toString(16) };
+    }
+    if (method === "evm_setNextBlockTimestamp") return null;
+    if (method === "evm_mine") {
+      this.latest += 1n;
+      return null;
+    }
+    throw new Error(`unexpected ${method} ${JSON.stringify(params)}`);
+  }
+}
+
+describe("ChainTime's latest block on the simulated network", () => {
+  it("is read once between changes, and afresh after each transaction and each run", async () => {
+    const node = new CountingNode();
+    const time = new ChainTime(node, () => 0, true);
+    const first = await time.latestBlock();
+    await time.latestBlock();
+    expect(first.number).to.equal(100);
+    expect(node.reads).to.equal(1);
+
+    // A transaction learns the head it starts from without asking again, and moves the head.
+    const seen = await time.transaction(async ({ latestBlock }) => {
+      await node.send("evm_mine", []);
+      return latestBlock;
+    });
+    expect(seen?.number).to.equal(100);
+    expect(node.reads).to.equal(1);
+    expect((await time.latestBlock()).number).to.equal(101);
+    expect(node.reads).to.equal(2);
+
+    // Blocks mined behind the feed's back count from the next run on.
+    node.latest += 5n;
+    expect((await time.latestBlock()).number).to.equal(101);
+    time.noteOutsideChanges();
+    expect((await time.latestBlock()).number).to.equal(106);
+  });
+
+  it("asks a node that mines on its own every time", async () => {
+    const node = new CountingNode();
+    const time = new ChainTime(node, () => 0, false);
+    await time.latestBlock();
+    await time.latestBlock();
+    expect(node.reads).to.equal(2);
+    const seen = await time.transaction(async ({ latestBlock }) => latestBlock);
+    expect(seen).to.equal(undefined);
   });
 });
