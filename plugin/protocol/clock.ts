@@ -28,14 +28,19 @@ export interface Clock {
 interface ScheduledEvent {
   readonly handle: TimerHandle;
   readonly time: number;
-  /** Random tie-break so simultaneous events run in a seeded, not insertion-biased, order. */
-  readonly tieBreak: bigint;
+  /**
+   * Random tie-break so simultaneous events run in a seeded, not insertion-biased, order: one
+   * 64-bit draw as its high and low 32 bits (numbers compare without bigint garbage).
+   */
+  readonly tieBreakHi: number;
+  readonly tieBreakLo: number;
   readonly callback: () => void;
 }
 
 function runsBefore(a: ScheduledEvent, b: ScheduledEvent): boolean {
   if (a.time !== b.time) return a.time < b.time;
-  if (a.tieBreak !== b.tieBreak) return a.tieBreak < b.tieBreak;
+  if (a.tieBreakHi !== b.tieBreakHi) return a.tieBreakHi < b.tieBreakHi;
+  if (a.tieBreakLo !== b.tieBreakLo) return a.tieBreakLo < b.tieBreakLo;
   return a.handle < b.handle;
 }
 
@@ -144,7 +149,8 @@ export class VirtualClock implements Clock {
   setTimer(delayMs: number, callback: () => void): TimerHandle {
     if (!(delayMs >= 0)) throw new RangeError(`timer delay must be ≥ 0, got ${delayMs}`);
     const handle = this.nextHandle++;
-    this.queue.push({ handle, time: this.current + delayMs, tieBreak: this.tieBreaks.nextU64(), callback });
+    const [tieBreakHi, tieBreakLo] = this.tieBreaks.nextU64Halves();
+    this.queue.push({ handle, time: this.current + delayMs, tieBreakHi, tieBreakLo, callback });
     return handle;
   }
 

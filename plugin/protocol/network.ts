@@ -62,6 +62,12 @@ export class InProcessNetwork<M> {
   private readonly receivers: (Receiver<M> | undefined)[];
   private defaults: LinkBehaviour;
   private readonly linkOverrides = new Map<string, Partial<LinkBehaviour>>();
+  /**
+   * Each directed link's behaviour (index from * size + to), merged on first use and dropped
+   * when defaults or overrides change: every message asks, and merging objects per message was
+   * a measurable part of a (31,10) round.
+   */
+  private linkCache: (LinkBehaviour | undefined)[] = [];
   /** Partition group of each oracle; oracles talk only within their group. */
   private groupOf: number[];
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, partitioned: 0, undeliverable: 0 };
@@ -120,13 +126,24 @@ export class InProcessNetwork<M> {
   /** Change the behaviour of every link without an override. */
   setDefaults(behaviour: Partial<LinkBehaviour>): void {
     this.defaults = { ...this.defaults, ...behaviour };
+    this.linkCache = [];
   }
   /** Override the behaviour of the directed link from → to. */
   setLink(from: number, to: number, behaviour: Partial<LinkBehaviour>): void {
     this.linkOverrides.set(`${from}>${to}`, { ...this.linkOverrides.get(`${from}>${to}`), ...behaviour });
+    this.linkCache = [];
   }
   linkBehaviour(from: number, to: number): LinkBehaviour {
-    return { ...this.defaults, ...this.linkOverrides.get(`${from}>${to}`) };
+    return { ...this.#linkBehaviour(from, to) };
+  }
+  #linkBehaviour(from: number, to: number): LinkBehaviour {
+    const index = from * this.size + to;
+    let behaviour = this.linkCache[index];
+    if (behaviour === undefined) {
+      behaviour = { ...this.defaults, ...this.linkOverrides.get(`${from}>${to}`) };
+      this.linkCache[index] = behaviour;
+    }
+    return behaviour;
   }
 
   /** Split the oracles into groups that cannot reach each other; unlisted oracles form one more group. */
@@ -164,7 +181,7 @@ export class InProcessNetwork<M> {
       this.stats.partitioned++;
       return;
     }
-    const link = this.linkBehaviour(from, to);
+    const link = this.#linkBehaviour(from, to);
     if (this.random.chance(link.lossRate)) {
       this.stats.lost++;
       return;

@@ -4,7 +4,7 @@ import { MinHeap, VirtualClock } from "../../plugin/protocol/clock.js";
 import { FutureMessageBuffer } from "../../plugin/protocol/message-buffer.js";
 import type { ReportGenerationMessage } from "../../plugin/protocol/messages.js";
 import { InProcessNetwork, sampleLatency } from "../../plugin/protocol/network.js";
-import { Random } from "../../plugin/protocol/random.js";
+import { Random, seedToState } from "../../plugin/protocol/random.js";
 
 describe("Random", () => {
   it("replays the same stream from the same seed and differs across seeds and forks", () => {
@@ -20,6 +20,31 @@ describe("Random", () => {
     const r = new Random(0n);
     expect(r.nextU64()).to.equal(0xe220a8397b1dcdafn);
     expect(r.nextU64()).to.equal(0x6e789e6aa1b965f4n);
+  });
+
+  it("computes SplitMix64 exactly on 32-bit halves: every draw equals the bigint definition", () => {
+    // The textbook generator on bigints, with state taken from the same seeds.
+    const MASK = (1n << 64n) - 1n;
+    const reference = (state: bigint) => () => {
+      state = (state + 0x9e3779b97f4a7c15n) & MASK;
+      let z = state;
+      z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+      return z ^ (z >> 31n);
+    };
+    for (const seed of [0n, 1n, MASK, 0x9e3779b97f4a7c15n, 0xffffffffn, 1n << 63n, seedToState("clock"), seedToState("net")]) {
+      const next = reference(seed);
+      const asU64 = new Random(seed);
+      const asHalves = new Random(seed);
+      const asFloat = new Random(seed);
+      for (let i = 0; i < 2000; i++) {
+        const expected = next();
+        expect(asU64.nextU64()).to.equal(expected);
+        const [hi, lo] = asHalves.nextU64Halves();
+        expect((BigInt(hi) << 32n) | BigInt(lo)).to.equal(expected);
+        expect(asFloat.nextFloat()).to.equal(Number(expected >> 11n) / 2 ** 53);
+      }
+    }
   });
 
   it("nextInt stays in range and hits every value", () => {
