@@ -15,7 +15,7 @@
  * Progress and per-part timings go to stderr.
  */
 import { BENCH_USAGE, type BenchArgs, type BenchPart, parseBenchArgs } from "./bench/args.js";
-import { type CryptoFloorResult, measureCryptoFloor } from "./bench/crypto-floor.js";
+import { type CryptoFloorResult, CryptoFloorMeter, measureCryptoFloor } from "./bench/crypto-floor.js";
 import { type Ocr2TransmitGasResult, OCR2_TRANSMIT_CONFIGS, measureOcr2TransmitGas } from "./bench/ocr2-transmit-gas.js";
 import { type FluxRoundGasResult, FLUX_OPTIMIZER_RUNS, compileFluxAggregator, measureFluxRoundGas } from "./bench/flux-gas.js";
 import { type BenchResults, benchJson, benchTable } from "./bench/format.js";
@@ -91,16 +91,37 @@ async function runFlux(timings: Map<string, number>): Promise<FluxRoundGasResult
   return results;
 }
 
-async function runThroughput(args: BenchArgs, timings: Map<string, number>): Promise<ThroughputResult[]> {
-  const results: ThroughputResult[] = [];
-  for (const { n, f, reports } of RATE_CONFIGS) {
+/** Slices the committee and its crypto floor are measured in, alternately, when both are asked for. */
+const INTERLEAVED_SLICES = 5;
+
+/**
+ * The committee's reports/s, and with `withFloor` its crypto floor measured in alternating
+ * slices: on a machine shared with other work, load then falls on both figures alike and their
+ * ratio stays meaningful.
+ */
+async function runThroughput(
+  args: BenchArgs,
+  timings: Map<string, number>,
+  withFloor: boolean,
+): Promise<{ throughput: ThroughputResult[]; cryptoFloor?: CryptoFloorResult[] }> {
+  const throughput: ThroughputResult[] = [];
+  const cryptoFloor: CryptoFloorResult[] = [];
+  for (const { n, f, reports, floorRounds } of RATE_CONFIGS) {
     const measured = args.reports ?? reports;
-    progress(`committee (${n},${f}) on the Hardhat chain: warm-up, then ${measured} reports`);
-    const result = await timed("throughput", timings, () => measureThroughput(n, f, measured));
+    progress(`committee (${n},${f}) on the Hardhat chain: warm-up, then ${measured} reports${withFloor ? `, alternating with ${floorRounds} crypto floor rounds` : ""}`);
+    const meter = withFloor ? new CryptoFloorMeter(n, f) : undefined;
+    const slices = withFloor ? INTERLEAVED_SLICES : 1;
+    const betweenSlices = meter === undefined ? undefined : () => meter.run(Math.ceil(floorRounds / slices));
+    const result = await timed("throughput", timings, () => measureThroughput(n, f, measured, { slices, ...(betweenSlices ? { betweenSlices } : {}) }));
     progress(`reports/s ${configKey(n, f)}: ${result.reportsPerSecond.toFixed(2)} (${result.wallSeconds.toFixed(2)} s)`);
-    results.push(result);
+    throughput.push(result);
+    if (meter !== undefined) {
+      const floor = meter.result();
+      progress(`crypto floor ${configKey(n, f)}: ${floor.roundsPerSecond.toFixed(2)} rounds/s`);
+      cryptoFloor.push(floor);
+    }
   }
-  return results;
+  return withFloor ? { throughput, cryptoFloor } : { throughput };
 }
 
 async function runCrypto(timings: Map<string, number>): Promise<CryptoFloorResult[]> {
@@ -128,8 +149,9 @@ async function runParts(args: BenchArgs, timings: Map<string, number>): Promise<
   const transmitGas = wants("gas") ? await runGas(timings) : undefined;
   const ocr2TransmitGas = wants("gas") ? await runOcr2Gas(timings) : undefined;
   const fluxRoundGas = wants("flux") ? await runFlux(timings) : undefined;
-  const throughput = wants("throughput") ? await runThroughput(args, timings) : undefined;
-  const cryptoFloor = wants("crypto") ? await runCrypto(timings) : undefined;
+  const rates = wants("throughput") ? await runThroughput(args, timings, wants("crypto")) : undefined;
+  const throughput = rates?.throughput;
+  const cryptoFloor = rates?.cryptoFloor ?? (wants("crypto") ? await runCrypto(timings) : undefined);
   const runRoundVsMockResults = wants("runround") ? await runRoundVsMock(timings) : undefined;
   return { transmitGas, ocr2TransmitGas, fluxRoundGas, throughput, cryptoFloor, runRoundVsMock: runRoundVsMockResults };
 }

@@ -102,22 +102,56 @@ export interface CryptoFloorResult {
   readonly msPerOperation: CryptoSpentMs;
 }
 
+/**
+ * The floor measured a slice at a time, so a benchmark can interleave it with the committee it is
+ * compared with: on a shared machine the load then falls on both alike.
+ */
+export class CryptoFloorMeter {
+  readonly #n: number;
+  readonly #f: number;
+  readonly #keys: OracleKeys[];
+  readonly #signers: PreparedReportSigner[];
+  readonly #spent = noCryptoSpent();
+  #rounds = 0;
+  #wallMs = 0;
+
+  constructor(n: number, f: number) {
+    this.#n = n;
+    this.#f = f;
+    this.#keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(`bench-crypto-${n}-${f}`, i));
+    // Learn each signer's key from one signature, as the committee does, and prepare its table.
+    const sample = Uint8Array.of(1);
+    this.#signers = this.#keys.map((k) => prepareReportSigner(recoverReportSignerKey(reportDigest(sample), signReport(sample, k.onchainSigningKey))));
+    for (let r = 0; r < WARMUP_ROUNDS; r++) cryptoRound(this.#keys, this.#signers, f, r);
+  }
+
+  /** Time `rounds` more rounds. */
+  run(rounds: number): void {
+    const startedAt = performance.now();
+    for (let r = 0; r < rounds; r++) cryptoRound(this.#keys, this.#signers, this.#f, WARMUP_ROUNDS + this.#rounds + r, this.#spent);
+    this.#wallMs += performance.now() - startedAt;
+    this.#rounds += rounds;
+  }
+
+  result(): CryptoFloorResult {
+    const n = this.#n;
+    const f = this.#f;
+    const rounds = this.#rounds;
+    const spent = this.#spent;
+    const wallSeconds = this.#wallMs / 1000;
+    const msPerOperation: CryptoSpentMs = {
+      observationSign: spent.observationSign / (rounds * n),
+      observationVerify: spent.observationVerify / (rounds * n),
+      reportSign: spent.reportSign / (rounds * n),
+      signerCheck: spent.signerCheck / (rounds * (f + 1)),
+    };
+    return { n, f, rounds, wallSeconds, roundsPerSecond: rounds / wallSeconds, counted: cryptoWorkPerRound(n, f), msPerOperation };
+  }
+}
+
 /** Time `rounds` rounds of {@link cryptoRound} for an (n, f) committee. */
 export function measureCryptoFloor(n: number, f: number, rounds: number): CryptoFloorResult {
-  const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys(`bench-crypto-${n}-${f}`, i));
-  // Learn each signer's key from one signature, as the committee does, and prepare its table.
-  const sample = Uint8Array.of(1);
-  const signers = keys.map((k) => prepareReportSigner(recoverReportSignerKey(reportDigest(sample), signReport(sample, k.onchainSigningKey))));
-  for (let r = 0; r < WARMUP_ROUNDS; r++) cryptoRound(keys, signers, f, r);
-  const spent = noCryptoSpent();
-  const startedAt = performance.now();
-  for (let r = 0; r < rounds; r++) cryptoRound(keys, signers, f, WARMUP_ROUNDS + r, spent);
-  const wallSeconds = (performance.now() - startedAt) / 1000;
-  const msPerOperation: CryptoSpentMs = {
-    observationSign: spent.observationSign / (rounds * n),
-    observationVerify: spent.observationVerify / (rounds * n),
-    reportSign: spent.reportSign / (rounds * n),
-    signerCheck: spent.signerCheck / (rounds * (f + 1)),
-  };
-  return { n, f, rounds, wallSeconds, roundsPerSecond: rounds / wallSeconds, counted: cryptoWorkPerRound(n, f), msPerOperation };
+  const meter = new CryptoFloorMeter(n, f);
+  meter.run(rounds);
+  return meter.result();
 }
