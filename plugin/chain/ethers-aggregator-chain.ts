@@ -15,6 +15,7 @@ import type {
   TransmitRequest,
   TransmitResult,
 } from "../protocol/chain.js";
+import type { AggregatorDialect } from "./aggregator-dialect.js";
 import { type HeadBlock, HeadReader } from "./head-reader.js";
 import { RoundRequestScanner } from "./round-request-scanner.js";
 import { AccountQueues, type TransactionQueue } from "./transaction-queue.js";
@@ -41,6 +42,8 @@ export interface EthersAggregatorChainOptions {
   readonly queue?: TransactionQueue;
   /** The clock the chain's blocks are stamped with, if they follow one (see HeadReaderOptions). */
   readonly blockClock?: () => number;
+  /** The aggregator version driven (default OCR1's OffchainAggregator). */
+  readonly dialect?: AggregatorDialect;
   /** The latest block, when the caller keeps it (see HeadReaderOptions.latestBlock). */
   readonly latestBlock?: () => Promise<HeadBlock>;
 }
@@ -58,6 +61,7 @@ export class EthersAggregatorChain implements OffchainAggregatorChain {
       ...(options.reader !== undefined ? { reader: options.reader } : {}),
       ...(options.blockClock !== undefined ? { blockClock: options.blockClock } : {}),
       ...(options.latestBlock !== undefined ? { latestBlock: options.latestBlock } : {}),
+      ...(options.dialect !== undefined ? { dialect: options.dialect } : {}),
     });
     this.#requests = new RoundRequestScanner(options.provider, this.#head);
     this.#sender = new TransmitSender({

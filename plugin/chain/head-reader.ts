@@ -12,15 +12,15 @@
  * from transactions), it hands in the latest block itself (HeadReaderOptions.latestBlock): an
  * oracle round then costs one head request instead of one per read.
  */
-import { type ContractRunner, type Provider, Contract, Interface, getAddress } from "ethers";
+import { type ContractRunner, type Provider, Contract } from "ethers";
 
-import { AGGREGATOR_ABI, abiDecode } from "../core/abi.js";
+import { abiDecode } from "../core/abi.js";
+import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT } from "./aggregator-dialect.js";
 import type { Address } from "../core/address.js";
-import { bytesToHex, hexToBytes } from "../core/bytes.js";
+import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
 import { type RawSend, quantity, rawSender } from "./json-rpc.js";
 
-export const aggregatorInterface = new Interface(AGGREGATOR_ABI);
 
 export interface HeadBlock {
   readonly number: number;
@@ -47,6 +47,8 @@ export interface HeadReaderOptions {
    * Default: asked of the provider on every call.
    */
   readonly latestBlock?: () => Promise<HeadBlock>;
+  /** The aggregator version read (default OCR1's OffchainAggregator). */
+  readonly dialect?: AggregatorDialect;
 }
 
 /**
@@ -71,9 +73,12 @@ export class HeadReader {
   /** Reads made at one head block (by hash), shared by every oracle that asks at that head. */
   #atHeadCache: { hash: string; reads: Map<string, Promise<unknown>> } | undefined;
 
+  readonly dialect: AggregatorDialect;
+
   constructor(options: HeadReaderOptions) {
     this.#options = options;
-    this.#aggregator = new Contract(options.aggregatorAddress, aggregatorInterface, options.reader ?? options.provider);
+    this.dialect = options.dialect ?? OCR1_DIALECT;
+    this.#aggregator = new Contract(options.aggregatorAddress, this.dialect.abi, options.reader ?? options.provider);
   }
 
   get address(): Address {
@@ -126,7 +131,7 @@ export class HeadReader {
   async #view(name: "latestConfigDetails" | "latestTransmissionDetails", head: HeadBlock): Promise<unknown[]> {
     const send: RawSend | null = this.#options.reader === undefined ? rawSender(this.#options.provider) : null;
     if (send === null) return [...((await this.#aggregator.getFunction(name).staticCall({ blockTag: head.number })) as unknown[])];
-    const fn = aggregatorInterface.getFunction(name)!;
+    const fn = this.dialect.abi.getFunction(name)!;
     const data = (await send("eth_call", [{ to: this.address, data: fn.selector }, `0x${head.number.toString(16)}`])) as string;
     return abiDecode(
       fn.outputs.map((o) => o.type),
@@ -136,33 +141,26 @@ export class HeadReader {
 
   async #configAt(head: HeadBlock): Promise<ContractConfig | null> {
     const [configCount, blockNumber, digest] = (await this.#view("latestConfigDetails", head)) as [bigint, bigint, Uint8Array | string];
-    const configDigest = typeof digest === "string" ? digest : bytesToHex(digest);
+    const details: ConfigDetails = { configCount, blockNumber: Number(blockNumber), configDigest: typeof digest === "string" ? (digest as Hex) : bytesToHex(digest) };
     if (configCount === 0n) return null;
-    const key = `${configCount}/${blockNumber}/${configDigest}`;
+    const key = `${configCount}/${blockNumber}/${details.configDigest}`;
     if (this.#configCache?.key === key) return this.#configCache.config;
 
+    const abi = this.dialect.abi;
     const logs = await this.#options.provider.getLogs({
       address: this.address,
-      topics: [aggregatorInterface.getEvent("ConfigSet")!.topicHash],
-      fromBlock: Number(blockNumber),
-      toBlock: Number(blockNumber),
+      topics: [abi.getEvent("ConfigSet")!.topicHash],
+      fromBlock: details.blockNumber,
+      toBlock: details.blockNumber,
     });
-    const parsed = logs.map((log) => aggregatorInterface.parseLog(log)!).filter((l) => (l.args.configCount as bigint) === configCount);
-    const event = parsed.at(-1);
+    const event = logs
+      .map((log) => abi.parseLog(log)!)
+      .filter((parsed) => this.dialect.isConfigSetOf(parsed, details))
+      .at(-1);
     if (event === undefined) {
       throw new Error(`no ConfigSet event with configCount ${configCount} in block ${blockNumber} of ${this.address}`);
     }
-    const config: ContractConfig = {
-      contractAddress: this.address,
-      configCount,
-      blockNumber: Number(blockNumber),
-      configDigest: hexToBytes(configDigest),
-      signers: (event.args.signers as string[]).map((a) => getAddress(a) as Address),
-      transmitters: (event.args.transmitters as string[]).map((a) => getAddress(a) as Address),
-      threshold: Number(event.args.threshold),
-      encodedConfigVersion: event.args.encodedConfigVersion as bigint,
-      encoded: hexToBytes(event.args.encoded as string),
-    };
+    const config = this.dialect.contractConfig(event, details, this.address);
     this.#configCache = { key, config };
     return config;
   }

@@ -11,7 +11,7 @@ import { type Provider, getAddress } from "ethers";
 
 import { hexToBytes } from "../core/bytes.js";
 import type { RoundRequest } from "../protocol/chain.js";
-import { type HeadBlock, type HeadReader, aggregatorInterface } from "./head-reader.js";
+import type { HeadBlock, HeadReader } from "./head-reader.js";
 import { quantity, rawSender } from "./json-rpc.js";
 
 /** A RoundRequested event with where and when it was logged. */
@@ -29,7 +29,6 @@ interface Scan {
   latest: LocatedRoundRequest | null;
 }
 
-const ROUND_REQUESTED_TOPIC = aggregatorInterface.getEvent("RoundRequested")!.topicHash;
 
 export class RoundRequestScanner {
   readonly #provider: Provider;
@@ -68,10 +67,11 @@ export class RoundRequestScanner {
     const scan = this.#scan!;
     const fromBlock = scan.nextBlock;
     if (head.number >= fromBlock) {
-      const logs = await roundRequestedLogs(this.#provider, this.#head.address, fromBlock, head.number);
+      const topic = this.#head.dialect.abi.getEvent("RoundRequested")!.topicHash;
+      const logs = await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
-        const { args } = aggregatorInterface.parseLog(last)!;
+        const { args } = this.#head.dialect.abi.parseLog(last)!;
         const block = last.blockNumber === head.number ? head : await this.#provider.getBlock(last.blockNumber);
         if (block === null) throw new Error(`the node has no block ${last.blockNumber}, which logged a RoundRequested event`);
         const located: LocatedRoundRequest = {
@@ -105,11 +105,11 @@ interface ScannedLog {
  * RoundRequested logs of `address` in [fromBlock, toBlock], oldest first: raw eth_getLogs when
  * the provider allows (ethers' formatting of logs costs more than the request on every round).
  */
-async function roundRequestedLogs(provider: Provider, address: string, fromBlock: number, toBlock: number): Promise<ScannedLog[]> {
+async function roundRequestedLogs(provider: Provider, address: string, topic: string, fromBlock: number, toBlock: number): Promise<ScannedLog[]> {
   const send = rawSender(provider);
-  if (send === null) return provider.getLogs({ address, topics: [ROUND_REQUESTED_TOPIC], fromBlock, toBlock });
+  if (send === null) return provider.getLogs({ address, topics: [topic], fromBlock, toBlock });
   const hex = (n: number) => `0x${n.toString(16)}`;
-  const logs = (await send("eth_getLogs", [{ address, topics: [ROUND_REQUESTED_TOPIC], fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {
+  const logs = (await send("eth_getLogs", [{ address, topics: [topic], fromBlock: hex(fromBlock), toBlock: hex(toBlock) }])) as {
     blockNumber: string;
     logIndex: string;
     topics: string[];

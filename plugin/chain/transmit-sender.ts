@@ -6,10 +6,9 @@
 import { type Provider, type Signer, type TransactionRequest, isError } from "ethers";
 
 import type { Address } from "../core/address.js";
-import { type Hex, bytesToHex } from "../core/bytes.js";
-import { encodeTransmitCalldata } from "../core/report.js";
+import type { Hex } from "../core/bytes.js";
 import type { TransmitRequest, TransmitResult } from "../protocol/chain.js";
-import { type HeadBlock, type HeadReader, aggregatorInterface } from "./head-reader.js";
+import type { HeadBlock, HeadReader } from "./head-reader.js";
 import { type RawSend, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
 import type { QueueTurn, TransactionQueue } from "./transaction-queue.js";
 
@@ -64,7 +63,7 @@ export class TransmitSender {
     const from = request.transmitterAddress;
     try {
       const signer = await this.#options.transmitterSigner(request.transmitterIndex, from);
-      const data = transmitCalldata(request);
+      const data = this.#options.head.dialect.transmitCalldata(request);
       const send = rawSender(this.#options.provider);
       const raw = send === null ? null : await this.#signedRawTransaction(send, signer, from, data, turn.latestBlock);
       if (send === null || raw === null) return await this.#sendThroughSigner(signer, data);
@@ -162,15 +161,6 @@ export class TransmitSender {
     const receipt = await tx.wait();
     return { ok: receipt?.status === 1, txHash: tx.hash as Hex, gasUsed: receipt?.gasUsed };
   }
-}
-
-/**
- * The `transmit` calldata: the plugin's own encoder for the reports it builds (whole words),
- * ethers' for anything else (a malformed report still goes out, and the contract judges it).
- */
-function transmitCalldata(request: TransmitRequest): Hex {
-  if (request.report.length % 32 === 0) return bytesToHex(encodeTransmitCalldata(request.report, { rs: [...request.rs], ss: [...request.ss], rawVs: request.rawVs }));
-  return aggregatorInterface.encodeFunctionData("transmit", [request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex;
 }
 
 /** The revert reason when there is one, else the transport error's short message. */

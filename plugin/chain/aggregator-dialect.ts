@@ -1,0 +1,56 @@
+/**
+ * What differs between the aggregator versions the chain adapter drives, and nothing else: the
+ * ABI (their views, events and `transmit` share names but not all types), how a ConfigSet event
+ * becomes the engine's `ContractConfig`, and the `transmit` calldata. The head reader, the round
+ * request scanner and the transmit sender are the same for every version.
+ */
+import { Interface, type LogDescription, getAddress } from "ethers";
+
+import { AGGREGATOR_ABI } from "../core/abi.js";
+import type { Address } from "../core/address.js";
+import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
+import { encodeTransmitCalldata } from "../core/report.js";
+import type { ContractConfig, TransmitRequest } from "../protocol/chain.js";
+
+/** The latest config as `latestConfigDetails()` names it. */
+export interface ConfigDetails {
+  readonly configCount: bigint;
+  readonly blockNumber: number;
+  readonly configDigest: Hex;
+}
+
+export interface AggregatorDialect {
+  /** Has `latestConfigDetails`, `latestTransmissionDetails`, `transmit`, `ConfigSet` and `RoundRequested`. */
+  readonly abi: Interface;
+  /** Is `event` (a parsed ConfigSet) the one `details` names? */
+  isConfigSetOf(event: LogDescription, details: ConfigDetails): boolean;
+  /** The engine's view of the config set by `event`. */
+  contractConfig(event: LogDescription, details: ConfigDetails, contractAddress: Address): ContractConfig;
+  /** The calldata of `transmit` for `request`. */
+  transmitCalldata(request: TransmitRequest): Hex;
+}
+
+const ocr1Interface = new Interface(AGGREGATOR_ABI);
+
+/** OffchainAggregator (OCR1): 16-byte digests, `transmit(report, rs, ss, rawVs)`. */
+export const OCR1_DIALECT: AggregatorDialect = {
+  abi: ocr1Interface,
+  isConfigSetOf: (event, details) => (event.args.configCount as bigint) === details.configCount,
+  contractConfig: (event, details, contractAddress) => ({
+    contractAddress,
+    configCount: details.configCount,
+    blockNumber: details.blockNumber,
+    configDigest: hexToBytes(details.configDigest),
+    signers: (event.args.signers as string[]).map((a) => getAddress(a) as Address),
+    transmitters: (event.args.transmitters as string[]).map((a) => getAddress(a) as Address),
+    threshold: Number(event.args.threshold),
+    encodedConfigVersion: event.args.encodedConfigVersion as bigint,
+    encoded: hexToBytes(event.args.encoded as string),
+  }),
+  // The plugin's own encoder for the reports it builds (whole words), ethers' for anything else
+  // (a malformed report still goes out, and the contract judges it).
+  transmitCalldata: (request) =>
+    request.report.length % 32 === 0
+      ? bytesToHex(encodeTransmitCalldata(request.report, { rs: [...request.rs], ss: [...request.ss], rawVs: request.rawVs }))
+      : (ocr1Interface.encodeFunctionData("transmit", [request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex),
+};
