@@ -125,7 +125,13 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
       throw new Error(`the committee lists ${peers[index].peerId} at index ${index}, but this oracle's P2P identity is ${identity.peerId}`);
     }
     if (new Set(peers.map((p) => p.peerId)).size !== peers.length) throw new Error("the committee lists the same peer id twice");
-    const peerIds = peers.map((p) => peerIdFromString(p.peerId));
+    const peerIds = peers.map((p, i) => {
+      try {
+        return peerIdFromString(p.peerId);
+      } catch (error) {
+        throw new Error(`peers[${i}].peerId ${JSON.stringify(p.peerId)} is not a libp2p peer id (12D3KooW...): ${errorText(error)}`);
+      }
+    });
     const listen = options.listen ?? peers[index].addresses ?? [];
     if (listen.length === 0) throw new Error(`no listen address for oracle ${index}: pass listen, or addresses for peers[${index}]`);
     const allowed = new Set(peers.map((p) => p.peerId));
@@ -148,9 +154,14 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
         denyOutboundEncryptedConnection: (peerId) => refuse(peerId, "outbound"),
       },
     });
-    const endpoint = new Libp2pEndpoint(node, options, peerIds);
-    await node.handle(OCR1_PROTOCOL_ID, (stream, connection) => endpoint.#readInbound(stream, connection));
-    return endpoint;
+    try {
+      const endpoint = new Libp2pEndpoint(node, options, peerIds);
+      await node.handle(OCR1_PROTOCOL_ID, (stream, connection) => endpoint.#readInbound(stream, connection));
+      return endpoint;
+    } catch (error) {
+      await node.stop(); // a bad peer address: give the listening port back before failing
+      throw error;
+    }
   }
 
   /** The addresses this endpoint listens on, each ending in /p2p/<its peer id>. */

@@ -190,6 +190,11 @@ describe("libp2p endpoint", function () {
     await expectRejection(start({ peers: [{ peerId: other.peerId }, { peerId: identity.peerId }] }), /lists .* at index 0, but this oracle's P2P identity is/);
     await expectRejection(start({ peers: [{ peerId: identity.peerId }, { peerId: identity.peerId }] }), /same peer id twice/);
     await expectRejection(start({ listen: [] }), /no listen address for oracle 0/);
+    await expectRejection(start({ peers: [{ peerId: identity.peerId }, { peerId: "12D3KooWnotapeerid" }] }), /peers\[1\]\.peerId "12D3KooWnotapeerid" is not a libp2p peer id/);
+    await expectRejection(
+      start({ peers: [{ peerId: identity.peerId }, { peerId: other.peerId, addresses: [`/ip4/127.0.0.1/tcp/1/p2p/${identity.peerId}`] }] }),
+      /names peer .* but oracle 1 is/,
+    );
   });
 });
 

@@ -6,7 +6,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { expect } from "chai";
 
-import { bytesToHex, concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
+import { bytesToHex, concatBytes } from "../../plugin/core/bytes.js";
 import { encodeReport, signReport } from "../../plugin/core/report.js";
 import { OCR1_FILE_DESCRIPTOR, MessageWrapperSchema, MessageNewEpochSchema, MessageObserveReqSchema } from "../../plugin/p2p/ocr1-wire-schema.js";
 import { MAX_WIRE_MESSAGE_BYTES, MessageDecodeError, decodeWireMessage, encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
@@ -46,6 +46,7 @@ function refusal(bytes: Uint8Array): string {
   expect.fail("expected the codec to refuse the message");
 }
 
+/** The library's parse without our checks: the raw wire object a test edits into nonsense. */
 const fromBinaryUnchecked = (bytes: Uint8Array) => fromBinary(MessageWrapperSchema, bytes);
 
 describe("OCR1 protobuf codec", () => {
@@ -186,7 +187,6 @@ describe("OCR1 protobuf codec", () => {
     const decoded = decodeWireMessage(bytes) as typeof message;
     bytes.fill(0);
     expect(bytesToHex(decoded.observation.signature)).to.equal(bytesToHex(message.observation.signature));
-    expect(hexToBytes(bytesToHex(decoded.observation.signature)).length).to.equal(64);
   });
 });
 
