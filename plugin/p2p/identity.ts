@@ -8,9 +8,7 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 
-import { concatBytes, uintToBytesBE } from "../core/bytes.js";
-import { keccak256, utf8Bytes } from "../core/hash.js";
-import { peerIdFromEd25519PublicKey } from "../core/keys.js";
+import { type OracleKeys, deriveOracleKeys, peerIdFromEd25519PublicKey } from "../core/keys.js";
 
 /** An Ed25519 secret key is its 32-byte seed (RFC 8032). */
 export const P2P_SECRET_KEY_BYTES = 32;
@@ -24,13 +22,6 @@ export interface P2PIdentity {
   readonly peerId: string;
 }
 
-/**
- * The domain tag of the derivation. It differs from every protocol-key purpose, so the P2P key
- * is unrelated to the oracle's signing keys even though both come from one seed; keeping the
- * "oracle key v1" shape makes the family of derivations easy to recognise.
- */
-const P2P_DERIVATION_TAG = "hardhat-ocr oracle key v1 p2p identity";
-
 export function p2pIdentityFromSecretKey(secretKey: Uint8Array): P2PIdentity {
   if (!(secretKey instanceof Uint8Array) || secretKey.length !== P2P_SECRET_KEY_BYTES) {
     throw new TypeError(`a P2P secret key is ${P2P_SECRET_KEY_BYTES} bytes (an Ed25519 seed)`);
@@ -39,17 +30,18 @@ export function p2pIdentityFromSecretKey(secretKey: Uint8Array): P2PIdentity {
   return { secretKey, publicKey, peerId: peerIdFromEd25519PublicKey(publicKey) };
 }
 
+/** The P2P identity in an oracle's key set; its peer id is `keys.peerId`. */
+export function p2pIdentityOf(keys: OracleKeys): P2PIdentity {
+  return p2pIdentityFromSecretKey(keys.p2pSecretKey);
+}
+
 /**
  * The P2P identity of oracle `oracleIndex` derived from `seed` (bytes, or a string taken as
- * UTF-8): the same seed and index always give the same identity. As with the protocol keys,
- * anyone who knows the seed knows the secret.
+ * UTF-8): the one `deriveOracleKeys(seed, oracleIndex)` holds, so the same seed and index always
+ * give the same identity. As with the protocol keys, anyone who knows the seed knows the secret.
  */
 export function deriveP2PIdentity(seed: Uint8Array | string, oracleIndex: number): P2PIdentity {
-  if (!Number.isInteger(oracleIndex) || oracleIndex < 0 || oracleIndex > 0xffffffff) {
-    throw new RangeError(`oracleIndex ${oracleIndex} is not a uint32`);
-  }
-  const seedBytes = typeof seed === "string" ? utf8Bytes(seed) : seed;
-  return p2pIdentityFromSecretKey(keccak256(concatBytes(utf8Bytes(P2P_DERIVATION_TAG), uintToBytesBE(BigInt(oracleIndex), 4), seedBytes)));
+  return p2pIdentityOf(deriveOracleKeys(seed, oracleIndex));
 }
 
 /** A fresh identity from the platform CSPRNG. */

@@ -9,6 +9,9 @@
  * oracle's state while the first holds it: two processes running one oracle could contradict
  * each other, which is exactly what persistence is for.
  *
+ * Tables: the pacemaker state per config, the latest config, the pending transmissions, and
+ * the round marks (the last round with a report request sent and a report signed, per config).
+ *
  * Values are stored losslessly: bigints as decimal text, bytes as blobs, lists as JSON. Rows
  * are checked when read back; a row that does not hold what this module wrote is an error
  * naming the table and the field, never a silently different state.
@@ -19,11 +22,14 @@ import type { Address } from "../core/address.js";
 import type { Hex } from "../core/bytes.js";
 import type { ContractConfig } from "../protocol/chain.js";
 import type { PacemakerState } from "../protocol/pacemaker.js";
-import type { OracleStore } from "../protocol/persistence.js";
+import { type EpochRound, NO_ROUND_MARKS, type OracleStore, type RoundMarkKind, type RoundMarks } from "../protocol/persistence.js";
 import type { PendingTransmission } from "../protocol/transmission.js";
 
-/** Bumped whenever the tables change; a file from a newer version is refused. */
-export const ORACLE_STORE_SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever the tables change; a file from a newer version is refused. Version 2 added
+ * round_marks; a version-1 file gains the empty table when opened.
+ */
+export const ORACLE_STORE_SCHEMA_VERSION = 2;
 
 export class OracleStoreError extends Error {
   override readonly name = "OracleStoreError";
@@ -62,6 +68,13 @@ const SCHEMA = `
     ss TEXT NOT NULL,
     raw_vs TEXT NOT NULL,
     PRIMARY KEY (config_digest, epoch, round)
+  );
+  CREATE TABLE IF NOT EXISTS round_marks (
+    config_digest TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('report-request', 'report-signature')),
+    epoch INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    PRIMARY KEY (config_digest, kind)
   );
 `;
 
@@ -206,6 +219,21 @@ export class SqliteOracleStore implements OracleStore {
   deletePendingTransmission(epoch: number, round: number): void {
     this.#statements.deletePending.run(epoch, round);
   }
+
+  readRoundMarks(configDigest: string): RoundMarks {
+    const marks: { -readonly [K in RoundMarkKind]: EpochRound | null } = { ...NO_ROUND_MARKS };
+    for (const row of this.#statements.readMarks.all(configDigest) as Row[]) {
+      const kind = text(row.kind, `round_marks[${configDigest}].kind`);
+      const where = `round_marks[${configDigest}, ${kind}]`;
+      if (!(kind in marks)) corrupt(`${where}.kind`, "report-request or report-signature", kind);
+      marks[kind as RoundMarkKind] = { epoch: uint(row.epoch, `${where}.epoch`), round: uint(row.round, `${where}.round`) };
+    }
+    return marks;
+  }
+
+  writeRoundMark(configDigest: string, kind: RoundMarkKind, at: EpochRound): void {
+    this.#statements.writeMark.run(configDigest, kind, at.epoch, at.round);
+  }
 }
 
 function prepareStatements(db: DatabaseSync) {
@@ -230,6 +258,13 @@ function prepareStatements(db: DatabaseSync) {
          signers = excluded.signers, rs = excluded.rs, ss = excluded.ss, raw_vs = excluded.raw_vs`,
     ),
     deletePending: db.prepare("DELETE FROM pending_transmissions WHERE epoch = ? AND round = ?"),
+    readMarks: db.prepare("SELECT kind, epoch, round FROM round_marks WHERE config_digest = ?"),
+    // A mark only moves forward: a lower (epoch, round) leaves the row as it is.
+    writeMark: db.prepare(
+      `INSERT INTO round_marks (config_digest, kind, epoch, round) VALUES (?, ?, ?, ?)
+       ON CONFLICT (config_digest, kind) DO UPDATE SET epoch = excluded.epoch, round = excluded.round
+       WHERE (excluded.epoch, excluded.round) > (round_marks.epoch, round_marks.round)`,
+    ),
   };
 }
 

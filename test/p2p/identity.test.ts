@@ -7,7 +7,7 @@ import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
 import { expect } from "chai";
 
 import { bytesToHex } from "../../plugin/core/bytes.js";
-import { deriveOracleKeys } from "../../plugin/core/keys.js";
+import { deriveOracleKeys, peerIdFromEd25519PublicKey } from "../../plugin/core/keys.js";
 import { deriveP2PIdentity, generateP2PIdentity, p2pIdentityFromSecretKey } from "../../plugin/p2p/identity.js";
 
 describe("P2P identity", () => {
@@ -41,7 +41,13 @@ describe("P2P identity", () => {
     for (const protocolSecret of [keys.offchainSigningKey, keys.onchainSigningKey, keys.configEncryptionKey, keys.transmitterKey]) {
       expect(bytesToHex(protocolSecret)).to.not.equal(secret);
     }
-    expect(identity.peerId).to.not.equal(keys.peerId);
+  });
+
+  it("is the identity the oracle's key set holds, whose peer id the contract config lists", () => {
+    const keys = deriveOracleKeys("seed", 1);
+    expect(deriveP2PIdentity("seed", 1).peerId).to.equal(keys.peerId);
+    expect(bytesToHex(deriveP2PIdentity("seed", 1).secretKey)).to.equal(bytesToHex(keys.p2pSecretKey));
+    expect(keys.peerId).to.not.equal(peerIdFromEd25519PublicKey(keys.offchainPublicKey));
   });
 
   it("refuses a secret key of the wrong size and an index outside uint32", () => {

@@ -21,7 +21,7 @@ import { Committee } from "../../plugin/protocol/committee.js";
 import { ManagedOracle } from "../../plugin/protocol/managed-oracle.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
 import { InProcessNetwork } from "../../plugin/protocol/network.js";
-import { InMemoryOracleStore, type OracleStore } from "../../plugin/protocol/persistence.js";
+import { InMemoryOracleStore, NO_ROUND_MARKS, type OracleStore } from "../../plugin/protocol/persistence.js";
 import { Random } from "../../plugin/protocol/random.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 import type { PendingTransmission } from "../../plugin/protocol/transmission.js";
@@ -68,6 +68,7 @@ function snapshot(store: OracleStore, digests: readonly string[]) {
     pacemaker: digests.map((d) => store.readPacemakerState(d)),
     config: store.readLatestConfig(),
     pending: store.readPendingTransmissions(),
+    roundMarks: digests.map((d) => store.readRoundMarks(d)),
   };
 }
 
@@ -91,13 +92,16 @@ describe("SqliteOracleStore", () => {
   it("reads back exactly what it wrote after the file is closed and reopened", () => {
     const digests = [bytesToHex(DIGEST_A), bytesToHex(DIGEST_B)];
     const first = open();
-    expect(snapshot(first, digests)).to.deep.equal({ pacemaker: [null, null], config: null, pending: [] });
+    expect(snapshot(first, digests)).to.deep.equal({ pacemaker: [null, null], config: null, pending: [], roundMarks: [NO_ROUND_MARKS, NO_ROUND_MARKS] });
     first.writeLatestConfig(CONFIG);
     first.writePacemakerState(digests[0], { epoch: 5, highestSentEpoch: 6, receivedEpochs: [5, 6, 5, 0] });
     first.writePacemakerState(digests[1], { epoch: 0xffff_ffff, highestSentEpoch: 0xffff_ffff, receivedEpochs: [] });
     first.writePendingTransmission(pending(7, 1));
     first.writePendingTransmission(pending(7, 2, { median: MAX_OBSERVATION, configDigest: DIGEST_B, signers: [], rs: [], ss: [] }));
     first.writePendingTransmission(pending(8, 255, { median: 0n, timeMs: 0 }));
+    first.writeRoundMark(digests[0], "report-request", { epoch: 5, round: 3 });
+    first.writeRoundMark(digests[0], "report-signature", { epoch: 5, round: 2 });
+    first.writeRoundMark(digests[1], "report-signature", { epoch: 0xffff_ffff, round: 255 });
     const written = snapshot(first, digests);
     expect(existsSync(join(dir, "oracle.sqlite-wal")), "writes go through a write-ahead log").to.equal(true);
     first.close();
@@ -133,15 +137,32 @@ describe("SqliteOracleStore", () => {
     for (let step = 0; step < 300; step++) {
       const epoch = 1 + random.nextInt(4);
       const round = 1 + random.nextInt(3);
-      const op = random.nextInt(4);
+      const op = random.nextInt(6);
       for (const store of [sqlite, memory] as OracleStore[]) {
         if (op === 0) store.writePacemakerState(digest, { epoch, highestSentEpoch: epoch + round, receivedEpochs: [epoch, round, 0, step] });
         if (op === 1) store.writePendingTransmission(pending(epoch, round, { stage: step }));
         if (op === 2) store.deletePendingTransmission(epoch, round);
         if (op === 3) store.writeLatestConfig({ ...CONFIG, blockNumber: step });
+        // Marks only move forward: a lower (epoch, round) must leave the stored mark alone.
+        if (op === 4) store.writeRoundMark(digest, "report-request", { epoch, round });
+        if (op === 5) store.writeRoundMark(digest, "report-signature", { epoch, round });
       }
       expect(snapshot(sqlite, [digest]), `after step ${step}`).to.deep.equal(snapshot(memory, [digest]));
     }
+  });
+
+  it("keeps each round mark at the highest (epoch, round) written, across reopening", () => {
+    const digest = bytesToHex(DIGEST_A);
+    const first = open();
+    first.writeRoundMark(digest, "report-signature", { epoch: 4, round: 2 });
+    first.writeRoundMark(digest, "report-signature", { epoch: 4, round: 1 });
+    first.writeRoundMark(digest, "report-signature", { epoch: 3, round: 9 });
+    first.writeRoundMark(digest, "report-request", { epoch: 4, round: 1 });
+    first.writeRoundMark(digest, "report-request", { epoch: 5, round: 1 });
+    first.close();
+    const reopened = open();
+    expect(reopened.readRoundMarks(digest)).to.deep.equal({ "report-request": { epoch: 5, round: 1 }, "report-signature": { epoch: 4, round: 2 } });
+    expect(reopened.readRoundMarks(bytesToHex(DIGEST_B))).to.deep.equal(NO_ROUND_MARKS);
   });
 
   it("commits through a write-ahead log with a full sync on every write", () => {
