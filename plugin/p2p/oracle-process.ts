@@ -28,7 +28,8 @@ export const ORACLE_CONFIG_POLL_MS = 5_000;
 export type OracleProcessEvent =
   | { readonly type: "started"; readonly oracle: number; readonly pid: number; readonly peerId: string; readonly listen: readonly string[]; readonly stateFile: string; readonly resumedEpoch: number | null }
   | { readonly type: "status"; readonly oracle: number; readonly connectedPeers: readonly number[]; readonly epoch: number | null; readonly leader: number | null; readonly lastReport: { readonly epoch: number; readonly round: number } | null }
-  | { readonly type: "transmitted"; readonly oracle: number; readonly epoch: number; readonly round: number; readonly txHash: string | null; readonly median: string }
+  /** `timeMs`: when the transaction was known to have landed (this machine's clock). */
+  | { readonly type: "transmitted"; readonly oracle: number; readonly epoch: number; readonly round: number; readonly txHash: string | null; readonly median: string; readonly timeMs: number }
   | { readonly type: "transmit-failed"; readonly oracle: number; readonly epoch: number; readonly round: number; readonly reason: string }
   /** `suppressed`: failed sends to the same peer left out since the last line about it. */
   | { readonly type: "transport"; readonly oracle: number; readonly event: TransportEvent; readonly suppressed?: number }
@@ -39,7 +40,7 @@ export type OracleProcessEvent =
 export const SEND_FAILURE_REPORT_INTERVAL_MS = 10_000;
 
 /** Protocol trace events worth a line in a process's output (the rest are per-message detail). */
-const REPORTED_TRACES: ReadonlySet<string> = new Set(["config-adopted", "config-rejected", "epoch-start", "report-req-rejected", "transmit-reverted", "progress-timeout"]);
+const REPORTED_TRACES: ReadonlySet<string> = new Set(["config-adopted", "config-rejected", "epoch-start", "round-start", "report-req-rejected", "transmit-reverted", "progress-timeout"]);
 
 export interface OracleProcessOptions {
   readonly feedName: string;
@@ -170,7 +171,7 @@ export async function startOracleProcess(options: OracleProcessOptions): Promise
       transmission: (outcome: TransmissionOutcome) => {
         const { epoch, round } = outcome.item;
         if (outcome.type === "landed") {
-          onEvent({ type: "transmitted", oracle: index, epoch, round, txHash: outcome.txHash ?? null, median: outcome.item.median.toString() });
+          onEvent({ type: "transmitted", oracle: index, epoch, round, txHash: outcome.txHash ?? null, median: outcome.item.median.toString(), timeMs: Date.now() });
         } else if (outcome.type === "failed") {
           onEvent({ type: "transmit-failed", oracle: index, epoch, round, reason: outcome.reason });
         }
