@@ -281,6 +281,7 @@ async function processFigures(rounds: number): Promise<void> {
       });
     });
     node.stdout!.resume();
+    node.stderr!.resume();
     console.log(`\noracle processes against a hardhat node on loopback (${rounds} rounds each after 2 warm-up rounds; rounds every 2 s, fixed observations):`);
     for (const [n, f] of [[4, 1], [7, 2]] as const) {
       const feed = `P2P ${n}/${f}`;
