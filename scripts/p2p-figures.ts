@@ -135,17 +135,7 @@ async function rtt(pings: number): Promise<void> {
   await Promise.all([a.closed, b.closed]);
 }
 
-const numberArg = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-sizes(4, 1);
-sizes(7, 2);
-sizes(31, 10);
-console.log("\nloopback, two endpoints in one process:");
-await rtt(numberArg("--pings", 1000));
-await installSize();
-if (!process.argv.includes("--skip-processes")) await processFigures(numberArg("--rounds", 12));
+
 
 // ---------------------------------------------------------------------------------------------
 // Install size
@@ -384,3 +374,16 @@ async function inProcessRounds(n: number, feed: string, aggregator: string, node
   }
   return roundLatencies(starts, landed, 2);
 }
+
+// At the end: the functions above read constants that are defined between them.
+const numberArg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+sizes(4, 1);
+sizes(7, 2);
+sizes(31, 10);
+console.log("\nloopback, two endpoints in one process:");
+await rtt(numberArg("--pings", 1000));
+await installSize();
+if (!process.argv.includes("--skip-processes")) await processFigures(numberArg("--rounds", 12));
