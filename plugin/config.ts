@@ -106,6 +106,7 @@ export function validateOcrUserConfig(config: unknown): ConfigIssue[] {
 const FEED_FIELDS = new Set([
   "description", "decimals", "minAnswer", "maxAnswer", "oracles", "faultTolerance", "alphaPPB",
   "deltaCMs", "timing", "dataSource", "billing", "accessControlled", "linkFunding", "seed", "keySeed",
+  "p2pBasePort",
 ]);
 
 function validateFeed(name: string, feed: unknown): ConfigIssue[] {
@@ -168,6 +169,10 @@ function validateFeed(name: string, feed: unknown): ConfigIssue[] {
   if (feed.seed !== undefined && typeof feed.seed !== "string") at("seed", "Expected a string");
   if (feed.keySeed !== undefined && !isConfigurationVariable(feed.keySeed)) {
     at("keySeed", 'Expected configVariable("NAME") (from "hardhat/config"), so the secret seed stays out of the config file');
+  }
+
+  if (feed.p2pBasePort !== undefined && !(Number.isInteger(feed.p2pBasePort) && (feed.p2pBasePort as number) >= 1 && (feed.p2pBasePort as number) + MAX_ORACLES - 1 <= 65535)) {
+    at("p2pBasePort", `Expected a TCP port from 1 to ${65535 - MAX_ORACLES + 1} (oracle i listens on p2pBasePort + i)`);
   }
 
   if (feed.dataSource !== undefined) {
@@ -306,6 +311,7 @@ function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
     accessControlled: feed.accessControlled ?? false,
     linkFunding: feed.linkFunding !== undefined ? toBigInt(feed.linkFunding)! : 1000n * 10n ** 18n,
     seed,
+    ...(feed.p2pBasePort !== undefined ? { p2pBasePort: feed.p2pBasePort } : {}),
   };
 }
 

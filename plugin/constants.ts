@@ -14,3 +14,9 @@ export const LOCAL_DEV_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
 
 /** The configuration variable the error messages suggest for a feed's secret key seed. */
 export const SUGGESTED_KEY_SEED_VARIABLE = "OCR_KEY_SEED";
+
+/**
+ * Where oracle i of a feed run as processes listens by default: 127.0.0.1 at this port + i
+ * (the port Chainlink nodes conventionally use for P2P). A feed's `p2pBasePort` changes it.
+ */
+export const DEFAULT_P2P_BASE_PORT = 6690;

@@ -81,6 +81,21 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/status.js"))
       .build(),
+    task("ocr:oracle", "Run one oracle of a recorded feed in this process: libp2p to the other oracles, state in a SQLite file, until Ctrl-C")
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({ name: "index", type: ArgumentType.STRING, defaultValue: "", description: "This oracle's index in the committee, 0 to n-1" })
+      .addOption({ name: "listen", type: ArgumentType.STRING, defaultValue: "", description: "HOST:PORT or multiaddr to listen on (empty: 127.0.0.1 at the feed's p2pBasePort + index)" })
+      .addOption({ name: "peers", type: ArgumentType.STRING, defaultValue: "", description: "Every oracle's HOST:PORT, oracle 0 first, comma-separated (empty: 127.0.0.1 at p2pBasePort + i)" })
+      .addOption({ name: "stateDir", type: ArgumentType.STRING, defaultValue: "", description: "Folder of the oracle's SQLite state file (empty: <deploymentsDir>/<network>-<chainId>/oracle-state/<feed>)" })
+      .addFlag({ name: "json", description: "Print one JSON object per line per event (started, status, transmitted, stopped)" })
+      .setAction(() => import("../tasks/oracle.js"))
+      .build(),
+    task("ocr:committee", "Run every oracle of a recorded feed as its own ocr:oracle process on loopback, with a status line each, until Ctrl-C")
+      .addOption({ name: "feed", type: ArgumentType.STRING, defaultValue: "", description: "Feed name from ocr.feeds (empty: ocr.defaultFeed)" })
+      .addOption({ name: "stateDir", type: ArgumentType.STRING, defaultValue: "", description: "Folder of the oracles' SQLite state files (empty: as ocr:oracle)" })
+      .addFlag({ name: "json", description: "Print one JSON object per line per event (process started, status, report landed, process exited)" })
+      .setAction(() => import("../tasks/committee.js"))
+      .build(),
     task("ocr:sequencer", "Deploy (first use) or drive an L2 sequencer uptime feed: deliver a down/up status message and show the status")
       .addFlag({ name: "down", description: "Deliver \"the sequencer is down\" (answer 1) through the local bridge stand-in" })
       .addFlag({ name: "up", description: "Deliver \"the sequencer is up\" (answer 0) through the local bridge stand-in" })

@@ -152,3 +152,49 @@ export function notDeployedInProcess(feedName: string, networkName: string): str
 export function noReportLanded(what: string, reason: string): string {
   return `${what}: no report landed (${reason}). Check that at most f oracles are down and the data sources answer, then try again`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Oracles as processes (ocr:oracle, ocr:committee)
+
+/** `ocr:oracle` on the simulated network, which lives and dies inside one process. */
+export function oracleProcessNeedsNode(networkName: string): string {
+  return (
+    `Network ${quoted(networkName)} is simulated inside this one process, so oracles in other processes cannot reach its chain. ` +
+    "Start a node (`npx hardhat node`), deploy the feed there (`npx hardhat ocr:deploy --network localhost`), and pass --network localhost"
+  );
+}
+
+export function oracleIndexInvalid(feedName: string, given: string, n: number): string {
+  return `--index ${quoted(given)} is not an oracle of feed ${quoted(feedName)}, which has ${n} oracles. Pass --index with a number from 0 to ${n - 1}`;
+}
+
+/** The aggregator's config lists another P2P identity than this key seed gives. */
+export function peerIdNotInConfig(feedName: string, index: number, configured: string, own: string, deployCommand: string): string {
+  return (
+    `The on-chain config of feed ${quoted(feedName)} lists peer id ${configured} for oracle ${index}, but its keys give ${own}: ` +
+    "the config was set with other keys, or by a hardhat-ocr that listed the off-chain signing key's id instead of a P2P identity. " +
+    `Redeploy the feed (\`${deployCommand} --force\`) so its config lists the oracles' P2P identities`
+  );
+}
+
+export function noOnchainConfig(feedName: string, aggregator: string): string {
+  return `The aggregator ${aggregator} of feed ${quoted(feedName)} has no config yet, so no committee to join. Deploy the feed with \`npx hardhat ocr:deploy\`, which sets its config`;
+}
+
+/** `text` is neither HOST:PORT nor a multiaddr. */
+export function p2pAddressInvalid(option: string, text: string, reason: string): string {
+  return `${option} ${quoted(text)} is not an address to ${option === "--listen" ? "listen on" : "reach an oracle at"} (${reason}). Give HOST:PORT (e.g. 127.0.0.1:6690) or a multiaddr (/ip4/127.0.0.1/tcp/6690)`;
+}
+
+export function peersListLength(given: number, n: number): string {
+  return `--peers lists ${given} address${given === 1 ? "" : "es"}, but the committee has ${n} oracles. List one HOST:PORT per oracle, oracle 0 first, comma-separated (this oracle's own entry is not dialled)`;
+}
+
+/** The state file cannot be used; `reason` is the store's own explanation (it names the file). */
+export function oracleStateUnusable(reason: string): string {
+  return `${reason}. Stop the other process that runs this oracle, or give another --state-dir`;
+}
+
+export function p2pListenFailed(address: string, reason: string): string {
+  return `Cannot listen on ${address}: ${reason}. Another program (or another oracle) may hold the port; pass --listen with a free HOST:PORT, or set the feed's p2pBasePort`;
+}

@@ -96,6 +96,11 @@ export interface OcrFeedUserConfig {
    * accepted, so the secret cannot end up in the config file.
    */
   keySeed?: ConfigurationVariable;
+  /**
+   * Oracles run as processes (`ocr:oracle`) listen on 127.0.0.1 at this port + their index, and
+   * reach each other there unless told otherwise. Default 6690.
+   */
+  p2pBasePort?: number;
 }
 
 export interface OcrUserConfig {
@@ -162,6 +167,8 @@ export interface OcrFeedConfig {
   seed: string;
   /** The configured `keySeed`, resolved lazily; absent when the feed has none. */
   keySeed?: ResolvedConfigurationVariable;
+  /** As configured; absent means DEFAULT_P2P_BASE_PORT. */
+  p2pBasePort?: number;
 }
 
 export interface OcrConfig {

@@ -46,9 +46,13 @@ export function feedConfigFor(hre: HardhatRuntimeEnvironment, feedName: string |
   return feed;
 }
 
-/** Connect to the selected network (`--network`) and learn its chain id. */
-export async function openTaskContext(hre: HardhatRuntimeEnvironment): Promise<OcrTaskContext> {
-  await buildProjectFirst(hre);
+/**
+ * Connect to the selected network (`--network`) and learn its chain id. `build: false` is for a
+ * task that uses no artifact (an oracle process), so that n of them starting at once do not
+ * race on the build cache.
+ */
+export async function openTaskContext(hre: HardhatRuntimeEnvironment, options: { readonly build?: boolean } = {}): Promise<OcrTaskContext> {
+  if (options.build !== false) await buildProjectFirst(hre);
   const connection = await hre.network.getOrCreate();
   const networkName = connection.networkName;
   let chainIdHex: string;

@@ -1,6 +1,7 @@
 /**
- * The four key pairs an OCR1 oracle holds (spec §2.1), either derived deterministically from a
- * seed (reproducible local committees and tests) or generated at random.
+ * The four key pairs an OCR1 oracle holds (spec §2.1), plus the Ed25519 identity its P2P
+ * transport authenticates with, either derived deterministically from a seed (reproducible local
+ * committees and tests) or generated at random.
  */
 import { randomBytes } from "@noble/hashes/utils.js";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
@@ -27,9 +28,18 @@ export interface OracleKeys {
   readonly transmitterKey: Uint8Array;
   /** setConfig transmitters[i]. */
   readonly transmitterAddress: Address;
-  /** libp2p-style peer id ("12D3KooW…") of the off-chain public key. */
+  /**
+   * Ed25519 secret (32-byte seed) of the oracle's P2P identity. It is a key of its own, apart
+   * from the off-chain signing key, as a Chainlink node keeps its P2P key apart from its OCR keys:
+   * the transport never holds a key that signs observations or reports.
+   */
+  readonly p2pSecretKey: Uint8Array;
+  /** libp2p peer id ("12D3KooW…") of the P2P identity: the encoded config's peerIds[i]. */
   readonly peerId: string;
 }
+
+/** The purpose tag of the P2P identity's derivation (see `seededBytes`). */
+export const P2P_IDENTITY_PURPOSE = "p2p identity";
 
 const SECP256K1_ORDER = secp256k1.Point.Fn.ORDER;
 
@@ -79,12 +89,13 @@ export function peerIdFromEd25519PublicKey(publicKey: Uint8Array): string {
   return base58Encode(concatBytes(Uint8Array.of(0x00, protobufPublicKey.length), protobufPublicKey));
 }
 
-/** Assemble the full key set, including every public part, from the four secrets. */
+/** Assemble the full key set, including every public part, from the five secrets. */
 export function oracleKeysFromSecrets(secrets: {
   onchainSigningKey: Uint8Array;
   offchainSigningKey: Uint8Array;
   configEncryptionKey: Uint8Array;
   transmitterKey: Uint8Array;
+  p2pSecretKey: Uint8Array;
 }): OracleKeys {
   const offchainPublicKey = ed25519.getPublicKey(secrets.offchainSigningKey);
   return {
@@ -96,7 +107,8 @@ export function oracleKeysFromSecrets(secrets: {
     configEncryptionPublicKey: x25519.getPublicKey(secrets.configEncryptionKey),
     transmitterKey: secrets.transmitterKey,
     transmitterAddress: addressFromPrivateKey(secrets.transmitterKey),
-    peerId: peerIdFromEd25519PublicKey(offchainPublicKey),
+    p2pSecretKey: secrets.p2pSecretKey,
+    peerId: peerIdFromEd25519PublicKey(ed25519.getPublicKey(secrets.p2pSecretKey)),
   };
 }
 
@@ -115,6 +127,7 @@ export function deriveOracleKeys(seed: Uint8Array | string, oracleIndex: number)
     offchainSigningKey: seededBytes(seedBytes, oracleIndex, "offchain signing"),
     configEncryptionKey: seededBytes(seedBytes, oracleIndex, "config encryption"),
     transmitterKey: secp256k1SecretFromHash(seededBytes(seedBytes, oracleIndex, "transmitter")),
+    p2pSecretKey: seededBytes(seedBytes, oracleIndex, P2P_IDENTITY_PURPOSE),
   });
 }
 
@@ -125,5 +138,6 @@ export function generateOracleKeys(): OracleKeys {
     offchainSigningKey: randomBytes(32),
     configEncryptionKey: randomBytes(32),
     transmitterKey: secp256k1.utils.randomSecretKey(),
+    p2pSecretKey: randomBytes(32),
   });
 }

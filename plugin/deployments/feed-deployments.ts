@@ -134,7 +134,7 @@ export async function attachRecordedFeed(site: DeploymentSite, feed: OcrFeedConf
  * The key seed of a recorded deployment: on a local dev chain the one in keys.json, elsewhere the
  * feed's keySeed variable (the one rule of resolveOracleKeySeed).
  */
-async function recordedKeySeed(site: DeploymentSite, feed: OcrFeedConfig, record: DeploymentRecord): Promise<OracleKeySeed> {
+export async function recordedKeySeed(site: DeploymentSite, feed: OcrFeedConfig, record: DeploymentRecord): Promise<OracleKeySeed> {
   return resolveOracleKeySeed(feed, chainOf(site), {
     deployedWithKeySeed: record.keySource === "config-variable",
     plainSeed: async () => {

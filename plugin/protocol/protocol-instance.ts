@@ -19,7 +19,7 @@ import { type ProtocolMessage, type ReportGenerationMessage, isForLeader } from 
 import { FutureMessageBuffer } from "./message-buffer.js";
 import type { CommonOutput } from "./outputs.js";
 import { Pacemaker, type PacemakerOutput, type PacemakerTimer } from "./pacemaker.js";
-import type { OracleStore } from "./persistence.js";
+import { type OracleStore, markedRound, roundMarkOf } from "./persistence.js";
 import { type FollowerOutput, ReportGenerationFollower } from "./report-generation-follower.js";
 import { type LeaderTimer, ReportGenerationLeader } from "./report-generation-leader.js";
 import type { ReportGenerationConfig } from "./report-generation-config.js";
@@ -181,6 +181,8 @@ export class ProtocolInstance {
       leader,
       (output) => this.#onFollowerOutput(output),
     );
+    const marks = this.#args.store.readRoundMarks(this.#digestHex);
+    this.#follower.resumeAfter(markedRound(marks, "report-signature", epoch));
     if (leader === ownIndex) {
       const timers = new RoleTimers<LeaderTimer>(effects.clock, (timer) => {
         if (this.#leader === leaderRole) leaderRole.onTimer(timer);
@@ -194,6 +196,7 @@ export class ProtocolInstance {
       );
       this.#leaderTimers = timers;
       this.#leader = leaderRole;
+      leaderRole.resumeAfter(markedRound(marks, "report-request", epoch));
       leaderRole.start();
     } else {
       this.#leaderTimers = null;
@@ -307,6 +310,10 @@ export class ProtocolInstance {
   /** Carry out a send/broadcast/timer/trace output with the role's timer registry. */
   #applyCommon<T extends string>(output: CommonOutput<T>, timers: RoleTimers<T> | null): void {
     const { endpoint, trace } = this.#args;
+    if (output.kind === "send" || output.kind === "broadcast") {
+      const mark = roundMarkOf(output.message);
+      if (mark !== null) this.#args.store.writeRoundMark(this.#digestHex, mark.kind, mark);
+    }
     switch (output.kind) {
       case "send":
         return endpoint.send(output.to, output.message);

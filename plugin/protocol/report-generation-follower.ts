@@ -98,6 +98,17 @@ export class ReportGenerationFollower {
     return this.round;
   }
 
+  /**
+   * Before a crash this oracle signed a report in round `round` of this epoch (its store says
+   * so): take part only in later rounds, and never sign again in this one. A final report for
+   * `round` is still relayed, which signs nothing.
+   */
+  resumeAfter(round: number): void {
+    if (round <= this.round) return;
+    this.round = round;
+    this.state = { ...freshRoundState(), reportReqAccepted: true, sentReport: true };
+  }
+
   onObserveReq(sender: number, message: ObserveReqMessage): void {
     if (sender !== this.leader || message.epoch !== this.epoch) return;
     if (message.round <= this.round || message.round > this.config.rMax + 1) return;

@@ -50,6 +50,15 @@ export class ReportGenerationLeader {
     return this.phase;
   }
 
+  /**
+   * Before a crash this oracle sent the report request of round `round` of this epoch (its store
+   * says so): number the rounds from there, so no round gets a second, different request.
+   * Called before `start`.
+   */
+  resumeAfter(round: number): void {
+    if (this.phase === "idle") this.round = Math.max(this.round, round);
+  }
+
   /** Called once when this oracle becomes leader of `epoch`. */
   start(): void {
     this.startRound();

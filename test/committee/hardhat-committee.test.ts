@@ -166,7 +166,8 @@ describe("Committee on the Hardhat chain (real OffchainAggregator)", function ()
       f: 1,
       seed: "hardhat-committee-stage",
       dataSource: () => risingMarket(50),
-      config: { rMax: 50, deltaStageMs },
+      // Rounds slower than a stage: no later round's report can land before stage 1 sends this one.
+      config: { rMax: 50, deltaStageMs, deltaRoundMs: 2.5 * deltaStageMs, deltaProgressMs: 10 * deltaStageMs },
       network: { latency: { kind: "constant", ms: latencyMs } },
     });
     const { committee } = feed;

@@ -14,7 +14,7 @@ describe("oracle keys", () => {
 
   it("derives unrelated keys for different indices and seeds", () => {
     const keys = [deriveOracleKeys("seed", 0), deriveOracleKeys("seed", 1), deriveOracleKeys("other seed", 0)];
-    const secrets = keys.flatMap((k) => [k.onchainSigningKey, k.offchainSigningKey, k.configEncryptionKey, k.transmitterKey]);
+    const secrets = keys.flatMap((k) => [k.onchainSigningKey, k.offchainSigningKey, k.configEncryptionKey, k.transmitterKey, k.p2pSecretKey]);
     expect(new Set(secrets.map(bytesToHex)).size).to.equal(secrets.length);
     expect(new Set(keys.map((k) => k.signerAddress)).size).to.equal(3);
   });
@@ -35,10 +35,11 @@ describe("oracle keys", () => {
     expect(keys.configEncryptionPublicKey.length).to.equal(32);
   });
 
-  it("gives libp2p-style Ed25519 peer ids", () => {
+  it("gives libp2p-style Ed25519 peer ids of a P2P key of its own, not of the off-chain signing key", () => {
     const keys = deriveOracleKeys("seed", 0);
     expect(keys.peerId).to.match(/^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/);
-    expect(keys.peerId).to.equal(peerIdFromEd25519PublicKey(keys.offchainPublicKey));
+    expect(keys.peerId).to.equal(peerIdFromEd25519PublicKey(ed25519.getPublicKey(keys.p2pSecretKey)));
+    expect(keys.peerId).to.not.equal(peerIdFromEd25519PublicKey(keys.offchainPublicKey));
     expect(deriveOracleKeys("seed", 1).peerId).to.not.equal(keys.peerId);
   });
 

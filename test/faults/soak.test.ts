@@ -18,7 +18,7 @@ import { ALL_FAULT_KINDS, FaultPlanner, MAX_HOP_MS, type StepPlan, combinedLinkB
 import { type SoakResult, runSoak } from "../../testkit/soak/runner.js";
 
 const ROUNDS = 50;
-const PLANTED_ROUNDS = 60;
+const PLANTED_ROUNDS = 80;
 const DEVIATION_ROUNDS = 30;
 const SEED = "npm-test";
 const DIGEST = "0x" + "ab".repeat(16);

@@ -71,7 +71,8 @@ describe("Committee", function () {
 
   it("lands the report from the next stage one DeltaStage later when the first-scheduled transmitter is down", async () => {
     const c = committee(4, 1, {
-      config: { rMax: 50, deltaStageMs: 2000 },
+      // Rounds slower than a stage: no later round's report can land before stage 1 sends this one.
+      config: { rMax: 50, deltaStageMs: 2000, deltaRoundMs: 5000, deltaProgressMs: 20_000 },
       network: { latency: { kind: "constant", ms: 10 } },
     });
     await c.start();

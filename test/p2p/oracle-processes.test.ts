@@ -1,0 +1,342 @@
+/**
+ * Four `ocr:oracle` processes against a `hardhat node`, talking over libp2p on loopback, as an
+ * operator runs them: reports land; with one oracle killed (kill -9, f = 1) they go on; that
+ * oracle, restarted from its state folder, rejoins and later transmits; with two killed no
+ * report lands; with both back reports resume. After every step the chain's reports are checked
+ * independently of the oracles: aggregator round ids consecutive, no (epoch, round) twice, every
+ * observation one an honest oracle made, and the answer their median. A committee peer that sends
+ * an oracle malformed and oversized frames gets them dropped and traced, and the oracle runs on.
+ *
+ * Every wait is bounded and named, and waits on events (process output, chain logs), never on
+ * a fixed sleep. The timings of the feed are generous, as the machine may be busy.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+import { lpStream } from "@libp2p/utils";
+import { multiaddr } from "@multiformats/multiaddr";
+import { expect } from "chai";
+import { Interface, type JsonRpcProvider } from "ethers";
+import type { Libp2p } from "libp2p";
+
+import { deriveP2PIdentity } from "../../plugin/p2p/identity.js";
+import { OCR1_PROTOCOL_ID } from "../../plugin/p2p/libp2p-endpoint.js";
+import { encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
+import { type LocalNode, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
+import { HONEST_VALUES } from "./fixtures/processes.config.js";
+import { rawPeer } from "./p2p-support.js";
+
+const PROJECT_ROOT = process.cwd();
+const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const CONFIG = path.join("test", "p2p", "fixtures", "processes.config.ts");
+const FEED = "P2P / USD";
+/** The feed's key seed on a local dev chain: its `seed`, which defaults to its name. */
+const FEED_SEED = FEED;
+const N = 4;
+const F = 1;
+
+const NEW_TRANSMISSION = new Interface([
+  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
+]);
+
+interface LandedReport {
+  readonly aggregatorRoundId: number;
+  readonly answer: bigint;
+  readonly transmitter: string;
+  readonly observations: readonly bigint[];
+  readonly observers: readonly number[];
+  readonly epoch: number;
+  readonly round: number;
+}
+
+type OracleEvent = Record<string, any> & { type: string };
+
+/** Resolve with `check()`'s first non-undefined value; fail naming `what` after `timeoutMs`. */
+async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, pollMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** `count` consecutive TCP ports on 127.0.0.1 that nothing listens on right now. */
+async function freeConsecutivePorts(count: number): Promise<number> {
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await isFree(base + i);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+/** `hardhat --config <processes fixture> <args>` to completion. */
+function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hardhat ${args.join(" ")} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** One `ocr:oracle --json` process and the events it printed. */
+class OracleProcess {
+  readonly events: OracleEvent[] = [];
+  stderr = "";
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #child: ChildProcess;
+
+  constructor(
+    readonly index: number,
+    stateDir: string,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.#child = spawn(
+      process.execPath,
+      [HARDHAT_CLI, "--config", CONFIG, "--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", String(index), "--state-dir", stateDir, "--json"],
+      { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    createInterface({ input: this.#child.stdout! }).on("line", (line) => {
+      try {
+        this.events.push(JSON.parse(line) as OracleEvent);
+      } catch {
+        this.stderr += `(stdout) ${line}\n`;
+      }
+    });
+    this.#child.stderr!.on("data", (d) => (this.stderr += d));
+    this.exit = new Promise((resolve) => this.#child.once("close", (code, signal) => resolve({ code, signal })));
+  }
+
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  /** The first event from position `from` on that `match`es; fails if the process exits first. */
+  event(what: string, match: (event: OracleEvent) => boolean, timeoutMs: number, from = 0): Promise<OracleEvent> {
+    return waitUntil(`oracle ${this.index}: ${what}`, () => {
+      const found = this.events.slice(from).find(match);
+      if (found === undefined && !this.running) throw new Error(`oracle ${this.index} exited before ${what}:\n${this.stderr}`);
+      return found;
+    }, timeoutMs);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.running) this.#child.kill(signal);
+  }
+}
+
+/** Every report on the aggregator so far, read from its NewTransmission logs. */
+async function landedReports(provider: JsonRpcProvider, aggregator: string): Promise<LandedReport[]> {
+  const topic = NEW_TRANSMISSION.getEvent("NewTransmission")!.topicHash;
+  const logs = await provider.getLogs({ address: aggregator, topics: [topic], fromBlock: 0, toBlock: "latest" });
+  return logs.map((log) => {
+    const parsed = NEW_TRANSMISSION.parseLog(log)!;
+    const context = BigInt(parsed.args.rawReportContext);
+    return {
+      aggregatorRoundId: Number(parsed.args.aggregatorRoundId),
+      answer: BigInt(parsed.args.answer),
+      transmitter: String(parsed.args.transmitter),
+      observations: (parsed.args.observations as bigint[]).map(BigInt),
+      observers: [...Buffer.from(String(parsed.args.observers).slice(2), "hex")],
+      epoch: Number((context >> 8n) & 0xffffffffn),
+      round: Number(context & 0xffn),
+    };
+  });
+}
+
+/** The safety invariants over every report on chain, checked without the oracles' word. */
+function checkInvariants(reports: readonly LandedReport[]): void {
+  reports.forEach((report, i) => {
+    const where = `aggregator round ${report.aggregatorRoundId}`;
+    expect(report.aggregatorRoundId, `${where}: round ids are consecutive`).to.equal(i + 1);
+    if (i > 0) {
+      const before = reports[i - 1];
+      const later = report.epoch > before.epoch || (report.epoch === before.epoch && report.round > before.round);
+      expect(later, `${where}: (epoch, round) (${report.epoch}, ${report.round}) follows (${before.epoch}, ${before.round}), never repeats`).to.equal(true);
+    }
+    expect(report.observations.length, `${where}: more than 2f observations`).to.be.greaterThan(2 * F);
+    expect(new Set(report.observers).size, `${where}: each observer once`).to.equal(report.observers.length);
+    report.observers.forEach((observer, j) => {
+      expect(report.observations[j], `${where}: oracle ${observer}'s observation is the one it made`).to.equal(HONEST_VALUES[observer]);
+    });
+    expect(report.answer, `${where}: the answer is the median`).to.equal(report.observations[report.observations.length >> 1]);
+  });
+}
+
+describe("oracles as separate processes over libp2p, against a hardhat node", function () {
+  this.timeout(900_000);
+  let local: LocalNode | undefined;
+  let env: NodeJS.ProcessEnv;
+  let stateRoot: string;
+  let basePort: number;
+  let aggregator: string;
+  let transmitters: string[];
+  const oracles: (OracleProcess | null)[] = new Array(N).fill(null);
+  let raw: Libp2p | null = null;
+  let failed = false;
+
+  const reports = () => landedReports(local!.provider, aggregator);
+  /** Wait until the chain holds a report `accept`s, landed after the first `after` reports. */
+  const reportAfter = (what: string, after: number, accept: (r: LandedReport) => boolean, timeoutMs: number) =>
+    waitUntil(what, async () => (await reports()).slice(after).find(accept), timeoutMs, 500);
+  const start = (i: number) => {
+    oracles[i] = new OracleProcess(i, path.join(stateRoot, `oracle-${i}`), env);
+    return oracles[i]!;
+  };
+
+  before(async () => {
+    local = await startLocalNode("ocr-p2p-processes-");
+    basePort = await freeConsecutivePorts(N);
+    stateRoot = await mkdtemp(path.join(tmpdir(), "ocr-p2p-state-"));
+    env = { ...local.env, OCR_TEST_P2P_BASE_PORT: String(basePort) };
+    const deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--json"], env, 180_000);
+    expect(deployed.code, deployed.stderr).to.equal(0);
+    const json = JSON.parse(deployed.stdout);
+    aggregator = json.aggregator;
+    transmitters = json.oracles.map((o: { transmitter: string }) => o.transmitter);
+  });
+
+  beforeEach(function () {
+    if (failed) this.skip(); // each step builds on the one before
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
+
+  after(async () => {
+    await raw?.stop();
+    for (const oracle of oracles) oracle?.kill("SIGKILL");
+    await Promise.all(oracles.map((oracle) => oracle?.exit));
+    await stopLocalNode(local);
+    if (stateRoot !== undefined) await rm(stateRoot, { recursive: true, force: true });
+  });
+
+  it("four oracle processes find each other and land reports", async () => {
+    for (let i = 0; i < N; i++) start(i);
+    for (const oracle of oracles) {
+      const started = await oracle!.event("started", (e) => e.type === "started", 120_000);
+      expect(started.peerId).to.equal(deriveP2PIdentity(FEED_SEED, oracle!.index).peerId);
+      expect(started.listen[0]).to.contain(`/tcp/${basePort + oracle!.index}/`);
+    }
+    await reportAfter("two reports from the four processes", 0, (r) => r.aggregatorRoundId >= 2, 180_000);
+    const all = oracles.map((o) => o!);
+    await Promise.all(all.map((o) => o.event("a status with all three peers connected", (e) => e.type === "status" && e.connectedPeers.length === N - 1, 60_000)));
+    checkInvariants(await reports());
+  });
+
+  it("with one oracle killed (kill -9), reports go on without it; junk frames from a committee key are dropped and traced", async () => {
+    const killed = 3;
+    oracles[killed]!.kill("SIGKILL");
+    await oracles[killed]!.exit;
+    const before = (await reports()).length;
+
+    // Oracle 3's key, now free, in a raw libp2p node: an authenticated peer that sends junk.
+    const target = oracles[0]!;
+    const from = target.events.length;
+    raw = await rawPeer(deriveP2PIdentity(FEED_SEED, killed));
+    const address = multiaddr(`/ip4/127.0.0.1/tcp/${basePort}/p2p/${deriveP2PIdentity(FEED_SEED, 0).peerId}`);
+    const frames = lpStream(await raw.dialProtocol(address, OCR1_PROTOCOL_ID));
+    await frames.write(Uint8Array.of(0xff, 0xff, 0xff)); // not protobuf
+    await frames.write(encodeWireMessage({ type: "newepoch", epoch: 1 }).subarray(0, 3)); // truncated
+    await frames.write(new Uint8Array(10_001)); // over the 10,000-byte limit
+    const dropped = (e: OracleEvent) => e.type === "transport" && e.event.kind === "message-dropped" && e.event.from === killed;
+    await target.event("the malformed frame traced as dropped", (e) => dropped(e) && /protobuf/.test(e.event.reason), 30_000, from);
+    await target.event("the oversized frame traced as dropped", (e) => dropped(e) && /too long/.test(e.event.reason), 30_000, from);
+    await raw.stop();
+    raw = null;
+    expect(target.running, "the oracle that got the junk is still running").to.equal(true);
+
+    await reportAfter("two reports made without oracle 3", before, (r) => !r.observers.includes(killed) && r.aggregatorRoundId >= before + 2, 240_000);
+    const withoutIt = (await reports()).slice(before).filter((r) => !r.observers.includes(killed));
+    expect(withoutIt.length).to.be.at.least(1);
+    checkInvariants(await reports());
+  });
+
+  it("the killed oracle, restarted from its state folder, resumes its epoch, rejoins, and later transmits", async () => {
+    const restarted = 3;
+    const before = (await reports()).length;
+    const oracle = start(restarted);
+    const started = await oracle.event("started", (e) => e.type === "started", 120_000);
+    expect(started.resumedEpoch, "it resumes from its state file").to.be.a("number");
+    await reportAfter("a report with the restarted oracle's observation", before, (r) => r.observers.includes(restarted), 240_000);
+    await reportAfter("a report the restarted oracle transmitted", before, (r) => r.transmitter.toLowerCase() === transmitters[restarted].toLowerCase(), 420_000);
+    checkInvariants(await reports());
+  });
+
+  it("with two oracles killed (more than f), no report lands", async () => {
+    const killed = [1, 3];
+    const survivors = [0, 2];
+    const from = survivors.map((i) => oracles[i]!.events.length);
+    for (const i of killed) oracles[i]!.kill("SIGKILL");
+    await Promise.all(killed.map((i) => oracles[i]!.exit));
+    // Each survivor's progress timer (20 s) runs out: nothing completed since the kill.
+    await Promise.all(survivors.map((i, k) => oracles[i]!.event("a progress timeout", (e) => e.type === "trace" && e.event.type === "progress-timeout", 240_000, from[k])));
+    const stalled = (await reports()).length;
+    // Another 10 s or more: each survivor reports its failed sends to a dead peer again.
+    const later = survivors.map((i) => oracles[i]!.events.length);
+    await Promise.all(
+      survivors.map((i, k) =>
+        oracles[i]!.event("repeated failed sends to a killed oracle", (e) => e.type === "transport" && e.event.kind === "send-failed" && (e.suppressed ?? 0) > 0, 120_000, later[k]),
+      ),
+    );
+    expect((await reports()).length, "no report landed with two of four oracles down").to.equal(stalled);
+    checkInvariants(await reports());
+  });
+
+  it("with both back, reports resume", async () => {
+    const before = (await reports()).length;
+    for (const i of [1, 3]) start(i);
+    await Promise.all([1, 3].map((i) => oracles[i]!.event("started", (e) => e.type === "started", 120_000)));
+    await reportAfter("two reports after both came back", before, (r) => r.aggregatorRoundId >= before + 2, 360_000);
+    checkInvariants(await reports());
+  });
+
+  it("SIGTERM stops every oracle cleanly: it closes its state file and exits 0", async () => {
+    for (const oracle of oracles) oracle!.kill("SIGTERM");
+    for (const oracle of oracles) {
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([
+        oracle!.exit,
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`oracle ${oracle!.index} did not exit within 60 s of SIGTERM`)), 60_000))),
+      ]).finally(() => clearTimeout(timer));
+      expect(exit.code, oracle!.stderr).to.equal(0);
+      expect(oracle!.events.at(-1)).to.deep.include({ type: "stopped", reason: "SIGTERM" });
+    }
+  });
+
+  it("a wrong --index, a committee peer list of the wrong length and the simulated network are errors that say what to do", async () => {
+    const badIndex = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "4"], env, 120_000);
+    expect(badIndex.code, badIndex.stderr).to.equal(1);
+    expect(badIndex.stderr).to.match(/--index "4" is not an oracle of feed "P2P \/ USD", which has 4 oracles\. Pass --index with a number from 0 to 3/);
+    const badPeers = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0", "--peers", "127.0.0.1:1,127.0.0.1:2"], env, 120_000);
+    expect(badPeers.code, badPeers.stderr).to.equal(1);
+    expect(badPeers.stderr).to.match(/--peers lists 2 addresses, but the committee has 4 oracles/);
+    const simulated = await runHardhat(["ocr:oracle", "--feed", FEED, "--index", "0"], env, 120_000);
+    expect(simulated.code, simulated.stderr).to.equal(1);
+    expect(simulated.stderr).to.match(/simulated inside this one process.*--network localhost/);
+    for (const result of [badIndex, badPeers, simulated]) expect(result.stderr).to.not.match(/\n\s+at /); // no stack trace
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The SQLite oracle store: what it wrote comes back identical after the file is closed and
+ * reopened, it behaves as the in-memory store does, it refuses a file another process holds or
+ * that it cannot trust, and a ManagedOracle restarted on it resumes where it left off.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+import { expect } from "chai";
+
+import type { Address } from "../../plugin/core/address.js";
+import { bytesToHex } from "../../plugin/core/bytes.js";
+import { MAX_OBSERVATION, MIN_OBSERVATION } from "../../plugin/core/report.js";
+import { ORACLE_STORE_SCHEMA_VERSION, OracleStoreError, SqliteOracleStore } from "../../plugin/p2p/sqlite-oracle-store.js";
+import type { ContractConfig, OffchainAggregatorChain } from "../../plugin/protocol/chain.js";
+import { VirtualClock } from "../../plugin/protocol/clock.js";
+import { Committee } from "../../plugin/protocol/committee.js";
+import { ManagedOracle } from "../../plugin/protocol/managed-oracle.js";
+import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
+import { InProcessNetwork } from "../../plugin/protocol/network.js";
+import { InMemoryOracleStore, NO_ROUND_MARKS, type OracleStore } from "../../plugin/protocol/persistence.js";
+import { Random } from "../../plugin/protocol/random.js";
+import type { TraceEvent } from "../../plugin/protocol/trace.js";
+import type { PendingTransmission } from "../../plugin/protocol/transmission.js";
+
+const never = <T>() => new Promise<T>(() => {});
+const UNREACHABLE_CHAIN: OffchainAggregatorChain = { latestConfig: never, latestTransmissionDetails: never, latestRoundRequested: never, transmit: never };
+
+const DIGEST_A = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+const DIGEST_B = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 - i);
+
+const CONFIG: ContractConfig = {
+  contractAddress: "0x00000000000000000000000000000000000FACE1" as Address,
+  configCount: (1n << 64n) + 1n, // beyond a double and beyond int64
+  blockNumber: 123_456,
+  configDigest: DIGEST_A,
+  signers: ["0x1111111111111111111111111111111111111111", "0x2222222222222222222222222222222222222222"] as Address[],
+  transmitters: ["0x3333333333333333333333333333333333333333", "0x4444444444444444444444444444444444444444"] as Address[],
+  threshold: 1,
+  encodedConfigVersion: 1n,
+  encoded: Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff),
+};
+
+function pending(epoch: number, round: number, overrides: Partial<PendingTransmission> = {}): PendingTransmission {
+  return {
+    timeMs: 1_700_000_000_123.5,
+    configDigest: DIGEST_A,
+    epoch,
+    round,
+    stage: 2,
+    median: MIN_OBSERVATION,
+    leader: 3,
+    report: Uint8Array.from({ length: 200 }, (_, i) => (i + epoch) & 0xff),
+    signers: [0, 2, 3],
+    rs: [`0x${"ab".repeat(32)}`, `0x${"cd".repeat(32)}`],
+    ss: [`0x${"01".repeat(32)}`, `0x${"02".repeat(32)}`],
+    rawVs: `0x${"00".repeat(31)}01`,
+    ...overrides,
+  };
+}
+
+/** Everything a store holds, as plain data (for comparing two stores or two opens). */
+function snapshot(store: OracleStore, digests: readonly string[]) {
+  return {
+    pacemaker: digests.map((d) => store.readPacemakerState(d)),
+    config: store.readLatestConfig(),
+    pending: store.readPendingTransmissions(),
+    roundMarks: digests.map((d) => store.readRoundMarks(d)),
+  };
+}
+
+describe("SqliteOracleStore", () => {
+  let dir: string;
+  const opened: SqliteOracleStore[] = [];
+  const open = (name = "oracle.sqlite") => {
+    const store = new SqliteOracleStore(join(dir, name));
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "hardhat-ocr-store-"));
+  });
+  afterEach(() => {
+    for (const store of opened.splice(0)) store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads back exactly what it wrote after the file is closed and reopened", () => {
+    const digests = [bytesToHex(DIGEST_A), bytesToHex(DIGEST_B)];
+    const first = open();
+    expect(snapshot(first, digests)).to.deep.equal({ pacemaker: [null, null], config: null, pending: [], roundMarks: [NO_ROUND_MARKS, NO_ROUND_MARKS] });
+    first.writeLatestConfig(CONFIG);
+    first.writePacemakerState(digests[0], { epoch: 5, highestSentEpoch: 6, receivedEpochs: [5, 6, 5, 0] });
+    first.writePacemakerState(digests[1], { epoch: 0xffff_ffff, highestSentEpoch: 0xffff_ffff, receivedEpochs: [] });
+    first.writePendingTransmission(pending(7, 1));
+    first.writePendingTransmission(pending(7, 2, { median: MAX_OBSERVATION, configDigest: DIGEST_B, signers: [], rs: [], ss: [] }));
+    first.writePendingTransmission(pending(8, 255, { median: 0n, timeMs: 0 }));
+    first.writeRoundMark(digests[0], "report-request", { epoch: 5, round: 3 });
+    first.writeRoundMark(digests[0], "report-signature", { epoch: 5, round: 2 });
+    first.writeRoundMark(digests[1], "report-signature", { epoch: 0xffff_ffff, round: 255 });
+    const written = snapshot(first, digests);
+    expect(existsSync(join(dir, "oracle.sqlite-wal")), "writes go through a write-ahead log").to.equal(true);
+    first.close();
+
+    const reopened = open();
+    expect(snapshot(reopened, digests)).to.deep.equal(written);
+    expect(reopened.readLatestConfig()).to.deep.equal(CONFIG);
+    expect(reopened.readPacemakerState(digests[0])).to.deep.equal({ epoch: 5, highestSentEpoch: 6, receivedEpochs: [5, 6, 5, 0] });
+    expect(reopened.readPendingTransmissions()).to.deep.equal([
+      pending(7, 1),
+      pending(7, 2, { median: MAX_OBSERVATION, configDigest: DIGEST_B, signers: [], rs: [], ss: [] }),
+      pending(8, 255, { median: 0n, timeMs: 0 }),
+    ]);
+  });
+
+  it("keeps a rewritten transmission in its place and forgets a deleted one across reopening", () => {
+    const first = open();
+    first.writePendingTransmission(pending(1, 1));
+    first.writePendingTransmission(pending(1, 2));
+    first.writePendingTransmission(pending(1, 3));
+    first.writePendingTransmission(pending(1, 1, { stage: 9 }));
+    first.deletePendingTransmission(1, 2);
+    first.close();
+    const reopened = open();
+    expect(reopened.readPendingTransmissions()).to.deep.equal([pending(1, 1, { stage: 9 }), pending(1, 3)]);
+  });
+
+  it("answers every read as the in-memory store does, over a random sequence of writes", () => {
+    const random = new Random("sqlite-vs-memory");
+    const sqlite = open();
+    const memory = new InMemoryOracleStore();
+    const digest = bytesToHex(DIGEST_A);
+    for (let step = 0; step < 300; step++) {
+      const epoch = 1 + random.nextInt(4);
+      const round = 1 + random.nextInt(3);
+      const op = random.nextInt(6);
+      for (const store of [sqlite, memory] as OracleStore[]) {
+        if (op === 0) store.writePacemakerState(digest, { epoch, highestSentEpoch: epoch + round, receivedEpochs: [epoch, round, 0, step] });
+        if (op === 1) store.writePendingTransmission(pending(epoch, round, { stage: step }));
+        if (op === 2) store.deletePendingTransmission(epoch, round);
+        if (op === 3) store.writeLatestConfig({ ...CONFIG, blockNumber: step });
+        // Marks only move forward: a lower (epoch, round) must leave the stored mark alone.
+        if (op === 4) store.writeRoundMark(digest, "report-request", { epoch, round });
+        if (op === 5) store.writeRoundMark(digest, "report-signature", { epoch, round });
+      }
+      expect(snapshot(sqlite, [digest]), `after step ${step}`).to.deep.equal(snapshot(memory, [digest]));
+    }
+  });
+
+  it("keeps each round mark at the highest (epoch, round) written, across reopening", () => {
+    const digest = bytesToHex(DIGEST_A);
+    const first = open();
+    first.writeRoundMark(digest, "report-signature", { epoch: 4, round: 2 });
+    first.writeRoundMark(digest, "report-signature", { epoch: 4, round: 1 });
+    first.writeRoundMark(digest, "report-signature", { epoch: 3, round: 9 });
+    first.writeRoundMark(digest, "report-request", { epoch: 4, round: 1 });
+    first.writeRoundMark(digest, "report-request", { epoch: 5, round: 1 });
+    first.close();
+    const reopened = open();
+    expect(reopened.readRoundMarks(digest)).to.deep.equal({ "report-request": { epoch: 5, round: 1 }, "report-signature": { epoch: 4, round: 2 } });
+    expect(reopened.readRoundMarks(bytesToHex(DIGEST_B))).to.deep.equal(NO_ROUND_MARKS);
+  });
+
+  it("commits through a write-ahead log with a full sync on every write", () => {
+    expect(open().durability).to.deep.equal({ journalMode: "wal", synchronous: 2 });
+  });
+
+  it("refuses a state file another process holds, naming the reason", () => {
+    const path = join(dir, "oracle.sqlite");
+    open().writePacemakerState("0xaa", { epoch: 1, highestSentEpoch: 1, receivedEpochs: [] });
+    expect(() => new SqliteOracleStore(path)).to.throw(OracleStoreError, /is in use by another process: only one process may run an oracle/);
+    // A real second process cannot write it either.
+    const child = spawnSync(
+      process.execPath,
+      ["--no-warnings", "-e", `const { DatabaseSync } = require("node:sqlite"); new DatabaseSync(${JSON.stringify(path)}).exec("DELETE FROM pacemaker_states")`],
+      { encoding: "utf8", timeout: 20_000 },
+    );
+    expect(child.status, child.stderr).to.not.equal(0);
+    expect(child.stderr).to.match(/database is locked/);
+    expect(opened[0].readPacemakerState("0xaa")).to.deep.equal({ epoch: 1, highestSentEpoch: 1, receivedEpochs: [] });
+  });
+
+  it("refuses a file from a newer schema, and rows it did not write", () => {
+    const path = join(dir, "newer.sqlite");
+    const raw = new DatabaseSync(path);
+    raw.exec(`PRAGMA user_version = ${ORACLE_STORE_SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => new SqliteOracleStore(path)).to.throw(OracleStoreError, /written by a newer hardhat-ocr .*upgrade hardhat-ocr/);
+
+    const store = open("tampered.sqlite");
+    store.writePacemakerState("0xaa", { epoch: 1, highestSentEpoch: 2, receivedEpochs: [1] });
+    store.writeLatestConfig(CONFIG);
+    store.close();
+    const tamper = new DatabaseSync(join(dir, "tampered.sqlite"));
+    tamper.exec(`UPDATE pacemaker_states SET received_epochs = '[1, -3]'; UPDATE latest_config SET config_count = '12abc'`);
+    tamper.close();
+    const reopened = open("tampered.sqlite");
+    expect(() => reopened.readPacemakerState("0xaa")).to.throw(OracleStoreError, /pacemaker_states\[0xaa\]\.received_epochs\[1\] should be a non-negative integer, found -3/);
+    expect(() => reopened.readLatestConfig()).to.throw(OracleStoreError, /latest_config\.config_count should be a decimal integer, found "12abc"/);
+  });
+
+  it("a restarted oracle on it resumes at once from the file: the stored config and pacemaker epoch, before any chain read", async () => {
+    const committee = new Committee({ n: 4, f: 1, seed: "sqlite-restart", dataSource: () => ({ kind: "none", observe: never }) });
+    await committee.setConfig();
+    const config = (await committee.fakeChain!.latestConfig())!;
+    const before = open();
+    before.writeLatestConfig(config);
+    before.writePacemakerState(bytesToHex(config.configDigest), { epoch: 5, highestSentEpoch: 6, receivedEpochs: [5, 6, 5, 0] });
+    before.close(); // the crash: only the file remains
+
+    const store = open();
+    const clock = new VirtualClock({ seed: "sqlite-restart" });
+    const trace: TraceEvent[] = [];
+    const oracle = new ManagedOracle({
+      index: 1,
+      keys: committee.keys[1],
+      clock,
+      endpoint: new InProcessNetwork<ProtocolMessage>(4, clock, new Random("net")).endpoint(1),
+      chain: UNREACHABLE_CHAIN,
+      dataSource: { kind: "none", observe: never },
+      store,
+      trace: (event) => trace.push(event),
+    });
+    oracle.start();
+    expect(trace.map((e) => e.type)).to.include.members(["config-adopted", "epoch-start"]);
+    expect(oracle.epoch).to.equal(5);
+    expect(bytesToHex(oracle.sharedConfig!.configDigest)).to.equal(bytesToHex(config.configDigest));
+    oracle.stop();
+  });
+});
