@@ -143,6 +143,8 @@ describe("OCR2 offchainConfig (version 2)", function () {
   it("refuses bytes that are not an OffchainConfigProto, or too long, naming the problem", function () {
     expect(() => decodeOcr2OffchainConfig(hexToBytes("0a0b0c"))).to.throw(/not a valid OffchainConfigProto/);
     expect(() => decodeOcr2OffchainConfig(new Uint8Array(2_000_001))).to.throw(/at most 2000000/);
+    // field 1 (delta_progress_nanoseconds) = 2^63: negative as a Go duration
+    expect(() => decodeOcr2OffchainConfig(hexToBytes("0880808080808080808001"))).to.throw(/deltaProgressNanoseconds = 9223372036854775808 is a negative duration/);
   });
 
   it("carries the spec's shared-secret encryptions, and each oracle decrypts the secret and derives OCR1's keys", function () {

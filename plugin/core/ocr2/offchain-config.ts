@@ -96,6 +96,10 @@ export function decodeOcr2OffchainConfig(bytes: Uint8Array): Ocr2OffchainConfig 
   } catch (error) {
     throw new Error(`offchainConfig is not a valid OffchainConfigProto: ${(error as Error).message}`);
   }
+  for (const [name, value] of Object.entries(f)) {
+    // uint64 on the wire, but Go reads each as a time.Duration (int64): the top bit makes it negative.
+    if (typeof value === "bigint" && value >= 1n << 63n) throw new Error(`offchainConfig ${name} = ${value} is a negative duration`);
+  }
   const e = f.sharedSecretEncryptions ?? { diffieHellmanPoint: new Uint8Array(0), sharedSecretHash: new Uint8Array(0), encryptions: [] };
   return {
     deltaProgressMs: nsToMs(f.deltaProgressNanoseconds),
