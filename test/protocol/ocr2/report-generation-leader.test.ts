@@ -2,7 +2,7 @@ import { expect } from "chai";
 
 import type { Ocr2ObserveMessage, Ocr2ReportMessage } from "../../../plugin/protocol/ocr2/messages.js";
 import { type Ocr2LeaderOutput, Ocr2ReportGenerationLeader } from "../../../plugin/protocol/ocr2/report-generation-leader.js";
-import type { Ocr2ReportGenerationConfig } from "../../../plugin/protocol/ocr2/report-generation-config.js";
+import { type Ocr2ReportGenerationConfig, ocr2ReportQuorum } from "../../../plugin/protocol/ocr2/report-generation-config.js";
 import { Outbox } from "../role-support.js";
 import { EMPTY_QUERY, EPOCH, extraHashOf, generationConfig, reportBytes, reportSignature, signedObservation } from "./ocr2-support.js";
 
@@ -46,6 +46,11 @@ function report(sender: number, extraHash: Uint8Array, values = VALUES): Ocr2Rep
 const skip = (round = 1): Ocr2ReportMessage => ({ type: "report", epoch: EPOCH, round, attestedReport: { skip: true, report: new Uint8Array(0), signature: new Uint8Array(0) } });
 
 describe("OCR2 report generation: leader", function () {
+  it("needs f+1 identical reports for the median plugin (reports need not be unique), floor((n+f)/2)+1 otherwise", function () {
+    expect([ocr2ReportQuorum(4, 1, false), ocr2ReportQuorum(31, 10, false)]).to.deep.equal([2, 11]);
+    expect([ocr2ReportQuorum(4, 1, true), ocr2ReportQuorum(31, 10, true)]).to.deep.equal([3, 21]);
+  });
+
   it("starts round 1 at once by asking the plugin for a query, bounded by MaxDurationQuery, then broadcasts observe-req", function () {
     const { role, out } = leader();
     role.start();
