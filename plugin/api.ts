@@ -72,6 +72,14 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
   const feeds = new Map<string, Feed>();
 
   function claimName(name: string): void {
+    // JavaScript callers (and `deployFeed({ ... })` written from memory) can pass anything here.
+    if (typeof name !== "string" || name.trim() === "") {
+      throw new HardhatPluginError(
+        PLUGIN_ID,
+        `A feed's name must be a non-empty string, got ${typeof name === "object" ? "an object" : JSON.stringify(name)}. ` +
+          `Call deployFeed(name, options) / attachFeed(name, addresses, options), e.g. deployFeed("ETH / USD", { oracles: 7 }); deployFeed() deploys the default feed.`,
+      );
+    }
     if (feeds.has(name)) {
       throw new HardhatPluginError(
         PLUGIN_ID,

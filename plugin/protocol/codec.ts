@@ -107,11 +107,7 @@ function fromWire(wire: unknown): ProtocolMessage {
         round,
         observations: list(m.observations, "observations", MAX_ORACLES).map((o, i): AttributedSignedObservation => {
           const entry = record(o, `observations[${i}]`);
-          return {
-            observer: integer(entry.observer, `observations[${i}].observer`, 0, MAX_ORACLES - 1),
-            value: observationValue(entry.value, `observations[${i}].value`),
-            signature: bytes(entry.signature, `observations[${i}].signature`, OBSERVATION_SIGNATURE_BYTES),
-          };
+          return { ...attributedEntry(entry, i), signature: bytes(entry.signature, `observations[${i}].signature`, OBSERVATION_SIGNATURE_BYTES) };
         }),
       };
     case "report":
@@ -131,10 +127,12 @@ function fromWire(wire: unknown): ProtocolMessage {
 }
 
 function attributed(value: unknown): { observer: number; value: bigint }[] {
-  return list(value, "observations", MAX_ORACLES).map((o, i) => {
-    const entry = record(o, `observations[${i}]`);
-    return { observer: integer(entry.observer, `observations[${i}].observer`, 0, MAX_ORACLES - 1), value: observationValue(entry.value, `observations[${i}].value`) };
-  });
+  return list(value, "observations", MAX_ORACLES).map((o, i) => attributedEntry(record(o, `observations[${i}]`), i));
+}
+
+/** Observation `i` of a list: its observer id and value, each checked. */
+function attributedEntry(entry: Wire, i: number): { observer: number; value: bigint } {
+  return { observer: integer(entry.observer, `observations[${i}].observer`, 0, MAX_ORACLES - 1), value: observationValue(entry.value, `observations[${i}].value`) };
 }
 
 function record(value: unknown, what: string): Wire {

@@ -48,6 +48,7 @@ export class ManagedOracle {
   #dataSource: DataSource;
   #instance: ProtocolInstance | null = null;
   #running = false;
+  #stopped = false;
   #configPollTimer: TimerHandle | null = null;
 
   constructor(args: ManagedOracleArgs) {
@@ -92,6 +93,8 @@ export class ManagedOracle {
    */
   start(): void {
     if (this.#running) return;
+    // Its endpoint was closed by stop(): a restart is a new oracle built on the same store.
+    if (this.#stopped) throw new Error(`oracle ${this.index} was stopped; restart it as a new ManagedOracle on the same store`);
     this.#running = true;
     this.#args.endpoint.receive((from, message) => this.#instance?.onMessage(from, message));
     const stored = this.#args.store.readLatestConfig();
@@ -104,6 +107,7 @@ export class ManagedOracle {
   stop(): void {
     if (!this.#running) return;
     this.#running = false;
+    this.#stopped = true;
     this.#args.endpoint.close();
     if (this.#configPollTimer !== null) this.#args.clock.cancelTimer(this.#configPollTimer);
     this.#configPollTimer = null;

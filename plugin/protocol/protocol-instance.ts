@@ -8,7 +8,6 @@
  * timers through one registry per role, state through the store (always before the message
  * that depends on it is sent).
  */
-import type { Address } from "../core/address.js";
 import { bytesEqual, bytesToHex } from "../core/bytes.js";
 import type { SharedConfig } from "../core/config/shared-config.js";
 import type { OracleKeys } from "../core/keys.js";
@@ -22,7 +21,7 @@ import type { CommonOutput } from "./outputs.js";
 import { Pacemaker, type PacemakerOutput, type PacemakerTimer } from "./pacemaker.js";
 import type { OracleStore } from "./persistence.js";
 import { type FollowerOutput, ReportGenerationFollower } from "./report-generation-follower.js";
-import { type LeaderOutput, type LeaderTimer, ReportGenerationLeader } from "./report-generation-leader.js";
+import { type LeaderTimer, ReportGenerationLeader } from "./report-generation-leader.js";
 import type { ReportGenerationConfig } from "./report-generation-config.js";
 import type { SignatureChecks } from "./signature-checks.js";
 import { RoleTimers } from "./timers.js";
@@ -55,8 +54,8 @@ export class ProtocolInstance {
   readonly shared: SharedConfig;
   readonly #args: ProtocolInstanceArgs;
   readonly #digestHex: string;
-  readonly #offchainPublicKeys: readonly Uint8Array[];
-  readonly #signerAddresses: readonly Address[];
+  /** What the leader and followers of every epoch share (fixed for the config). */
+  readonly #roles: ReportGenerationConfig;
   readonly #pacemaker: Pacemaker;
   readonly #transmission: Transmission;
   readonly #futureMessages: FutureMessageBuffer;
@@ -74,8 +73,14 @@ export class ProtocolInstance {
     this.shared = shared;
     this.#digestHex = bytesToHex(shared.configDigest);
     const n = shared.oracles.length;
-    this.#offchainPublicKeys = shared.oracles.map((o) => o.offchainPublicKey);
-    this.#signerAddresses = shared.oracles.map((o) => o.signerAddress);
+    this.#roles = {
+      configDigest: shared.configDigest,
+      f: shared.f,
+      rMax: shared.rMax,
+      offchainPublicKeys: shared.oracles.map((o) => o.offchainPublicKey),
+      signerAddresses: shared.oracles.map((o) => o.signerAddress),
+      checks: args.checks,
+    };
     this.#futureMessages = new FutureMessageBuffer(n);
     this.#pacemakerTimers = new RoleTimers(effects.clock, (timer) => this.#pacemaker.onTimer(timer));
     this.#transmissionTimers = new RoleTimers(effects.clock, (timer) => this.#transmission.onTimer(timer));
@@ -158,18 +163,11 @@ export class ProtocolInstance {
   }
 
   #startEpoch(epoch: number, leader: number): void {
-    const { shared, ownIndex, keys, checks, effects } = this.#args;
+    const { shared, ownIndex, keys, effects } = this.#args;
     this.#leader?.stop();
     this.#leaderTimers?.cancelAll();
     this.#epoch = epoch;
-    const roles: ReportGenerationConfig = {
-      configDigest: shared.configDigest,
-      f: shared.f,
-      rMax: shared.rMax,
-      offchainPublicKeys: this.#offchainPublicKeys,
-      signerAddresses: this.#signerAddresses,
-      checks,
-    };
+    const roles = this.#roles;
     this.#follower = new ReportGenerationFollower(
       {
         ...roles,

@@ -199,9 +199,11 @@ describe("soak", function () {
     });
 
     it("ends every oracle fault it starts: what the plan says is active is what its starts and ends leave", function () {
-      for (const seed of [SEED, "S", "soak"]) {
+      // probe-19, -23 and -34 once lost the end of a fault whose oracle a forging leader took over
+      // in the next step (steps 512, 1145, 1270): the oracle then stayed cut off for good.
+      for (const seed of [SEED, "S", "soak", "probe-19", "probe-23", "probe-34"]) {
         const active = new Map<number, string>();
-        for (const plan of planSteps(seed, 600)) {
+        for (const plan of planSteps(seed, 2000)) {
           const where = `${seed} step ${plan.step}`;
           for (const fault of plan.ended) {
             expect(active.get(fault.oracle), where).to.equal(fault.kind);

@@ -34,6 +34,14 @@ describe("connection.ocr input checks and concurrency", function () {
     expect((await feed.runRound()).answer).to.equal(PRICE);
   });
 
+  it("refuses a feed name that is not a string (options passed first by mistake) and says how to call it", async () => {
+    const { ocr } = await network.create();
+    const options = { oracles: 7, faultTolerance: 2 } as unknown as string;
+    expect((await pluginErrorOf(ocr.deployFeed(options))).message).to.match(/A feed's name must be a non-empty string, got an object\. Call deployFeed\(name, options\)/);
+    expect((await pluginErrorOf(ocr.deployFeed("  "))).message).to.match(/non-empty string, got "  "/);
+    expect(ocr.feeds.size).to.equal(0);
+  });
+
   it("serialises concurrent runRound calls on one feed: each gets its own report, in call order", async () => {
     const { ocr } = await network.create();
     const feed = await ocr.deployFeed("ETH / USD", { dataSource: { type: "fixed", value: PRICE } });

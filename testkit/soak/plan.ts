@@ -276,8 +276,11 @@ export class FaultPlanner {
       // A fault taken over in the step it started never happened: drop it rather than end it.
       const replaced = started.findIndex((f) => f.oracle === fault.oracle);
       if (replaced >= 0) {
-        started.splice(replaced, 1);
-        const endedIndex = ended.findIndex((f) => f.oracle === fault.oracle);
+        const [dropped] = started.splice(replaced, 1);
+        // Forget only the end of the fault dropped here (the takeover pushed it last). An older
+        // fault of that oracle which ended in this step must still be ended, or it stays applied.
+        let endedIndex = -1;
+        for (let i = ended.length - 1; i >= 0 && endedIndex < 0; i--) if (ended[i].oracle === dropped.oracle && ended[i].kind === dropped.kind) endedIndex = i;
         if (endedIndex >= 0) ended.splice(endedIndex, 1);
       }
       started.push(fault);
