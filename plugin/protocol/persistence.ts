@@ -8,6 +8,7 @@
  */
 import type { ContractConfig } from "./chain.js";
 import type { PacemakerState } from "./pacemaker.js";
+import type { Ocr2PendingTransmission } from "./ocr2/transmission.js";
 import type { PendingTransmission } from "./transmission.js";
 
 export interface OracleStore {
@@ -21,6 +22,10 @@ export interface OracleStore {
   readPendingTransmissions(): PendingTransmission[];
   writePendingTransmission(item: PendingTransmission): void;
   deletePendingTransmission(epoch: number, round: number): void;
+  /** OCR2's scheduled transmissions (optional: a store without them loses them on a crash). */
+  readOcr2PendingTransmissions?(): Ocr2PendingTransmission[];
+  writeOcr2PendingTransmission?(item: Ocr2PendingTransmission): void;
+  deleteOcr2PendingTransmission?(epoch: number, round: number): void;
 }
 
 /** The store of the in-process committee: it outlives the oracle object, not the process. */
@@ -28,6 +33,7 @@ export class InMemoryOracleStore implements OracleStore {
   #pacemaker: { readonly configDigest: string; readonly state: PacemakerState } | null = null;
   #latestConfig: ContractConfig | null = null;
   readonly #pending = new Map<string, PendingTransmission>();
+  readonly #ocr2Pending = new Map<string, Ocr2PendingTransmission>();
 
   readPacemakerState(configDigest: string): PacemakerState | null {
     return this.#pacemaker?.configDigest === configDigest ? this.#pacemaker.state : null;
@@ -49,5 +55,14 @@ export class InMemoryOracleStore implements OracleStore {
   }
   deletePendingTransmission(epoch: number, round: number): void {
     this.#pending.delete(`${epoch}:${round}`);
+  }
+  readOcr2PendingTransmissions(): Ocr2PendingTransmission[] {
+    return [...this.#ocr2Pending.values()];
+  }
+  writeOcr2PendingTransmission(item: Ocr2PendingTransmission): void {
+    this.#ocr2Pending.set(`${item.epoch}:${item.round}`, item);
+  }
+  deleteOcr2PendingTransmission(epoch: number, round: number): void {
+    this.#ocr2Pending.delete(`${epoch}:${round}`);
   }
 }

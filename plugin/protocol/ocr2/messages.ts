@@ -90,3 +90,19 @@ export type Ocr2ReportGenerationMessage =
 
 /** Everything an OCR2 oracle sends. final-echo belongs to no epoch: report finalization handles it. */
 export type Ocr2ProtocolMessage = NewEpochMessage | Ocr2ReportGenerationMessage | Ocr2FinalEchoMessage;
+
+/**
+ * An OCR2 message as it travels: tagged with its protocol, because both sets use the same
+ * `type` names. An OCR1 oracle ignores tagged messages and an OCR2 oracle untagged ones, so the
+ * two sets can never be mistaken for each other, in process or on the wire.
+ */
+export type Ocr2WireMessage = Ocr2ProtocolMessage & { readonly protocol: "ocr2" };
+
+export function isOcr2Message(message: object): message is Ocr2WireMessage {
+  return (message as { protocol?: unknown }).protocol === "ocr2";
+}
+
+/** `message` tagged for the wire (a shallow copy; the role's own object is left alone). */
+export function tagOcr2(message: Ocr2ProtocolMessage): Ocr2WireMessage {
+  return { ...message, protocol: "ocr2" };
+}

@@ -28,7 +28,7 @@ export interface Ocr2CheckedFinal {
 }
 
 /** What the plugin's Report decided: a report to sign, or nothing to report (a skip). */
-export type Ocr2ReportDecision = { readonly shouldReport: true; readonly report: Uint8Array } | { readonly shouldReport: false; readonly reason: string };
+export type Ocr2ReportDecision = { readonly shouldReport: true; readonly report: Uint8Array; readonly reasons?: readonly string[] } | { readonly shouldReport: false; readonly reason: string };
 
 export type Ocr2FollowerOutput =
   | CommonOutput<Ocr2FollowerTimer, Ocr2ProtocolMessage>
@@ -183,7 +183,7 @@ export class Ocr2ReportGenerationFollower {
     }
     this.state.sentReport = true;
     if (decision.shouldReport) {
-      this.emit({ kind: "trace", event: { type: "should-report", epoch, round, report: true, reasons: [] } });
+      this.emit({ kind: "trace", event: { type: "should-report", epoch, round, report: true, reasons: decision.reasons ?? [] } });
       const signature = signOcr2Report(decision.report, this.reportContext(this.state.extraHash!), this.config.onchainSigningKey);
       this.emit({ kind: "send", to: this.leader, message: { type: "report", epoch, round, attestedReport: { skip: false, report: decision.report, signature } } });
       return;
