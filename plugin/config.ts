@@ -5,6 +5,7 @@
  */
 import type { ConfigurationVariableResolver } from "hardhat/types/config";
 
+import { DEFAULT_JUELS_PER_FEE_COIN, DEFAULT_PROTOCOL } from "./constants.js";
 import type {
   DataSourceConfig,
   DataSourceUserConfig,
@@ -106,6 +107,7 @@ export function validateOcrUserConfig(config: unknown): ConfigIssue[] {
 const FEED_FIELDS = new Set([
   "description", "decimals", "minAnswer", "maxAnswer", "oracles", "faultTolerance", "alphaPPB",
   "deltaCMs", "timing", "dataSource", "billing", "accessControlled", "linkFunding", "seed", "keySeed",
+  "protocol", "juelsPerFeeCoin",
 ]);
 
 function validateFeed(name: string, feed: unknown): ConfigIssue[] {
@@ -170,6 +172,19 @@ function validateFeed(name: string, feed: unknown): ConfigIssue[] {
     at("keySeed", 'Expected configVariable("NAME") (from "hardhat/config"), so the secret seed stays out of the config file');
   }
 
+  if (feed.protocol !== undefined && feed.protocol !== "ocr2" && feed.protocol !== "ocr1") {
+    at("protocol", `Expected "ocr2" or "ocr1", got ${JSON.stringify(feed.protocol)}`);
+  }
+  if (feed.juelsPerFeeCoin !== undefined) {
+    if (Array.isArray(feed.juelsPerFeeCoin)) {
+      if (Number.isInteger(n) && feed.juelsPerFeeCoin.length !== n) {
+        at("juelsPerFeeCoin", `Expected one source per oracle (${n}), got ${feed.juelsPerFeeCoin.length}; or give a single source for all`);
+      }
+      feed.juelsPerFeeCoin.forEach((ds, i) => issues.push(...validateDataSource([...base, "juelsPerFeeCoin", String(i)], ds)));
+    } else {
+      issues.push(...validateDataSource([...base, "juelsPerFeeCoin"], feed.juelsPerFeeCoin));
+    }
+  }
   if (feed.dataSource !== undefined) {
     if (Array.isArray(feed.dataSource)) {
       if (Number.isInteger(n) && feed.dataSource.length !== n) {
@@ -290,8 +305,15 @@ function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
     const ds = Array.isArray(userSources) ? userSources[i] : (userSources as DataSourceUserConfig | undefined);
     dataSources.push(ds === undefined ? defaultDataSource(decimals, seed) : resolveDataSource(ds, seed));
   }
+  const userJuels = feed.juelsPerFeeCoin;
+  const juelsPerFeeCoin: DataSourceConfig[] = Array.from({ length: oracles }, (_, i) => {
+    const ds = Array.isArray(userJuels) ? userJuels[i] : (userJuels as DataSourceUserConfig | undefined);
+    return ds === undefined ? { type: "fixed", value: DEFAULT_JUELS_PER_FEE_COIN } : resolveDataSource(ds, seed);
+  });
   return {
     name,
+    protocol: feed.protocol ?? DEFAULT_PROTOCOL,
+    juelsPerFeeCoin,
     description: feed.description ?? name,
     decimals,
     minAnswer: feed.minAnswer !== undefined ? toBigInt(feed.minAnswer)! : 1n,

@@ -9,6 +9,8 @@ import { Contract, type ContractRunner, Interface, type Provider, type Signer, g
 import type { Address } from "../core/address.js";
 import { type Hex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, OffchainAggregatorChain, RoundRequest, TransmissionDetails, TransmitRequest, TransmitResult } from "../protocol/chain.js";
+import { chainNowMs } from "./head-reader.js";
+import type { TransactionQueue } from "./transaction-queue.js";
 import { describeTransmitError } from "./transmit-sender.js";
 
 /** The OCR2Aggregator functions and events the committee uses. */
@@ -30,8 +32,10 @@ export interface Ocr2AggregatorChainOptions {
   readonly provider: Provider;
   readonly aggregatorAddress: string;
   readonly transmitterSigner: (transmitterIndex: number, transmitterAddress: Address) => Signer | Promise<Signer>;
-  /** Runs each transmit in turn (e.g. the feed's chain-time queue); default: at once. */
-  readonly serialize?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Where transmits wait their turn (e.g. the feed's chain-time queue); default: sent at once. */
+  readonly queue?: TransactionQueue;
+  /** The clock the chain's blocks are stamped with, if they follow one. */
+  readonly blockClock?: () => number;
   readonly reader?: ContractRunner;
 }
 
@@ -96,9 +100,17 @@ export class Ocr2AggregatorChain implements OffchainAggregatorChain {
     return { requester: a.requester as Address, configDigest: hexToBytes(a.configDigest as string), epoch: Number(a.epoch), round: Number(a.round) };
   }
 
+  /** The time a block mined now would get (see chainNowMs): the block clock, or the node's pending block. */
   async nowMs(): Promise<number> {
-    const latest = await this.#options.provider.getBlock("latest");
-    return (latest?.timestamp ?? 0) * 1000;
+    const provider = this.#options.provider;
+    const latest = (await provider.getBlock("latest"))?.timestamp ?? 0;
+    const blockClock = this.#options.blockClock;
+    if (blockClock !== undefined) return chainNowMs(latest, { clockMs: blockClock() });
+    const pending = await provider.getBlock("pending").then(
+      (b) => b?.timestamp ?? null,
+      () => null,
+    );
+    return chainNowMs(latest, { pendingBlockSec: pending });
   }
 
   async transmit(request: TransmitRequest): Promise<TransmitResult> {
@@ -114,6 +126,6 @@ export class Ocr2AggregatorChain implements OffchainAggregatorChain {
         return { ok: false, error: describeTransmitError(error) };
       }
     };
-    return this.#options.serialize !== undefined ? this.#options.serialize(send) : send();
+    return this.#options.queue !== undefined ? this.#options.queue.enqueue(request.transmitterAddress, send) : send();
   }
 }

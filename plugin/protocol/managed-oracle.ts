@@ -10,6 +10,7 @@ import { type SharedConfig, sharedConfigFromContract } from "../core/config/shar
 import type { OracleKeys } from "../core/keys.js";
 import type { DataSource } from "../data-sources/data-source.js";
 import { fixedValue } from "../data-sources/simple.js";
+import { DEFAULT_JUELS_PER_FEE_COIN } from "../constants.js";
 import { ocr2SharedConfigFromContract } from "../core/ocr2/shared-config.js";
 import { type AnyProtocolMessage, isOcr2Message } from "./any-message.js";
 import type { ContractConfig, OffchainAggregatorChain, TransmissionDetails } from "./chain.js";
@@ -49,11 +50,8 @@ export interface ManagedOracleArgs {
 
 const NO_LISTENER: InstanceListener = { epochStarted() {}, decided() {}, transmission() {} };
 
-/**
- * The juelsPerFeeCoin an OCR2 oracle observes unless told otherwise: a LINK/ETH-style rate of
- * 200 LINK per ETH (2e20 juels per 1e18 wei), fixed.
- */
-export const DEFAULT_JUELS_PER_FEE_COIN = 200n * 10n ** 18n;
+/** The juelsPerFeeCoin an OCR2 oracle observes unless told otherwise (a fixed LINK/ETH-style rate). */
+export { DEFAULT_JUELS_PER_FEE_COIN };
 
 /** Either protocol's instance, as the oracle drives it. */
 type RunningInstance = ProtocolInstance | Ocr2ProtocolInstance;
