@@ -16,7 +16,7 @@ export const LOCAL_DEV_CHAIN_IDS: readonly bigint[] = [31337n, 1337n];
 export const SUGGESTED_KEY_SEED_VARIABLE = "OCR_KEY_SEED";
 
 /** The protocol a feed runs unless its config says otherwise. */
-export const DEFAULT_PROTOCOL: "ocr2" | "ocr1" = "ocr1";
+export const DEFAULT_PROTOCOL: "ocr2" | "ocr1" = "ocr2";
 
 /** What OCR2 oracles observe as juelsPerFeeCoin by default: 200 LINK per ETH, fixed. */
 export const DEFAULT_JUELS_PER_FEE_COIN = 200n * 10n ** 18n;

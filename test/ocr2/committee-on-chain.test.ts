@@ -7,56 +7,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Ocr2AggregatorChain } from "../../plugin/chain/ocr2-aggregator-chain.js";
-import { bytesToHex } from "../../plugin/core/bytes.js";
-import type { Ocr2SetConfigArgs } from "../../plugin/core/ocr2/shared-config.js";
 import { decodeOcr2Report, decodeOcr2ReportContext, recoverOcr2ReportSigner } from "../../plugin/core/ocr2/report.js";
 import { hexToBytes } from "../../plugin/core/bytes.js";
 import { seededRandomWalk } from "../../plugin/data-sources/random-walk.js";
-import { VirtualClock } from "../../plugin/protocol/clock.js";
-import { Committee } from "../../plugin/protocol/committee.js";
 import type { ReportLanded } from "../../plugin/protocol/results.js";
-import { deployNamed } from "../../testkit/feed-fixture.js";
+import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
 
-const MIN_ANSWER = 1n;
-const MAX_ANSWER = (1n << 176n) - 1n;
 
 async function committeeOnChain(n: number, f: number, seed: string) {
-  const connection = await network.create();
-  const { ethers } = connection;
-  const [owner] = await ethers.getSigners();
-  const link = await deployNamed(ethers, "LinkToken");
-  const aggregator = await deployNamed(ethers, "OCR2Aggregator", [await link.getAddress(), MIN_ANSWER, MAX_ANSWER, ethers.ZeroAddress, ethers.ZeroAddress, 8, "ETH / USD"]);
-  const address = await aggregator.getAddress();
-  const latest = await ethers.provider.getBlock("latest");
-  const clock = new VirtualClock({ startMs: latest!.timestamp * 1000, seed });
   const market = seededRandomWalk({ seed, start: 200_000_000_000n, stepPPB: 30_000_000n, noisePPB: 1_000_000n });
-  const chain = new Ocr2AggregatorChain({
-    provider: ethers.provider,
-    aggregatorAddress: address,
-    transmitterSigner: (i) => new ethers.Wallet(bytesToHex(committee.keys[i].transmitterKey), ethers.provider),
-  });
-  const committee: Committee = new Committee({
-    n,
-    f,
-    seed,
-    protocol: "ocr2",
-    ocr2: { minAnswer: MIN_ANSWER, maxAnswer: MAX_ANSWER },
-    dataSource: () => market,
-    clock,
-    chain,
-    admin: {
-      setConfig: () => {
-        throw new Error("OCR2 aggregator");
-      },
-      setOcr2Config: async (a: Ocr2SetConfigArgs) => {
-        const tx = await (aggregator.connect(owner) as typeof aggregator).setConfig(a.signers, a.transmitters, a.f, a.onchainConfig, a.offchainConfigVersion, a.offchainConfig);
-        await tx.wait();
-      },
-    },
-  });
-  for (const k of committee.keys) await ethers.provider.send("hardhat_setBalance", [k.transmitterAddress, "0x56bc75e2d63100000"]);
-  return { committee, aggregator, ethers };
+  return deployOcr2CommitteeFeed({ n, f, seed, dataSource: () => market });
 }
 
 async function expectTwentyReports(n: number, f: number): Promise<void> {
