@@ -187,10 +187,10 @@ export function describeRound(network: string, feed: OcrFeed, result: RoundResul
     `Transmitted by oracle ${result.transmitter.oracle} (${result.transmitter.address}) in stage ${result.transmitter.stage}`,
     `  tx ${result.txHash}, block ${result.blockNumber}, gas used ${result.gasUsed}`,
     `Answer through the proxy: ${value(result.answer)}`,
+    `  proxy round ${result.proxyRoundId} = phase ${phaseId}, aggregator round ${result.aggregatorRoundId}`,
     ...(result.protocol === "ocr2"
       ? [`  startedAt ${result.startedAt} (the oracles' clocks), updatedAt ${result.updatedAt} (the block); juelsPerFeeCoin ${result.juelsPerFeeCoin}`]
       : []),
-    `  proxy round ${result.proxyRoundId} = phase ${phaseId}, aggregator round ${result.aggregatorRoundId}`,
   ];
 }
 
