@@ -58,9 +58,12 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
   // alphaPPB 0: every round is worth reporting, so every step owes a report.
   const committee = new Committee({ n, f, seed: `${options.seed}/committee`, protocol: "ocr2", dataSource: () => market, config: { alphaPPB: 0n }, traceLimit: 5_000 });
 
+  // Observations of oracles that were honest when they observed, by round (a fault is judged at
+  // the moment it acts: a round may straddle steps with different faulty oracles).
+  let currentFaulty = new Set<number>();
   const observed = new Map<string, Map<number, bigint>>();
   committee.onTrace((e) => {
-    if (e.type !== "observation" || e.value === null) return;
+    if (e.type !== "observation" || e.value === null || currentFaulty.has(e.oracle)) return;
     const key = `${e.epoch}:${e.round}`;
     let round = observed.get(key);
     if (round === undefined) observed.set(key, (round = new Map()));
@@ -83,7 +86,6 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
   let lastEpochRound = -1n;
   const seen = new Set<string>();
   const faultsInjected: Record<string, number> = {};
-  let previousFaulty = new Set<number>();
 
   await committee.start();
   for (let step = 0; step < options.rounds; step++) {
@@ -91,6 +93,7 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
     const faulty = new Set<number>();
     const count = random.nextInt(f + 1);
     while (faulty.size < count) faulty.add(random.nextInt(n));
+    currentFaulty = faulty;
     for (const oracle of faulty) {
       const kind = FAULT_KINDS[random.nextInt(FAULT_KINDS.length)];
       faultsInjected[kind] = (faultsInjected[kind] ?? 0) + 1;
@@ -118,7 +121,6 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
     }
 
     // Check every report that landed in this step against what honest oracles observed.
-    const maybeFaulty = new Set([...faulty, ...previousFaulty]);
     for (const report of landed.slice(before)) {
       const key = `${report.epoch}:${report.round}`;
       if (seen.has(key)) {
@@ -131,10 +133,10 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
       lastEpochRound = epochRound;
       const decoded = decodeOcr2Report(report.report);
       const round = observed.get(key) ?? new Map<number, bigint>();
-      const honest = [...round].filter(([oracle]) => !maybeFaulty.has(oracle)).map(([, value]) => value);
+      const honest = [...round.values()];
       const answer = ocr2ReportMedian(decoded);
       const inside = honest.length > 0 && honest.some((v) => v <= answer) && honest.some((v) => v >= answer);
-      const forged = decoded.observers.some((observer, i) => !maybeFaulty.has(observer) && round.has(observer) && round.get(observer) !== decoded.observations[i]);
+      const forged = decoded.observers.some((observer, i) => round.has(observer) && round.get(observer) !== decoded.observations[i]);
       if (!inside || forged) {
         safetyViolations++;
         note(`step ${step}: (${key}) answer ${answer} ${forged ? "carries a forged honest observation" : "is outside the honest observations"}`);
@@ -147,7 +149,7 @@ export async function runOcr2Soak(options: Ocr2SoakOptions): Promise<Ocr2SoakRes
       committee.setByzantine(oracle, null);
       committee.setDataSource(oracle, market);
     }
-    previousFaulty = faulty;
+    currentFaulty = new Set();
     options.onStep?.(step, landed.length);
   }
   committee.stopAll();
