@@ -70,6 +70,8 @@ export interface RoundObservation {
 
 /** Everything about one report that landed on chain. */
 export interface RoundResult {
+  /** The protocol that made the report. */
+  readonly protocol: "ocr2" | "ocr1";
   readonly configDigest: string;
   readonly epoch: number;
   readonly round: number;
@@ -98,6 +100,15 @@ export interface RoundResult {
   readonly answer: bigint;
   /** Why the committee reported (the signing oracles' decision), see `ReportReason`. */
   readonly reason: ReportReason;
+  /** OCR2: transmit's three reportContext words (digest; epoch and round; extraHash), 0x-hex. */
+  readonly reportContext?: readonly [string, string, string];
+  /** OCR2: the median of the oracles' observation clocks (seconds), what `startedAt` reads. */
+  readonly observationsTimestamp?: bigint;
+  /** OCR2: the median juelsPerFeeCoin the report carries. */
+  readonly juelsPerFeeCoin?: bigint;
+  /** OCR2: `startedAt` and `updatedAt` read back through the proxy for this round. */
+  readonly startedAt?: bigint;
+  readonly updatedAt?: bigint;
 }
 
 /**
@@ -187,6 +198,8 @@ export interface OcrTraceEvent {
 
 /** A deployed feed with its committee. */
 export interface OcrFeed {
+  /** The protocol the feed's current phase runs: "ocr2" (OCR2Aggregator) or "ocr1" (OffchainAggregator). */
+  readonly protocol: "ocr2" | "ocr1";
   readonly name: string;
   readonly addresses: FeedAddresses;
   /** Current aggregator (changes with `upgradeAggregator`). */

@@ -5,6 +5,7 @@
  */
 import type { ConfigurationVariableResolver } from "hardhat/types/config";
 
+import { DEFAULT_JUELS_PER_FEE_COIN, DEFAULT_PROTOCOL } from "./constants.js";
 import type {
   DataSourceConfig,
   DataSourceUserConfig,
@@ -107,6 +108,7 @@ const FEED_FIELDS = new Set([
   "description", "decimals", "minAnswer", "maxAnswer", "oracles", "faultTolerance", "alphaPPB",
   "deltaCMs", "timing", "dataSource", "billing", "accessControlled", "linkFunding", "seed", "keySeed",
   "p2pBasePort",
+  "protocol", "juelsPerFeeCoin",
 ]);
 
 function validateFeed(name: string, feed: unknown): ConfigIssue[] {
@@ -175,6 +177,19 @@ function validateFeed(name: string, feed: unknown): ConfigIssue[] {
     at("p2pBasePort", `Expected a TCP port from 1 to ${65535 - MAX_ORACLES + 1} (oracle i listens on p2pBasePort + i)`);
   }
 
+  if (feed.protocol !== undefined && feed.protocol !== "ocr2" && feed.protocol !== "ocr1") {
+    at("protocol", `Expected "ocr2" or "ocr1", got ${JSON.stringify(feed.protocol)}`);
+  }
+  if (feed.juelsPerFeeCoin !== undefined) {
+    if (Array.isArray(feed.juelsPerFeeCoin)) {
+      if (Number.isInteger(n) && feed.juelsPerFeeCoin.length !== n) {
+        at("juelsPerFeeCoin", `Expected one source per oracle (${n}), got ${feed.juelsPerFeeCoin.length}; or give a single source for all`);
+      }
+      feed.juelsPerFeeCoin.forEach((ds, i) => issues.push(...validateDataSource([...base, "juelsPerFeeCoin", String(i)], ds)));
+    } else {
+      issues.push(...validateDataSource([...base, "juelsPerFeeCoin"], feed.juelsPerFeeCoin));
+    }
+  }
   if (feed.dataSource !== undefined) {
     if (Array.isArray(feed.dataSource)) {
       if (Number.isInteger(n) && feed.dataSource.length !== n) {
@@ -295,8 +310,15 @@ function resolveFeed(name: string, feed: OcrFeedUserConfig): OcrFeedConfig {
     const ds = Array.isArray(userSources) ? userSources[i] : (userSources as DataSourceUserConfig | undefined);
     dataSources.push(ds === undefined ? defaultDataSource(decimals, seed) : resolveDataSource(ds, seed));
   }
+  const userJuels = feed.juelsPerFeeCoin;
+  const juelsPerFeeCoin: DataSourceConfig[] = Array.from({ length: oracles }, (_, i) => {
+    const ds = Array.isArray(userJuels) ? userJuels[i] : (userJuels as DataSourceUserConfig | undefined);
+    return ds === undefined ? { type: "fixed", value: DEFAULT_JUELS_PER_FEE_COIN } : resolveDataSource(ds, seed);
+  });
   return {
     name,
+    protocol: feed.protocol ?? DEFAULT_PROTOCOL,
+    juelsPerFeeCoin,
     description: feed.description ?? name,
     decimals,
     minAnswer: feed.minAnswer !== undefined ? toBigInt(feed.minAnswer)! : 1n,

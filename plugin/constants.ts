@@ -20,3 +20,8 @@ export const SUGGESTED_KEY_SEED_VARIABLE = "OCR_KEY_SEED";
  * (the port Chainlink nodes conventionally use for P2P). A feed's `p2pBasePort` changes it.
  */
 export const DEFAULT_P2P_BASE_PORT = 6690;
+/** The protocol a feed runs unless its config says otherwise. */
+export const DEFAULT_PROTOCOL: "ocr2" | "ocr1" = "ocr2";
+
+/** What OCR2 oracles observe as juelsPerFeeCoin by default: 200 LINK per ETH, fixed. */
+export const DEFAULT_JUELS_PER_FEE_COIN = 200n * 10n ** 18n;

@@ -10,6 +10,7 @@ import "./type-extensions.js";
 const ORACLES_DESCRIPTION = "Number of oracles n, 4 to 31 (empty: from the config)";
 const FAULTY_DESCRIPTION = "Faulty oracles f the committee tolerates, 1 or more with 3f < n (empty: from the config)";
 const DECIMALS_DESCRIPTION = "The aggregator's decimals(), 0 to 255 (empty: from the config)";
+const PROTOCOL_DESCRIPTION = "ocr2 (OCR2Aggregator, the default) or ocr1 (OffchainAggregator) (empty: from the config)";
 const JSON_DESCRIPTION = "Print one JSON object on stdout instead of text (errors too)";
 const TIMEOUT_DESCRIPTION = "Wall-clock seconds to wait for the report (empty: 60 in process; the round's bound + 60 on a node)";
 
@@ -32,6 +33,7 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: FAULTY_DESCRIPTION })
       .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: DECIMALS_DESCRIPTION })
       .addOption({ name: "description", type: ArgumentType.STRING, defaultValue: "", description: "The aggregator's description() (empty: from the config)" })
+      .addOption({ name: "protocol", type: ArgumentType.STRING, defaultValue: "", description: PROTOCOL_DESCRIPTION })
       .addFlag({ name: "force", description: "Deploy again although the feed is recorded on this network (the old addresses stay in the record)" })
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/deploy.js"))
@@ -42,6 +44,7 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: FAULTY_DESCRIPTION })
       .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: DECIMALS_DESCRIPTION })
       .addOption({ name: "description", type: ArgumentType.STRING, defaultValue: "", description: "The new aggregator's description() (empty: from the config)" })
+      .addOption({ name: "protocol", type: ArgumentType.STRING, defaultValue: "", description: `${PROTOCOL_DESCRIPTION}; ocr1 to ocr2 keeps the proxy` })
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/upgrade.js"))
       .build(),
@@ -63,6 +66,7 @@ const hardhatOcrPlugin: HardhatPlugin = definePlugin({
       .addOption({ name: "oracles", type: ArgumentType.STRING, defaultValue: "", description: `${ORACLES_DESCRIPTION}; in-process chain only (on a node, ocr:deploy decides)` })
       .addOption({ name: "faulty", type: ArgumentType.STRING, defaultValue: "", description: `${FAULTY_DESCRIPTION}; in-process chain only` })
       .addOption({ name: "decimals", type: ArgumentType.STRING, defaultValue: "", description: `${DECIMALS_DESCRIPTION}; in-process chain only` })
+      .addOption({ name: "protocol", type: ArgumentType.STRING, defaultValue: "", description: `${PROTOCOL_DESCRIPTION}; in-process chain only` })
       .addOption({ name: "timeout", type: ArgumentType.STRING, defaultValue: "", description: TIMEOUT_DESCRIPTION })
       .addFlag({ name: "json", description: JSON_DESCRIPTION })
       .setAction(() => import("../tasks/run-round.js"))

@@ -63,6 +63,18 @@ export interface OcrTimingUserConfig {
 }
 
 export interface OcrFeedUserConfig {
+  /**
+   * The protocol the committee runs and the aggregator it reports to: "ocr2" (offchainreporting2
+   * with the median plugin, OCR2Aggregator, what mainnet feeds run) or "ocr1"
+   * (OffchainAggregator 4.0.0). Default "ocr2".
+   */
+  protocol?: "ocr2" | "ocr1";
+  /**
+   * OCR2: where oracles read juelsPerFeeCoin (Juels of LINK per unit of the chain's fee coin,
+   * used for transmitter pay), one source for all or one per oracle. Default: a fixed
+   * 200 LINK per ETH (200e18).
+   */
+  juelsPerFeeCoin?: DataSourceUserConfig | readonly DataSourceUserConfig[];
   /** The aggregator's `description()`. Defaults to the feed's name. */
   description?: string;
   /** The aggregator's `decimals()`. Default 8. */
@@ -150,6 +162,9 @@ export interface OcrTimingConfig {
 
 export interface OcrFeedConfig {
   name: string;
+  protocol: "ocr2" | "ocr1";
+  /** OCR2: exactly one juelsPerFeeCoin source per oracle. */
+  juelsPerFeeCoin: readonly DataSourceConfig[];
   description: string;
   decimals: number;
   minAnswer: bigint;

@@ -21,6 +21,7 @@ import { type FluxRoundGasResult, FLUX_OPTIMIZER_RUNS, compileFluxAggregator, me
 import { type BenchResults, benchJson, benchTable } from "./bench/format.js";
 import { RUN_ROUND_CONFIGS, type RunRoundVsMockResult, measureRunRoundVsMock } from "./bench/run-round-vs-mock.js";
 import { type ThroughputResult, measureThroughput } from "./bench/throughput.js";
+import { measureOcr2Throughput, ocr2ThroughputLines } from "./bench/ocr2-throughput.js";
 import { TRANSMIT_CONFIGS, type TransmitGasResult, configKey, measureTransmitGas } from "./bench/transmit-gas.js";
 
 /** FluxAggregator sizes the issue compares: the smallest and the largest OCR committee. */
@@ -168,8 +169,16 @@ async function main(): Promise<void> {
   const writeStdout = args.json ? divertStdoutToStderr() : (text: string) => void process.stdout.write(text);
   const timings = new Map<string, number>();
   const results = await runParts(args, timings);
+  // OCR2's committee figure, with the throughput part, beside OCR1's and the floor.
+  const ocr2Throughput: ThroughputResult[] = [];
+  for (const { n, f, reports } of args.parts.has("throughput") ? RATE_CONFIGS : []) {
+    const result = await timed("throughput", timings, () => measureOcr2Throughput(n, f, args.reports ?? reports));
+    progress(`OCR2 reports/s ${configKey(n, f)}: ${result.reportsPerSecond.toFixed(2)}`);
+    ocr2Throughput.push(result);
+  }
   progress(`time per part: ${[...timings].map(([part, s]) => `${part} ${s.toFixed(1)} s`).join(", ")}`);
-  writeStdout(args.json ? `${JSON.stringify(benchJson(results))}\n` : `${benchTable(results)}\n`);
+  const ocr2Lines = ocr2Throughput.length > 0 ? ocr2ThroughputLines(ocr2Throughput, results.throughput, results.cryptoFloor).join("\n") : "";
+  writeStdout(args.json ? `${JSON.stringify({ ...benchJson(results), ...(ocr2Throughput.length > 0 ? { ocr2ReportsPerSecond: Object.fromEntries(ocr2Throughput.map((r) => [configKey(r.n, r.f), Math.round(r.reportsPerSecond * 100) / 100])) } : {}) })}\n` : `${benchTable(results)}${ocr2Lines}\n`);
 }
 
 try {

@@ -8,6 +8,7 @@
  * and liveness invariants checked after every step.
  *
  *   npm run soak -- --rounds 2000 --seed s1 [--json]
+ *   npm run soak -- --protocol ocr2 --rounds 2000 [--json]   the OCR2 committee (testkit/soak/ocr2-soak.ts)
  *   npm run soak -- --mode deviation [--alpha-ppb 10000000] [--heartbeat-ms 8000] ...
  *
  * The default mode reports every round (alphaPPB 0) and checks that a report lands within each
@@ -19,15 +20,17 @@
  * stderr. Exits 1 on any safety, duplicate, liveness or overload violation.
  */
 import { type SoakResult, runSoak } from "../testkit/soak/runner.js";
+import { runOcr2Soak } from "../testkit/soak/ocr2-soak.js";
 
 interface CliOptions {
   readonly rounds: number;
   readonly seed: string;
   readonly json: boolean;
+  readonly protocol: "ocr1" | "ocr2";
   readonly deviation?: { readonly alphaPPB: bigint; readonly heartbeatMs: number };
 }
 
-const USAGE = "usage: npm run soak -- [--rounds R] [--seed S] [--json] [--mode median|deviation] [--alpha-ppb A] [--heartbeat-ms H]";
+const USAGE = "usage: npm run soak -- [--rounds R] [--seed S] [--json] [--protocol ocr1|ocr2] [--mode median|deviation] [--alpha-ppb A] [--heartbeat-ms H]";
 /** Deviation mode defaults: 1 % and 8 s of committee time. */
 const DEFAULT_ALPHA_PPB = 10_000_000n;
 const DEFAULT_HEARTBEAT_MS = 8_000;
@@ -42,6 +45,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let mode: string | undefined;
   let alphaPPB: bigint | undefined;
   let heartbeatMs: number | undefined;
+  let protocol: "ocr1" | "ocr2" = "ocr1";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     // Both "--flag value" and "--flag=value".
@@ -58,6 +62,11 @@ function parseArgs(argv: readonly string[]): CliOptions {
       rounds = Number(text);
       if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds needs a positive integer, got ${text}\n${USAGE}`);
     } else if (flag === "--seed") seed = value();
+    else if (flag === "--protocol") {
+      const text = value();
+      if (text !== "ocr1" && text !== "ocr2") throw new UsageError(`--protocol is ocr1 or ocr2, got ${text}\n${USAGE}`);
+      protocol = text;
+    }
     else if (flag === "--mode") {
       mode = value();
       if (mode !== "median" && mode !== "deviation") throw new UsageError(`--mode is median or deviation, got ${mode}\n${USAGE}`);
@@ -74,7 +83,8 @@ function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (mode === "median" && (alphaPPB !== undefined || heartbeatMs !== undefined)) throw new UsageError(`--alpha-ppb and --heartbeat-ms need --mode deviation\n${USAGE}`);
   const deviationMode = mode === "deviation" || alphaPPB !== undefined || heartbeatMs !== undefined;
-  return { rounds, seed, json, ...(deviationMode ? { deviation: { alphaPPB: alphaPPB ?? DEFAULT_ALPHA_PPB, heartbeatMs: heartbeatMs ?? DEFAULT_HEARTBEAT_MS } } : {}) };
+  if (protocol === "ocr2" && deviationMode) throw new UsageError(`the OCR2 soak runs the median mode only\n${USAGE}`);
+  return { rounds, seed, json, protocol, ...(deviationMode ? { deviation: { alphaPPB: alphaPPB ?? DEFAULT_ALPHA_PPB, heartbeatMs: heartbeatMs ?? DEFAULT_HEARTBEAT_MS } } : {}) };
 }
 
 /** The object --json prints: the headline fields (rounds, reports, violations, latency, faults) first, then the extras. */
@@ -159,6 +169,22 @@ function hasViolations(result: SoakResult): boolean {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const progressEvery = Math.max(1, Math.floor(options.rounds / 20));
+  if (options.protocol === "ocr2") {
+    const startedAt = performance.now();
+    const result = await runOcr2Soak({
+      rounds: options.rounds,
+      seed: options.seed,
+      onStep: (step, reports) => {
+        if ((step + 1) % progressEvery === 0) process.stderr.write(`  step ${step + 1}/${options.rounds}: ${reports} reports\n`);
+      },
+    });
+    const { details, ...summary } = result;
+    const wallSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
+    process.stdout.write(options.json ? JSON.stringify({ ...summary, faultsInjected: sortedRecord(summary.faultsInjected), seed: options.seed, wallSeconds }) + "\n" : `OCR2 soak, seed ${JSON.stringify(options.seed)}: ${JSON.stringify({ ...summary, wallSeconds })}\n`);
+    if (details.length > 0) process.stderr.write(details.join("\n") + "\n");
+    process.exitCode = result.violations > 0 ? 1 : 0;
+    return;
+  }
   const result = await runSoak({
     rounds: options.rounds,
     seed: options.seed,

@@ -9,10 +9,12 @@ import type { DeployFeedOptions, OcrFeed } from "../plugin/api-types.js";
 import { deployFeed, feedConfigFor, openTaskContext } from "./context.js";
 import { table, toJson } from "./format.js";
 import { withJsonErrors } from "./errors.js";
-import { MAX_ORACLES, MIN_ORACLES, checkCommitteeSize, givenText, parseIntegerOption } from "./parse.js";
+import { MAX_ORACLES, MIN_ORACLES, checkCommitteeSize, givenText, parseIntegerOption, parseProtocol } from "./parse.js";
 
 export interface DeployTaskArguments {
   feed?: string;
+  /** "ocr2" or "ocr1"; empty: the feed's config (default "ocr2"). */
+  protocol?: string;
   oracles?: string;
   faulty?: string;
   decimals?: string;
@@ -29,6 +31,7 @@ export interface DeployOutput {
   aggregator: string;
   proxy: string;
   linkToken: string;
+  protocol: "ocr2" | "ocr1";
   n: number;
   f: number;
   configDigest: string;
@@ -50,6 +53,8 @@ export function deployOverrides(args: DeployTaskArguments, configured: { oracles
   if (decimals !== undefined) overrides.decimals = decimals;
   const description = givenText(args.description);
   if (description !== undefined) overrides.description = description;
+  const protocol = parseProtocol(args.protocol);
+  if (protocol !== undefined) overrides.protocol = protocol;
   return overrides;
 }
 
@@ -75,6 +80,7 @@ async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment)
     aggregator: feed.addresses.aggregator,
     proxy: feed.addresses.proxy,
     linkToken: feed.addresses.linkToken,
+    protocol: feed.protocol,
     n: feed.n,
     f: feed.f,
     configDigest: feed.configDigest,
@@ -98,7 +104,7 @@ async function deploy(args: DeployTaskArguments, hre: HardhatRuntimeEnvironment)
     `  proxy       ${output.proxy}   <- consumers read this`,
     `  LINK token  ${output.linkToken}`,
     ...(feed.addresses.accessController !== undefined ? [`  access      ${feed.addresses.accessController}`] : []),
-    `  committee   n=${output.n} oracles, tolerates f=${output.f} faulty; ${feed.decimals} decimals`,
+    `  committee   ${output.protocol.toUpperCase()}, n=${output.n} oracles, tolerates f=${output.f} faulty; ${feed.decimals} decimals`,
     `  config      #${output.configCount}, digest ${output.configDigest}`,
     "",
     ...table([

@@ -148,3 +148,12 @@ export function checkCommitteeSize(n: number, f: number): void {
     throw ocrError(`${n} oracles cannot tolerate ${f} faulty one${f === 1 ? "" : "s"}: OCR needs more than 3f oracles. ${fix}`);
   }
 }
+
+/** `--protocol`: "ocr2" or "ocr1" (empty: the feed's config decides). */
+export function parseProtocol(text: string | undefined): "ocr2" | "ocr1" | undefined {
+  const given = givenText(text);
+  if (given === undefined) return undefined;
+  const protocol = given.toLowerCase();
+  if (protocol === "ocr2" || protocol === "ocr1") return protocol;
+  throw ocrError(`--protocol ${JSON.stringify(given)}: use ocr2 (OCR2Aggregator, the default) or ocr1 (OffchainAggregator)`);
+}

@@ -14,6 +14,7 @@ import { givenText, parseByzantineList, parseDownList, parseObservationList, par
 
 export interface RunRoundTaskArguments {
   feed?: string;
+  protocol?: string;
   observations?: string;
   down?: string;
   byzantine?: string;
@@ -24,10 +25,11 @@ export interface RunRoundTaskArguments {
   json: boolean;
 }
 
-/** What `--json` prints: integers that can exceed 2^53 as decimal strings, bytes as 0x-hex. */
-export interface RunRoundOutput {
+/** What `--json` prints for an OCR1 feed: integers that can exceed 2^53 as decimal strings, bytes as 0x-hex. */
+export interface Ocr1RunRoundOutput {
   network: string;
   feed: string;
+  protocol: "ocr1";
   aggregator: string;
   proxy: string;
   configDigest: string;
@@ -51,10 +53,48 @@ export interface RunRoundOutput {
   reason: string;
 }
 
+/** What `--json` prints for an OCR2 feed (the same conventions). */
+export interface Ocr2RunRoundOutput {
+  network: string;
+  feed: string;
+  protocol: "ocr2";
+  aggregator: string;
+  proxy: string;
+  /** 32 bytes. */
+  configDigest: string;
+  epoch: number;
+  round: number;
+  leader: number;
+  /** The median of the oracles' observation clocks, Unix seconds (what startedAt reads). */
+  observationsTimestamp: string;
+  juelsPerFeeCoin: string;
+  observations: { oracle: number; value: string }[];
+  median: string;
+  report: string;
+  /** transmit's three words: config digest; epoch and round; extraHash. */
+  reportContext: string[];
+  rs: string[];
+  ss: string[];
+  rawVs: string;
+  signers: number[];
+  transmitter: { oracle: number; address: string; stage: number };
+  txHash: string;
+  gasUsed: string;
+  aggregatorRoundId: string;
+  proxyRoundId: string;
+  answer: string;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export type RunRoundOutput = Ocr1RunRoundOutput | Ocr2RunRoundOutput;
+
 export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResult): RunRoundOutput {
+  if (result.protocol === "ocr2") return ocr2RunRoundOutput(network, feed, result);
   return {
     network,
     feed: feed.name,
+    protocol: "ocr1",
     aggregator: feed.addresses.aggregator,
     proxy: feed.addresses.proxy,
     configDigest: result.configDigest,
@@ -75,6 +115,38 @@ export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResu
     proxyRoundId: result.proxyRoundId.toString(),
     answer: result.answer.toString(),
     reason: result.reason,
+  };
+}
+
+function ocr2RunRoundOutput(network: string, feed: OcrFeed, result: RoundResult): Ocr2RunRoundOutput {
+  return {
+    network,
+    feed: feed.name,
+    protocol: "ocr2",
+    aggregator: feed.addresses.aggregator,
+    proxy: feed.addresses.proxy,
+    configDigest: result.configDigest,
+    epoch: result.epoch,
+    round: result.round,
+    leader: result.leader,
+    observationsTimestamp: String(result.observationsTimestamp ?? 0n),
+    juelsPerFeeCoin: String(result.juelsPerFeeCoin ?? 0n),
+    observations: result.observations.map((o) => ({ oracle: o.oracle, value: o.value.toString() })),
+    median: result.median.toString(),
+    report: result.report,
+    reportContext: [...(result.reportContext ?? [])],
+    rs: [...result.rs],
+    ss: [...result.ss],
+    rawVs: result.rawVs,
+    signers: [...result.signers],
+    transmitter: { oracle: result.transmitter.oracle, address: result.transmitter.address, stage: result.transmitter.stage },
+    txHash: result.txHash,
+    gasUsed: result.gasUsed.toString(),
+    aggregatorRoundId: result.aggregatorRoundId.toString(),
+    proxyRoundId: result.proxyRoundId.toString(),
+    answer: result.answer.toString(),
+    startedAt: String(result.startedAt ?? 0n),
+    updatedAt: String(result.updatedAt ?? 0n),
   };
 }
 
@@ -104,7 +176,7 @@ export function describeRound(network: string, feed: OcrFeed, result: RoundResul
   });
   return [
     `Feed ${JSON.stringify(feed.name)} on network "${network}": aggregator ${feed.addresses.aggregator}, proxy ${feed.addresses.proxy}`,
-    `Config ${result.configDigest}, epoch ${result.epoch}, round ${result.round}, leader oracle ${result.leader}`,
+    `${result.protocol.toUpperCase()} config ${result.configDigest}, epoch ${result.epoch}, round ${result.round}, leader oracle ${result.leader}`,
     "",
     "Observations:",
     ...table(rows).map((line) => "  " + line.trimEnd()),
@@ -116,6 +188,9 @@ export function describeRound(network: string, feed: OcrFeed, result: RoundResul
     `  tx ${result.txHash}, block ${result.blockNumber}, gas used ${result.gasUsed}`,
     `Answer through the proxy: ${value(result.answer)}`,
     `  proxy round ${result.proxyRoundId} = phase ${phaseId}, aggregator round ${result.aggregatorRoundId}`,
+    ...(result.protocol === "ocr2"
+      ? [`  startedAt ${result.startedAt} (the oracles' clocks), updatedAt ${result.updatedAt} (the block); juelsPerFeeCoin ${result.juelsPerFeeCoin}`]
+      : []),
   ];
 }
 
@@ -125,13 +200,13 @@ export default async function runRoundAction(args: RunRoundTaskArguments, hre: H
 
 async function runRound(args: RunRoundTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunRoundOutput> {
   const feedConfig = feedConfigFor(hre, givenText(args.feed));
-  const sizeOptions = { oracles: args.oracles, faulty: args.faulty, decimals: args.decimals };
+  const sizeOptions = { oracles: args.oracles, faulty: args.faulty, decimals: args.decimals, protocol: args.protocol };
   const overrides = deployOverrides({ ...sizeOptions, json: args.json }, feedConfig);
   const wallTimeoutMs = parseTimeoutSeconds(args.timeout);
   const ctx = await openTaskContext(hre);
   if (!ctx.inProcess && Object.values(sizeOptions).some((v) => givenText(v) !== undefined)) {
     throw ocrError(
-      `--oracles, --faulty and --decimals only apply where ocr:run-round deploys the feed itself (the in-process chain). ` +
+      `--oracles, --faulty, --decimals and --protocol only apply where ocr:run-round deploys the feed itself (the in-process chain). ` +
         `On network "${ctx.networkName}" the recorded deployment decides; deploy with \`npx hardhat ocr:deploy --network ${ctx.networkName} --oracles ...\` instead`,
     );
   }

@@ -181,7 +181,8 @@ class LiveStatus {
 }
 
 /** One `--json` line per landed report: the round as `ocr:run-round --json` prints it. */
-export type RunReportLine = { type: "report"; count: number } & RunRoundOutput;
+/** One landed report: the run-round fields, and on either protocol why the committee reported. */
+export type RunReportLine = { type: "report"; count: number; reason: string } & RunRoundOutput;
 
 export default async function runAction(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Promise<RunSummary> {
   return withJsonErrors(args.json === true, () => run(args, hre));
@@ -247,7 +248,7 @@ async function run(args: RunTaskArguments, hre: HardhatRuntimeEnvironment): Prom
         live.stop();
         tally.landed(result);
         if (json) {
-          const line: RunReportLine = { type: "report", count: tally.reports, ...runRoundOutput(ctx.networkName, feed, result) };
+          const line: RunReportLine = { type: "report", count: tally.reports, ...runRoundOutput(ctx.networkName, feed, result), reason: result.reason };
           console.log(JSON.stringify(line, bigintsAsStrings));
         } else {
           console.log(progressLine(feed, result, tally.reports, target, Date.now() - roundStart));

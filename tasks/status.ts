@@ -39,6 +39,8 @@ export interface StatusOutput {
   proxy: string;
   linkToken: string;
   phaseId: number;
+  /** The protocol the current phase runs. */
+  protocol: "ocr2" | "ocr1";
   n: number;
   f: number;
   configDigest: string;
@@ -93,6 +95,7 @@ export async function collectStatus(network: string, chainId: bigint, feed: OcrF
     proxy: feed.addresses.proxy,
     linkToken: feed.addresses.linkToken,
     phaseId: feed.phaseId,
+    protocol: feed.protocol,
     n: feed.n,
     f: feed.f,
     configDigest,
@@ -121,7 +124,7 @@ export function describeStatus(status: StatusOutput): string[] {
     `  aggregator   ${status.aggregator}`,
     `  LINK token   ${status.linkToken}`,
     `  config       #${status.configCount} set in block ${status.configBlockNumber}, digest ${status.configDigest}`,
-    `  committee    n=${status.n}, f=${status.f}`,
+    `  committee    ${status.protocol.toUpperCase()}, n=${status.n}, f=${status.f}`,
     `  LINK         ${formatLink(BigInt(status.linkBalance))} held, ${formatLink(BigInt(status.linkAvailableForPayment))} left after what is owed`,
     "",
     "Oracles:",

@@ -8,7 +8,7 @@ import { concatBytes, uintToBytesLE } from "./bytes.js";
 import { keccak256 } from "./hash.js";
 import { permutation } from "./permutation.js";
 
-/** keccak256(transmissionOrderKey ‖ configDigest ‖ uint64_le(epoch) ‖ uint64_le(round))[0:16]. */
+/** keccak256(transmissionOrderKey ‖ configDigest ‖ uint64_le(epoch) ‖ uint64_le(round))[0:16], for OCR1 and OCR2 digests. */
 export function transmissionOrderPermutationKey(
   transmissionOrderKey: Uint8Array,
   configDigest: Uint8Array,
@@ -16,7 +16,8 @@ export function transmissionOrderPermutationKey(
   round: number,
 ): Uint8Array {
   if (transmissionOrderKey.length !== 16) throw new Error("transmissionOrderKey must be 16 bytes");
-  if (configDigest.length !== 16) throw new Error("configDigest must be 16 bytes");
+  // OCR1 digests are 16 bytes, OCR2 digests 32; the key hashes whichever the config has.
+  if (configDigest.length !== 16 && configDigest.length !== 32) throw new Error(`configDigest must be 16 (OCR1) or 32 (OCR2) bytes, got ${configDigest.length}`);
   if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epoch ${epoch} is not a uint64`);
   if (!Number.isSafeInteger(round) || round < 0) throw new RangeError(`round ${round} is not a uint64`);
   return keccak256(

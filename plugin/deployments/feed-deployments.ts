@@ -216,6 +216,9 @@ async function proxyAggregator(site: DeploymentSite, proxy: string): Promise<str
   return PROXY_INTERFACE.decodeFunctionResult("aggregator", result)[0] as string;
 }
 
+/** latestConfigDetails with the digest read as a whole word, whichever protocol the aggregator runs. */
+const DIGEST_WORD_INTERFACE = new Interface(["function latestConfigDetails() view returns (uint32, uint32, bytes32)"]);
+
 /**
  * The record must describe what is on chain. A restarted dev node hands the same addresses to
  * whatever is deployed next, so the recorded addresses can hold another feed's contracts: say the
@@ -224,8 +227,11 @@ async function proxyAggregator(site: DeploymentSite, proxy: string): Promise<str
 async function requireRecordIsCurrent(site: DeploymentSite, record: DeploymentRecord): Promise<void> {
   const data = aggregatorInterface.encodeFunctionData("latestConfigDetails", []);
   const result = (await site.rpc.request({ method: "eth_call", params: [{ to: record.addresses.aggregator, data }, "latest"] })) as string;
-  const [, , configDigest] = aggregatorInterface.decodeFunctionResult("latestConfigDetails", result) as unknown as [bigint, bigint, string];
-  if (configDigest.toLowerCase() === record.configDigest.toLowerCase()) return;
+  // The third word holds OCR1's bytes16 digest left-aligned, or OCR2's whole bytes32 one.
+  const [, , word] = DIGEST_WORD_INTERFACE.decodeFunctionResult("latestConfigDetails", result) as unknown as [bigint, bigint, string];
+  const recorded = record.configDigest.toLowerCase();
+  const configDigest = recorded.length === 34 && /^0{32}$/.test(word.slice(34)) ? word.slice(0, 34) : word;
+  if (configDigest.toLowerCase() === recorded) return;
   throw pluginError(recordStale(record.feed, site.networkName, record.addresses.aggregator, configDigest, record.configDigest, site.deployCommand(record.feed)));
 }
 

@@ -71,6 +71,9 @@ export function mergeFeedOptions(name: string, base: OcrFeedConfig | undefined, 
     accessControlled: options.accessControlled ?? base.accessControlled,
     linkFunding: options.linkFunding !== undefined ? resolved.linkFunding : base.linkFunding,
     dataSources,
+    protocol: options.protocol ?? base.protocol,
+    juelsPerFeeCoin:
+      options.juelsPerFeeCoin !== undefined ? [...resolved.juelsPerFeeCoin] : resolved.juelsPerFeeCoin.map((fallback, i) => base.juelsPerFeeCoin[i] ?? fallback),
     // The secret stays with the configured feed; options cannot carry a configuration variable.
     ...(base.keySeed !== undefined ? { keySeed: base.keySeed } : {}),
   };

@@ -30,6 +30,7 @@ import type { TraceEvent } from "../protocol/trace.js";
 import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
 import { ClockSyncedChain } from "./committee-wiring.js";
+import { deployOcr2Aggregator } from "./ocr2-phase.js";
 import { AGGREGATOR_ABI, PROXY_ABI, REQUEST_NEW_ROUND_GAS_LIMIT, aggregatorInterface, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
@@ -120,6 +121,10 @@ export class Feed implements OcrFeed {
   }
   get n(): number {
     return this.#phase.n;
+  }
+  /** The protocol the current phase runs. */
+  get protocol(): "ocr2" | "ocr1" {
+    return this.#phase.protocol;
   }
   get f(): number {
     return this.#phase.f;
@@ -410,7 +415,9 @@ export class Feed implements OcrFeed {
     const keys = keySeed.committeeKeys(n);
     await fundTransmitters(runtime, keys.map((k) => k.transmitterAddress));
     const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: keySeed.payee(i) }));
-    const aggregatorAddress = await deployAggregator(runtime.deployer, config, this.#linkTokenAddress, oracles);
+    // A new phase may switch protocols (OCR1 → OCR2 behind the same proxy): consumers keep reading the proxy.
+    const deployFor = config.protocol === "ocr2" ? deployOcr2Aggregator : deployAggregator;
+    const aggregatorAddress = await deployFor(runtime.deployer, config, this.#linkTokenAddress, oracles);
     if (config.accessControlled) {
       // The proxy reads the new aggregator on behalf of its own readers.
       await ownerCall(runtime.deployer, new Contract(aggregatorAddress, AGGREGATOR_ABI), "addAccess", [this.#proxyAddress]);

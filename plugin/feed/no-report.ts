@@ -81,6 +81,14 @@ function firstObstacle(facts: NoReportFacts): string | undefined {
     return `the transmission reverted: ${truncateText(reverted.reason)}`;
   }
   const decisions = trace.filter((e) => e.type === "should-report");
+  // OCR2's median plugin checks the bounds itself and does not report, where OCR1's contract reverted.
+  const outOfRange = decisions.some((e) => e.type === "should-report" && !e.report && e.reasons.some((r) => /is outside the feed's \[/.test(r)));
+  if (outOfRange && facts.answerRange !== undefined && decisions.every((e) => e.type === "should-report" && !e.report)) {
+    return (
+      `the oracles did not report: median is out of min-max range. The aggregator only accepts medians from minAnswer ${facts.answerRange.min} ` +
+      `to maxAnswer ${facts.answerRange.max}; give observations inside that range, or deploy with other minAnswer/maxAnswer`
+    );
+  }
   if (decisions.length > 0 && decisions.every((e) => e.type === "should-report" && !e.report)) {
     const heartbeat = facts.deltaCMs !== undefined ? ` (deltaC = ${formatDuration(facts.deltaCMs)} of committee time)` : "";
     return (

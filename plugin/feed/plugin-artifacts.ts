@@ -13,6 +13,8 @@ export const PLUGIN_CONTRACT_SOURCES = {
   LinkToken: "contracts/LinkToken.sol",
   OffchainAggregator: "contracts/OffchainAggregator.sol",
   AccessControlledOffchainAggregator: "contracts/AccessControlledOffchainAggregator.sol",
+  OCR2Aggregator: "contracts/ocr2/OCR2Aggregator.sol",
+  AccessControlledOCR2Aggregator: "contracts/ocr2/AccessControlledOCR2Aggregator.sol",
   SimpleWriteAccessController: "contracts/SimpleWriteAccessController.sol",
   SimpleReadAccessController: "contracts/SimpleReadAccessController.sol",
   AggregatorProxy: "contracts/proxy/AggregatorProxy.sol",

@@ -12,7 +12,9 @@ import { decodeReport, decodeReportContext, reportMedian } from "../core/report.
 import type { ReportLanded } from "../protocol/results.js";
 import { rawSender } from "../chain/json-rpc.js";
 import { abiDecode } from "../core/abi.js";
+import { decodeOcr2Report, decodeOcr2ReportContext, ocr2ReportMedian } from "../core/ocr2/report.js";
 import { PROXY_ABI, aggregatorInterface, proxyRoundId } from "./contracts.js";
+import { ocr2FeedInterface } from "./ocr2-phase.js";
 
 export interface LandedContext {
   readonly provider: Provider;
@@ -27,23 +29,18 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
   const { provider } = context;
   const receipt = await provider.getTransactionReceipt(txHash);
   if (receipt === null) throw new Error(`transaction ${txHash} is not on chain`);
+  const events = landed.protocol === "ocr2" ? ocr2FeedInterface : aggregatorInterface;
   const newTransmission = receipt.logs
-    .map((log) => (sameAddress(log.address, receipt.to ?? "") ? aggregatorInterface.parseLog(log) : null))
+    .map((log) => (sameAddress(log.address, receipt.to ?? "") ? events.parseLog(log) : null))
     .find((parsed) => parsed?.name === "NewTransmission");
   if (newTransmission == null) throw new Error(`transaction ${txHash} emitted no NewTransmission`);
   const aggregatorRoundId = newTransmission.args.aggregatorRoundId as bigint;
   const roundId = proxyRoundId(context.phaseId, aggregatorRoundId);
   // updatedAt is the timestamp of the block the report landed in (both aggregator versions
   // store block.timestamp with the answer), so the block itself need not be fetched.
-  const [, answer, , updatedAt] = await proxyRoundData(context, roundId);
-  const decoded = decodeReport(landed.report);
-  return {
-    configDigest: bytesToHex(decoded.context.configDigest),
-    epoch: landed.epoch,
-    round: landed.round,
+  const [, answer, startedAt, updatedAt] = await proxyRoundData(context, roundId);
+  const common = {
     leader: landed.leader,
-    observations: decoded.observers.map((oracle, i) => ({ oracle, value: decoded.observations[i] })),
-    median: reportMedian(decoded.observations),
     report: bytesToHex(landed.report),
     rs: [...landed.rs],
     ss: [...landed.ss],
@@ -58,6 +55,34 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
     aggregatorRoundId,
     proxyRoundId: roundId,
     answer,
+  };
+  if (landed.protocol === "ocr2" && landed.reportContext !== undefined) {
+    const report = decodeOcr2Report(landed.report);
+    const reportContext = decodeOcr2ReportContext(landed.reportContext.map(hexToBytes));
+    return {
+      protocol: "ocr2",
+      configDigest: bytesToHex(reportContext.configDigest),
+      epoch: landed.epoch,
+      round: landed.round,
+      observations: report.observers.map((oracle, i) => ({ oracle, value: report.observations[i] })),
+      median: ocr2ReportMedian(report),
+      ...common,
+      reportContext: [...landed.reportContext] as [string, string, string],
+      observationsTimestamp: BigInt(report.observationsTimestamp),
+      juelsPerFeeCoin: report.juelsPerFeeCoin,
+      startedAt,
+      updatedAt,
+    };
+  }
+  const decoded = decodeReport(landed.report);
+  return {
+    protocol: "ocr1",
+    configDigest: bytesToHex(decoded.context.configDigest),
+    epoch: landed.epoch,
+    round: landed.round,
+    observations: decoded.observers.map((oracle, i) => ({ oracle, value: decoded.observations[i] })),
+    median: reportMedian(decoded.observations),
+    ...common,
   };
 }
 
@@ -82,7 +107,8 @@ const GET_ROUND_DATA_OUTPUTS = proxyInterface.getFunction("getRoundData")!.outpu
  */
 export async function readHistory(provider: Provider, proxy: Contract): Promise<RoundHistoryEntry[]> {
   const currentPhase = Number(await proxy.phaseId());
-  const topic = aggregatorInterface.getEvent("NewTransmission")!.topicHash;
+  const ocr1Topic = aggregatorInterface.getEvent("NewTransmission")!.topicHash;
+  const ocr2Topic = ocr2FeedInterface.getEvent("NewTransmission")!.topicHash;
   const blockTimes = new Map<number, bigint>();
   const timestampOf = async (blockNumber: number) => {
     if (!blockTimes.has(blockNumber)) blockTimes.set(blockNumber, BigInt((await provider.getBlock(blockNumber))?.timestamp ?? 0));
@@ -91,10 +117,14 @@ export async function readHistory(provider: Provider, proxy: Contract): Promise<
   const entries: RoundHistoryEntry[] = [];
   for (let phaseId = 1; phaseId <= currentPhase; phaseId++) {
     const aggregator = (await proxy.phaseAggregators(phaseId)) as string;
-    const logs = await provider.getLogs({ address: aggregator, topics: [topic], fromBlock: 0, toBlock: "latest" });
+    const logs = await provider.getLogs({ address: aggregator, topics: [[ocr1Topic, ocr2Topic]], fromBlock: 0, toBlock: "latest" });
     for (const log of logs) {
-      const { args } = aggregatorInterface.parseLog(log)!;
-      const context = decodeReportContext(hexToBytes(args.rawReportContext as string));
+      const ocr2 = log.topics[0] === ocr2Topic;
+      const { args } = (ocr2 ? ocr2FeedInterface : aggregatorInterface).parseLog(log)!;
+      // OCR2 packs (epoch, round) as epochAndRound = epoch << 8 | round.
+      const context = ocr2
+        ? { epoch: Number(BigInt(args.epochAndRound) >> 8n), round: Number(BigInt(args.epochAndRound) & 0xffn) }
+        : decodeReportContext(hexToBytes(args.rawReportContext as string));
       const observations = [...(args.observations as bigint[])];
       const aggregatorRoundId = args.aggregatorRoundId as bigint;
       entries.push({

@@ -20,6 +20,7 @@ import { OracleKeySeed } from "../deployments/key-seed.js";
 import type { OcrFeedConfig } from "../types.js";
 import { ChainTime, JumpingVirtualClock } from "./chain-time.js";
 import { createCommittee } from "./committee-wiring.js";
+import { OCR2_FEED_ABI, createOcr2Committee, ocr2TimingOf } from "./ocr2-phase.js";
 import { AGGREGATOR_ABI, type Deployer, aggregatorInterface } from "./contracts.js";
 import { PLUGIN_ID } from "../constants.js";
 import { WallClock } from "./wall-clock.js";
@@ -123,6 +124,8 @@ function timingOf(encoded: DecodedOffchainConfig): OnChainTiming {
 export interface FeedPhase {
   /** The feed's settings; its `seed` is the one the committee's randomness derives from. */
   readonly config: OcrFeedConfig;
+  /** The protocol this phase's aggregator and committee run. */
+  readonly protocol: "ocr2" | "ocr1";
   /** Where the committee's keys and payees come from; null for a feed attached read-only. */
   readonly keySeed: OracleKeySeed | null;
   readonly n: number;
@@ -161,7 +164,8 @@ export async function startPhase(
   // A secret key seed also keeps the committee's own randomness (the config's shared secret
   // included) out of reach of the public seed; see OracleKeySeed.committeeSeed.
   const phaseConfig: OcrFeedConfig = { ...config, seed: keySeed.committeeSeed(config.seed) };
-  const committee = createCommittee({
+  const create = config.protocol === "ocr2" ? createOcr2Committee : createCommittee;
+  const committee = create({
     config: phaseConfig,
     n: options.n,
     f: options.f,
@@ -178,10 +182,9 @@ export async function startPhase(
   }
   const onChain = await committee.chain.latestConfig();
   if (onChain === null) throw new Error(`aggregator ${aggregatorAddress} has no config`);
-  const encoded = decodeEncodedConfig(onChain.encoded);
-  const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
-  const aggregator = await contractAt(runtime, name, aggregatorAddress);
+  const aggregator = await contractAt(runtime, aggregatorArtifact(config), aggregatorAddress, config.protocol === "ocr2" ? OCR2_FEED_ABI : AGGREGATOR_ABI);
   return {
+    protocol: config.protocol,
     config: phaseConfig,
     keySeed,
     n: options.n,
@@ -192,8 +195,23 @@ export async function startPhase(
     oracles: keySeed.oracleInfo(committee.keys),
     signerAddresses: committee.keys.map((k) => k.signerAddress),
     configDigest: bytesToHex(onChain.configDigest),
-    timing: timingOf(encoded),
+    timing: onChainTiming(onChain),
   };
+}
+
+/** The aggregator artifact a feed config deploys. */
+export function aggregatorArtifact(config: Pick<OcrFeedConfig, "protocol" | "accessControlled">): string {
+  if (config.protocol === "ocr2") return config.accessControlled ? "AccessControlledOCR2Aggregator" : "OCR2Aggregator";
+  return config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
+}
+
+/** The timing of either protocol's config on chain. */
+function onChainTiming(onChain: ContractConfig): OnChainTiming {
+  if (onChain.protocol === "ocr2") {
+    const { offchainPublicKeys: _keys, ...timing } = ocr2TimingOf(onChain);
+    return timing;
+  }
+  return timingOf(decodeEncodedConfig(onChain.encoded));
 }
 
 /**
@@ -203,21 +221,23 @@ export async function startPhase(
  * secret key seed.
  */
 export async function readOnlyPhaseFromChain(runtime: FeedRuntime, config: OcrFeedConfig, aggregatorAddress: string, onChain: ContractConfig): Promise<FeedPhase> {
-  const encoded = decodeEncodedConfig(onChain.encoded);
-  const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
-  const aggregator = await contractAt(runtime, name, aggregatorAddress);
-  const reader = new Contract(aggregatorAddress, AGGREGATOR_ABI, runtime.ethers.provider);
-  const transmitters = (await reader.transmitters()) as string[];
+  const ocr2 = onChain.protocol === "ocr2";
+  const offchainPublicKeys = ocr2 ? ocr2TimingOf(onChain).offchainPublicKeys : decodeEncodedConfig(onChain.encoded).offchainPublicKeys;
+  const protocol = ocr2 ? "ocr2" : "ocr1";
+  const aggregator = await contractAt(runtime, aggregatorArtifact({ ...config, protocol }), aggregatorAddress, ocr2 ? OCR2_FEED_ABI : AGGREGATOR_ABI);
+  const reader = new Contract(aggregatorAddress, ocr2 ? OCR2_FEED_ABI : AGGREGATOR_ABI, runtime.ethers.provider);
+  const transmitters = (await (ocr2 ? reader.getTransmitters() : reader.transmitters())) as string[];
   const payees = await payeesFromEvents(runtime, aggregatorAddress);
   const oracles: OracleInfo[] = onChain.signers.map((signer, index) => ({
     index,
     signer: getAddress(signer),
     transmitter: getAddress(transmitters[index]),
     payee: payees.get(transmitters[index].toLowerCase()) ?? "unknown",
-    offchainPublicKey: bytesToHex(encoded.offchainPublicKeys[index]),
+    offchainPublicKey: bytesToHex(offchainPublicKeys[index]),
   }));
   return {
-    config,
+    protocol,
+    config: { ...config, protocol },
     keySeed: null,
     n: onChain.signers.length,
     f: onChain.threshold,
@@ -227,7 +247,7 @@ export async function readOnlyPhaseFromChain(runtime: FeedRuntime, config: OcrFe
     oracles,
     signerAddresses: onChain.signers,
     configDigest: bytesToHex(onChain.configDigest),
-    timing: timingOf(encoded),
+    timing: onChainTiming(onChain),
   };
 }
 

@@ -19,6 +19,8 @@ import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "../constants.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
+import { Ocr2AggregatorChain } from "../chain/ocr2-aggregator-chain.js";
+import { deployOcr2Aggregator, ocr2FeedInterface } from "./ocr2-phase.js";
 
 /**
  * Deploy LINK, the aggregator (open or access-controlled), its proxy, payees and LINK funding,
@@ -34,7 +36,8 @@ export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtif
 
   const linkTokenAddress = await deploy(runtime.deployer, "LinkToken", []);
   const oracles = keys.map((k, i) => ({ transmitter: k.transmitterAddress, payee: keySeed.payee(i) }));
-  const aggregatorAddress = await deployAggregator(runtime.deployer, config, linkTokenAddress, oracles);
+  const deployFor = config.protocol === "ocr2" ? deployOcr2Aggregator : deployAggregator;
+  const aggregatorAddress = await deployFor(runtime.deployer, config, linkTokenAddress, oracles);
   const { proxy: proxyAddress, accessController } = await deployProxy(runtime.deployer, config, aggregatorAddress);
   const phase = await startPhase(runtime, config, aggregatorAddress, { setConfig: true, n, f: config.faultTolerance, keys, keySeed });
 
@@ -49,6 +52,16 @@ export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtif
     phase,
     phaseId: 1,
   });
+}
+
+/** "ocr2" for an (AccessControlled)OCR2Aggregator, by its typeAndVersion; otherwise "ocr1". */
+async function protocolOf(ethers: HardhatEthers, aggregator: string): Promise<"ocr1" | "ocr2"> {
+  try {
+    const typeAndVersion = (await new Contract(aggregator, ocr2FeedInterface, ethers.provider).typeAndVersion()) as string;
+    return /OCR2Aggregator/.test(typeAndVersion) ? "ocr2" : "ocr1";
+  } catch {
+    return "ocr1";
+  }
 }
 
 async function hasCode(ethers: HardhatEthers, address: string): Promise<boolean> {
@@ -87,14 +100,12 @@ export async function attachFeedOn(
     );
   }
 
-  const onChain = await new EthersAggregatorChain({
-    provider: ethers.provider,
-    aggregatorAddress: addresses.aggregator,
-    transmitterSigner: () => {
-      throw new Error("reading only");
-    },
-  }).latestConfig();
+  // The aggregator says which protocol it runs; the committee follows it, whatever the config says.
+  const protocol = await protocolOf(ethers, addresses.aggregator);
+  const reader = { provider: ethers.provider, aggregatorAddress: addresses.aggregator, transmitterSigner: () => Promise.reject(new Error("reading only")) };
+  const onChain = await (protocol === "ocr2" ? new Ocr2AggregatorChain(reader) : new EthersAggregatorChain(reader)).latestConfig();
   const accessControlled = addresses.accessController !== undefined || config.accessControlled;
+  config = { ...config, protocol };
   if (keySeed === null) {
     // Reading needs no keys: the oracles' public identities come from the chain.
     if (onChain === null) throw unconfiguredError(config, addresses.aggregator, "it cannot be read as a feed yet; attach without readOnly to configure it");

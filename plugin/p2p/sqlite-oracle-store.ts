@@ -159,7 +159,10 @@ export class SqliteOracleStore implements OracleStore {
   }
 
   writeLatestConfig(config: ContractConfig): void {
-    const columns: { [K in keyof ContractConfig]-?: SQLInputValue } = {
+    // Oracle processes run OCR1 committees; an OCR2 config (its protocol and onchainConfig) has
+    // no columns here, and must not be stored as if it were OCR1's.
+    if (config.protocol === "ocr2") throw new OracleStoreError("the SQLite oracle store keeps OCR1 configs only; OCR2 oracles do not run as processes yet");
+    const columns: { [K in keyof Omit<ContractConfig, "protocol" | "onchainConfig">]-?: SQLInputValue } = {
       contractAddress: config.contractAddress,
       configCount: config.configCount.toString(),
       blockNumber: config.blockNumber,

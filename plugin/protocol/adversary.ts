@@ -7,7 +7,10 @@
 import { decodeReportContext } from "../core/report.js";
 import { type AdversaryMemory, type AdversaryView, type ByzantineBehaviour, rewriteOutgoing, rewriteTransmission } from "./byzantine.js";
 import type { OffchainAggregatorChain, TransmitRequest, TransmitResult } from "./chain.js";
-import type { ProtocolMessage } from "./messages.js";
+import { type AnyProtocolMessage, isOcr2Message } from "./any-message.js";
+import { decodeOcr2ReportContext } from "../core/ocr2/report.js";
+import { hexToBytes } from "../core/bytes.js";
+import { noteIncoming, ocr2MessageRound, rewriteOcr2Outgoing } from "./ocr2/byzantine.js";
 import type { TraceBody } from "./trace.js";
 import type { Endpoint } from "./transport.js";
 
@@ -23,19 +26,26 @@ export interface AdversaryControl {
 }
 
 /** `inner` with every outgoing message rewritten by the adversary (broadcasts per recipient). */
-export function adversarialEndpoint(inner: Endpoint<ProtocolMessage>, control: AdversaryControl): Endpoint<ProtocolMessage> {
-  const sendAsAdversary = (recipients: readonly number[], message: ProtocolMessage, honestly: () => void) => {
+export function adversarialEndpoint<M extends AnyProtocolMessage>(inner: Endpoint<M>, control: AdversaryControl): Endpoint<M> {
+  const sendAsAdversary = (recipients: readonly number[], message: M, honestly: () => void) => {
     const behaviour = control.behaviour();
     const view = behaviour === null ? null : control.view();
     if (behaviour === null || view === null) return honestly();
     let acted = false;
     for (const to of recipients) {
+      if (isOcr2Message(message)) {
+        const sent = rewriteOcr2Outgoing(behaviour, to, message, view, control.memory);
+        if (sent.length !== 1 || sent[0] !== message) acted = true;
+        for (const m of sent) inner.send(to, m as M);
+        continue;
+      }
       const sent = rewriteOutgoing(behaviour, to, message, view, control.memory);
       if (sent !== message) acted = true;
-      if (sent !== null) inner.send(to, sent);
+      if (sent !== null) inner.send(to, sent as M);
     }
     if (acted && message.type !== "newepoch") {
-      control.trace({ type: "byzantine-act", behaviour, message: message.type, epoch: message.epoch, round: message.round });
+      const { epoch, round } = isOcr2Message(message) ? ocr2MessageRound(message) : (message as { epoch: number; round: number });
+      control.trace({ type: "byzantine-act", behaviour, message: message.type, epoch, round });
     }
   };
   return {
@@ -47,7 +57,12 @@ export function adversarialEndpoint(inner: Endpoint<ProtocolMessage>, control: A
         message,
         () => inner.broadcast(message),
       ),
-    receive: (handler) => inner.receive(handler),
+    receive: (handler) =>
+      inner.receive((from, message) => {
+        // What a faulty oracle received is the adversary's to use (an OCR2 round's extraHash).
+        if (control.behaviour() !== null && isOcr2Message(message)) noteIncoming(message, control.memory);
+        handler(from, message);
+      }),
     close: () => inner.close(),
   };
 }
@@ -62,7 +77,8 @@ export function adversarialChain(inner: OffchainAggregatorChain, control: Advers
     if (behaviour === null) return inner.transmit(request);
     const sent = rewriteTransmission(behaviour, request, control.memory);
     if (sent !== request) {
-      const { epoch, round } = decodeReportContext(request.report.subarray(0, 32));
+      const { epoch, round } =
+        request.reportContext !== undefined ? decodeOcr2ReportContext(request.reportContext.map(hexToBytes)) : decodeReportContext(request.report.subarray(0, 32));
       control.trace({ type: "byzantine-act", behaviour, message: "transmit", epoch, round });
     }
     return sent === null ? Promise.resolve(WITHHELD) : inner.transmit(sent);

@@ -25,6 +25,8 @@ export type ByzantineBehaviour =
   | "forging-leader"
   /** Follower: it signs (validly) a report in which another oracle's median observation is moved by one unit. */
   | "forging-follower"
+  /** Follower (OCR2 only; honest under OCR1): it answers each report-req with a skip and then a signed report. */
+  | "skip-and-report"
   /** Transmitter: it never sends its transmit transaction. */
   | "silent-transmitter"
   /** Transmitter: it sends the first report it ever scheduled instead of the current one (stale on chain). */
@@ -40,6 +42,7 @@ export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
   "replaying-leader",
   "forging-leader",
   "forging-follower",
+  "skip-and-report",
   "silent-transmitter",
   "stale-transmitter",
 ];
@@ -47,3 +50,6 @@ export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
 export function isByzantineBehaviour(value: unknown): value is ByzantineBehaviour {
   return typeof value === "string" && (BYZANTINE_BEHAVIOURS as readonly string[]).includes(value);
 }
+
+/** Behaviours that only OCR2's message set allows (under OCR1 the oracle stays honest). */
+export const OCR2_ONLY_BEHAVIOURS: readonly ByzantineBehaviour[] = ["skip-and-report"];

@@ -12,8 +12,9 @@ import { encodeReport, signReport } from "../core/report.js";
 import type { ReportContext } from "../core/report.js";
 import type { AttributedSignedObservation, ProtocolMessage } from "./messages.js";
 import type { TransmitRequest } from "./chain.js";
+import type { Ocr2AdversaryMemory } from "./ocr2/byzantine.js";
 
-export { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour } from "./byzantine-behaviours.js";
+export { BYZANTINE_BEHAVIOURS, OCR2_ONLY_BEHAVIOURS, type ByzantineBehaviour, isByzantineBehaviour } from "./byzantine-behaviours.js";
 import type { ByzantineBehaviour } from "./byzantine-behaviours.js";
 
 /** What a rewrite may use: the faulty oracle's own key and the round's context. */
@@ -27,7 +28,7 @@ export interface AdversaryView {
 }
 
 /** What the adversary remembers across rounds (for replays). */
-export interface AdversaryMemory {
+export interface AdversaryMemory extends Ocr2AdversaryMemory {
   firstReportReq?: ProtocolMessage;
   firstFinal?: ProtocolMessage;
   firstTransmission?: TransmitRequest;
@@ -114,6 +115,7 @@ export function rewriteOutgoing(
         return message;
       }
     }
+    case "skip-and-report": // OCR1 has no skips
     case "silent-transmitter":
     case "stale-transmitter":
       return message;

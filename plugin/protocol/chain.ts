@@ -16,8 +16,16 @@ export interface ContractConfig extends SetConfigArgs {
   readonly configCount: bigint;
   /** Block in which the config was set. */
   readonly blockNumber: number;
-  /** 16 bytes. */
+  /** 16 bytes (OCR1) or 32 bytes (OCR2). */
   readonly configDigest: Uint8Array;
+  /**
+   * Which protocol the aggregator runs (absent: OCR1). An OCR2 ConfigSet maps onto the same
+   * fields: `threshold` is f, `encodedConfigVersion` the offchainConfigVersion and `encoded` the
+   * offchainConfig; only the onchainConfig is new.
+   */
+  readonly protocol?: "ocr1" | "ocr2";
+  /** OCR2 only: the median plugin's onchainConfig (0x01 ‖ int192 min ‖ int192 max). */
+  readonly onchainConfig?: Uint8Array;
 }
 
 export interface TransmitRequest {
@@ -28,6 +36,8 @@ export interface TransmitRequest {
   readonly rs: readonly Hex[];
   readonly ss: readonly Hex[];
   readonly rawVs: Hex;
+  /** OCR2 only: transmit's bytes32[3] reportContext (digest, epoch and round, extraHash). */
+  readonly reportContext?: readonly [Hex, Hex, Hex];
 }
 
 export interface TransmitResult {

@@ -9,7 +9,10 @@
 import { bytesToHex, hexToBytes } from "../core/bytes.js";
 import { isInt192 } from "../core/observation.js";
 import { MAX_ORACLES } from "../core/report.js";
+import type { AnyProtocolMessage } from "./any-message.js";
 import type { AttestedReportMany, AttributedSignedObservation, MessageType, ProtocolMessage } from "./messages.js";
+import { ocr2FromWire, ocr2ToWire } from "./ocr2/codec.js";
+import { isOcr2Message } from "./ocr2/messages.js";
 import type { Endpoint } from "./transport.js";
 
 /** The largest encoded message accepted: a (31,10) final-echo is about 6 KiB. */
@@ -26,12 +29,13 @@ export class MessageDecodeError extends Error {
   override readonly name = "MessageDecodeError";
 }
 
-export function encodeMessage(message: ProtocolMessage): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(toWire(message)));
+/** Either protocol's message as bytes (OCR2's carry `protocol: "ocr2"`; see ocr2/codec.ts). */
+export function encodeMessage(message: AnyProtocolMessage): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(isOcr2Message(message) ? ocr2ToWire(message) : toWire(message)));
 }
 
 /** The message `bytes` encode; throws MessageDecodeError for anything malformed or oversized. */
-export function decodeMessage(bytes: Uint8Array): ProtocolMessage {
+export function decodeMessage(bytes: Uint8Array): AnyProtocolMessage {
   if (bytes.length > MAX_MESSAGE_BYTES) throw new MessageDecodeError(`message of ${bytes.length} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`);
   let wire: unknown;
   try {
@@ -39,13 +43,16 @@ export function decodeMessage(bytes: Uint8Array): ProtocolMessage {
   } catch (error) {
     throw new MessageDecodeError(`not a JSON message: ${(error as Error).message}`);
   }
-  return fromWire(wire);
+  const m = record(wire, "message");
+  if (m.protocol === "ocr2") return ocr2FromWire(m);
+  if (m.protocol !== undefined) throw new MessageDecodeError(`unknown protocol ${JSON.stringify(m.protocol)}`);
+  return fromWire(m);
 }
 
 // -----------------------------------------------------------------------------------------
 // Encoding
 
-type Wire = Record<string, unknown>;
+export type Wire = Record<string, unknown>;
 
 function toWire(message: ProtocolMessage): Wire {
   switch (message.type) {
@@ -135,18 +142,18 @@ function attributedEntry(entry: Wire, i: number): { observer: number; value: big
   return { observer: integer(entry.observer, `observations[${i}].observer`, 0, MAX_ORACLES - 1), value: observationValue(entry.value, `observations[${i}].value`) };
 }
 
-function record(value: unknown, what: string): Wire {
+export function record(value: unknown, what: string): Wire {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new MessageDecodeError(`${what} must be an object`);
   return value as Wire;
 }
 
-function list(value: unknown, what: string, max: number): unknown[] {
+export function list(value: unknown, what: string, max: number): unknown[] {
   if (!Array.isArray(value)) throw new MessageDecodeError(`${what} must be a list`);
   if (value.length > max) throw new MessageDecodeError(`${what} has ${value.length} entries, more than ${max}`);
   return value;
 }
 
-function integer(value: unknown, what: string, min: number, max: number): number {
+export function integer(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new MessageDecodeError(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
@@ -161,6 +168,14 @@ function observationValue(value: unknown, what: string): bigint {
   return parsed;
 }
 
+/** Between `min` and `max` bytes of 0x-hex. */
+export function variableBytes(value: unknown, what: string, min: number, max: number): Uint8Array {
+  if (typeof value !== "string" || !/^0x([0-9a-f]{2})*$/i.test(value)) throw new MessageDecodeError(`${what} must be 0x-hex bytes`);
+  const length = (value.length - 2) / 2;
+  if (length < min || length > max) throw new MessageDecodeError(min === max ? `${what} must be ${min} bytes, got ${length}` : `${what} must be ${min} to ${max} bytes, got ${length}`);
+  return hexToBytes(value);
+}
+
 function bytes(value: unknown, what: string, length: number): Uint8Array {
   if (typeof value !== "string" || value.length !== 2 + 2 * length || !/^0x[0-9a-f]*$/i.test(value)) {
     throw new MessageDecodeError(`${what} must be ${length} bytes of 0x-hex`);
@@ -173,10 +188,10 @@ function bytes(value: unknown, what: string, length: number): Uint8Array {
  * sends it: receivers get a decoded copy, never the sender's object. A message the codec
  * refuses is dropped and reported to `onDropped`.
  */
-export function throughCodec(inner: Endpoint<ProtocolMessage>, onDropped: (reason: string) => void): Endpoint<ProtocolMessage> {
-  const overTheWire = (message: ProtocolMessage): ProtocolMessage | null => {
+export function throughCodec<M extends AnyProtocolMessage>(inner: Endpoint<M>, onDropped: (reason: string) => void): Endpoint<M> {
+  const overTheWire = (message: M): M | null => {
     try {
-      return decodeMessage(encodeMessage(message));
+      return decodeMessage(encodeMessage(message)) as M;
     } catch (error) {
       onDropped(error instanceof Error ? error.message : String(error));
       return null;

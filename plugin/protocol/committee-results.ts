@@ -3,6 +3,7 @@
  * transmissions) into typed results for its callers: a landed report carries the epoch's leader,
  * the signers, the bytes sent, the reason the signers gave and the inputs generation of its round.
  */
+import type { Hex } from "../core/bytes.js";
 import type { InstanceListener } from "./protocol-instance.js";
 import { type CommitteeEvent, mostTellingReason } from "./results.js";
 
@@ -77,8 +78,11 @@ export class CommitteeResults {
               const given = decisions?.get(signer);
               return given === undefined ? [] : [given];
             });
+            const reportContext = (item as { reportContext?: readonly [Hex, Hex, Hex] }).reportContext;
             return this.#emit({
               kind: "report-landed",
+              protocol: reportContext === undefined ? "ocr1" : "ocr2",
+              ...(reportContext !== undefined ? { reportContext } : {}),
               ...where,
               leader: item.leader,
               transmitterAddress: outcome.transmitter,

@@ -1,5 +1,5 @@
 /**
- * A whole OCR1 committee in one process: n oracles with deterministic keys, an in-process
+ * A whole OCR1 or OCR2 committee in one process: n oracles with deterministic keys, an in-process
  * network, a clock and one chain. Tests and tools configure it, run it for a number of reports
  * or a span of virtual time, inject faults (crashes, partitions, lossy links, failing data
  * sources, failing transmissions) and read the event trace.
@@ -11,12 +11,14 @@ import type { DataSource } from "../data-sources/data-source.js";
 import { type AdversaryControl, adversarialChain, adversarialEndpoint } from "./adversary.js";
 import type { AdversaryMemory, ByzantineBehaviour } from "./byzantine.js";
 import type { OffchainAggregatorChain } from "./chain.js";
+import { type Ocr2DealOptions, type Ocr2SetConfigArgs, encodeOcr2SetConfigArgs } from "../core/ocr2/shared-config.js";
+import type { AnyProtocolMessage } from "./any-message.js";
 import { type Clock, VirtualClock } from "./clock.js";
 import { throughCodec } from "./codec.js";
 import { FakeOffchainAggregator } from "./fake-chain.js";
 import { DEFAULT_LOCAL_CONFIG, type LocalConfig } from "./local-config.js";
 import { ManagedOracle } from "./managed-oracle.js";
-import type { ProtocolMessage } from "./messages.js";
+import { FakeOcr2Aggregator } from "./ocr2/fake-chain.js";
 import { InProcessNetwork, type LinkBehaviour } from "./network.js";
 import { InMemoryOracleStore } from "./persistence.js";
 import { Random, deriveSeedBytes } from "./random.js";
@@ -36,7 +38,12 @@ export const DEFAULT_TRACE_LIMIT = 50_000;
 /** Whoever may call setConfig on the chain (the contract owner). */
 export interface ConfigAdmin {
   setConfig(args: SetConfigArgs): unknown;
+  /** OCR2 aggregators: setConfig's six arguments. */
+  setOcr2Config?(args: Ocr2SetConfigArgs): unknown;
 }
+
+/** Which protocol a committee runs: OCR2 (offchainreporting2 with the median plugin) or OCR1. */
+export type CommitteeProtocol = "ocr1" | "ocr2";
 
 /** Protocol parameters a committee may override; `oracles` and `f` come from the committee. */
 export type ConfigOverrides = Partial<Omit<PublicConfig, "oracles" | "f">>;
@@ -53,6 +60,12 @@ export interface CommitteeOptions {
   readonly keys?: readonly OracleKeys[];
   /** Data source of each oracle. */
   readonly dataSource: (oracleIndex: number) => DataSource;
+  /** Default "ocr1" here (the plugin's feeds default to "ocr2"). */
+  readonly protocol?: CommitteeProtocol;
+  /** OCR2: the answer bounds (must match the aggregator's) and the plugin's own settings. */
+  readonly ocr2?: Partial<Ocr2DealOptions>;
+  /** OCR2: each oracle's juelsPerFeeCoin source (default: ManagedOracle's fixed rate). */
+  readonly juelsPerFeeCoinSource?: (oracleIndex: number) => DataSource;
   /** Protocol timing and schedule overrides on top of `defaultPublicConfig`. */
   readonly config?: ConfigOverrides;
   /** Defaults to a VirtualClock seeded from `seed`. */
@@ -97,15 +110,18 @@ export class Committee {
   readonly seed: string;
   readonly keys: readonly OracleKeys[];
   readonly clock: Clock;
-  readonly network: InProcessNetwork<ProtocolMessage>;
+  readonly protocol: CommitteeProtocol;
+  readonly network: InProcessNetwork<AnyProtocolMessage>;
   readonly chain: OffchainAggregatorChain;
   /** The fake aggregator, when the committee created one. */
-  readonly fakeChain: FakeOffchainAggregator | null;
+  readonly fakeChain: FakeOffchainAggregator | FakeOcr2Aggregator | null;
   readonly trace: TraceEvent[] = [];
   private readonly traceLimit: number;
   private readonly admin: ConfigAdmin;
   private readonly stores: InMemoryOracleStore[];
   private readonly sources: DataSource[];
+  private readonly juelsSources: (DataSource | undefined)[];
+  private readonly ocr2Deal: Ocr2DealOptions;
   /** Observations asked of an oracle's data source and not answered yet (wall-clock start). */
   private readonly observations = new ObservationWatch();
   private readonly byzantine: (ByzantineBehaviour | null)[] = [];
@@ -130,18 +146,34 @@ export class Committee {
       throw new Error(`a committee of ${this.n} oracles needs ${this.n} keys, got ${options.keys.length}`);
     }
     this.keys = options.keys ?? Array.from({ length: this.n }, (_, i) => deriveOracleKeys(this.seed, i));
-    this.network = new InProcessNetwork<ProtocolMessage>(this.n, this.clock, random.fork("network"), options.network);
+    this.protocol = options.protocol ?? "ocr1";
+    this.network = new InProcessNetwork<AnyProtocolMessage>(this.n, this.clock, random.fork("network"), options.network);
     if (options.chain !== undefined) {
       if (options.admin === undefined) throw new Error("a committee on a custom chain needs an `admin` to call setConfig");
       this.chain = options.chain;
       this.admin = options.admin;
       this.fakeChain = null;
+    } else if (this.protocol === "ocr2") {
+      const fake = new FakeOcr2Aggregator({ now: () => this.clock.now(), minAnswer: options.ocr2?.minAnswer, maxAnswer: options.ocr2?.maxAnswer });
+      this.chain = fake;
+      this.admin = {
+        setConfig: () => {
+          throw new Error("an OCR2 aggregator takes setOcr2Config");
+        },
+        setOcr2Config: (args) => fake.setConfig(args),
+      };
+      this.fakeChain = fake;
     } else {
       const fake = new FakeOffchainAggregator({ now: () => this.clock.now() });
       this.chain = fake;
       this.admin = fake;
       this.fakeChain = fake;
     }
+    this.ocr2Deal = {
+      ...options.ocr2,
+      minAnswer: options.ocr2?.minAnswer ?? this.fakeChain?.minAnswer ?? 1n,
+      maxAnswer: options.ocr2?.maxAnswer ?? this.fakeChain?.maxAnswer ?? (1n << 176n) - 1n,
+    };
     this.localConfig = options.localConfig ?? DEFAULT_LOCAL_CONFIG;
     this.wireFormat = options.wireFormat ?? false;
     this.traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
@@ -149,6 +181,7 @@ export class Committee {
     this.stores = Array.from({ length: this.n }, () => new InMemoryOracleStore());
     this.adversaryMemory = Array.from({ length: this.n }, () => ({}));
     this.sources = Array.from({ length: this.n }, (_, i) => this.watched(i, options.dataSource(i)));
+    this.juelsSources = Array.from({ length: this.n }, (_, i) => options.juelsPerFeeCoinSource?.(i));
     this.oracles = new Array<ManagedOracle | null>(this.n).fill(null);
     this.results = new CommitteeResults(() => this.clock.now());
     this.initialOverrides = options.config ?? {};
@@ -229,7 +262,12 @@ export class Committee {
     const label = `config-${this.configsSet++}`;
     const sharedSecret = deriveSeedBytes(this.seed, `${label}/shared-secret`, 16);
     const dealerRandomness = deriveSeedBytes(this.seed, `${label}/dealer`, 32);
-    await this.admin.setConfig(encodeSetConfigArgs(config, sharedSecret, dealerRandomness));
+    if (this.protocol === "ocr2") {
+      if (this.admin.setOcr2Config === undefined) throw new Error("this committee's admin cannot set an OCR2 config (it has no setOcr2Config)");
+      await this.admin.setOcr2Config(encodeOcr2SetConfigArgs(config, this.ocr2Deal, sharedSecret, dealerRandomness));
+    } else {
+      await this.admin.setConfig(encodeSetConfigArgs(config, sharedSecret, dealerRandomness));
+    }
     this.currentPublicConfig = config;
     for (const oracle of this.oracles) oracle?.refreshConfig();
     return config;
@@ -275,6 +313,7 @@ export class Committee {
       endpoint: adversarialEndpoint(endpoint, adversary),
       chain: adversarialChain(this.chain, adversary),
       dataSource: this.sources[index],
+      ...(this.juelsSources[index] !== undefined ? { juelsPerFeeCoinSource: this.juelsSources[index] } : {}),
       store: this.stores[index],
       localConfig: this.localConfig,
       trace: (event) => this.record(event),
@@ -290,6 +329,12 @@ export class Committee {
     const watched = this.watched(index, source);
     this.sources[index] = watched;
     this.oracles[index]?.setDataSource(watched);
+  }
+
+  /** OCR2: what oracle `index` observes as juelsPerFeeCoin from now on. */
+  setJuelsPerFeeCoinSource(index: number, source: DataSource): void {
+    this.juelsSources[index] = source;
+    this.oracles[index]?.setJuelsPerFeeCoinSource(source);
   }
 
   /**

@@ -9,11 +9,19 @@ import { bytesEqual, bytesToHex } from "../core/bytes.js";
 import { type SharedConfig, sharedConfigFromContract } from "../core/config/shared-config.js";
 import type { OracleKeys } from "../core/keys.js";
 import type { DataSource } from "../data-sources/data-source.js";
+import { fixedValue } from "../data-sources/simple.js";
+import { DEFAULT_JUELS_PER_FEE_COIN } from "../constants.js";
+import { ocr2SharedConfigFromContract } from "../core/ocr2/shared-config.js";
+import { type AnyProtocolMessage, isOcr2Message } from "./any-message.js";
 import type { ContractConfig, OffchainAggregatorChain, TransmissionDetails } from "./chain.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { OracleEffects } from "./effects.js";
 import { DEFAULT_LOCAL_CONFIG, type LocalConfig } from "./local-config.js";
 import type { ProtocolMessage } from "./messages.js";
+import { MedianCalls } from "./ocr2/median-calls.js";
+import type { Ocr2WireMessage } from "./ocr2/messages.js";
+import { Ocr2ProtocolInstance } from "./ocr2/protocol-instance.js";
+import type { Ocr2PendingTransmission } from "./ocr2/transmission.js";
 import type { OracleStore } from "./persistence.js";
 import { type InstanceListener, ProtocolInstance } from "./protocol-instance.js";
 import { SIGNATURE_CHECKS, type SignatureChecks } from "./signature-checks.js";
@@ -26,9 +34,11 @@ export interface ManagedOracleArgs {
   readonly index: number;
   readonly keys: OracleKeys;
   readonly clock: Clock;
-  readonly endpoint: Endpoint<ProtocolMessage>;
+  readonly endpoint: Endpoint<AnyProtocolMessage>;
   readonly chain: OffchainAggregatorChain;
   readonly dataSource: DataSource;
+  /** OCR2's second source: Juels per unit of the chain's fee coin (default DEFAULT_JUELS_PER_FEE_COIN). */
+  readonly juelsPerFeeCoinSource?: DataSource;
   readonly store: OracleStore;
   readonly localConfig?: LocalConfig;
   readonly trace: (event: TraceEvent) => void;
@@ -40,13 +50,20 @@ export interface ManagedOracleArgs {
 
 const NO_LISTENER: InstanceListener = { epochStarted() {}, decided() {}, transmission() {} };
 
+/** The juelsPerFeeCoin an OCR2 oracle observes unless told otherwise (a fixed LINK/ETH-style rate). */
+export { DEFAULT_JUELS_PER_FEE_COIN };
+
+/** Either protocol's instance, as the oracle drives it. */
+type RunningInstance = ProtocolInstance | Ocr2ProtocolInstance;
+
 export class ManagedOracle {
   readonly index: number;
   readonly #args: ManagedOracleArgs;
   readonly #local: LocalConfig;
   readonly #effects: OracleEffects;
   #dataSource: DataSource;
-  #instance: ProtocolInstance | null = null;
+  #juelsSource: DataSource;
+  #instance: RunningInstance | null = null;
   #running = false;
   #stopped = false;
   #configPollTimer: TimerHandle | null = null;
@@ -56,6 +73,7 @@ export class ManagedOracle {
     this.#args = args;
     this.#local = args.localConfig ?? DEFAULT_LOCAL_CONFIG;
     this.#dataSource = args.dataSource;
+    this.#juelsSource = args.juelsPerFeeCoinSource ?? fixedValue(DEFAULT_JUELS_PER_FEE_COIN);
     this.#effects = new OracleEffects({
       oracleIndex: args.index,
       clock: args.clock,
@@ -79,12 +97,20 @@ export class ManagedOracle {
   get leader(): number | null {
     return this.#instance?.leader ?? null;
   }
-  get pendingTransmissions(): readonly PendingTransmission[] {
+  /** Which protocol the running instance speaks, if any. */
+  get protocol(): "ocr1" | "ocr2" | null {
+    return this.#instance === null ? null : this.#instance instanceof Ocr2ProtocolInstance ? "ocr2" : "ocr1";
+  }
+  get pendingTransmissions(): readonly (PendingTransmission | Ocr2PendingTransmission)[] {
     return this.#instance?.pendingTransmissions ?? [];
   }
 
   setDataSource(source: DataSource): void {
     this.#dataSource = source;
+  }
+
+  setJuelsPerFeeCoinSource(source: DataSource): void {
+    this.#juelsSource = source;
   }
 
   /**
@@ -96,7 +122,7 @@ export class ManagedOracle {
     // Its endpoint was closed by stop(): a restart is a new oracle built on the same store.
     if (this.#stopped) throw new Error(`oracle ${this.index} was stopped; restart it as a new ManagedOracle on the same store`);
     this.#running = true;
-    this.#args.endpoint.receive((from, message) => this.#instance?.onMessage(from, message));
+    this.#args.endpoint.receive((from, message) => this.#deliver(from, message));
     const stored = this.#args.store.readLatestConfig();
     if (stored !== null) this.#adopt(stored, null);
     this.refreshConfig();
@@ -133,6 +159,17 @@ export class ManagedOracle {
     );
   }
 
+  /** Hand `message` to the instance if it is of the instance's protocol; drop it otherwise. */
+  #deliver(from: number, message: AnyProtocolMessage): void {
+    const instance = this.#instance;
+    if (instance === null) return;
+    if (instance instanceof Ocr2ProtocolInstance) {
+      if (isOcr2Message(message)) instance.onMessage(from, message);
+    } else if (!isOcr2Message(message)) {
+      instance.onMessage(from, message);
+    }
+  }
+
   #scheduleConfigPoll(): void {
     const interval = this.#local.configPollIntervalMs;
     if (interval === undefined || !this.#running) return;
@@ -149,12 +186,9 @@ export class ManagedOracle {
     const { keys, store } = this.#args;
     const ownIndex = contract.signers.findIndex((s) => sameAddress(s, keys.signerAddress));
     if (ownIndex !== this.index) return; // not (or not at this position) in the committee
-    let shared: SharedConfig;
+    let instance: RunningInstance;
     try {
-      shared = sharedConfigFromContract(contract, ownIndex, keys.configEncryptionKey, {
-        chainId: this.#local.chainId,
-        devMode: this.#local.devMode,
-      });
+      instance = this.#instanceFor(contract, ownIndex);
     } catch (error) {
       // A config this oracle cannot use (bad secret, invalid timings): idle until the next one.
       this.#trace({
@@ -165,20 +199,44 @@ export class ManagedOracle {
       return;
     }
     store.writeLatestConfig(contract);
-    const instance = new ProtocolInstance({
-      shared,
+    this.#instance = instance;
+    this.#trace({ type: "config-adopted", configDigest: bytesToHex(instance.shared.configDigest), oracleIndex: ownIndex });
+    instance.start(details);
+  }
+
+  /** The instance for `contract`'s protocol; throws if this oracle cannot use the config. */
+  #instanceFor(contract: ContractConfig, ownIndex: number): RunningInstance {
+    const { keys, store } = this.#args;
+    const common = {
       ownIndex,
       keys,
-      endpoint: this.#args.endpoint,
       effects: this.#effects,
       store,
-      checks: this.#args.signatureChecks ?? SIGNATURE_CHECKS,
-      trace: (event) => this.#trace(event),
+      trace: (event: TraceBody) => this.#trace(event),
       listener: this.#args.listener ?? NO_LISTENER,
+    };
+    if (contract.protocol === "ocr2") {
+      const shared = ocr2SharedConfigFromContract(contract, ownIndex, keys.configEncryptionKey, { devMode: this.#local.devMode });
+      const plugin = new MedianCalls({
+        shared,
+        oracleIndex: ownIndex,
+        effects: this.#effects,
+        juelsPerFeeCoin: () => this.#juelsSource,
+        juelsTimeoutMs: this.#local.dataSourceTimeoutMs + this.#local.dataSourceGracePeriodMs,
+      });
+      // Only OCR2 messages are ever sent through this view of the endpoint.
+      return new Ocr2ProtocolInstance({ ...common, shared, plugin, endpoint: this.#args.endpoint as Endpoint<Ocr2WireMessage> });
+    }
+    const shared: SharedConfig = sharedConfigFromContract(contract, ownIndex, keys.configEncryptionKey, {
+      chainId: this.#local.chainId,
+      devMode: this.#local.devMode,
     });
-    this.#instance = instance;
-    this.#trace({ type: "config-adopted", configDigest: bytesToHex(shared.configDigest), oracleIndex: ownIndex });
-    instance.start(details);
+    return new ProtocolInstance({
+      ...common,
+      shared,
+      endpoint: this.#args.endpoint as Endpoint<ProtocolMessage>,
+      checks: this.#args.signatureChecks ?? SIGNATURE_CHECKS,
+    });
   }
 
   #trace(event: TraceBody): void {

@@ -10,15 +10,16 @@ export const FUTURE_MESSAGE_BUFFER = 10;
 
 export type Admission = "current" | "buffered" | "dropped";
 
-export class FutureMessageBuffer {
-  private readonly perSender: ReportGenerationMessage[][];
+/** Any protocol's epoch messages (OCR1's by default; OCR2 keeps its own set apart). */
+export class FutureMessageBuffer<M extends { readonly epoch: number } = ReportGenerationMessage> {
+  private readonly perSender: M[][];
 
   constructor(senders: number, private readonly capacity = FUTURE_MESSAGE_BUFFER) {
     this.perSender = Array.from({ length: senders }, () => []);
   }
 
   /** Decide what to do with `message` while in `currentEpoch`; future ones are kept here. */
-  admit(from: number, message: ReportGenerationMessage, currentEpoch: number): Admission {
+  admit(from: number, message: M, currentEpoch: number): Admission {
     if (message.epoch < currentEpoch) return "dropped"; // past epochs are over for good
     if (message.epoch === currentEpoch) return "current";
     const ring = this.perSender[from];
@@ -31,8 +32,8 @@ export class FutureMessageBuffer {
    * After moving to `epoch`: remove and return, per sender in arrival order, the messages for
    * it; forget older ones and keep later ones.
    */
-  takeForEpoch(epoch: number): { from: number; message: ReportGenerationMessage }[] {
-    const out: { from: number; message: ReportGenerationMessage }[] = [];
+  takeForEpoch(epoch: number): { from: number; message: M }[] {
+    const out: { from: number; message: M }[] = [];
     this.perSender.forEach((ring, from) => {
       for (const message of ring) if (message.epoch === epoch) out.push({ from, message });
       const later = ring.filter((m) => m.epoch > epoch);
@@ -42,7 +43,7 @@ export class FutureMessageBuffer {
   }
 
   /** Messages held for `from` (for tests and tools). */
-  heldFrom(from: number): readonly ReportGenerationMessage[] {
+  heldFrom(from: number): readonly M[] {
     return this.perSender[from];
   }
 }

@@ -6,16 +6,16 @@
 import type { ProtocolMessage } from "./messages.js";
 import type { TraceBody } from "./trace.js";
 
-/** Send to one oracle (by config index). */
-export interface SendOutput {
+/** Send to one oracle (by config index). `Message` is OCR1's set unless a role says otherwise. */
+export interface SendOutput<Message = ProtocolMessage> {
   readonly kind: "send";
   readonly to: number;
-  readonly message: ProtocolMessage;
+  readonly message: Message;
 }
 /** Send to every oracle, the sender included. */
-export interface BroadcastOutput {
+export interface BroadcastOutput<Message = ProtocolMessage> {
   readonly kind: "broadcast";
-  readonly message: ProtocolMessage;
+  readonly message: Message;
 }
 /** (Re)arm the role's timer with this name; an armed timer of the same name is replaced. */
 export interface SetTimerOutput<Name extends string = string> {
@@ -32,9 +32,9 @@ export interface TraceOutput {
   readonly event: TraceBody;
 }
 
-export type CommonOutput<TimerName extends string = string> =
-  | SendOutput
-  | BroadcastOutput
+export type CommonOutput<TimerName extends string = string, Message = ProtocolMessage> =
+  | SendOutput<Message>
+  | BroadcastOutput<Message>
   | SetTimerOutput<TimerName>
   | CancelTimerOutput<TimerName>
   | TraceOutput;

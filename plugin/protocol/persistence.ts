@@ -10,6 +10,7 @@
 import type { ContractConfig } from "./chain.js";
 import type { ProtocolMessage } from "./messages.js";
 import type { PacemakerState } from "./pacemaker.js";
+import type { Ocr2PendingTransmission } from "./ocr2/transmission.js";
 import type { PendingTransmission } from "./transmission.js";
 
 /** A position in the protocol under one config. */
@@ -65,6 +66,10 @@ export interface OracleStore {
   readRoundMarks(configDigest: string): RoundMarks;
   /** Raise the `kind` mark under `configDigest` to `at`; a mark never moves back. */
   writeRoundMark(configDigest: string, kind: RoundMarkKind, at: EpochRound): void;
+  /** OCR2's scheduled transmissions (optional: a store without them loses them on a crash). */
+  readOcr2PendingTransmissions?(): Ocr2PendingTransmission[];
+  writeOcr2PendingTransmission?(item: Ocr2PendingTransmission): void;
+  deleteOcr2PendingTransmission?(epoch: number, round: number): void;
 }
 
 /** The store of the in-process committee: it outlives the oracle object, not the process. */
@@ -73,6 +78,7 @@ export class InMemoryOracleStore implements OracleStore {
   #latestConfig: ContractConfig | null = null;
   readonly #pending = new Map<string, PendingTransmission>();
   readonly #roundMarks = new Map<string, RoundMarks>();
+  readonly #ocr2Pending = new Map<string, Ocr2PendingTransmission>();
 
   readPacemakerState(configDigest: string): PacemakerState | null {
     return this.#pacemaker?.configDigest === configDigest ? this.#pacemaker.state : null;
@@ -101,5 +107,14 @@ export class InMemoryOracleStore implements OracleStore {
   writeRoundMark(configDigest: string, kind: RoundMarkKind, at: EpochRound): void {
     const marks = this.readRoundMarks(configDigest);
     if (isAfter(at, marks[kind])) this.#roundMarks.set(configDigest, { ...marks, [kind]: { epoch: at.epoch, round: at.round } });
+  }
+  readOcr2PendingTransmissions(): Ocr2PendingTransmission[] {
+    return [...this.#ocr2Pending.values()];
+  }
+  writeOcr2PendingTransmission(item: Ocr2PendingTransmission): void {
+    this.#ocr2Pending.set(`${item.epoch}:${item.round}`, item);
+  }
+  deleteOcr2PendingTransmission(epoch: number, round: number): void {
+    this.#ocr2Pending.delete(`${epoch}:${round}`);
   }
 }

@@ -17,6 +17,10 @@ interface RoundCoordinates {
 
 export interface ReportLanded extends RoundCoordinates {
   readonly kind: "report-landed";
+  /** The protocol that made the report. */
+  readonly protocol: "ocr1" | "ocr2";
+  /** OCR2: transmit's three reportContext words (digest; epoch and round; extraHash). */
+  readonly reportContext?: readonly [Hex, Hex, Hex];
   /** Leader of the epoch that made the report. */
   readonly leader: number;
   /** Index of the oracle whose transaction landed, its address and its schedule stage. */

@@ -15,6 +15,8 @@ export type TraceBody =
   | { readonly type: "report-req-rejected"; readonly epoch: number; readonly round: number; readonly reason: string }
   | { readonly type: "should-report"; readonly epoch: number; readonly round: number; readonly report: boolean; readonly reasons: readonly string[] }
   | { readonly type: "final"; readonly epoch: number; readonly round: number; readonly signers: readonly number[] }
+  /** OCR2: a final or final-echo whose attestation did not check out. */
+  | { readonly type: "final-rejected"; readonly epoch: number; readonly round: number; readonly reason: string }
   | { readonly type: "round-complete"; readonly epoch: number; readonly round: number; readonly reported: boolean }
   | { readonly type: "transmission-scheduled"; readonly epoch: number; readonly round: number; readonly stage: number; readonly delayMs: number }
   | { readonly type: "transmission-dropped"; readonly epoch: number; readonly round: number; readonly reason: string }

@@ -97,7 +97,7 @@ class Scenario {
   }
 
   get chain(): FakeOffchainAggregator {
-    return this.committee.fakeChain!;
+    return this.committee.fakeChain as FakeOffchainAggregator;
   }
   get keys(): readonly OracleKeys[] {
     return this.committee.keys;

@@ -351,8 +351,9 @@ contract FeedConsumerTest {
   it("runs ocr:run-round --json before any build, beside a user contract named LinkToken", async function () {
     expect(existsSync(path.join(project, "artifacts")), "no build before this test").to.equal(false);
     const stdout = await hardhat("ocr:run-round", "--feed", "BTC / USD", "--json");
-    const round = JSON.parse(stdout) as { answer: string; aggregatorRoundId: string; reason: string };
-    expect(round).to.include({ answer: "6000000000000", aggregatorRoundId: "1", reason: "first" });
+    const round = JSON.parse(stdout) as { answer: string; aggregatorRoundId: string; protocol: string };
+    // The default protocol: OCR2, on the OCR2Aggregator built from the package.
+    expect(round).to.include({ answer: "6000000000000", aggregatorRoundId: "1", protocol: "ocr2" });
     // Both LinkTokens were built: the user's under contracts/, the plugin's from the package.
     expect(existsSync(path.join(project, "artifacts/contracts/LinkToken.sol/LinkToken.json"))).to.equal(true);
     const built = await readdir(path.join(project, "artifacts"), { recursive: true });
@@ -385,7 +386,7 @@ contract FeedConsumerTest {
     const result = await runScript("scripts/round.ts");
     expect(result.answer).to.equal("6000000000000");
     expect(result.viaReader).to.equal("6000000000000");
-    expect(result.kind).to.equal("OffchainAggregator 4.0.0");
+    expect(result.kind).to.equal("OCR2Aggregator 1.0.0");
   });
 
   it("deploys and drives both sequencer uptime feed flavours from the package's contracts", async function () {

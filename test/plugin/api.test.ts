@@ -9,6 +9,7 @@ import { network } from "hardhat";
 import type { NoReportError, OcrFeed, RoundResult } from "../../plugin/api-types.js";
 import { concatBytes, hexToBytes } from "../../plugin/core/bytes.js";
 import { recoverReportSigner } from "../../plugin/core/report.js";
+import { decodeOcr2ReportContext, recoverOcr2ReportSigner } from "../../plugin/core/ocr2/report.js";
 
 const HOUR = 3_600_000;
 const PHASE_1_ROUND_1 = (1n << 64n) + 1n;
@@ -47,7 +48,12 @@ async function expectConsistentResult(feed: OcrFeed, result: RoundResult): Promi
   expect(new Set(result.signers).size, "distinct signers").to.equal(result.signers.length);
   // The signers the committee reports are the ones the signatures recover to, in order.
   const vs = hexToBytes(result.rawVs);
-  const recovered = result.rs.map((r, i) => recoverReportSigner(hexToBytes(result.report), concatBytes(hexToBytes(r), hexToBytes(result.ss[i]), Uint8Array.of(vs[i]))));
+  // Each protocol signs its own hash: OCR1 keccak256(report), OCR2 keccak256 over the report and the reportContext.
+  const signatureAt = (r: string, i: number) => concatBytes(hexToBytes(r), hexToBytes(result.ss[i]), Uint8Array.of(vs[i]));
+  const recovered =
+    result.protocol === "ocr2"
+      ? result.rs.map((r, i) => recoverOcr2ReportSigner(hexToBytes(result.report), decodeOcr2ReportContext(result.reportContext!.map(hexToBytes)), signatureAt(r, i)))
+      : result.rs.map((r, i) => recoverReportSigner(hexToBytes(result.report), signatureAt(r, i)));
   expect(recovered.map((address) => address.toLowerCase())).to.deep.equal(result.signers.map((i) => feed.oracles[i].signer.toLowerCase()));
   expect(result.transmitter.address).to.equal(feed.oracles[result.transmitter.oracle].transmitter);
   expect(result.configDigest).to.equal(feed.configDigest);

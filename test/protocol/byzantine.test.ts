@@ -2,22 +2,23 @@
  * Byzantine oracles (plugin/protocol/byzantine.ts) against honest ones, on the fake chain with a
  * virtual clock. For every behaviour, with f = 2 of 7 oracles faulty: reports keep landing,
  * every answer lies within the honest oracles' observations of its round, no (epoch, round) is
- * accepted twice, and the trace shows the adversary actually acted.
+ * accepted twice, and the trace shows the adversary actually acted. Both protocols, each with
+ * its own message set (OCR2 adds a follower that sends a skip and a signed report).
  */
 import { expect } from "chai";
 
 import { seededRandomWalk } from "../../plugin/data-sources/random-walk.js";
 import { fixedValue } from "../../plugin/data-sources/simple.js";
-import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour } from "../../plugin/protocol/byzantine.js";
-import { Committee } from "../../plugin/protocol/committee.js";
+import { BYZANTINE_BEHAVIOURS, OCR2_ONLY_BEHAVIOURS, type ByzantineBehaviour } from "../../plugin/protocol/byzantine.js";
+import { Committee, type CommitteeProtocol } from "../../plugin/protocol/committee.js";
 import type { TraceEvent } from "../../plugin/protocol/trace.js";
 
 const N = 7;
 const F = 2;
 
-function committee(seed: string): Committee {
+function committee(seed: string, protocol: CommitteeProtocol = "ocr1"): Committee {
   const market = seededRandomWalk({ seed, start: 200_000_000_000n, stepPPB: 30_000_000n, noisePPB: 1_000_000n });
-  return new Committee({ n: N, f: F, seed, dataSource: () => market });
+  return new Committee({ n: N, f: F, seed, protocol, dataSource: () => market });
 }
 
 /** Honest observations per (epoch, round). */
@@ -53,22 +54,25 @@ function expectSafe(c: Committee, faulty: ReadonlySet<number>): void {
 describe("Byzantine oracles (f = 2 of 7, fake chain)", function () {
   this.timeout(60_000);
 
-  for (const behaviour of BYZANTINE_BEHAVIOURS) {
-    it(`${behaviour}: reports keep landing, inside the honest range, none twice`, async () => {
-      const c = committee(`byzantine-${behaviour}`);
-      await c.start();
-      // Two faulty oracles, one of them the first epoch's leader (so leader behaviours matter).
-      await c.runUntil({ until: () => c.currentLeader() !== null, virtualTimeMs: 10_000 });
-      const firstLeader = c.currentLeader()!.leader;
-      const faulty = new Set([firstLeader, (firstLeader + 3) % N]);
-      for (const i of faulty) c.setByzantine(i, behaviour);
-      // 16 reports: a faulty transmitter only acts in rounds where it is scheduled first.
-      const result = await c.runUntil({ reports: 16, virtualTimeMs: 600_000 });
-      expect(result.reports, "reports landed").to.equal(16);
-      expectSafe(c, faulty);
-      const acts = c.events("byzantine-act").filter((e) => e.type === "byzantine-act" && e.behaviour === behaviour);
-      expect(acts.length, "the adversary acted").to.be.greaterThan(0);
-    });
+  for (const protocol of ["ocr1", "ocr2"] as const) {
+    const behaviours = BYZANTINE_BEHAVIOURS.filter((b) => protocol === "ocr2" || !OCR2_ONLY_BEHAVIOURS.includes(b));
+    for (const behaviour of behaviours) {
+      it(`${protocol} ${behaviour}: reports keep landing, inside the honest range, none twice`, async () => {
+        const c = committee(`byzantine-${behaviour}${protocol === "ocr2" ? "-ocr2" : ""}`, protocol);
+        await c.start();
+        // Two faulty oracles, one of them the first epoch's leader (so leader behaviours matter).
+        await c.runUntil({ until: () => c.currentLeader() !== null, virtualTimeMs: 10_000 });
+        const firstLeader = c.currentLeader()!.leader;
+        const faulty = new Set([firstLeader, (firstLeader + 3) % N]);
+        for (const i of faulty) c.setByzantine(i, behaviour);
+        // 16 reports: a faulty transmitter only acts in rounds where it is scheduled first.
+        const result = await c.runUntil({ reports: 16, virtualTimeMs: 600_000 });
+        expect(result.reports, "reports landed").to.equal(16);
+        expectSafe(c, faulty);
+        const acts = c.events("byzantine-act").filter((e) => e.type === "byzantine-act" && e.behaviour === behaviour);
+        expect(acts.length, "the adversary acted").to.be.greaterThan(0);
+      });
+    }
   }
 
   it("liars at both extremes (f of them) cannot move the answer out of the honest range", async () => {

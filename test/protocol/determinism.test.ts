@@ -14,7 +14,9 @@ const ROUNDS = 100;
 /** One seeded run: ROUNDS reports with a crash, a Byzantine oracle and a lossy network on the way. */
 async function seededRun(n: number, f: number): Promise<{ trace: string[]; results: string[] }> {
   const { ocr } = await network.create();
+  // OCR1's committee; OCR2's reproducibility is test/protocol/ocr2/determinism.test.ts.
   const feed: OcrFeed = await ocr.deployFeed(`determinism-${n}-${f}`, {
+    protocol: "ocr1",
     oracles: n,
     faultTolerance: f,
     seed: `determinism-${n}`,

@@ -13,7 +13,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import baseConfig from "../../hardhat.config.js";
 import { captureStdout } from "./task-support.js";
 
-const ROUND_REQUESTED = id("RoundRequested(address,bytes16,uint32,uint8)");
+/** RoundRequested of OCR1 (16-byte digest) and of OCR2 (32-byte digest). */
+const ROUND_REQUESTED = [id("RoundRequested(address,bytes16,uint32,uint8)"), id("RoundRequested(address,bytes32,uint32,uint8)")];
 const REASONS_OF_OWN_RULES = ["first", "deviation", "heartbeat"];
 
 async function runTask(hre: HardhatRuntimeEnvironment, task: string, args: Record<string, unknown>) {

@@ -9,6 +9,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 
 import { bytesToHex, hexToBytes } from "../../plugin/core/bytes.js";
 import { decodeReport, recoverReportSigner } from "../../plugin/core/report.js";
+import { decodeOcr2Report, decodeOcr2ReportContext, recoverOcr2ReportSigner } from "../../plugin/core/ocr2/report.js";
 
 /** Run `action`, collecting everything written to stdout meanwhile (and not echoing it). */
 export async function captureStdout<T>(action: () => Promise<T>): Promise<{ value: T; stdout: string }> {
@@ -54,8 +55,28 @@ export interface OnchainConfig {
   configDigest: string;
 }
 
-/** The aggregator's current oracle set, read from its latest ConfigSet event. */
-export async function readOnchainConfig(provider: Provider, aggregator: string): Promise<OnchainConfig> {
+/** `ocr:run-round --json` on an OCR2 feed prints exactly these, in this order. */
+export const OCR2_RUN_ROUND_KEYS = [
+  "network", "feed", "protocol", "aggregator", "proxy", "configDigest", "epoch", "round", "leader", "observationsTimestamp",
+  "juelsPerFeeCoin", "observations", "median", "report", "reportContext", "rs", "ss", "rawVs", "signers", "transmitter",
+  "txHash", "gasUsed", "aggregatorRoundId", "proxyRoundId", "answer", "startedAt", "updatedAt",
+];
+
+const OCR2_ABI = [
+  "event ConfigSet(uint32 previousConfigBlockNumber, bytes32 configDigest, uint64 configCount, address[] signers, address[] transmitters, uint8 f, bytes onchainConfig, uint64 offchainConfigVersion, bytes offchainConfig)",
+  "function latestConfigDetails() view returns (uint32 configCount, uint32 blockNumber, bytes32 configDigest)",
+];
+
+/** The aggregator's current oracle set, read from its latest ConfigSet event (either protocol's). */
+export async function readOnchainConfig(provider: Provider, aggregator: string, protocol: "ocr1" | "ocr2" = "ocr1"): Promise<OnchainConfig> {
+  if (protocol === "ocr2") {
+    const contract = new Contract(aggregator, OCR2_ABI, provider);
+    const events = await contract.queryFilter(contract.filters.ConfigSet(), 0, "latest");
+    expect(events.length, "ConfigSet events").to.be.greaterThan(0);
+    const last = events[events.length - 1] as unknown as { args: { signers: string[]; transmitters: string[]; f: bigint } };
+    const [configCount, , configDigest] = (await contract.latestConfigDetails()) as [bigint, bigint, string];
+    return { signers: [...last.args.signers], transmitters: [...last.args.transmitters], threshold: Number(last.args.f), configCount, configDigest };
+  }
   const contract = new Contract(aggregator, AGGREGATOR_ABI, provider);
   const events = await contract.queryFilter(contract.filters.ConfigSet(), 0, "latest");
   expect(events.length, "ConfigSet events").to.be.greaterThan(0);
@@ -71,7 +92,7 @@ export async function readOnchainConfig(provider: Provider, aggregator: string):
 }
 
 export const RUN_ROUND_KEYS = [
-  "network", "feed", "aggregator", "proxy", "configDigest", "epoch", "round", "leader", "observations", "median",
+  "network", "feed", "protocol", "aggregator", "proxy", "configDigest", "epoch", "round", "leader", "observations", "median",
   "report", "rs", "ss", "rawVs", "signers", "transmitter", "txHash", "gasUsed", "aggregatorRoundId", "proxyRoundId", "answer", "reason",
 ];
 
@@ -81,13 +102,29 @@ export const RUN_ROUND_KEYS = [
  * recover to f+1 distinct configured signers, and the transaction is what the chain recorded.
  */
 export async function verifyRoundJson(json: Record<string, any>, provider: Provider): Promise<OnchainConfig> {
-  expect(Object.keys(json)).to.have.members(RUN_ROUND_KEYS);
-  expect(["first", "deviation", "heartbeat", "requested", "chain-read-failed"]).to.include(json.reason);
-  const config = await readOnchainConfig(provider, json.aggregator);
+  const ocr2 = json.protocol === "ocr2";
+  if (ocr2) {
+    expect(Object.keys(json)).to.deep.equal(OCR2_RUN_ROUND_KEYS);
+  } else {
+    expect(json.protocol).to.equal("ocr1");
+    expect(Object.keys(json)).to.have.members(RUN_ROUND_KEYS);
+    expect(["first", "deviation", "heartbeat", "requested", "chain-read-failed"]).to.include(json.reason);
+  }
+  const config = await readOnchainConfig(provider, json.aggregator, ocr2 ? "ocr2" : "ocr1");
   const f = config.threshold;
 
   const report = hexToBytes(json.report);
-  const decoded = decodeReport(report);
+  // Each protocol's report layout and signed hash; the rest of the checks are the same.
+  const ocr2Context = ocr2 ? decodeOcr2ReportContext(json.reportContext.map(hexToBytes)) : undefined;
+  const decoded = ocr2
+    ? (() => {
+        const r = decodeOcr2Report(report);
+        expect(json.observationsTimestamp).to.equal(String(r.observationsTimestamp));
+        expect(json.juelsPerFeeCoin).to.equal(String(r.juelsPerFeeCoin));
+        expect(json.startedAt).to.equal(json.observationsTimestamp);
+        return { context: ocr2Context!, observations: r.observations, observers: r.observers };
+      })()
+    : decodeReport(report);
   expect(bytesToHex(decoded.context.configDigest)).to.equal(json.configDigest.toLowerCase());
   expect(json.configDigest.toLowerCase()).to.equal(config.configDigest.toLowerCase());
   expect(decoded.context.epoch).to.equal(json.epoch);
@@ -95,7 +132,7 @@ export async function verifyRoundJson(json: Record<string, any>, provider: Provi
 
   const values = decoded.observations;
   for (let i = 1; i < values.length; i++) expect(values[i - 1] <= values[i], "observations sorted").to.equal(true);
-  expect(values.length).to.be.at.least(2 * f + 1);
+  expect(values.length).to.be.at.least(ocr2 ? f + 1 : 2 * f + 1);
   expect(json.observations).to.deep.equal(decoded.observers.map((oracle, i) => ({ oracle, value: values[i].toString() })));
   const median = values[values.length >> 1];
   expect(json.median).to.equal(median.toString());
@@ -106,7 +143,7 @@ export async function verifyRoundJson(json: Record<string, any>, provider: Provi
   expect(json.ss).to.have.length(f + 1);
   const recovered = json.rs.map((r: string, i: number) => {
     const signature = new Uint8Array([...hexToBytes(r), ...hexToBytes(json.ss[i]), rawVs[i]]);
-    return recoverReportSigner(report, signature).toLowerCase();
+    return (ocr2 ? recoverOcr2ReportSigner(report, ocr2Context!, signature) : recoverReportSigner(report, signature)).toLowerCase();
   });
   const configuredSigners = config.signers.map((s) => s.toLowerCase());
   const signerIndices = recovered.map((address: string) => configuredSigners.indexOf(address));

@@ -32,7 +32,8 @@ describe("ocr:* tasks on the in-process network", function () {
 
   before(async () => {
     hre = await createHardhatRuntimeEnvironment(
-      { ...baseConfig, ocr: { feeds: { "ETH / USD": {}, "BTC / USD": { oracles: 7, faultTolerance: 2, seed: "btc test seed" } } } },
+      // OCR1 feeds: the checks below read OCR1's report layout and ConfigSet (OCR2's: ocr2-tasks.test.ts).
+      { ...baseConfig, ocr: { feeds: { "ETH / USD": { protocol: "ocr1" }, "BTC / USD": { protocol: "ocr1", oracles: 7, faultTolerance: 2, seed: "btc test seed" } } } },
       {},
       process.cwd(),
     );
@@ -86,7 +87,7 @@ describe("ocr:* tasks on the in-process network", function () {
   it("ocr:deploy --json lists the contracts and public oracle identities, never a key", async () => {
     const { json, stdout } = await runJson("ocr:deploy", { feed: "BTC / USD", decimals: "6", description: "BTC in USD" });
     expect(Object.keys(json)).to.have.members([
-      "network", "chainId", "feed", "aggregator", "proxy", "linkToken", "n", "f", "configDigest", "configCount", "oracles",
+      "network", "chainId", "feed", "aggregator", "proxy", "linkToken", "protocol", "n", "f", "configDigest", "configCount", "oracles",
     ]);
     expect(json).to.include({ network: "default", chainId: "31337", feed: "BTC / USD", n: 7, f: 2, configCount: 1 });
     const onchain = await readOnchainConfig(await provider(), json.aggregator);
@@ -166,7 +167,7 @@ describe("ocr:* tasks on the in-process network", function () {
   it("ocr:status without --json prints the config, the oracles' owed LINK and the latest rounds", async () => {
     const { stdout } = await run("ocr:status", { rounds: 2, json: false });
     expect(stdout).to.match(/config {7}#1 set in block \d+, digest 0x[0-9a-f]{32}/);
-    expect(stdout).to.contain("committee    n=4, f=1");
+    expect(stdout).to.contain("committee    OCR1, n=4, f=1");
     expect(stdout).to.match(/^ {2}#\s+signer\s+transmitter\s+payee\s+owed LINK$/m);
     expect(stdout).to.contain(`Latest rounds (2 of 7, newest first):`);
     expect(stdout).to.match(new RegExp(`^  ${PHASE_1 + 7n}\\s+1\\s+7\\s+\\d+\\.\\d{8}`, "m"));

@@ -22,7 +22,7 @@
  * within the first deck of any run (a short seeded run in npm test covers them all); random
  * extras on top mix faults together.
  */
-import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour } from "../../plugin/protocol/byzantine.js";
+import { BYZANTINE_BEHAVIOURS, OCR2_ONLY_BEHAVIOURS, type ByzantineBehaviour } from "../../plugin/protocol/byzantine.js";
 import type { LinkBehaviour } from "../../plugin/protocol/network.js";
 import { Random } from "../../plugin/protocol/random.js";
 
@@ -64,7 +64,8 @@ export const ORACLE_FAULT_KINDS: readonly OracleFaultKind[] = [
   "network:partition",
   "network:one-way",
   "network:slow",
-  ...BYZANTINE_BEHAVIOURS.map((b) => `byzantine:${b}` as const),
+  // The soak's committee runs OCR1: behaviours only OCR2's message set allows would leave it honest.
+  ...BYZANTINE_BEHAVIOURS.filter((b) => !OCR2_ONLY_BEHAVIOURS.includes(b)).map((b) => `byzantine:${b}` as const),
 ];
 export const NETWORK_FAULT_KINDS: readonly NetworkFaultKind[] = ["network:latency", "network:loss", "network:duplicate", "network:reorder"];
 export const CHAIN_FAULT_KINDS: readonly ChainFaultKind[] = [

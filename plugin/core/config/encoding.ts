@@ -210,7 +210,7 @@ export function decodeEncodedConfig(encoded: Uint8Array): DecodedOffchainConfig 
  * its block, and check the result against sharedSecretHash. Throws on a wrong key or index.
  */
 export function decryptSharedSecret(
-  decoded: DecodedOffchainConfig,
+  decoded: Pick<DecodedOffchainConfig, "sharedSecretEncryptions">,
   oracleIndex: number,
   configEncryptionKey: Uint8Array,
 ): Uint8Array {

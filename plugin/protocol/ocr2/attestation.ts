@@ -1,0 +1,89 @@
+/**
+ * The checks OCR2 report generation and finalization run on what other oracles send: signed
+ * observations (Ed25519, over the hash that covers the query) and attested reports (secp256k1,
+ * over the OCR2 signed hash the contract recomputes). Each check says why it failed, so a
+ * refused message can be traced.
+ */
+import type { Address } from "../../core/address.js";
+import { ocr2ExtraHash, verifyOcr2Observation } from "../../core/ocr2/observation-signature.js";
+import { type Ocr2ReportContext, recoverOcr2ReportSigner } from "../../core/ocr2/report.js";
+import type { Ocr2AttestedReportMany, Ocr2AttributedSignedObservation } from "./messages.js";
+
+/** Size limits of the reporting plugin, enforced on everything received. */
+export interface Ocr2PluginLimits {
+  readonly maxQueryLength: number;
+  readonly maxObservationLength: number;
+  readonly maxReportLength: number;
+}
+
+/** Whether `signature` recovers to `signer` over this report and context. Never throws. */
+export function isOcr2ReportSignedBy(report: Uint8Array, context: Ocr2ReportContext, signature: Uint8Array, signer: Address): boolean {
+  try {
+    return recoverOcr2ReportSigner(report, context, signature).toLowerCase() === signer.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+export type Ocr2AttestationCheck = { readonly ok: true; readonly signers: readonly number[] } | { readonly ok: false; readonly reason: string };
+
+/**
+ * A final's attestation: exactly `quorum` signatures, from distinct in-range signers, each
+ * valid over the report under `context` (which carries the final's extraHash).
+ */
+export function checkOcr2AttestedReport(args: {
+  readonly context: Ocr2ReportContext;
+  readonly attested: Ocr2AttestedReportMany;
+  readonly signerAddresses: readonly Address[];
+  readonly quorum: number;
+  readonly maxReportLength: number;
+}): Ocr2AttestationCheck {
+  const { attested, signerAddresses } = args;
+  if (attested.report.length > args.maxReportLength) return { ok: false, reason: `report of ${attested.report.length} bytes exceeds ${args.maxReportLength}` };
+  if (attested.attributedSignatures.length !== args.quorum) {
+    return { ok: false, reason: `${attested.attributedSignatures.length} signatures; exactly ${args.quorum} are required` };
+  }
+  const seen = new Set<number>();
+  for (const { signer, signature } of attested.attributedSignatures) {
+    if (!Number.isInteger(signer) || signer < 0 || signer >= signerAddresses.length) return { ok: false, reason: `signer ${signer} is not an oracle` };
+    if (seen.has(signer)) return { ok: false, reason: `signer ${signer} signed twice` };
+    seen.add(signer);
+    if (!isOcr2ReportSignedBy(attested.report, args.context, signature, signerAddresses[signer])) {
+      return { ok: false, reason: `bad signature from signer ${signer}` };
+    }
+  }
+  return { ok: true, signers: attested.attributedSignatures.map((s) => s.signer) };
+}
+
+/**
+ * A report-req's observations: more than 2f, observers distinct and in range, each within the
+ * plugin's limit and validly signed by its observer over (context, query). Returns the
+ * extraHash of the list, which every report signature will cover.
+ */
+export function checkOcr2ReportRequest(args: {
+  readonly context: { readonly configDigest: Uint8Array; readonly epoch: number; readonly round: number };
+  readonly query: Uint8Array;
+  readonly observations: readonly Ocr2AttributedSignedObservation[];
+  readonly offchainPublicKeys: readonly Uint8Array[];
+  readonly f: number;
+  readonly limits: Ocr2PluginLimits;
+}): { readonly ok: true; readonly extraHash: Uint8Array } | { readonly ok: false; readonly reason: string } {
+  const { observations, offchainPublicKeys } = args;
+  if (args.query.length > args.limits.maxQueryLength) return { ok: false, reason: `query of ${args.query.length} bytes exceeds ${args.limits.maxQueryLength}` };
+  if (observations.length <= 2 * args.f) return { ok: false, reason: `too few observations: ${observations.length}, more than 2f = ${2 * args.f} needed` };
+  const seen = new Set<number>();
+  for (const { observer, signedObservation } of observations) {
+    if (!Number.isInteger(observer) || observer < 0 || observer >= offchainPublicKeys.length) return { ok: false, reason: `observer ${observer} is not an oracle` };
+    if (seen.has(observer)) return { ok: false, reason: `observer ${observer} appears twice` };
+    seen.add(observer);
+    if (signedObservation.observation.length > args.limits.maxObservationLength) return { ok: false, reason: `observation of observer ${observer} exceeds ${args.limits.maxObservationLength} bytes` };
+    if (!verifyOcr2Observation(args.context, args.query, signedObservation.observation, signedObservation.signature, offchainPublicKeys[observer])) {
+      return { ok: false, reason: `bad signature from observer ${observer}` };
+    }
+  }
+  const extraHash = ocr2ExtraHash(
+    args.query,
+    observations.map(({ observer, signedObservation }) => ({ observer, observation: signedObservation.observation })),
+  );
+  return { ok: true, extraHash };
+}
