@@ -9,7 +9,8 @@ import { Contract } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { deploymentRecordPath, readRecordOrExplain } from "../plugin/deployments/index.js";
-import { notDeployed, oracleProcessNeedsNode } from "../plugin/messages.js";
+import { protocolOf } from "../plugin/feed/setup.js";
+import { notDeployed, oracleProcessNeedsNode, oracleProcessNeedsOcr1 } from "../plugin/messages.js";
 import { type CommitteeEvent, CommitteeProcesses, statusLines } from "../plugin/p2p/committee-processes.js";
 import { deployCommand, deploymentSite, feedConfigFor, openTaskContext } from "./context.js";
 import { ocrError, withJsonErrors } from "./errors.js";
@@ -39,6 +40,9 @@ async function runCommittee(args: CommitteeTaskArguments, hre: HardhatRuntimeEnv
   const record = await readRecordOrExplain(site, feed.name);
   if (record === undefined) {
     throw ocrError(notDeployed(feed.name, site, deploymentRecordPath(site.deploymentsDir, site.networkName, site.chainId, feed.name), deployCommand(ctx, feed.name)));
+  }
+  if ((await protocolOf(ctx.connection.ethers, record.addresses.aggregator)) === "ocr2") {
+    throw ocrError(oracleProcessNeedsOcr1(feed.name, record.addresses.aggregator, deployCommand(ctx, feed.name)));
   }
   const aggregator = new Contract(record.addresses.aggregator, ROUNDS_ABI, ctx.connection.ethers.provider);
   // The children run this same Hardhat CLI with this config, on this network.

@@ -21,7 +21,9 @@ import {
   p2pListenFailed,
   peerIdNotInConfig,
   peersListLength,
+  oracleProcessNeedsOcr1,
 } from "../plugin/messages.js";
+import { protocolOf } from "../plugin/feed/setup.js";
 import { defaultP2PAddress, parseP2PAddress } from "../plugin/p2p/addresses.js";
 import type { OracleProcessEvent, RunningOracle } from "../plugin/p2p/oracle-process.js";
 import type { OcrFeedConfig } from "../plugin/types.js";
@@ -78,6 +80,9 @@ async function runOracle(args: OracleTaskArguments, hre: HardhatRuntimeEnvironme
   const record = await readRecordOrExplain(site, feed.name);
   if (record === undefined) {
     throw ocrError(notDeployed(feed.name, site, deploymentRecordPath(site.deploymentsDir, site.networkName, site.chainId, feed.name), deployCommand(ctx, feed.name)));
+  }
+  if ((await protocolOf(ctx.connection.ethers, record.addresses.aggregator)) === "ocr2") {
+    throw ocrError(oracleProcessNeedsOcr1(feed.name, record.addresses.aggregator, deployCommand(ctx, feed.name)));
   }
   const index = Number(args.index);
   if (args.index.trim() === "" || !Number.isInteger(index) || index < 0 || index >= record.n) throw ocrError(oracleIndexInvalid(feed.name, args.index, record.n));

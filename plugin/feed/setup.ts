@@ -55,7 +55,7 @@ export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtif
 }
 
 /** "ocr2" for an (AccessControlled)OCR2Aggregator, by its typeAndVersion; otherwise "ocr1". */
-async function protocolOf(ethers: HardhatEthers, aggregator: string): Promise<"ocr1" | "ocr2"> {
+export async function protocolOf(ethers: HardhatEthers, aggregator: string): Promise<"ocr1" | "ocr2"> {
   try {
     const typeAndVersion = (await new Contract(aggregator, ocr2FeedInterface, ethers.provider).typeAndVersion()) as string;
     return /OCR2Aggregator/.test(typeAndVersion) ? "ocr2" : "ocr1";

@@ -212,7 +212,8 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     basePort = await freeConsecutivePorts(N);
     stateRoot = await mkdtemp(path.join(tmpdir(), "ocr-p2p-state-"));
     env = { ...local.env, OCR_TEST_P2P_BASE_PORT: String(basePort) };
-    const deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--json"], env, 180_000);
+    // Oracle processes run OCR1 committees (OCR2 is the default protocol of ocr:deploy).
+    const deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr1", "--json"], env, 180_000);
     expect(deployed.code, deployed.stderr).to.equal(0);
     const json = JSON.parse(deployed.stdout);
     aggregator = json.aggregator;
@@ -338,5 +339,14 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     expect(simulated.code, simulated.stderr).to.equal(1);
     expect(simulated.stderr).to.match(/simulated inside this one process.*--network localhost/);
     for (const result of [badIndex, badPeers, simulated]) expect(result.stderr).to.not.match(/\n\s+at /); // no stack trace
+  });
+
+  it("an OCR2 feed is refused with how to deploy one that oracle processes can run", async () => {
+    const redeployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr2", "--force", "--json"], env, 180_000);
+    expect(redeployed.code, redeployed.stderr).to.equal(0);
+    const refused = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0"], env, 120_000);
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.stderr).to.match(/runs OCR2 .*oracle processes run OCR1 committees only for now.*--protocol ocr1 --force/s);
+    expect(refused.stderr).to.not.match(/\n\s+at /);
   });
 });
