@@ -29,7 +29,7 @@ import {
 import type { AttestedReportMany } from "./messages.js";
 
 /** A Map that forgets its oldest entries beyond `capacity` (insertion order). */
-class BoundedMemo<V> {
+export class BoundedMemo<V> {
   private readonly entries = new Map<string, V>();
   constructor(private readonly capacity: number) {}
   get(key: string): V | undefined {

@@ -8,6 +8,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { type Address, addressFromPublicKey } from "../address.js";
 import { bytesToIntBE, bytesToUintBE, concatBytes, intToBytesBE, uintToBytesBE } from "../bytes.js";
 import { keccak256 } from "../hash.js";
+import { signDigestRecoverable } from "../secp256k1.js";
 import { type AttributedObservation, encodeRawObservers } from "../report.js";
 
 /** The most oracles (and observations) an OCR2 aggregator accepts. */
@@ -172,8 +173,8 @@ export function ocr2SignedHash(report: Uint8Array, context: Ocr2ReportContext): 
 
 /** Sign with an oracle's on-chain key: 65 bytes r ‖ s ‖ v, v ∈ {0, 1}. */
 export function signOcr2Report(report: Uint8Array, context: Ocr2ReportContext, onchainSigningKey: Uint8Array): Uint8Array {
-  const vrs = secp256k1.sign(ocr2SignedHash(report, context), onchainSigningKey, { prehash: false, format: "recovered" });
-  return concatBytes(vrs.subarray(1, 65), vrs.subarray(0, 1));
+  // RFC 6979 with k·G in OpenSSL: the same bytes as noble's signer, in about half the time.
+  return signDigestRecoverable(ocr2SignedHash(report, context), onchainSigningKey);
 }
 
 /** The address ecrecover finds for `signature` (r ‖ s ‖ v) over this report and context. */

@@ -5,8 +5,10 @@
  * refused message can be traced.
  */
 import type { Address } from "../../core/address.js";
-import { ocr2ExtraHash, verifyOcr2Observation } from "../../core/ocr2/observation-signature.js";
-import { type Ocr2ReportContext, recoverOcr2ReportSigner } from "../../core/ocr2/report.js";
+import { bytesToHex } from "../../core/bytes.js";
+import { ocr2ExtraHash, ocr2ObservationSigningHash, verifyOcr2Observation } from "../../core/ocr2/observation-signature.js";
+import { type Ocr2ReportContext, ocr2SignedHash, recoverOcr2ReportSigner } from "../../core/ocr2/report.js";
+import { BoundedMemo } from "../verification.js";
 import type { Ocr2AttestedReportMany, Ocr2AttributedSignedObservation } from "./messages.js";
 
 /** Size limits of the reporting plugin, enforced on everything received. */
@@ -16,13 +18,50 @@ export interface Ocr2PluginLimits {
   readonly maxReportLength: number;
 }
 
+/*
+ * In one process every follower, and every oracle's finalization, checks the same report
+ * signatures and signed observations, so each check would run up to n (or n²) times: at
+ * (31,10) that was a second of secp256k1 recoveries per report. Verdicts are memoised, as for
+ * OCR1 (verification.ts): a check is a pure function of its bytes, and the key holds all of them
+ * (the signed hash commits to the report and its context), so no sender can get a wrong verdict
+ * out of the memo.
+ */
+const recoveredSigners = new BoundedMemo<string | null>(8192);
+const observationVerdicts = new BoundedMemo<boolean>(8192);
+
 /** Whether `signature` recovers to `signer` over this report and context. Never throws. */
 export function isOcr2ReportSignedBy(report: Uint8Array, context: Ocr2ReportContext, signature: Uint8Array, signer: Address): boolean {
+  let key: string;
   try {
-    return recoverOcr2ReportSigner(report, context, signature).toLowerCase() === signer.toLowerCase();
+    key = bytesToHex(ocr2SignedHash(report, context)) + bytesToHex(signature);
   } catch {
     return false;
   }
+  const recovered = recoveredSigners.getOrCompute(key, () => {
+    try {
+      return recoverOcr2ReportSigner(report, context, signature).toLowerCase();
+    } catch {
+      return null;
+    }
+  });
+  return recovered !== null && recovered === signer.toLowerCase();
+}
+
+/** verifyOcr2Observation, memoised on the signing hash, signature and key. Never throws. */
+function isValidOcr2Observation(
+  context: { readonly configDigest: Uint8Array; readonly epoch: number; readonly round: number },
+  query: Uint8Array,
+  observation: Uint8Array,
+  signature: Uint8Array,
+  offchainPublicKey: Uint8Array,
+): boolean {
+  let key: string;
+  try {
+    key = bytesToHex(ocr2ObservationSigningHash(context, query, observation)) + bytesToHex(signature) + bytesToHex(offchainPublicKey);
+  } catch {
+    return false;
+  }
+  return observationVerdicts.getOrCompute(key, () => verifyOcr2Observation(context, query, observation, signature, offchainPublicKey));
 }
 
 export type Ocr2AttestationCheck = { readonly ok: true; readonly signers: readonly number[] } | { readonly ok: false; readonly reason: string };
@@ -77,7 +116,7 @@ export function checkOcr2ReportRequest(args: {
     if (seen.has(observer)) return { ok: false, reason: `observer ${observer} appears twice` };
     seen.add(observer);
     if (signedObservation.observation.length > args.limits.maxObservationLength) return { ok: false, reason: `observation of observer ${observer} exceeds ${args.limits.maxObservationLength} bytes` };
-    if (!verifyOcr2Observation(args.context, args.query, signedObservation.observation, signedObservation.signature, offchainPublicKeys[observer])) {
+    if (!isValidOcr2Observation(args.context, args.query, signedObservation.observation, signedObservation.signature, offchainPublicKeys[observer])) {
       return { ok: false, reason: `bad signature from observer ${observer}` };
     }
   }
