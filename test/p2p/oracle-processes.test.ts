@@ -186,6 +186,16 @@ function checkInvariants(reports: readonly LandedReport[]): void {
   });
 }
 
+/**
+ * The environment of a user's terminal: Hardhat prints stack traces with its errors when it sees
+ * a CI variable (by design, for CI logs), and what these tests check is what a user sees.
+ */
+function asUserTerminal(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const userEnv = { ...env };
+  for (const name of ["CI", "CONTINUOUS_INTEGRATION", "GITHUB_ACTIONS", "BUILD_NUMBER", "RUN_ID", "NOW", "DEPLOYMENT_ID", "CODEBUILD_BUILD_NUMBER"]) delete userEnv[name];
+  return userEnv;
+}
+
 describe("oracles as separate processes over libp2p, against a hardhat node", function () {
   this.timeout(900_000);
   let local: LocalNode | undefined;
@@ -329,22 +339,24 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
   });
 
   it("a wrong --index, a committee peer list of the wrong length and the simulated network are errors that say what to do", async () => {
-    const badIndex = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "4"], env, 120_000);
+    const userEnv = asUserTerminal(env);
+    const badIndex = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "4"], userEnv, 120_000);
     expect(badIndex.code, badIndex.stderr).to.equal(1);
     expect(badIndex.stderr).to.match(/--index "4" is not an oracle of feed "P2P \/ USD", which has 4 oracles\. Pass --index with a number from 0 to 3/);
-    const badPeers = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0", "--peers", "127.0.0.1:1,127.0.0.1:2"], env, 120_000);
+    const badPeers = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0", "--peers", "127.0.0.1:1,127.0.0.1:2"], userEnv, 120_000);
     expect(badPeers.code, badPeers.stderr).to.equal(1);
     expect(badPeers.stderr).to.match(/--peers lists 2 addresses, but the committee has 4 oracles/);
-    const simulated = await runHardhat(["ocr:oracle", "--feed", FEED, "--index", "0"], env, 120_000);
+    const simulated = await runHardhat(["ocr:oracle", "--feed", FEED, "--index", "0"], userEnv, 120_000);
     expect(simulated.code, simulated.stderr).to.equal(1);
     expect(simulated.stderr).to.match(/simulated inside this one process.*--network localhost/);
     for (const result of [badIndex, badPeers, simulated]) expect(result.stderr).to.not.match(/\n\s+at /); // no stack trace
   });
 
   it("an OCR2 feed is refused with how to deploy one that oracle processes can run", async () => {
-    const redeployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr2", "--force", "--json"], env, 180_000);
+    const userEnv = asUserTerminal(env);
+    const redeployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr2", "--force", "--json"], userEnv, 180_000);
     expect(redeployed.code, redeployed.stderr).to.equal(0);
-    const refused = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0"], env, 120_000);
+    const refused = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0"], userEnv, 120_000);
     expect(refused.code, refused.stderr).to.equal(1);
     expect(refused.stderr).to.match(/runs OCR2 .*oracle processes run OCR1 committees only for now.*--protocol ocr1 --force/s);
     expect(refused.stderr).to.not.match(/\n\s+at /);
