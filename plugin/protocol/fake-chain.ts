@@ -8,44 +8,12 @@ import { type Address, sameAddress } from "../core/address.js";
 import { type Hex, bytesToHex, concatBytes, hexToBytes } from "../core/bytes.js";
 import { computeConfigDigest } from "../core/config/digest.js";
 import type { SetConfigArgs } from "../core/config/encoding.js";
-import { keccak256, utf8Bytes } from "../core/hash.js";
 import { MAX_ORACLES, decodeReport, epochAndRound, reportMedian, MIN_OBSERVATION, MAX_OBSERVATION } from "../core/report.js";
-import type {
-  ContractConfig,
-  OffchainAggregatorChain,
-  RoundRequest,
-  TransmissionDetails,
-  TransmitRequest,
-  TransmitResult,
-} from "./chain.js";
+import type { ContractConfig, TransmitRequest } from "./chain.js";
+import { type AcceptedTransmission, InMemoryAggregator, RevertError, type StoredConfig } from "./in-memory-aggregator.js";
 import { reportSignerOf } from "./verification.js";
 
-/** A report the fake contract accepted. */
-export interface AcceptedTransmission {
-  readonly aggregatorRoundId: number;
-  readonly answer: bigint;
-  /** Block timestamp in seconds. */
-  readonly timestamp: bigint;
-  readonly transmitter: Address;
-  readonly configDigest: Uint8Array;
-  readonly epoch: number;
-  readonly round: number;
-  readonly observations: readonly bigint[];
-  readonly observers: readonly number[];
-  /** Indices of the oracles whose signatures were on the report. */
-  readonly signers: readonly number[];
-  readonly txHash: Hex;
-  /** Engine time (ms) when it landed. */
-  readonly landedAtMs: number;
-}
-
-/** A transmit the fake contract rejected, with the contract's revert string. */
-export class RevertError extends Error {
-  constructor(readonly reason: string) {
-    super(reason === "" ? "reverted without a reason" : `reverted: ${reason}`);
-    this.name = "RevertError";
-  }
-}
+export { type AcceptedTransmission, RevertError } from "./in-memory-aggregator.js";
 
 export interface FakeOffchainAggregatorOptions {
   /** Engine time source; the block timestamp is floor(now / 1000). */
@@ -55,56 +23,26 @@ export interface FakeOffchainAggregatorOptions {
   readonly maxAnswer?: bigint;
 }
 
-interface StoredConfig {
-  readonly args: SetConfigArgs;
-  readonly configCount: bigint;
-  readonly blockNumber: number;
-  readonly digest: Uint8Array;
-}
-
-type TransmitFault = "fail" | "drop";
-
-export class FakeOffchainAggregator implements OffchainAggregatorChain {
-  readonly address: Address;
-  readonly minAnswer: bigint;
-  readonly maxAnswer: bigint;
-  private readonly now: () => number;
-  private blockNumber = 1;
-  private configCount = 0n;
-  private config: StoredConfig | null = null;
-  private latestEpochAndRound = 0n;
-  private readonly accepted: AcceptedTransmission[] = [];
-  private readonly rejected: { transmitter: Address; reason: string; atMs: number }[] = [];
-  private roundRequest: (RoundRequest & { atMs: number }) | null = null;
-  private readonly faults = new Map<string, TransmitFault[]>();
-  private txNonce = 0;
-
+export class FakeOffchainAggregator extends InMemoryAggregator<SetConfigArgs, AcceptedTransmission> {
   constructor(options: FakeOffchainAggregatorOptions) {
-    this.now = options.now;
-    this.address = options.address ?? ("0x00000000000000000000000000000000000FACE1" as Address);
-    this.minAnswer = options.minAnswer ?? MIN_OBSERVATION;
-    this.maxAnswer = options.maxAnswer ?? MAX_OBSERVATION;
+    super({
+      now: options.now,
+      address: options.address ?? ("0x00000000000000000000000000000000000FACE1" as Address),
+      minAnswer: options.minAnswer ?? MIN_OBSERVATION,
+      maxAnswer: options.maxAnswer ?? MAX_OBSERVATION,
+      digestLength: 16,
+      txHashTag: "fake-tx",
+    });
   }
 
-  /** Every accepted report, oldest first. */
-  get transmissions(): readonly AcceptedTransmission[] {
-    return this.accepted;
-  }
-  /** Every rejected transmit with its revert string. */
-  get reverts(): readonly { transmitter: Address; reason: string; atMs: number }[] {
-    return this.rejected;
-  }
-  get latestConfigDigest(): Uint8Array | null {
-    return this.config?.digest ?? null;
-  }
-
-  /** setConfig with the contract's argument checks (payees are not modelled). */
-  setConfig(args: SetConfigArgs): ContractConfig {
+  /** setConfig's argument checks (payees are not modelled). */
+  protected checkSetConfig(args: SetConfigArgs): void {
     const n = args.signers.length;
     if (n > MAX_ORACLES) throw new RevertError("too many signers");
     if (args.threshold <= 0) throw new RevertError("threshold must be positive");
     if (n !== args.transmitters.length) throw new RevertError("oracle addresses out of registration");
     if (n <= 3 * args.threshold) throw new RevertError("faulty-oracle threshold too high");
+    // OCR1 keeps signers and transmitters in one role mapping: an address may hold one role.
     const seen = new Set<string>();
     for (let i = 0; i < n; i++) {
       const signer = args.signers[i].toLowerCase();
@@ -114,12 +52,10 @@ export class FakeOffchainAggregator implements OffchainAggregatorChain {
       if (seen.has(transmitter)) throw new RevertError("repeated transmitter address");
       seen.add(transmitter);
     }
-    this.blockNumber++;
-    this.configCount++;
-    const digest = computeConfigDigest({ contractAddress: this.address, configCount: this.configCount, ...args });
-    this.config = { args, configCount: this.configCount, blockNumber: this.blockNumber, digest };
-    this.latestEpochAndRound = 0n;
-    return this.contractConfig(this.config);
+  }
+
+  protected digestOf(args: SetConfigArgs, configCount: bigint): Uint8Array {
+    return computeConfigDigest({ contractAddress: this.address, configCount, ...args });
   }
 
   /** requestNewRound: emits RoundRequested with the latest transmitted digest, epoch and round. */
@@ -127,55 +63,11 @@ export class FakeOffchainAggregator implements OffchainAggregatorChain {
     const latest = this.accepted.at(-1);
     this.roundRequest = {
       requester,
-      configDigest: latest?.configDigest ?? new Uint8Array(16),
+      configDigest: latest?.configDigest ?? this.emptyDigest(),
       epoch: latest?.epoch ?? 0,
       round: latest?.round ?? 0,
       atMs: this.now(),
     };
-  }
-
-  /** Fault hook: the next transmit from `transmitter` reverts without touching state. */
-  failNextTransmit(transmitter: Address): void {
-    this.queueFault(transmitter, "fail");
-  }
-  /** Fault hook: the next transmit from `transmitter` is lost before it reaches the chain. */
-  dropNextTransmit(transmitter: Address): void {
-    this.queueFault(transmitter, "drop");
-  }
-
-  async latestConfig(): Promise<ContractConfig | null> {
-    return this.config === null ? null : this.contractConfig(this.config);
-  }
-
-  async latestTransmissionDetails(): Promise<TransmissionDetails> {
-    const latest = this.accepted.at(-1);
-    return {
-      configDigest: this.config?.digest ?? new Uint8Array(16),
-      epoch: Number(this.latestEpochAndRound >> 8n),
-      round: Number(this.latestEpochAndRound & 0xffn),
-      latestAnswer: latest?.answer ?? 0n,
-      latestTimestamp: latest?.timestamp ?? 0n,
-    };
-  }
-
-  async latestRoundRequested(lookbackMs: number): Promise<RoundRequest | null> {
-    const request = this.roundRequest;
-    if (request === null || request.atMs < this.now() - lookbackMs) return null;
-    const { atMs: _atMs, ...event } = request;
-    return event;
-  }
-
-  async transmit(request: TransmitRequest): Promise<TransmitResult> {
-    const fault = this.faults.get(request.transmitterAddress.toLowerCase())?.shift();
-    if (fault === "drop") return { ok: false, error: "transaction dropped (fault injected)" };
-    if (fault === "fail") return this.reject(request.transmitterAddress, "transaction failed (fault injected)");
-    try {
-      const txHash = this.applyTransmit(request);
-      return { ok: true, txHash };
-    } catch (error) {
-      if (error instanceof RevertError) return this.reject(request.transmitterAddress, error.reason);
-      throw error;
-    }
   }
 
   /** The transmit checks in execution order (spec §1.6); returns a tx hash or throws RevertError. */
@@ -192,7 +84,7 @@ export class FakeOffchainAggregator implements OffchainAggregatorChain {
       throw new RevertError("");
     }
     const config = this.config;
-    const configDigest = config?.digest ?? new Uint8Array(16);
+    const configDigest = config?.digest ?? this.emptyDigest();
     if (bytesToHex(decoded.context.configDigest) !== bytesToHex(configDigest)) throw new RevertError("configDigest mismatch");
     const reportEpochAndRound = epochAndRound(decoded.context.epoch, decoded.context.round);
     if (this.latestEpochAndRound >= reportEpochAndRound) throw new RevertError("stale report");
@@ -230,12 +122,8 @@ export class FakeOffchainAggregator implements OffchainAggregatorChain {
     const median = reportMedian(observations);
     if (median < this.minAnswer || median > this.maxAnswer) throw new RevertError("median is out of min-max range");
 
-    this.blockNumber++;
-    const txHash = bytesToHex(keccak256(concatBytes(utf8Bytes(`fake-tx-${this.txNonce++}`), report)));
-    this.accepted.push({
-      aggregatorRoundId: this.accepted.length + 1,
+    return this.land(report, reportEpochAndRound, {
       answer: median,
-      timestamp: BigInt(Math.floor(this.now() / 1000)),
       transmitter: transmitters[transmitterIndex],
       configDigest,
       epoch: decoded.context.epoch,
@@ -243,26 +131,10 @@ export class FakeOffchainAggregator implements OffchainAggregatorChain {
       observations,
       observers: decoded.observers,
       signers: signerIndices,
-      txHash,
-      landedAtMs: this.now(),
     });
-    this.latestEpochAndRound = reportEpochAndRound;
-    return txHash;
   }
 
-  private reject(transmitter: Address, reason: string): TransmitResult {
-    this.rejected.push({ transmitter, reason, atMs: this.now() });
-    return { ok: false, error: reason };
-  }
-
-  private queueFault(transmitter: Address, fault: TransmitFault): void {
-    const key = transmitter.toLowerCase();
-    const list = this.faults.get(key) ?? [];
-    list.push(fault);
-    this.faults.set(key, list);
-  }
-
-  private contractConfig(stored: StoredConfig): ContractConfig {
+  protected contractConfig(stored: StoredConfig<SetConfigArgs>): ContractConfig {
     return {
       ...stored.args,
       contractAddress: this.address,
