@@ -25,20 +25,30 @@ export interface RunRoundTaskArguments {
   json: boolean;
 }
 
-/** What `--json` prints for an OCR1 feed: integers that can exceed 2^53 as decimal strings, bytes as 0x-hex. */
-export interface Ocr1RunRoundOutput {
+/**
+ * What `--json` prints, the same for both protocols: integers that can exceed 2^53 as decimal
+ * strings, bytes as 0x-hex. The keys come in this order; each protocol adds its own fields
+ * between the parts (see `Ocr1RunRoundOutput` and `Ocr2RunRoundOutput`).
+ */
+interface RoundOrigin {
   network: string;
   feed: string;
-  protocol: "ocr1";
+}
+interface RoundHeader {
   aggregator: string;
   proxy: string;
+  /** 16 bytes (OCR1) or 32 bytes (OCR2). */
   configDigest: string;
   epoch: number;
   round: number;
   leader: number;
+}
+interface RoundReport {
   observations: { oracle: number; value: string }[];
   median: string;
   report: string;
+}
+interface RoundLanding {
   rs: string[];
   ss: string[];
   rawVs: string;
@@ -49,61 +59,43 @@ export interface Ocr1RunRoundOutput {
   aggregatorRoundId: string;
   proxyRoundId: string;
   answer: string;
-  /** Why the committee reported: first, deviation, heartbeat or requested. */
-  reason: string;
 }
 
-/** What `--json` prints for an OCR2 feed (the same conventions). */
-export interface Ocr2RunRoundOutput {
-  network: string;
-  feed: string;
-  protocol: "ocr2";
-  aggregator: string;
-  proxy: string;
-  /** 32 bytes. */
-  configDigest: string;
-  epoch: number;
-  round: number;
-  leader: number;
+/** OCR1: the shared parts, then why the committee reported (first, deviation, heartbeat or requested). */
+export type Ocr1RunRoundOutput = RoundOrigin & { protocol: "ocr1" } & RoundHeader & RoundReport & RoundLanding & { reason: string };
+
+/** OCR2: the shared parts with what an OCR2 report adds and what an OCR2 consumer reads. */
+export type Ocr2RunRoundOutput = RoundOrigin & { protocol: "ocr2" } & RoundHeader & {
   /** The median of the oracles' observation clocks, Unix seconds (what startedAt reads). */
   observationsTimestamp: string;
   juelsPerFeeCoin: string;
-  observations: { oracle: number; value: string }[];
-  median: string;
-  report: string;
+} & RoundReport & {
   /** transmit's three words: config digest; epoch and round; extraHash. */
   reportContext: string[];
-  rs: string[];
-  ss: string[];
-  rawVs: string;
-  signers: number[];
-  transmitter: { oracle: number; address: string; stage: number };
-  txHash: string;
-  gasUsed: string;
-  aggregatorRoundId: string;
-  proxyRoundId: string;
-  answer: string;
+} & RoundLanding & {
   startedAt: string;
   updatedAt: string;
-}
+};
 
 export type RunRoundOutput = Ocr1RunRoundOutput | Ocr2RunRoundOutput;
 
 export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResult): RunRoundOutput {
-  if (result.protocol === "ocr2") return ocr2RunRoundOutput(network, feed, result);
-  return {
-    network,
-    feed: feed.name,
-    protocol: "ocr1",
+  const { protocol } = result;
+  const origin: RoundOrigin = { network, feed: feed.name };
+  const header: RoundHeader = {
     aggregator: feed.addresses.aggregator,
     proxy: feed.addresses.proxy,
     configDigest: result.configDigest,
     epoch: result.epoch,
     round: result.round,
     leader: result.leader,
+  };
+  const report: RoundReport = {
     observations: result.observations.map((o) => ({ oracle: o.oracle, value: o.value.toString() })),
     median: result.median.toString(),
     report: result.report,
+  };
+  const landing: RoundLanding = {
     rs: [...result.rs],
     ss: [...result.ss],
     rawVs: result.rawVs,
@@ -114,37 +106,17 @@ export function runRoundOutput(network: string, feed: OcrFeed, result: RoundResu
     aggregatorRoundId: result.aggregatorRoundId.toString(),
     proxyRoundId: result.proxyRoundId.toString(),
     answer: result.answer.toString(),
-    reason: result.reason,
   };
-}
-
-function ocr2RunRoundOutput(network: string, feed: OcrFeed, result: RoundResult): Ocr2RunRoundOutput {
+  if (protocol === "ocr1") return { ...origin, protocol, ...header, ...report, ...landing, reason: result.reason };
   return {
-    network,
-    feed: feed.name,
-    protocol: "ocr2",
-    aggregator: feed.addresses.aggregator,
-    proxy: feed.addresses.proxy,
-    configDigest: result.configDigest,
-    epoch: result.epoch,
-    round: result.round,
-    leader: result.leader,
+    ...origin,
+    protocol,
+    ...header,
     observationsTimestamp: String(result.observationsTimestamp ?? 0n),
     juelsPerFeeCoin: String(result.juelsPerFeeCoin ?? 0n),
-    observations: result.observations.map((o) => ({ oracle: o.oracle, value: o.value.toString() })),
-    median: result.median.toString(),
-    report: result.report,
+    ...report,
     reportContext: [...(result.reportContext ?? [])],
-    rs: [...result.rs],
-    ss: [...result.ss],
-    rawVs: result.rawVs,
-    signers: [...result.signers],
-    transmitter: { oracle: result.transmitter.oracle, address: result.transmitter.address, stage: result.transmitter.stage },
-    txHash: result.txHash,
-    gasUsed: result.gasUsed.toString(),
-    aggregatorRoundId: result.aggregatorRoundId.toString(),
-    proxyRoundId: result.proxyRoundId.toString(),
-    answer: result.answer.toString(),
+    ...landing,
     startedAt: String(result.startedAt ?? 0n),
     updatedAt: String(result.updatedAt ?? 0n),
   };
