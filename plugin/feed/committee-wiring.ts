@@ -15,7 +15,7 @@ import type { OracleKeys } from "../core/keys.js";
 import { dataSourceFromSpec } from "../data-sources/from-spec.js";
 import type { OffchainAggregatorChain, TransmitRequest, TransmitResult } from "../protocol/chain.js";
 import type { Clock } from "../protocol/clock.js";
-import { Committee, type ConfigOverrides } from "../protocol/committee.js";
+import { Committee, type CommitteeOptions, type ConfigOverrides } from "../protocol/committee.js";
 import type { OracleInfo } from "../api-types.js";
 import type { OcrFeedConfig } from "../types.js";
 import type { ChainTime } from "./chain-time.js";
@@ -119,34 +119,60 @@ export interface CommitteeWiring {
   readonly deployer: Deployer;
 }
 
-/** A committee for the aggregator at `wiring.aggregator`. It is not started. */
-export function createCommittee(wiring: CommitteeWiring): Committee {
+/**
+ * What a protocol's committee wiring adds to the shared part: the chain adapter's dialect, the
+ * admin that sets the config, and the Committee options only that protocol has.
+ */
+export interface ProtocolWiring {
+  readonly dialect?: EthersAggregatorChainOptions["dialect"];
+  /** The owner's side of the committee: sends setConfig to the aggregator at `aggregator`. */
+  readonly admin: (deployer: Deployer, aggregator: string) => CommitteeOptions["admin"];
+  readonly options?: Partial<CommitteeOptions>;
+}
+
+/** OCR1: setConfig with the five arguments of OffchainAggregator 4.0.0, the default dialect. */
+const OCR1_WIRING: ProtocolWiring = {
+  admin: (deployer, aggregator) => {
+    const contract = new Contract(aggregator, AGGREGATOR_ABI);
+    return {
+      setConfig: (args: SetConfigArgs) =>
+        ownerCall(deployer, contract, "setConfig", [args.signers, args.transmitters, args.threshold, args.encodedConfigVersion, args.encoded]),
+    };
+  },
+};
+
+/** Data source i from the config (the last one serves every oracle past the end of the list). */
+export function specFor<T>(list: readonly T[], index: number): T {
+  return list[index] ?? list[list.length - 1];
+}
+
+/**
+ * A committee for the aggregator at `wiring.aggregator`, OCR1 unless `protocol` says otherwise.
+ * It is not started. Each oracle transmits from its own transmitter key (a wallet made on first
+ * use), through the feed's `ChainTime`.
+ */
+export function createCommittee(wiring: CommitteeWiring, protocol: ProtocolWiring = OCR1_WIRING): Committee {
   const { config, provider, deployer } = wiring;
   const wallets = new Map<number, Wallet>();
-  let committee: Committee;
   const transmitterWallet = (index: number): Wallet => {
     let wallet = wallets.get(index);
     if (wallet === undefined) {
-      wallet = new Wallet(bytesToHex(committee.keys[index].transmitterKey), provider);
+      wallet = new Wallet(bytesToHex(wiring.keys[index].transmitterKey), provider);
       wallets.set(index, wallet);
     }
     return wallet;
   };
-  const aggregator = new Contract(wiring.aggregator, AGGREGATOR_ABI);
-  const admin = {
-    setConfig: (args: SetConfigArgs) =>
-      ownerCall(deployer, aggregator, "setConfig", [args.signers, args.transmitters, args.threshold, args.encodedConfigVersion, args.encoded]),
-  };
-  committee = new Committee({
+  const chainOptions: EthersAggregatorChainOptions = { provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet };
+  return new Committee({
     n: wiring.n,
     f: wiring.f,
     seed: config.seed,
     keys: wiring.keys,
-    dataSource: (i) => dataSourceFromSpec(config.dataSources[i] ?? config.dataSources[config.dataSources.length - 1]),
+    dataSource: (i) => dataSourceFromSpec(specFor(config.dataSources, i)),
     config: configOverrides(config),
     clock: wiring.clock,
-    chain: new ClockSyncedChain({ provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet }, deployer.chainTime),
-    admin,
+    chain: new ClockSyncedChain(protocol.dialect === undefined ? chainOptions : { ...chainOptions, dialect: protocol.dialect }, deployer.chainTime),
+    admin: protocol.admin(deployer, wiring.aggregator),
+    ...protocol.options,
   });
-  return committee;
 }

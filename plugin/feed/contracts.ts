@@ -121,12 +121,25 @@ export async function deployAggregator(
 ): Promise<string> {
   const name = config.accessControlled ? "AccessControlledOffchainAggregator" : "OffchainAggregator";
   const address = await deploy(deployer, name, aggregatorConstructorArgs(config, linkToken));
-  const aggregator = new Contract(address, AGGREGATOR_ABI);
+  await setPayeesAndFund(deployer, new Contract(address, AGGREGATOR_ABI), config, linkToken, oracles);
+  return address;
+}
+
+/**
+ * What every aggregator needs before its committee takes over, OCR1 or OCR2: each transmitter's
+ * payee registered, and the feed's LINK funding sent to it.
+ */
+export async function setPayeesAndFund(
+  deployer: Deployer,
+  aggregator: Contract,
+  config: OcrFeedConfig,
+  linkToken: string,
+  oracles: readonly { transmitter: string; payee: string }[],
+): Promise<void> {
   await ownerCall(deployer, aggregator, "setPayees", [oracles.map((o) => o.transmitter), oracles.map((o) => o.payee)]);
   if (config.linkFunding > 0n) {
-    await ownerCall(deployer, new Contract(linkToken, LINK_ABI), "transfer", [address, config.linkFunding]);
+    await ownerCall(deployer, new Contract(linkToken, LINK_ABI), "transfer", [await aggregator.getAddress(), config.linkFunding]);
   }
-  return address;
 }
 
 /**

@@ -5,19 +5,18 @@
  * reads an OCR2 config and NewTransmission back. Side by side with contracts.ts and
  * committee-wiring.ts, which do the same for OCR1.
  */
-import { Contract, Interface, Wallet } from "ethers";
+import { Contract, Interface } from "ethers";
 
 import { OCR2_DIALECT } from "../chain/ocr2-aggregator-chain.js";
-import { bytesToHex } from "../core/bytes.js";
 import { decodeOcr2OffchainConfig } from "../core/ocr2/offchain-config.js";
 import { decodeMedianPluginConfig } from "../core/ocr2/median-codec.js";
-import type { Ocr2SetConfigArgs } from "../core/ocr2/shared-config.js";
+import { type Ocr2SetConfigArgs, ocr2ProtocolTiming } from "../core/ocr2/shared-config.js";
 import { dataSourceFromSpec } from "../data-sources/from-spec.js";
 import type { ContractConfig } from "../protocol/chain.js";
 import { Committee } from "../protocol/committee.js";
 import type { OcrFeedConfig } from "../types.js";
-import { ClockSyncedChain, type CommitteeWiring, configOverrides } from "./committee-wiring.js";
-import { LINK_ABI, type Deployer, deploy, ownerCall } from "./contracts.js";
+import { type CommitteeWiring, type ProtocolWiring, createCommittee, specFor } from "./committee-wiring.js";
+import { type Deployer, deploy, ownerCall, setPayeesAndFund } from "./contracts.js";
 
 /** The OCR2Aggregator functions and events a feed uses (beyond the committee's). */
 export const OCR2_FEED_ABI = [
@@ -47,7 +46,7 @@ export function ocr2AggregatorConstructorArgs(config: OcrFeedConfig, linkToken: 
 }
 
 /**
- * Deploy an (AccessControlled)OCR2Aggregator, register payees, set billing (OCR1's per-observation
+ * Deploy an (AccessControlled)OCR2Aggregator, set billing, register payees (OCR1's per-observation
  * and per-transmission LINK gwei become OCR2's Gjuels) and send it LINK. The committee sets the config.
  */
 export async function deployOcr2Aggregator(
@@ -59,51 +58,42 @@ export async function deployOcr2Aggregator(
   const name = config.accessControlled ? "AccessControlledOCR2Aggregator" : "OCR2Aggregator";
   const address = await deploy(deployer, name, ocr2AggregatorConstructorArgs(config, linkToken));
   const aggregator = new Contract(address, ocr2FeedInterface);
-  await ownerCall(deployer, aggregator, "setPayees", [oracles.map((o) => o.transmitter), oracles.map((o) => o.payee)]);
+  // OCR1 takes billing in its constructor; OCR2 in setBilling (before any transmitter is set,
+  // so it pays nobody out).
   const b = config.billing;
   await ownerCall(deployer, aggregator, "setBilling", [b.maximumGasPriceGwei, b.reasonableGasPriceGwei, b.linkGweiPerObservation, b.linkGweiPerTransmission, OCR2_ACCOUNTING_GAS]);
-  if (config.linkFunding > 0n) {
-    await ownerCall(deployer, new Contract(linkToken, LINK_ABI), "transfer", [address, config.linkFunding]);
-  }
+  await setPayeesAndFund(deployer, aggregator, config, linkToken, oracles);
   return address;
+}
+
+/**
+ * OCR2's part of a committee's wiring: the OCR2 dialect of the chain adapter, the config dealt
+ * through the six-argument setConfig, the median plugin's bounds and juelsPerFeeCoin sources.
+ */
+export function ocr2Wiring(config: OcrFeedConfig): ProtocolWiring {
+  return {
+    dialect: OCR2_DIALECT,
+    admin: (deployer, aggregatorAddress) => {
+      const aggregator = new Contract(aggregatorAddress, ocr2FeedInterface);
+      return {
+        setConfig: () => {
+          throw new Error("an OCR2 aggregator takes setOcr2Config");
+        },
+        setOcr2Config: (a: Ocr2SetConfigArgs) =>
+          ownerCall(deployer, aggregator, "setConfig", [a.signers, a.transmitters, a.f, a.onchainConfig, a.offchainConfigVersion, a.offchainConfig]),
+      };
+    },
+    options: {
+      protocol: "ocr2",
+      ocr2: { minAnswer: config.minAnswer, maxAnswer: config.maxAnswer },
+      juelsPerFeeCoinSource: (i) => dataSourceFromSpec(specFor(config.juelsPerFeeCoin, i)),
+    },
+  };
 }
 
 /** An OCR2 committee for the aggregator at `wiring.aggregator`. It is not started. */
 export function createOcr2Committee(wiring: CommitteeWiring): Committee {
-  const { config, provider, deployer } = wiring;
-  const wallets = new Map<number, Wallet>();
-  let committee: Committee;
-  const transmitterWallet = (index: number): Wallet => {
-    let wallet = wallets.get(index);
-    if (wallet === undefined) {
-      wallet = new Wallet(bytesToHex(committee.keys[index].transmitterKey), provider);
-      wallets.set(index, wallet);
-    }
-    return wallet;
-  };
-  const aggregator = new Contract(wiring.aggregator, ocr2FeedInterface);
-  const pick = <T>(list: readonly T[], i: number): T => list[i] ?? list[list.length - 1];
-  committee = new Committee({
-    n: wiring.n,
-    f: wiring.f,
-    seed: config.seed,
-    keys: wiring.keys,
-    protocol: "ocr2",
-    ocr2: { minAnswer: config.minAnswer, maxAnswer: config.maxAnswer },
-    dataSource: (i) => dataSourceFromSpec(pick(config.dataSources, i)),
-    juelsPerFeeCoinSource: (i) => dataSourceFromSpec(pick(config.juelsPerFeeCoin, i)),
-    config: configOverrides(config),
-    clock: wiring.clock,
-    chain: new ClockSyncedChain({ provider, aggregatorAddress: wiring.aggregator, transmitterSigner: transmitterWallet, dialect: OCR2_DIALECT }, deployer.chainTime),
-    admin: {
-      setConfig: () => {
-        throw new Error("an OCR2 aggregator takes setOcr2Config");
-      },
-      setOcr2Config: (a: Ocr2SetConfigArgs) =>
-        ownerCall(deployer, aggregator, "setConfig", [a.signers, a.transmitters, a.f, a.onchainConfig, a.offchainConfigVersion, a.offchainConfig]),
-    },
-  });
-  return committee;
+  return createCommittee(wiring, ocr2Wiring(wiring.config));
 }
 
 /** Protocol timing of an OCR2 config on chain (deltaC lives in the median plugin's config). */
@@ -111,12 +101,7 @@ export function ocr2TimingOf(onChain: ContractConfig) {
   const offchain = decodeOcr2OffchainConfig(onChain.encoded);
   const median = decodeMedianPluginConfig(offchain.reportingPluginConfig);
   return {
-    deltaProgressMs: offchain.deltaProgressMs,
-    deltaResendMs: offchain.deltaResendMs,
-    deltaRoundMs: offchain.deltaRoundMs,
-    deltaGraceMs: offchain.deltaGraceMs,
-    deltaStageMs: offchain.deltaStageMs,
-    deltaCMs: median.deltaCMs,
+    ...ocr2ProtocolTiming(offchain, median),
     stages: offchain.s.length,
     offchainPublicKeys: offchain.offchainPublicKeys,
   };

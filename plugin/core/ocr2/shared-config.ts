@@ -123,6 +123,18 @@ export interface Ocr2ContractArgs {
   readonly configDigest: Uint8Array;
 }
 
+/** The protocol's durations as an OCR2 config sets them (deltaC lives in the median plugin's config). */
+export function ocr2ProtocolTiming(offchain: Ocr2OffchainConfig, median: MedianPluginConfig) {
+  return {
+    deltaProgressMs: offchain.deltaProgressMs,
+    deltaResendMs: offchain.deltaResendMs,
+    deltaRoundMs: offchain.deltaRoundMs,
+    deltaGraceMs: offchain.deltaGraceMs,
+    deltaStageMs: offchain.deltaStageMs,
+    deltaCMs: median.deltaCMs,
+  };
+}
+
 /**
  * Oracle `oracleIndex`'s view of an OCR2 ConfigSet: the protobuf decoded and checked with every
  * rule a node applies, the plugin config and bounds parsed, its copy of the secret decrypted.
@@ -146,12 +158,7 @@ export function ocr2SharedConfigFromContract(args: Ocr2ContractArgs, oracleIndex
   }));
   return {
     protocol: "ocr2",
-    deltaProgressMs: offchain.deltaProgressMs,
-    deltaResendMs: offchain.deltaResendMs,
-    deltaRoundMs: offchain.deltaRoundMs,
-    deltaGraceMs: offchain.deltaGraceMs,
-    deltaStageMs: offchain.deltaStageMs,
-    deltaCMs: median.deltaCMs,
+    ...ocr2ProtocolTiming(offchain, median),
     alphaPPB: median.alphaReportPPB ?? 0n,
     rMax: offchain.rMax,
     s: offchain.s,
