@@ -8,49 +8,18 @@
  */
 import { risingMarket } from "../../testkit/markets.js";
 import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
-import { THROUGHPUT_DELTA_C_MS, THROUGHPUT_R_MAX, type ThroughputResult, WARMUP_REPORTS } from "./throughput.js";
-
-const VIRTUAL_MS_PER_REPORT = 30_000;
+import { THROUGHPUT_DELTA_C_MS, THROUGHPUT_R_MAX, type ThroughputOptions, type ThroughputResult, timeCommittee } from "./throughput.js";
 
 /** Like measureThroughput, for an OCR2 committee; throws when it fell short or the chain disagrees. */
-export async function measureOcr2Throughput(n: number, f: number, reports: number): Promise<ThroughputResult> {
-  const { committee, aggregator } = await deployOcr2CommitteeFeed({
+export async function measureOcr2Throughput(n: number, f: number, reports: number, options: ThroughputOptions = {}): Promise<ThroughputResult> {
+  const feed = await deployOcr2CommitteeFeed({
     n,
     f,
     seed: `bench-ocr2-throughput-${n}-${f}`,
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });
-  try {
-    await committee.start();
-    const warmup = await committee.runUntil({ reports: WARMUP_REPORTS, virtualTimeMs: WARMUP_REPORTS * VIRTUAL_MS_PER_REPORT });
-    if (warmup.reports < WARMUP_REPORTS) throw new Error(`OCR2 (${n},${f}) warm-up: only ${warmup.reports}/${WARMUP_REPORTS} reports landed`);
-    const chainRoundBefore = Number(await aggregator.latestRound());
-    const roundsBefore = committee.events("round-start").length;
-    const revertedBefore = committee.events("transmit-reverted").length;
-    const startedAt = performance.now();
-    const result = await committee.runUntil({ reports, virtualTimeMs: reports * VIRTUAL_MS_PER_REPORT });
-    const wallSeconds = (performance.now() - startedAt) / 1000;
-    const chainRoundAfter = Number(await aggregator.latestRound());
-    if (result.reports < reports) throw new Error(`OCR2 (${n},${f}): only ${result.reports}/${reports} reports landed`);
-    if (chainRoundAfter - chainRoundBefore < reports) {
-      throw new Error(`OCR2 (${n},${f}): the committee traced ${result.reports} landed reports but latestRound went ${chainRoundBefore} -> ${chainRoundAfter}`);
-    }
-    return {
-      n,
-      f,
-      reports,
-      wallSeconds,
-      reportsPerSecond: reports / wallSeconds,
-      virtualSeconds: result.elapsedMs / 1000,
-      rounds: committee.events("round-start").length - roundsBefore,
-      reverted: committee.events("transmit-reverted").length - revertedBefore,
-      chainRoundBefore,
-      chainRoundAfter,
-    };
-  } finally {
-    committee.stopAll();
-  }
+  return timeCommittee(feed, n, f, reports, options, "OCR2 ");
 }
 
 /** The OCR2 rows for the bench's table, beside OCR1's reports/s and the crypto floor. */

@@ -8,7 +8,7 @@
 import { priceObservations } from "../../testkit/markets.js";
 import { deployOcr2Feed } from "../../testkit/ocr2-fixture.js";
 import { signerSubsets } from "./signer-subsets.js";
-import { STEADY_TRANSMITS, TRANSMIT_CONFIGS, configKey, mean } from "./transmit-gas.js";
+import { type GasSamples, STEADY_TRANSMITS, TRANSMIT_CONFIGS, configKey, gasSamples } from "./transmit-gas.js";
 
 /** Total transmit gas of Chainlink's AccessControlledOCR2Aggregator 1.0.0 (reference bytecode). */
 export const CHAINLINK_OCR2_GAS: Readonly<Record<string, number>> = {
@@ -30,13 +30,7 @@ export const OCR2_TARGET_FRACTION: Readonly<Record<string, number>> = {
 
 export const OCR2_TRANSMIT_CONFIGS = TRANSMIT_CONFIGS;
 
-export interface Ocr2TransmitGasResult {
-  readonly n: number;
-  readonly f: number;
-  readonly samples: readonly number[];
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
+export interface Ocr2TransmitGasResult extends GasSamples {
   /** The signer indices of each measured transmit. */
   readonly signers: readonly (readonly number[])[];
   /** Runtime code size of the aggregator, bytes. */
@@ -64,12 +58,7 @@ export async function measureOcr2TransmitGas(n: number, f: number): Promise<Ocr2
   }
   const code = await feed.ethers.provider.getCode(feed.aggregatorAddress);
   return {
-    n,
-    f,
-    samples,
-    mean: mean(samples),
-    min: Math.min(...samples),
-    max: Math.max(...samples),
+    ...gasSamples(n, f, samples),
     signers,
     codeSize: (code.length - 2) / 2,
   };

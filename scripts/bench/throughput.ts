@@ -8,10 +8,13 @@
  * is wired as a feed wires it (`ClockSyncedChain` over a `ChainTime`: blocks stamped with the
  * committee clock, one line of transactions), so the figure is what `connection.ocr` users get.
  */
+import type { Contract } from "ethers";
+
 import { sendRaw } from "../../plugin/chain/json-rpc.js";
 import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
 import { ChainTime } from "../../plugin/feed/chain-time.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
+import type { Committee } from "../../plugin/protocol/committee.js";
 import { deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { risingMarket } from "../../testkit/markets.js";
 
@@ -57,7 +60,6 @@ export interface ThroughputOptions {
  * committee fell short or the chain does not hold every report the committee claims.
  */
 export async function measureThroughput(n: number, f: number, reports: number, options: ThroughputOptions = {}): Promise<ThroughputResult> {
-  const slices = Math.max(1, Math.min(options.slices ?? 1, reports));
   // Starts at wall time, as a feed's clock starts at the chain's latest block (which is now).
   const clock = new VirtualClock({ startMs: Date.now(), seed: `bench-throughput-${n}-${f}/clock` });
   const feed = await deployCommitteeFeed({
@@ -72,11 +74,29 @@ export async function measureThroughput(n: number, f: number, reports: number, o
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });
+  return timeCommittee(feed, n, f, reports, options);
+}
+
+/** What `timeCommittee` drives: a committee not yet started, and the aggregator it reports to. */
+export interface CommitteeUnderTest {
+  readonly committee: Committee;
+  readonly aggregator: Contract;
+}
+
+/**
+ * Start the committee, run the warm-up, then time `reports` reports in `options.slices` slices
+ * (running `options.betweenSlices` untimed between them). Throws when the committee fell short
+ * or the chain does not hold every report the committee claims. `label` names the protocol in
+ * errors. The committee is stopped afterwards.
+ */
+export async function timeCommittee(feed: CommitteeUnderTest, n: number, f: number, reports: number, options: ThroughputOptions = {}, label = ""): Promise<ThroughputResult> {
+  const slices = Math.max(1, Math.min(options.slices ?? 1, reports));
+  const which = `${label}(${n},${f})`;
   const { committee, aggregator } = feed;
   try {
     await committee.start();
     const warmup = await committee.runUntil({ reports: WARMUP_REPORTS, virtualTimeMs: WARMUP_REPORTS * VIRTUAL_MS_PER_REPORT });
-    if (warmup.reports < WARMUP_REPORTS) throw new Error(`(${n},${f}) warm-up: only ${warmup.reports}/${WARMUP_REPORTS} reports landed`);
+    if (warmup.reports < WARMUP_REPORTS) throw new Error(`${which} warm-up: only ${warmup.reports}/${WARMUP_REPORTS} reports landed`);
 
     const chainRoundBefore = Number(await aggregator.latestRound());
     const roundsBefore = committee.events("round-start").length;
@@ -92,7 +112,7 @@ export async function measureThroughput(n: number, f: number, reports: number, o
       landed += result.reports;
       elapsedMs += result.elapsedMs;
       if (result.reports < want) {
-        throw new Error(`(${n},${f}): only ${landed}/${reports} reports landed within ${elapsedMs} ms of virtual time`);
+        throw new Error(`${which}: only ${landed}/${reports} reports landed within ${elapsedMs} ms of virtual time`);
       }
       options.betweenSlices?.();
     }
@@ -102,7 +122,7 @@ export async function measureThroughput(n: number, f: number, reports: number, o
     // The committee's word is not enough: the aggregator must have counted each report.
     if (chainRoundAfter - chainRoundBefore < reports) {
       throw new Error(
-        `(${n},${f}): the committee traced ${result.reports} landed reports but latestRound went ${chainRoundBefore} -> ${chainRoundAfter}`,
+        `${which}: the committee traced ${result.reports} landed reports but latestRound went ${chainRoundBefore} -> ${chainRoundAfter}`,
       );
     }
     return {

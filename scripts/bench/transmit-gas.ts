@@ -35,7 +35,8 @@ export const STEADY_TRANSMITS = 5;
 
 export type OcrFeed = Awaited<ReturnType<typeof deployOcrFeed>>;
 
-export interface TransmitGasResult {
+/** Gas of the steady transmits of an (n, f) feed, and its summary. */
+export interface GasSamples {
   readonly n: number;
   readonly f: number;
   /** Total transaction gas (21,000 base included) of transmits 2..STEADY_TRANSMITS+1. */
@@ -43,6 +44,14 @@ export interface TransmitGasResult {
   readonly mean: number;
   readonly min: number;
   readonly max: number;
+}
+
+/** The summary of `samples` (at least one). */
+export function gasSamples(n: number, f: number, samples: readonly number[]): GasSamples {
+  return { n, f, samples, mean: mean(samples), min: Math.min(...samples), max: Math.max(...samples) };
+}
+
+export interface TransmitGasResult extends GasSamples {
   /** Gas spent after the accounting gasleft() in the last transmit, when asked for. */
   readonly gasAfterAccounting: number | null;
   /** The feed the transmits went to, for callers that want to read more from its chain. */
@@ -108,14 +117,5 @@ export async function measureTransmitGas(
   if (latestRound !== STEADY_TRANSMITS + 1) {
     throw new Error(`(${n},${f}): expected ${STEADY_TRANSMITS + 1} rounds on chain, found ${latestRound}`);
   }
-  return {
-    n,
-    f,
-    samples,
-    mean: mean(samples),
-    min: Math.min(...samples),
-    max: Math.max(...samples),
-    gasAfterAccounting,
-    feed,
-  };
+  return { ...gasSamples(n, f, samples), gasAfterAccounting, feed };
 }
