@@ -8,10 +8,10 @@
 import { bytesEqual, type Hex } from "../core/bytes.js";
 import { deviates } from "../core/deviation.js";
 import { collateSignatures, epochAndRound, reportMedian } from "../core/report.js";
-import { MinHeap } from "./clock.js";
 import type { CommonOutput, Emit } from "./outputs.js";
 import type { AcceptedFinal } from "./report-generation-follower.js";
 import type { TransmissionDetails } from "./should-report.js";
+import { TransmitQueue, stageOfDelay } from "./transmit-queue.js";
 
 export type TransmissionTimer = "transmit";
 
@@ -98,11 +98,6 @@ export function shouldTransmit(args: {
   return deviatesFromPending || nothingPending;
 }
 
-function earlierFirst(a: PendingTransmission, b: PendingTransmission): boolean {
-  if (a.timeMs !== b.timeMs) return a.timeMs < b.timeMs;
-  return epochAndRound(a.epoch, a.round) < epochAndRound(b.epoch, b.round);
-}
-
 /** Restart rule (spec §2.7): keep unexpired items, plus only the logically latest expired one. */
 export function pendingToRequeue(items: readonly PendingTransmission[], nowMs: number): PendingTransmission[] {
   const unexpired = items.filter((i) => i.timeMs > nowMs);
@@ -115,27 +110,26 @@ export function pendingToRequeue(items: readonly PendingTransmission[], nowMs: n
 }
 
 export class Transmission {
-  private readonly queue = new MinHeap<PendingTransmission>(earlierFirst);
+  private readonly queue: TransmitQueue<PendingTransmission>;
   private localLatest: { epoch: number; round: number; median: bigint } | null = null;
-  /** The virtual time the transmit timer is armed for, if any. */
-  private armedFor: number | null = null;
 
   constructor(
     private readonly config: TransmissionConfig,
     private readonly emit: Emit<TransmissionOutput>,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.queue = new TransmitQueue(emit, now);
+  }
 
   /** Pending items, earliest first (for tools and tests). */
   get pending(): readonly PendingTransmission[] {
-    return this.queue.toArray().sort((a, b) => (earlierFirst(a, b) ? -1 : 1));
+    return this.queue.pending;
   }
 
   /** Re-queue transmissions from the database after a restart; returns the ones it kept. */
   restore(items: readonly PendingTransmission[]): PendingTransmission[] {
     const kept = pendingToRequeue(items, this.now()).filter((item) => bytesEqual(item.configDigest, this.config.configDigest));
-    for (const item of kept) this.queue.push(item);
-    this.rearm();
+    this.queue.push(...kept);
     return kept;
   }
 
@@ -151,14 +145,10 @@ export class Transmission {
   }
 
   onTimer(_timer: TransmissionTimer): void {
-    this.armedFor = null;
-    const now = this.now();
-    while (this.queue.size > 0 && this.queue.peek()!.timeMs <= now) {
-      const item = this.queue.pop()!;
+    this.queue.forEachDue((item) => {
       this.emit({ kind: "delete-transmission", epoch: item.epoch, round: item.round });
       this.emit({ kind: "read-chain-for-transmission", purpose: { step: "recheck", item } });
-    }
-    this.rearm();
+    });
   }
 
   onTransmitResult(item: PendingTransmission, outcome: TransmitOutcome): void {
@@ -197,7 +187,7 @@ export class Transmission {
     if (delayMs === null) return drop("not in the transmission schedule");
 
     const { rs, ss, rawVs } = collateSignatures(attested.signatures);
-    const stage = this.config.deltaStageMs > 0 ? Math.round(delayMs / this.config.deltaStageMs) : 0;
+    const stage = stageOfDelay(delayMs, this.config.deltaStageMs);
     const item: PendingTransmission = {
       timeMs: this.now() + delayMs,
       configDigest: this.config.configDigest,
@@ -215,7 +205,6 @@ export class Transmission {
     this.emit({ kind: "persist-transmission", item });
     this.emit({ kind: "trace", event: { type: "transmission-scheduled", epoch, round, stage, delayMs } });
     this.queue.push(item);
-    this.rearm();
   }
 
   private recheckAndSend(item: PendingTransmission, details: TransmissionDetails | null): void {
@@ -241,18 +230,5 @@ export class Transmission {
     });
     this.emit({ kind: "outcome", outcome: { type: "attempted", item } });
     this.emit({ kind: "transmit", item });
-  }
-
-  /** Keep exactly one timer, armed for the earliest pending item. */
-  private rearm(): void {
-    const next = this.queue.peek();
-    if (next === undefined) {
-      if (this.armedFor !== null) this.emit({ kind: "cancel-timer", timer: "transmit" });
-      this.armedFor = null;
-      return;
-    }
-    if (this.armedFor === next.timeMs) return;
-    this.armedFor = next.timeMs;
-    this.emit({ kind: "set-timer", timer: "transmit", delayMs: Math.max(0, next.timeMs - this.now()) });
   }
 }

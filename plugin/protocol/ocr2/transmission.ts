@@ -9,11 +9,11 @@
  * re-queued the latest expired one).
  */
 import { bytesEqual } from "../../core/bytes.js";
-import { decodeOcr2Report, ocr2EpochAndRound, ocr2ReportMedian } from "../../core/ocr2/report.js";
-import { MinHeap } from "../clock.js";
+import { decodeOcr2Report, ocr2ReportMedian } from "../../core/ocr2/report.js";
 import type { CommonOutput, Emit } from "../outputs.js";
 import type { Ocr2AttributedSignature, Ocr2ProtocolMessage } from "./messages.js";
 import type { Ocr2FinalizedReport } from "./report-finalization.js";
+import { TransmitQueue, stageOfDelay } from "../transmit-queue.js";
 
 export type Ocr2TransmissionTimer = "transmit" | "should-accept" | "should-transmit";
 
@@ -52,37 +52,31 @@ export interface Ocr2TransmissionConfig {
   readonly delayFor: (epoch: number, round: number) => number | null;
 }
 
-function earlierFirst(a: Ocr2PendingTransmission, b: Ocr2PendingTransmission): boolean {
-  if (a.timeMs !== b.timeMs) return a.timeMs < b.timeMs;
-  return ocr2EpochAndRound(a.epoch, a.round) < ocr2EpochAndRound(b.epoch, b.round);
-}
-
 export class Ocr2Transmission {
-  private readonly queue = new MinHeap<Ocr2PendingTransmission>(earlierFirst);
+  private readonly queue: TransmitQueue<Ocr2PendingTransmission>;
   private readonly toAccept: Ocr2FinalizedReport[] = [];
   private accepting: Ocr2FinalizedReport | null = null;
   private readonly toCheck: Ocr2PendingTransmission[] = [];
   private checking: Ocr2PendingTransmission | null = null;
-  /** The time the transmit timer is armed for, if any. */
-  private armedFor: number | null = null;
 
   constructor(
     private readonly config: Ocr2TransmissionConfig,
     private readonly emit: Emit<Ocr2TransmissionOutput>,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.queue = new TransmitQueue(emit, now);
+  }
 
   /** Pending items, earliest first (for tools and tests). */
   get pending(): readonly Ocr2PendingTransmission[] {
-    return this.queue.toArray().sort((a, b) => (earlierFirst(a, b) ? -1 : 1));
+    return this.queue.pending;
   }
 
   /** Re-queue this config's unexpired transmissions after a restart; returns the ones kept. */
   restore(items: readonly Ocr2PendingTransmission[]): Ocr2PendingTransmission[] {
     const now = this.now();
     const kept = items.filter((i) => i.timeMs > now && bytesEqual(i.configDigest, this.config.configDigest));
-    for (const item of kept) this.queue.push(item);
-    this.rearm();
+    this.queue.push(...kept);
     return kept;
   }
 
@@ -152,15 +146,11 @@ export class Ocr2Transmission {
       this.nextCheck();
       return;
     }
-    this.armedFor = null;
-    const now = this.now();
-    while (this.queue.size > 0 && this.queue.peek()!.timeMs <= now) {
-      const item = this.queue.pop()!;
+    this.queue.forEachDue((item) => {
       this.emit({ kind: "delete-transmission", epoch: item.epoch, round: item.round });
       this.toCheck.push(item);
-    }
+    });
     this.nextCheck();
-    this.rearm();
   }
 
   private nextAccept(): void {
@@ -185,7 +175,7 @@ export class Ocr2Transmission {
     const { epoch, round } = finalized;
     const delayMs = this.config.delayFor(epoch, round);
     if (delayMs === null) return this.drop(finalized, "not in the transmission schedule");
-    const stage = this.config.deltaStageMs > 0 ? Math.round(delayMs / this.config.deltaStageMs) : 0;
+    const stage = stageOfDelay(delayMs, this.config.deltaStageMs);
     const item: Ocr2PendingTransmission = {
       timeMs: this.now() + delayMs,
       configDigest: this.config.configDigest,
@@ -199,7 +189,6 @@ export class Ocr2Transmission {
     this.emit({ kind: "persist-transmission", item });
     this.emit({ kind: "trace", event: { type: "transmission-scheduled", epoch, round, stage, delayMs } });
     this.queue.push(item);
-    this.rearm();
   }
 
   private drop(report: { epoch: number; round: number }, reason: string): void {
@@ -208,18 +197,5 @@ export class Ocr2Transmission {
 
   private skip(item: Ocr2PendingTransmission, reason: string): void {
     this.emit({ kind: "trace", event: { type: "transmit-skipped", epoch: item.epoch, round: item.round, stage: item.stage, reason } });
-  }
-
-  /** Keep exactly one timer, armed for the earliest pending item. */
-  private rearm(): void {
-    const next = this.queue.peek();
-    if (next === undefined) {
-      if (this.armedFor !== null) this.emit({ kind: "cancel-timer", timer: "transmit" });
-      this.armedFor = null;
-      return;
-    }
-    if (this.armedFor === next.timeMs) return;
-    this.armedFor = next.timeMs;
-    this.emit({ kind: "set-timer", timer: "transmit", delayMs: Math.max(0, next.timeMs - this.now()) });
   }
 }
