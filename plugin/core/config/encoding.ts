@@ -11,7 +11,7 @@ import { type AbiValue, abiDecode, abiEncode, parseAbiType } from "../abi.js";
 import { type Address } from "../address.js";
 import { bytesEqual } from "../bytes.js";
 import { keccak256 } from "../hash.js";
-import { type PublicConfig, validatePublicConfig } from "./public-config.js";
+import { type PublicConfig, sharedOffchainFields, validatePublicConfig } from "./public-config.js";
 
 /** The only `encodedConfigVersion` OCR1 nodes accept. */
 export const ENCODED_CONFIG_VERSION = 1n;
@@ -135,17 +135,10 @@ export function encodeSetConfigArgs(
 ): SetConfigArgs {
   validatePublicConfig(config);
   const encoded = encodeOffchainConfig({
-    deltaProgressMs: config.deltaProgressMs,
-    deltaResendMs: config.deltaResendMs,
-    deltaRoundMs: config.deltaRoundMs,
-    deltaGraceMs: config.deltaGraceMs,
+    ...sharedOffchainFields(config),
+    // OCR1 keeps the report rule in the offchain config; OCR2 moves it into the median plugin's.
     deltaCMs: config.deltaCMs,
     alphaPPB: config.alphaPPB,
-    deltaStageMs: config.deltaStageMs,
-    rMax: config.rMax,
-    s: config.s,
-    offchainPublicKeys: config.oracles.map((o) => o.offchainPublicKey),
-    peerIds: config.oracles.map((o) => o.peerId),
     sharedSecretEncryptions: encryptSharedSecret(
       config.oracles.map((o) => o.configEncryptionPublicKey),
       sharedSecret,

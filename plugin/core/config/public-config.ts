@@ -42,6 +42,25 @@ export interface PublicConfig {
 }
 
 /** A config that cannot work; `field` names the offending PublicConfig field. */
+/**
+ * The fields an OCR1 and an OCR2 offchain config both carry, as a public config sets them: the
+ * pacemaker and round timing, the transmission schedule, and each oracle's public keys and
+ * peer id in config order. Each protocol's encoder adds its own fields.
+ */
+export function sharedOffchainFields(config: PublicConfig) {
+  return {
+    deltaProgressMs: config.deltaProgressMs,
+    deltaResendMs: config.deltaResendMs,
+    deltaRoundMs: config.deltaRoundMs,
+    deltaGraceMs: config.deltaGraceMs,
+    deltaStageMs: config.deltaStageMs,
+    rMax: config.rMax,
+    s: config.s,
+    offchainPublicKeys: config.oracles.map((o) => o.offchainPublicKey),
+    peerIds: config.oracles.map((o) => o.peerId),
+  };
+}
+
 export class ConfigError extends Error {
   readonly field: string;
   constructor(field: string, message: string) {

@@ -10,7 +10,7 @@
  */
 import type { Address } from "../address.js";
 import { encryptSharedSecret } from "../config/encoding.js";
-import type { OracleIdentity, PublicConfig } from "../config/public-config.js";
+import { type OracleIdentity, type PublicConfig, sharedOffchainFields } from "../config/public-config.js";
 import type { SharedConfig } from "../config/shared-config.js";
 import { OCR2_OFFCHAIN_CONFIG_VERSION, decodeMedianOnchainConfig, encodeMedianOnchainConfig } from "./config.js";
 import { type MedianPluginConfig, decodeMedianPluginConfig, encodeMedianPluginConfig } from "./median-codec.js";
@@ -70,15 +70,7 @@ export function encodeOcr2SetConfigArgs(config: PublicConfig, options: Ocr2DealO
     deltaCMs: config.deltaCMs,
   };
   const offchain: Ocr2OffchainConfig = {
-    deltaProgressMs: config.deltaProgressMs,
-    deltaResendMs: config.deltaResendMs,
-    deltaRoundMs: config.deltaRoundMs,
-    deltaGraceMs: config.deltaGraceMs,
-    deltaStageMs: config.deltaStageMs,
-    rMax: config.rMax,
-    s: config.s,
-    offchainPublicKeys: config.oracles.map((o) => o.offchainPublicKey),
-    peerIds: config.oracles.map((o) => o.peerId),
+    ...sharedOffchainFields(config),
     reportingPluginConfig: encodeMedianPluginConfig(median),
     ...DEFAULT_OCR2_MAX_DURATIONS,
     ...options.maxDurations,
