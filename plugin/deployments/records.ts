@@ -189,22 +189,33 @@ export async function readDeploymentRecord(
     text = await readFileIfExists(file);
     if (text === undefined || recordedFeedName(text) !== feedName) return undefined;
   }
+  const record = parseRecordText<DeploymentRecord>(file, text, deploymentRecordProblem);
+  if (record.feed !== feedName) {
+    throw new DeploymentRecordError(file, `records feed ${JSON.stringify(record.feed)}, not ${JSON.stringify(feedName)}`);
+  }
+  checkRecordedChain(file, record, chainId);
+  return record;
+}
+
+/**
+ * A record file's text as a record: valid JSON with every field `problemOf` asks for, or a
+ * DeploymentRecordError naming the file and what is wrong with it.
+ */
+export function parseRecordText<Record>(file: string, text: string, problemOf: (json: unknown) => string | undefined): Record {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new DeploymentRecordError(file, "is not valid JSON");
   }
-  const problem = deploymentRecordProblem(json);
+  const problem = problemOf(json);
   if (problem !== undefined) throw new DeploymentRecordError(file, problem);
-  const record = json as DeploymentRecord;
-  if (record.feed !== feedName) {
-    throw new DeploymentRecordError(file, `records feed ${JSON.stringify(record.feed)}, not ${JSON.stringify(feedName)}`);
-  }
-  if (record.chainId !== chainId.toString()) {
-    throw new DeploymentRecordError(file, `records chain ${record.chainId}, not ${chainId}`);
-  }
-  return record;
+  return json as Record;
+}
+
+/** A record read for chain `chainId` must say it was written for that chain. */
+export function checkRecordedChain(file: string, record: { readonly chainId: string }, chainId: bigint): void {
+  if (record.chainId !== chainId.toString()) throw new DeploymentRecordError(file, `records chain ${record.chainId}, not ${chainId}`);
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;

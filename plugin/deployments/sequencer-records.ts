@@ -7,7 +7,7 @@
 import path from "node:path";
 
 import { SEQUENCER_FLAVOURS, type SequencerFlavour, type SequencerUptimeFeedAddresses } from "../sequencer/types.js";
-import { DeploymentRecordError, networkDeploymentsDir, readFileIfExists, writeFileAtomically } from "./records.js";
+import { DeploymentRecordError, checkRecordedChain, networkDeploymentsDir, parseRecordText, readFileIfExists, writeFileAtomically } from "./records.js";
 
 export const SEQUENCER_RECORD_FORMAT = "hardhat-ocr-sequencer-uptime/1";
 
@@ -55,17 +55,9 @@ export async function readSequencerRecord(
   const file = sequencerRecordPath(deploymentsDir, networkName, chainId, flavour);
   const text = await readFileIfExists(file);
   if (text === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new DeploymentRecordError(file, "is not valid JSON");
-  }
-  const problem = sequencerRecordProblem(json);
-  if (problem !== undefined) throw new DeploymentRecordError(file, problem);
-  const record = json as SequencerDeploymentRecord;
+  const record = parseRecordText<SequencerDeploymentRecord>(file, text, sequencerRecordProblem);
   if (record.flavour !== flavour) throw new DeploymentRecordError(file, `records flavour ${record.flavour}, not ${flavour}`);
-  if (record.chainId !== chainId.toString()) throw new DeploymentRecordError(file, `records chain ${record.chainId}, not ${chainId}`);
+  checkRecordedChain(file, record, chainId);
   return record;
 }
 
