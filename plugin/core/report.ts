@@ -8,6 +8,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { type Address, addressFromPublicKey } from "./address.js";
 import {
   type Hex,
+  bytesEqual,
   bytesToHex,
   bytesToIntBE,
   bytesToUintBE,
@@ -17,7 +18,7 @@ import {
   uintToBytesBE,
 } from "./bytes.js";
 import { keccak256 } from "./hash.js";
-import { signDigestRecoverable } from "./secp256k1.js";
+import { SECP256K1_BACKEND, recoverPublicKeyFromDigest, signDigestRecoverable } from "./secp256k1.js";
 
 /** The most oracles an OCR1 aggregator accepts (`maxNumOracles`). */
 export const MAX_ORACLES = 31;
@@ -189,22 +190,22 @@ export function recoverReportSigner(report: Uint8Array, signature: Uint8Array): 
 
 /** The uncompressed public key that produced `signature` (r ‖ s ‖ v) over `digest`, as ecrecover finds it. */
 export function recoverReportSignerKey(digest: Uint8Array, signature: Uint8Array): Uint8Array {
-  if (signature.length !== 65) throw new Error("an on-chain signature is 65 bytes");
-  const v = signature[64];
-  if (v > 1) throw new Error(`v must be 0 or 1, got ${v}`);
-  const vrs = concatBytes(Uint8Array.of(v), signature.subarray(0, 64));
-  return secp256k1.recoverPublicKey(vrs, digest, { prehash: false });
+  return recoverPublicKeyFromDigest(digest, signature);
 }
 
 /**
- * A report signer's public key with a table of precomputed multiples, for checking many
- * signatures by the same oracle: a check then costs about 40 % of a recovery (measured with
- * noble on the dev machine: 0.6 ms against 1.5 ms). Building the table costs ~12 ms, so
- * callers prepare only keys they keep meeting.
+ * A report signer's key made ready for checking many signatures by the same oracle. With the
+ * JavaScript backend it carries a table of precomputed multiples: a check then costs about 40 %
+ * of a recovery (noble on the dev machine: 0.6 ms against 1.5 ms), and building the table ~12 ms,
+ * so callers prepare only keys they keep meeting. With libsecp256k1 a recovery (0.13 ms) is
+ * cheaper than any check in JavaScript, and no table is built.
  */
 export interface PreparedReportSigner {
   readonly address: Address;
-  readonly point: InstanceType<typeof secp256k1.Point>;
+  /** Uncompressed, 65 bytes. */
+  readonly publicKey: Uint8Array;
+  /** The point with its table; absent with libsecp256k1. */
+  readonly point?: InstanceType<typeof secp256k1.Point>;
 }
 
 /**
@@ -214,22 +215,35 @@ export interface PreparedReportSigner {
  */
 const PREPARED_SIGNER_WINDOW = 5;
 
-export function prepareReportSigner(publicKey: Uint8Array): PreparedReportSigner {
+/** `withTable`: build the JavaScript check's table (by default only when libsecp256k1 is not loaded). */
+export function prepareReportSigner(publicKey: Uint8Array, withTable = SECP256K1_BACKEND === "javascript"): PreparedReportSigner {
   const point = secp256k1.Point.fromBytes(publicKey);
+  const uncompressed = point.toBytes(false);
+  const address = addressFromPublicKey(uncompressed);
+  if (!withTable) return { address, publicKey: uncompressed };
   // Build the table the checks use (multiplyUnsafe's), not the blinded one `precompute(w, false)` would build.
   point.precompute(PREPARED_SIGNER_WINDOW, true).multiplyUnsafe(3n);
-  return { address: addressFromPublicKey(point.toBytes(false)), point };
+  return { address, publicKey: uncompressed, point };
 }
 
 /**
  * True exactly when ecrecover(digest, v, r, s) would return `signer`'s address, i.e. when the
- * contract would count this signature as the signer's. ECDSA verification against the known key
- * finds the nonce point R' = (h/s)·G + (r/s)·Q; recovery with (r, v) reconstructs Q from the
- * point with x = r and y parity v. The two agree iff R' has exactly x = r (not r + n, which
- * ecrecover never tries) and y parity v, with r and s in [1, n − 1].
+ * contract would count this signature as the signer's.
+ *
+ * Without a table this is a recovery and a comparison. With one (JavaScript backend), ECDSA
+ * verification against the known key finds the nonce point R' = (h/s)·G + (r/s)·Q; recovery
+ * with (r, v) reconstructs Q from the point with x = r and y parity v. The two agree iff R' has
+ * exactly x = r (not r + n, which ecrecover never tries) and y parity v, with r and s in [1, n − 1].
  */
 export function isReportSignatureBy(digest: Uint8Array, signature: Uint8Array, signer: PreparedReportSigner): boolean {
   if (signature.length !== 65 || signature[64] > 1) return false;
+  if (signer.point === undefined) {
+    try {
+      return bytesEqual(recoverPublicKeyFromDigest(digest, signature), signer.publicKey);
+    } catch {
+      return false;
+    }
+  }
   const { Fn, BASE } = secp256k1.Point;
   const r = bytesToUintBE(signature.subarray(0, 32));
   const s = bytesToUintBE(signature.subarray(32, 64));

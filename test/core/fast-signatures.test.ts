@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { concatBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
 import { ed25519Sign, ed25519Verify } from "../../plugin/core/ed25519.js";
 import { keccak256 } from "../../plugin/core/hash.js";
-import { signDigestRecoverable } from "../../plugin/core/secp256k1.js";
+import { SECP256K1_BACKEND, recoverInJavaScript, recoverPublicKeyFromDigest, signDigestRecoverable, signInJavaScript } from "../../plugin/core/secp256k1.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import {
   isReportSignatureBy,
@@ -90,9 +90,45 @@ describe("signDigestRecoverable (RFC 6979, nonce point through node:crypto)", ()
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-describe("isReportSignatureBy (prepared signer key)", () => {
+describe("secp256k1 backends: libsecp256k1 and JavaScript give the same answers", () => {
+  it("loads libsecp256k1 where the package ships a prebuilt binary (linux x64), so reports are signed natively", function () {
+    if (!(process.platform === "linux" && process.arch === "x64") || process.env.HARDHAT_OCR_SECP256K1 === "js") this.skip();
+    expect(SECP256K1_BACKEND).to.equal("libsecp256k1");
+  });
+
+  it("sign the same bytes and recover the same keys, for honest, tampered, high-s and out-of-range signatures", () => {
+    const outcome = (recover: () => Uint8Array): string => {
+      try {
+        return Buffer.from(recover()).toString("hex");
+      } catch {
+        return "throws";
+      }
+    };
+    for (let i = 0; i < 100; i++) {
+      const secretKey = deriveOracleKeys("secp256k1 backends", i % 10).onchainSigningKey;
+      const digest = i % 10 === 0 ? uintToBytesBE(N + BigInt(i), 32) : keccak256(Uint8Array.of(i, 7));
+      const signature = signDigestRecoverable(digest, secretKey);
+      expect(signInJavaScript(digest, secretKey)).to.deep.equal(signature);
+      const s = BigInt("0x" + Buffer.from(signature.subarray(32, 64)).toString("hex"));
+      const variants = [
+        signature,
+        flipBit(signature, (i * 61) % 512),
+        flipBit(signature, 512), // v flipped
+        concatBytes(signature.subarray(0, 32), uintToBytesBE(N - s, 32), Uint8Array.of(signature[64] ^ 1)), // high-s twin
+        concatBytes(new Uint8Array(32), signature.subarray(32)), // r = 0
+        concatBytes(signature.subarray(0, 32), uintToBytesBE(N, 32), signature.subarray(64)), // s = n
+      ];
+      for (const [k, candidate] of variants.entries()) {
+        expect(outcome(() => recoverPublicKeyFromDigest(digest, candidate)), `case ${i}, variant ${k}`).to.equal(outcome(() => recoverInJavaScript(digest, candidate)));
+      }
+      expect(outcome(() => recoverPublicKeyFromDigest(digest, variants[3]))).to.equal(outcome(() => recoverPublicKeyFromDigest(digest, signature)));
+    }
+  });
+});
+
+for (const withTable of [false, true]) describe(`isReportSignatureBy (prepared signer key${withTable ? ", JavaScript table" : ", recovery"})`, () => {
   const oracles = [0, 1, 2].map((i) => deriveOracleKeys("fast report signatures", i));
-  const prepared = oracles.map((k) => prepareReportSigner(recoverReportSignerKey(reportDigest(Uint8Array.of(9)), signReport(Uint8Array.of(9), k.onchainSigningKey))));
+  const prepared = oracles.map((k) => prepareReportSigner(recoverReportSignerKey(reportDigest(Uint8Array.of(9)), signReport(Uint8Array.of(9), k.onchainSigningKey)), withTable));
 
   it("accepts exactly the signatures whose recovered signer is that oracle", () => {
     expect(prepared.map((p) => p.address)).to.deep.equal(oracles.map((k) => k.signerAddress));

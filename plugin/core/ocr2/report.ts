@@ -3,12 +3,11 @@
  * reportContext words, the hash each oracle signs, and the signatures. Pure functions, no
  * ethers: used by the tests, the fuzzer and the OCR2 committee.
  */
-import { secp256k1 } from "@noble/curves/secp256k1.js";
 
 import { type Address, addressFromPublicKey } from "../address.js";
 import { bytesToIntBE, bytesToUintBE, concatBytes, intToBytesBE, uintToBytesBE } from "../bytes.js";
 import { keccak256 } from "../hash.js";
-import { signDigestRecoverable } from "../secp256k1.js";
+import { recoverPublicKeyFromDigest, signDigestRecoverable } from "../secp256k1.js";
 import { type AttributedObservation, encodeRawObservers } from "../report.js";
 
 /** The most oracles (and observations) an OCR2 aggregator accepts. */
@@ -179,10 +178,7 @@ export function signOcr2Report(report: Uint8Array, context: Ocr2ReportContext, o
 
 /** The address ecrecover finds for `signature` (r ‖ s ‖ v) over this report and context. */
 export function recoverOcr2ReportSigner(report: Uint8Array, context: Ocr2ReportContext, signature: Uint8Array): Address {
-  if (signature.length !== 65) throw new Error("an on-chain signature is 65 bytes");
-  if (signature[64] > 1) throw new Error(`v must be 0 or 1, got ${signature[64]}`);
-  const vrs = concatBytes(signature.subarray(64, 65), signature.subarray(0, 64));
-  return addressFromPublicKey(secp256k1.recoverPublicKey(vrs, ocr2SignedHash(report, context), { prehash: false }));
+  return addressFromPublicKey(recoverPublicKeyFromDigest(ocr2SignedHash(report, context), signature));
 }
 
 /** Exact length of transmit's calldata, which the contract requires. */
