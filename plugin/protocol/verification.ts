@@ -28,27 +28,8 @@ import {
 } from "../core/report.js";
 import type { AttestedReportMany } from "./messages.js";
 
-/** A Map that forgets its oldest entries beyond `capacity` (insertion order). */
-export class BoundedMemo<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): V | undefined {
-    return this.entries.get(key);
-  }
-  set(key: string, value: V): V {
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    this.entries.set(key, value);
-    return value;
-  }
-  getOrCompute(key: string, compute: () => V): V {
-    const hit = this.entries.get(key);
-    if (hit !== undefined || this.entries.has(key)) return hit as V;
-    return this.set(key, compute());
-  }
-}
+export { BoundedMemo } from "../core/bounded-memo.js";
+import { BoundedMemo } from "../core/bounded-memo.js";
 
 // A round needs at most n (≤ 31) observation checks, n report signers and one final check, so a
 // few hundred rounds of history is plenty; larger caps only held memory in long soaks.

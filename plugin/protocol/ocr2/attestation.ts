@@ -8,7 +8,7 @@ import type { Address } from "../../core/address.js";
 import { bytesToHex } from "../../core/bytes.js";
 import { ocr2ExtraHash, ocr2ObservationSigningHash, verifyOcr2Observation } from "../../core/ocr2/observation-signature.js";
 import { type Ocr2ReportContext, ocr2SignedHash, recoverOcr2ReportSigner } from "../../core/ocr2/report.js";
-import { BoundedMemo } from "../verification.js";
+import { BoundedMemo } from "../../core/bounded-memo.js";
 import type { Ocr2AttestedReportMany, Ocr2AttributedSignedObservation } from "./messages.js";
 
 /** Size limits of the reporting plugin, enforced on everything received. */

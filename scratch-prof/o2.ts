@@ -1,0 +1,16 @@
+import { Session } from "node:inspector/promises";
+import { writeFileSync } from "node:fs";
+import { deployOcr2CommitteeFeed } from "../testkit/ocr2-committee-fixture.js";
+import { risingMarket } from "../testkit/markets.js";
+const n = Number(process.env.N ?? 31), f = Number(process.env.F ?? 10), reports = Number(process.env.R ?? 20);
+const { committee } = await deployOcr2CommitteeFeed({ n, f, seed: `bench-ocr2-throughput-${n}-${f}`, dataSource: () => risingMarket(50), config: { rMax: 50, deltaCMs: 86_400_000 } });
+await committee.start();
+await committee.runUntil({ reports: 5, virtualTimeMs: 150_000 });
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.setSamplingInterval", { interval: 200 }); await s.post("Profiler.start");
+const t0 = performance.now();
+const r = await committee.runUntil({ reports, virtualTimeMs: reports * 30_000 });
+const wall = performance.now() - t0;
+const { profile } = await s.post("Profiler.stop");
+writeFileSync("/tmp/prof/o2.cpuprofile", JSON.stringify(profile));
+console.log(`n=${n} reports=${r.reports} wall=${wall.toFixed(0)}ms per=${(wall / r.reports).toFixed(2)}ms`);
+committee.stopAll();
