@@ -148,6 +148,15 @@ export function notDeployedInProcess(feedName: string, networkName: string): str
   );
 }
 
+/** runRound's requestNewRound, sent as the feed's deployer, reverted. */
+export function roundRequestRefused(feedName: string, aggregator: string, requester: string, reason: string): string {
+  return (
+    `Feed ${quoted(feedName)} could not request a round: requestNewRound on aggregator ${aggregator} from ${requester} reverted (${reason}). ` +
+    `runRound asks for each round as the feed's owner; if the aggregator has a new owner, have it allow ${requester} with ` +
+    `setRequesterAccessController, or run rounds without a request (runRound({ request: false }) reports on deviation and heartbeat only)`
+  );
+}
+
 /** A deployment or attachment whose committee produced no report (`reason` says why). */
 export function noReportLanded(what: string, reason: string): string {
   return `${what}: no report landed (${reason}). Check that at most f oracles are down and the data sources answer, then try again`;

@@ -54,8 +54,10 @@ export async function ownerCall(deployer: Deployer, contract: Contract, method: 
  * Falls back to `ownerCall`'s route when the provider cannot send raw requests.
  *
  * With `gasLimit`, on the simulated network (where the queue's turn knows the latest block), the
- * node does not estimate either: an `eth_call` shows the call does not revert (a revert is thrown
- * with its reason and nothing is sent), and the fees follow ethers' rule from the known base fee.
+ * node does not estimate either: the transaction goes with that limit and ethers' fees from the
+ * known base fee. Only if it reverts is the call replayed with `eth_call` for the reason (the
+ * reverted transaction stays on the simulated chain; the callers' calls revert only when the
+ * owner lost the role, and this spares an EVM run and a request on every round).
  */
 export async function ownerSend(
   deployer: Deployer,
@@ -72,14 +74,42 @@ export async function ownerSend(
     let transaction: Record<string, string> = { from, to, data };
     if (gasLimit !== undefined && latestBlock !== undefined && latestBlock.baseFeePerGas !== null) {
       const gas = `0x${gasLimit.toString(16)}`;
-      await send("eth_call", [{ ...transaction, gas }, "pending"]);
       const maxFeePerGas = 2n * latestBlock.baseFeePerGas + OWNER_PRIORITY_FEE;
       transaction = { ...transaction, gas, maxFeePerGas: `0x${maxFeePerGas.toString(16)}`, maxPriorityFeePerGas: `0x${OWNER_PRIORITY_FEE.toString(16)}` };
     }
-    const hash = (await send("eth_sendTransaction", [transaction])) as string;
+    let hash: string;
+    try {
+      hash = (await send("eth_sendTransaction", [transaction])) as string;
+    } catch (error) {
+      // Hardhat mines a reverting transaction and then throws JSON-RPC's "execution reverted" (code 3).
+      if ((error as { code?: unknown }).code === EXECUTION_REVERTED) throw new TransactionReverted(to, (error as Error).message);
+      throw error;
+    }
     const receipt = await waitForReceipt(send, hash);
-    if (receipt.status !== 1) throw new Error(`the transaction to ${to} was not mined successfully`);
+    if (receipt.status === 1) return;
+    // A reverted transaction changed nothing: the same call on the latest state gives its reason.
+    let reason = "no reason given";
+    try {
+      await send("eth_call", [{ from, to, data, ...(transaction.gas !== undefined ? { gas: transaction.gas } : {}) }, "latest"]);
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    throw new TransactionReverted(to, reason);
   });
+}
+
+/** JSON-RPC's error code for a call or transaction that reverted (EIP-1474). */
+const EXECUTION_REVERTED = 3;
+
+/** A transaction that was mined but reverted, with the reason the node gives for it. */
+export class TransactionReverted extends Error {
+  constructor(
+    readonly to: string,
+    readonly reason: string,
+  ) {
+    super(`the transaction to ${to} reverted: ${reason}`);
+    this.name = "TransactionReverted";
+  }
 }
 
 /** The priority fee of the owner's transactions sent with a known gas limit (ethers' default). */

@@ -5,7 +5,7 @@
  * network block timestamps and the committee agree.
  */
 import type { BaseContract } from "ethers";
-import { Contract } from "ethers";
+import { Contract, isError } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type {
@@ -31,7 +31,8 @@ import type { DataSourceUserConfig } from "../types.js";
 import { JumpingVirtualClock } from "./chain-time.js";
 import { ClockSyncedChain } from "./committee-wiring.js";
 import { deployOcr2Aggregator } from "./ocr2-phase.js";
-import { AGGREGATOR_ABI, PROXY_ABI, REQUEST_NEW_ROUND_GAS_LIMIT, aggregatorInterface, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
+import { AGGREGATOR_ABI, PROXY_ABI, REQUEST_NEW_ROUND_GAS_LIMIT, TransactionReverted, aggregatorInterface, deployAggregator, ownerCall, ownerSend } from "./contracts.js";
+import { roundRequestRefused } from "../messages.js";
 import { PLUGIN_ID, mergeFeedOptions, resolveDataSource, toObservation } from "./feed-config.js";
 import { DEFAULT_PROGRESS_INTERVAL_MS, ProgressTicker, defaultWallTimeoutMs, noReportError, noReportReason, roundTimeoutMs, waitingFor } from "./no-report.js";
 import { readHistory, roundResultOf } from "./round-result.js";
@@ -493,14 +494,22 @@ export class Feed implements OcrFeed {
     // transaction itself on every round.
     const data = aggregatorInterface.encodeFunctionData("requestNewRound", []);
     const deployer = this.#runtime.deployer;
-    await ownerSend(
-      deployer,
-      this.#runtime.ethers.provider,
-      this.#phase.aggregatorAddress,
-      data,
-      () => ownerCall(deployer, new Contract(this.#phase.aggregatorAddress, AGGREGATOR_ABI), "requestNewRound", []),
-      REQUEST_NEW_ROUND_GAS_LIMIT,
-    );
+    const aggregator = this.#phase.aggregatorAddress;
+    try {
+      await ownerSend(
+        deployer,
+        this.#runtime.ethers.provider,
+        aggregator,
+        data,
+        () => ownerCall(deployer, new Contract(aggregator, AGGREGATOR_ABI), "requestNewRound", []),
+        REQUEST_NEW_ROUND_GAS_LIMIT,
+      );
+    } catch (error) {
+      // A revert is the contract refusing the requester; anything else (a node gone away) passes on as it is.
+      const reason = error instanceof TransactionReverted ? error.reason : isError(error, "CALL_EXCEPTION") ? error.shortMessage : null;
+      if (reason === null) throw error;
+      throw new HardhatPluginError(PLUGIN_ID, roundRequestRefused(this.name, aggregator, await deployer.owner.getAddress(), reason), error as Error);
+    }
   }
 
   /**

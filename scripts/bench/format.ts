@@ -37,6 +37,7 @@ export function benchJson(results: BenchResults): Record<string, Record<string, 
   }
   if (results.fluxRoundGas) out.fluxRoundGas = Object.fromEntries(results.fluxRoundGas.map((r) => [String(r.n), Math.round(r.mean)]));
   if (results.throughput) out.reportsPerSecond = Object.fromEntries(results.throughput.map((r) => [configKey(r.n, r.f), rate(r.reportsPerSecond)]));
+  if (results.throughput) out.chainBusyMsPerReport = Object.fromEntries(results.throughput.map((r) => [configKey(r.n, r.f), rate(r.chainBusyMsPerReport)]));
   if (results.cryptoFloor) {
     out.cryptoFloorReportsPerSecond = Object.fromEntries(results.cryptoFloor.map((r) => [configKey(r.n, r.f), rate(r.roundsPerSecond)]));
   }
@@ -135,6 +136,7 @@ function throughputSection(throughput: readonly ThroughputResult[] | undefined, 
   for (const t of throughput ?? []) {
     lines.push(
       `  (${t.n},${t.f}): ${t.rounds} rounds started, ${t.reverted} transmits reverted, latestRound ${t.chainRoundBefore} -> ${t.chainRoundAfter}, ${t.virtualSeconds.toFixed(1)} s virtual`,
+      `    per report ${(1000 / t.reportsPerSecond).toFixed(2)} ms, of which ${t.chainBusyMsPerReport.toFixed(2)} ms with a JSON-RPC request open (EDR executing or answering)`,
     );
   }
   for (const c of floor ?? []) {

@@ -32,7 +32,8 @@ export function ocr2ThroughputLines(ocr2: readonly ThroughputResult[], ocr1: rea
       `  (${r.n},${r.f})  OCR2 ${r.reportsPerSecond.toFixed(2)}` +
         (o1 !== undefined ? `   OCR1 ${o1.reportsPerSecond.toFixed(2)}` : "") +
         (fl !== undefined ? `   floor ${fl.roundsPerSecond.toFixed(2)}` : "") +
-        `   (${r.reports} reports in ${r.wallSeconds.toFixed(2)} s, ${r.rounds} rounds, ${r.reverted} reverted)`,
+        `   (${r.reports} reports in ${r.wallSeconds.toFixed(2)} s, ${r.rounds} rounds, ${r.reverted} reverted; ` +
+        `${r.chainBusyMsPerReport.toFixed(2)} of ${(1000 / r.reportsPerSecond).toFixed(2)} ms per report with a JSON-RPC request open)`,
     );
   }
   return lines;

@@ -9,6 +9,7 @@
  * committee clock, one line of transactions), so the figure is what `connection.ocr` users get.
  */
 import type { Contract } from "ethers";
+import type { EthereumProvider } from "hardhat/types/providers";
 
 import { sendRaw } from "../../plugin/chain/json-rpc.js";
 import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
@@ -46,6 +47,12 @@ export interface ThroughputResult {
   /** Aggregator rounds on chain before and after the measured part. */
   readonly chainRoundBefore: number;
   readonly chainRoundAfter: number;
+  /**
+   * Wall milliseconds per report during which at least one JSON-RPC request to the chain was
+   * open (EDR executing, or the main thread waiting for its answer): the chain's share of a
+   * report, beside the crypto floor's.
+   */
+  readonly chainBusyMsPerReport: number;
 }
 
 export interface ThroughputOptions {
@@ -81,6 +88,33 @@ export async function measureThroughput(n: number, f: number, reports: number, o
 export interface CommitteeUnderTest {
   readonly committee: Committee;
   readonly aggregator: Contract;
+  /** The connection whose provider every request of the committee goes through. */
+  readonly connection: { readonly provider: EthereumProvider };
+}
+
+/**
+ * Time with at least one request open on `provider`, from now on: the union of the requests'
+ * intervals (oracles' requests overlap; their sum would count the same wait several times).
+ */
+function meterChainBusyTime(provider: EthereumProvider): { read(): number; stop(): void } {
+  const original = provider.request.bind(provider);
+  let open = 0;
+  let busySince = 0;
+  let busyMs = 0;
+  provider.request = async (args) => {
+    if (open++ === 0) busySince = performance.now();
+    try {
+      return await original(args);
+    } finally {
+      if (--open === 0) busyMs += performance.now() - busySince;
+    }
+  };
+  return {
+    read: () => busyMs + (open > 0 ? performance.now() - busySince : 0),
+    stop: () => {
+      provider.request = original;
+    },
+  };
 }
 
 /**
@@ -104,11 +138,15 @@ export async function timeCommittee(feed: CommitteeUnderTest, n: number, f: numb
     let wallMs = 0;
     let landed = 0;
     let elapsedMs = 0;
+    let chainBusyMs = 0;
     for (let slice = 0; slice < slices; slice++) {
       const want = Math.floor((reports * (slice + 1)) / slices) - Math.floor((reports * slice) / slices);
+      const meter = meterChainBusyTime(feed.connection.provider);
       const startedAt = performance.now();
       const result = await committee.runUntil({ reports: want, virtualTimeMs: want * VIRTUAL_MS_PER_REPORT });
       wallMs += performance.now() - startedAt;
+      chainBusyMs += meter.read();
+      meter.stop();
       landed += result.reports;
       elapsedMs += result.elapsedMs;
       if (result.reports < want) {
@@ -136,6 +174,7 @@ export async function timeCommittee(feed: CommitteeUnderTest, n: number, f: numb
       reverted: committee.events("transmit-reverted").length - revertedBefore,
       chainRoundBefore,
       chainRoundAfter,
+      chainBusyMsPerReport: chainBusyMs / reports,
     };
   } finally {
     committee.stopAll();
