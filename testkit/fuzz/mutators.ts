@@ -147,12 +147,12 @@ function mapValues(plan: ReportPlan, f: (value: bigint, i: number) => bigint): R
 
 const wrongConfigDigest = mutator("plan", "wrongConfigDigest", "breaks", (plan, { rng }) => ({
   ...plan,
-  digest: flipRandomBit(rng, plan.digest),
+  configDigest: flipRandomBit(rng, plan.configDigest),
 }));
 
 const previousConfigDigest = mutator("plan", "previousConfigDigest", "breaks", (plan, { rng, target }) => ({
   ...plan,
-  digest: target.previousDigest ?? rng.bytes(16),
+  configDigest: target.previousDigest ?? rng.bytes(16),
 }));
 
 /** An (epoch, round) at or below the latest accepted one: equal, lower, or a high round of an older epoch. */
