@@ -11,7 +11,7 @@ import { bytesToHex } from "../../plugin/core/bytes.js";
 import { epochAndRound } from "../../plugin/core/report.js";
 import { fixedValue } from "../../plugin/data-sources/simple.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
-import { BILLING, type CommitteeFeed as Feed, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { BILLING, type CommitteeFeed as Feed, type CommitteeSetup, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { type LandedReport, answerUpdates, landedReports, reportSignersOf } from "../../testkit/landed-reports.js";
 import { BASE_PRICE, risingMarket } from "../../testkit/markets.js";
 import { crashNextFirstScheduledTransmitter, expectStageOneTookOver, observedValues, roundKey } from "../support/committee-trace.js";
@@ -131,6 +131,14 @@ async function runConsecutiveReports(n: number, f: number, rMax: number, reports
   await expectCorrectReportsOnChain(feed, reports);
 }
 
+/** A (4,1) committee feed on a market rising every round, started, with its first two reports landed. */
+async function risingFeedAfterTwoReports(seed: string, setup: Pick<CommitteeSetup, "config" | "network">): Promise<Feed> {
+  const feed = await deployCommitteeFeed({ n: 4, f: 1, seed, dataSource: () => risingMarket(50), ...setup });
+  await feed.committee.start();
+  expect((await feed.committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
+  return feed;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("Committee on the Hardhat chain (real OffchainAggregator)", function () {
@@ -147,18 +155,12 @@ describe("Committee on the Hardhat chain (real OffchainAggregator)", function ()
   it("lands the report from the next stage one DeltaStage later when the first-scheduled transmitter is down", async () => {
     const deltaStageMs = 2000;
     const latencyMs = 10;
-    const feed = await deployCommitteeFeed({
-      n: 4,
-      f: 1,
-      seed: "hardhat-committee-stage",
-      dataSource: () => risingMarket(50),
+    const feed = await risingFeedAfterTwoReports("hardhat-committee-stage", {
       // Rounds slower than a stage: no later round's report can land before stage 1 sends this one.
       config: { rMax: 50, deltaStageMs, deltaRoundMs: 2.5 * deltaStageMs, deltaProgressMs: 10 * deltaStageMs },
       network: { latency: { kind: "constant", ms: latencyMs } },
     });
     const { committee } = feed;
-    await committee.start();
-    expect((await committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
 
     const crashed = crashNextFirstScheduledTransmitter(committee);
     expect((await committee.runUntil({ reports: 1, virtualTimeMs: 30_000 })).reports).to.equal(1);
@@ -186,17 +188,11 @@ describe("Committee on the Hardhat chain (real OffchainAggregator)", function ()
   it("moves to a new epoch within DeltaProgress when the leader goes down, and reports again on chain", async () => {
     const deltaProgressMs = 2000;
     const maxLatencyMs = 50;
-    const feed = await deployCommitteeFeed({
-      n: 4,
-      f: 1,
-      seed: "hardhat-committee-leader",
-      dataSource: () => risingMarket(50),
+    const feed = await risingFeedAfterTwoReports("hardhat-committee-leader", {
       config: { rMax: 50, deltaProgressMs },
       network: { latency: { kind: "uniform", minMs: 5, maxMs: maxLatencyMs } },
     });
     const { committee } = feed;
-    await committee.start();
-    expect((await committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
 
     const before = committee.currentLeader()!;
     const downAt = committee.clock.now();

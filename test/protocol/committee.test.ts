@@ -129,10 +129,7 @@ describe("Committee", function () {
         seed,
         network: {
           latency: { kind: "exponential", minMs: 5, meanExtraMs: 40 },
-          lossRate: 0.05,
-          duplicateRate: 0.05,
-          reorderRate: 0.1,
-          reorderWindowMs: 200,
+          lossRate: 0.05, duplicateRate: 0.05, reorderRate: 0.1, reorderWindowMs: 200,
         },
       });
       await c.start();
@@ -153,10 +150,7 @@ describe("Committee", function () {
     const c = committee(7, 2, {
       network: {
         latency: { kind: "uniform", minMs: 5, maxMs: 80 },
-        lossRate: 0.1,
-        duplicateRate: 0.1,
-        reorderRate: 0.2,
-        reorderWindowMs: 300,
+        lossRate: 0.1, duplicateRate: 0.1, reorderRate: 0.2, reorderWindowMs: 300,
       },
     });
     await c.start();
