@@ -5,16 +5,17 @@
 import { expect } from "chai";
 
 import { bytesToHex } from "../../plugin/core/bytes.js";
-import { MAX_OBSERVATION, MIN_OBSERVATION, encodeReport, signReport } from "../../plugin/core/report.js";
-import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage } from "../../plugin/protocol/codec.js";
+import { encodeReport, signReport } from "../../plugin/core/report.js";
+import { MAX_MESSAGE_BYTES, MessageDecodeError, decodeMessage, encodeMessage } from "../../plugin/protocol/codec.js";
 import { Committee } from "../../plugin/protocol/committee.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
-import { refusalOf } from "../support/codec-refusal.js";
 import { DIGEST, committeeKeys, reportSignature, signedObservation } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const context = { configDigest: DIGEST, epoch: 7, round: 3 };
-const signed = [signedObservation(keys, context, 2, MIN_OBSERVATION), signedObservation(keys, context, 0, 5n), signedObservation(keys, context, 1, MAX_OBSERVATION)];
+const MIN_INT192 = -(1n << 191n);
+const MAX_INT192 = (1n << 191n) - 1n;
+const signed = [signedObservation(keys, context, 2, MIN_INT192), signedObservation(keys, context, 0, 5n), signedObservation(keys, context, 1, MAX_INT192)];
 const attributed = signed.map(({ observer, value }) => ({ observer, value }));
 const signatures = [0, 3].map((s) => reportSignature(keys, context, attributed, s));
 
@@ -22,7 +23,7 @@ const signatures = [0, 3].map((s) => reportSignature(keys, context, attributed, 
 const EVERY_MESSAGE: readonly ProtocolMessage[] = [
   { type: "newepoch", epoch: 0xffff_ffff },
   { type: "observe-req", epoch: 7, round: 3 },
-  { type: "observe", epoch: 7, round: 3, observation: { value: MIN_OBSERVATION, signature: signed[0].signature } },
+  { type: "observe", epoch: 7, round: 3, observation: { value: MIN_INT192, signature: signed[0].signature } },
   { type: "report-req", epoch: 7, round: 3, observations: signed },
   { type: "report", epoch: 7, round: 3, report: { observations: attributed, signature: signReport(encodeReport(context, attributed), keys[1].onchainSigningKey) } },
   { type: "final", epoch: 7, round: 3, report: { observations: attributed, signatures } },
@@ -32,7 +33,15 @@ const EVERY_MESSAGE: readonly ProtocolMessage[] = [
 /** Bytes of `wire` (any JSON value) as a transport would receive them. */
 const bytesOf = (wire: unknown) => new TextEncoder().encode(JSON.stringify(wire));
 
-const refusal = (bytes: Uint8Array) => refusalOf(decodeMessage, bytes);
+function refusal(bytes: Uint8Array): string {
+  try {
+    decodeMessage(bytes);
+  } catch (error) {
+    expect(error).to.be.instanceOf(MessageDecodeError);
+    return (error as Error).message;
+  }
+  expect.fail("expected the codec to refuse the message");
+}
 
 describe("message codec", () => {
   for (const message of EVERY_MESSAGE) {
@@ -49,7 +58,7 @@ describe("message codec", () => {
     expect(refusal(bytesOf({ type: "newepoch", epoch: -1 }))).to.match(/epoch must be an integer from 0/);
     expect(refusal(bytesOf({ type: "newepoch", epoch: 2 ** 32 }))).to.match(/epoch/);
     expect(refusal(bytesOf({ type: "observe-req", epoch: 1, round: 256 }))).to.match(/round must be an integer from 0 to 255/);
-    expect(refusal(bytesOf({ ...observe, value: (MAX_OBSERVATION + 1n).toString() }))).to.match(/value does not fit in int192/);
+    expect(refusal(bytesOf({ ...observe, value: (MAX_INT192 + 1n).toString() }))).to.match(/value does not fit in int192/);
     expect(refusal(bytesOf({ ...observe, value: "1e3" }))).to.match(/value must be a decimal integer string/);
     expect(refusal(bytesOf({ ...observe, value: 12 }))).to.match(/value must be a decimal integer string/);
     expect(refusal(bytesOf({ ...observe, signature: bytesToHex(new Uint8Array(65)) }))).to.match(/signature must be 64 bytes/);
