@@ -37,7 +37,7 @@ export type Verdict =
   | { readonly valid: false; readonly reason: string };
 
 /** Where one dynamic argument's contents sit in calldata. */
-interface Span {
+export interface Span {
   readonly start: number;
   readonly length: number;
 }
