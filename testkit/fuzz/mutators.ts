@@ -17,13 +17,12 @@
  */
 import { bytesToUintBE, concatBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
 import { MAX_OBSERVATION, MIN_OBSERVATION } from "../../plugin/core/report.js";
-import { type LayoutOptions, type SignatureSet, type Tail, WORD, readWord, uintWord } from "./layout.js";
+import { type LayoutOptions, type Signature, type SignatureSet, type Tail, WORD, readWord, uintWord } from "./layout.js";
 import {
   MAX_EPOCH,
   MAX_ROUND,
   type PlanEntry,
   type ReportPlan,
-  type Signature,
   drawSortedValues,
   signWith,
   splitEpochAndRound,

@@ -4,7 +4,7 @@
  * report bytes, signatures, calldata or the sender; the builder here only ever makes valid ones.
  */
 import { type AttributedObservation, type ReportContext, MAX_OBSERVATION, MIN_OBSERVATION, encodeReport, signReport } from "../../plugin/core/report.js";
-import type { SignatureSet } from "./layout.js";
+import type { Signature, SignatureSet } from "./layout.js";
 import type { Prng } from "./prng.js";
 import type { FuzzTarget } from "./target.js";
 
@@ -19,13 +19,6 @@ export interface ReportPlan extends ReportContext {
   readonly signers: readonly number[];
   /** Oracle index whose transmitter sends. */
   readonly transmitter: number;
-}
-
-/** One signature as the contract takes it: r, s and the v byte (0/1 when honest). */
-export interface Signature {
-  readonly r: Uint8Array;
-  readonly s: Uint8Array;
-  readonly v: number;
 }
 
 export const MAX_EPOCH = 0xffffffff;
