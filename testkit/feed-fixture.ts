@@ -22,6 +22,7 @@ import { type Address, addressFromPrivateKey } from "../plugin/core/address.js";
 import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../plugin/core/bytes.js";
 import type { SetConfigArgs } from "../plugin/core/config/encoding.js";
 import { keccak256, utf8Bytes } from "../plugin/core/hash.js";
+import { INT192_MAX, INT192_MIN } from "../plugin/core/ocr2/report.js";
 import {
   type AttributedObservation,
   type TransmitSignatures,
@@ -75,9 +76,8 @@ export const BILLING: Billing = {
   linkGweiPerTransmission: BigInt(DEFAULT_BILLING.linkGweiPerTransmission),
 };
 
-/** The widest answer range OCR1 allows: int192. */
-export const INT192_MIN = -(1n << 191n);
-export const INT192_MAX = (1n << 191n) - 1n;
+/** The widest answer range OCR1 allows: int192 (the same bounds as OCR2's). */
+export { INT192_MAX, INT192_MIN };
 
 export function billingArgs(b: Billing): bigint[] {
   return [b.maximumGasPrice, b.reasonableGasPrice, b.microLinkPerEth, b.linkGweiPerObservation, b.linkGweiPerTransmission];

@@ -4,16 +4,13 @@
  */
 import { type Log, type Provider, Interface } from "ethers";
 
+import { AGGREGATOR_ABI } from "../plugin/core/abi.js";
 import type { Address } from "../plugin/core/address.js";
 import { bytesToHex, concatBytes, hexToBytes } from "../plugin/core/bytes.js";
 import { decodeReportContext, recoverReportSigner } from "../plugin/core/report.js";
 
-/** What the readers decode: NewTransmission and AnswerUpdated, with the transmit calldata. */
-const FEED_EVENTS = new Interface([
-  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
-  "event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)",
-  "function transmit(bytes report, bytes32[] rs, bytes32[] ss, bytes32 rawVs)",
-]);
+/** What the readers decode (NewTransmission and AnswerUpdated, with the transmit calldata): the plugin's aggregator ABI. */
+const FEED_EVENTS = new Interface(AGGREGATOR_ABI);
 export const NEW_TRANSMISSION_TOPIC = FEED_EVENTS.getEvent("NewTransmission")!.topicHash;
 const ANSWER_UPDATED_TOPIC = FEED_EVENTS.getEvent("AnswerUpdated")!.topicHash;
 

@@ -112,11 +112,7 @@ describe("OffchainAggregator billing", function () {
     it("each observation earns linkGweiPerObservation·1e9; signing earns nothing; the transmitter also gets gas", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
       // Oracles 0, 1, 2 observe; 3 and 0 sign; 1 transmits.
-      const observations = [
-        { observer: 0, value: 1n },
-        { observer: 1, value: 2n },
-        { observer: 2, value: 3n },
-      ];
+      const observations = [{ observer: 0, value: 1n }, { observer: 1, value: 2n }, { observer: 2, value: 3n }];
       await transmitAndWait(feed, { epoch: 1, round: 1, observations, signers: [3, 0], transmitter: 1 });
       expect(await owed(feed, 0)).to.equal(OBSERVATION_REWARD);
       expect(await owed(feed, 2)).to.equal(OBSERVATION_REWARD);
@@ -145,11 +141,7 @@ describe("OffchainAggregator billing", function () {
 
     it("an observer index in n..30 is accepted and its unused slot earns (counted in linkAvailableForPayment)", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
-      const observations = [
-        { observer: 0, value: 1n },
-        { observer: 1, value: 2n },
-        { observer: 7, value: 3n },
-      ];
+      const observations = [{ observer: 0, value: 1n }, { observer: 1, value: 2n }, { observer: 7, value: 3n }];
       await transmitAndWait(feed, { epoch: 1, round: 1, observations, transmitter: 2 });
       const balance: bigint = await feed.link.balanceOf(feed.address);
       const reimbursement = await owed(feed, 2); // oracle 2 did not observe

@@ -60,6 +60,14 @@ describe("OffchainAggregator constructor and setConfig", function () {
     return agg.setConfig(args.signers, args.transmitters, args.threshold, ENCODED_CONFIG_VERSION, TEST_ENCODED_CONFIG);
   }
 
+  /** On the configured feed, setConfig with valid arguments edited by `edit` reverts with `reason`. */
+  async function expectEditedArgsRevert(edit: (args: ReturnType<typeof validArgs>) => void, reason: string): Promise<void> {
+    const feed = await connection.networkHelpers.loadFixture(configuredFeed);
+    const args = validArgs(feed);
+    edit(args);
+    await expect(callSetConfig(feed, args)).to.be.revertedWith(reason);
+  }
+
   describe("constructor", function () {
     it("emits BillingSet, LinkTokenSet, BillingAccessControllerSet, RequesterAccessControllerSet in that order", async function () {
       const feed = await connection.networkHelpers.loadFixture(unconfiguredFeed);
@@ -190,39 +198,27 @@ describe("OffchainAggregator constructor and setConfig", function () {
     });
 
     it("row 7: a signer listed twice -> repeated signer address", async function () {
-      const feed = await connection.networkHelpers.loadFixture(configuredFeed);
-      const args = validArgs(feed);
-      args.signers[3] = args.signers[0];
-      await expect(callSetConfig(feed, args)).to.be.revertedWith("repeated signer address");
+      await expectEditedArgsRevert((args) => { args.signers[3] = args.signers[0]; }, "repeated signer address");
     });
 
     it("row 7: a signer equal to an earlier oracle's transmitter -> repeated signer address (one role per address)", async function () {
-      const feed = await connection.networkHelpers.loadFixture(configuredFeed);
-      const args = validArgs(feed);
-      args.signers[1] = args.transmitters[0];
-      await expect(callSetConfig(feed, args)).to.be.revertedWith("repeated signer address");
+      await expectEditedArgsRevert((args) => { args.signers[1] = args.transmitters[0]; }, "repeated signer address");
     });
 
     it("row 8: a transmitter without a payee -> payee must be set", async function () {
-      const feed = await connection.networkHelpers.loadFixture(configuredFeed);
-      const args = validArgs(feed);
-      args.transmitters[2] = freshAddresses("no-payee", 1)[0];
-      await expect(callSetConfig(feed, args)).to.be.revertedWith("payee must be set");
+      await expectEditedArgsRevert((args) => { args.transmitters[2] = freshAddresses("no-payee", 1)[0]; }, "payee must be set");
     });
 
     it("row 9: a transmitter listed twice -> repeated transmitter address", async function () {
-      const feed = await connection.networkHelpers.loadFixture(configuredFeed);
-      const args = validArgs(feed);
-      args.transmitters[3] = args.transmitters[0]; // has a payee, so row 8 passes
-      await expect(callSetConfig(feed, args)).to.be.revertedWith("repeated transmitter address");
+      // Oracle 0's transmitter has a payee, so row 8 passes.
+      await expectEditedArgsRevert((args) => { args.transmitters[3] = args.transmitters[0]; }, "repeated transmitter address");
     });
 
     it("rows 7-9 run per oracle: oracle 1's missing payee is reported before oracle 3's repeated signer", async function () {
-      const feed = await connection.networkHelpers.loadFixture(configuredFeed);
-      const args = validArgs(feed);
-      args.transmitters[1] = freshAddresses("no-payee", 1)[0];
-      args.signers[3] = args.signers[0];
-      await expect(callSetConfig(feed, args)).to.be.revertedWith("payee must be set");
+      await expectEditedArgsRevert((args) => {
+        args.transmitters[1] = freshAddresses("no-payee", 1)[0];
+        args.signers[3] = args.signers[0];
+      }, "payee must be set");
     });
 
     it("rows 7-9 within one oracle: signer check, then payee, then repeated transmitter", async function () {

@@ -3,18 +3,10 @@
  * transferAndCall delivering onTokenTransfer to a receiving contract.
  */
 import { expect } from "chai";
-import type { Contract, Signer } from "ethers";
+import type { Contract } from "ethers";
 import { network } from "hardhat";
 
 import type { Connection } from "../../testkit/feed-fixture.js";
-
-interface Tokens {
-  link: Contract;
-  receiver: Contract;
-  deployer: Signer;
-  alice: Signer;
-  bob: Signer;
-}
 
 describe("LinkToken", function () {
   let connection: Connection;
@@ -22,7 +14,8 @@ describe("LinkToken", function () {
     connection = await network.create();
   });
 
-  async function tokens(c: Connection): Promise<Tokens> {
+  /** The LINK token, a transferAndCall receiver, and three accounts (the deployer holds the supply). */
+  async function tokens(c: Connection) {
     const [deployer, alice, bob] = await c.ethers.getSigners();
     const link = (await c.ethers.deployContract("LinkToken")) as unknown as Contract;
     const receiver = (await c.ethers.deployContract("TokenReceiverMock")) as unknown as Contract;

@@ -158,11 +158,7 @@ describe("OffchainAggregator transmit", function () {
 
     it("row 10: an observer index used twice -> observer index repeated", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
-      const observations = [
-        { observer: 0, value: 10n },
-        { observer: 2, value: 20n },
-        { observer: 0, value: 30n },
-      ];
+      const observations = [{ observer: 0, value: 10n }, { observer: 2, value: 20n }, { observer: 0, value: 30n }];
       await expect(transmit(feed, { epoch: 1, round: 1, observations })).to.be.revertedWith("observer index repeated");
       // Indices up to 30 are legal even above n, so a repeat among high indices must be caught too.
       for (const repeated of [15, 16, 30]) {
@@ -178,11 +174,7 @@ describe("OffchainAggregator transmit", function () {
     it("row 10 (deliberate deviation): an observer index >= 31 -> observer index out of bounds", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
       for (const bad of [31, 255]) {
-        const observations = [
-          { observer: 0, value: 10n },
-          { observer: 1, value: 20n },
-          { observer: bad, value: 30n },
-        ];
+        const observations = [{ observer: 0, value: 10n }, { observer: 1, value: 20n }, { observer: bad, value: 30n }];
         await expect(transmit(feed, { epoch: 1, round: 1, observations })).to.be.revertedWith("observer index out of bounds");
       }
     });
@@ -264,12 +256,7 @@ describe("OffchainAggregator transmit", function () {
 
     it("row 14: observations not in non-decreasing order -> observations not sorted", async function () {
       const feed = await connection.networkHelpers.loadFixture(standardFeed);
-      const observations = [
-        { observer: 0, value: 10n },
-        { observer: 1, value: 30n },
-        { observer: 2, value: 20n },
-        { observer: 3, value: 40n },
-      ];
+      const observations = [{ observer: 0, value: 10n }, { observer: 1, value: 30n }, { observer: 2, value: 20n }, { observer: 3, value: 40n }];
       await expect(transmit(feed, { epoch: 1, round: 1, observations })).to.be.revertedWith("observations not sorted");
       // Equal neighbours are sorted.
       await transmitAndWait(feed, { epoch: 1, round: 1, values: [7n, 7n, 7n, 7n] });

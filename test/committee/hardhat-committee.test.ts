@@ -11,27 +11,13 @@ import { bytesToHex } from "../../plugin/core/bytes.js";
 import { epochAndRound } from "../../plugin/core/report.js";
 import { fixedValue } from "../../plugin/data-sources/simple.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
-import type { TraceEvent } from "../../plugin/protocol/trace.js";
-import { BILLING, type CommitteeFeed as Feed, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { BILLING, type CommitteeFeed as Feed, type CommitteeSetup, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { type LandedReport, answerUpdates, landedReports, reportSignersOf } from "../../testkit/landed-reports.js";
 import { BASE_PRICE, risingMarket } from "../../testkit/markets.js";
+import { crashNextFirstScheduledTransmitter, expectStageOneTookOver, observedValues, roundKey } from "../support/committee-trace.js";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the trace
-
-const roundKey = (epoch: number, round: number) => `${epoch}:${round}`;
-
-/** The value each oracle observed, per (epoch, round), as the committee traced it. */
-function tracedObservations(trace: readonly TraceEvent[]): Map<string, Map<number, bigint>> {
-  const byRound = new Map<string, Map<number, bigint>>();
-  for (const e of trace) {
-    if (e.type !== "observation" || e.value === null) continue;
-    const key = roundKey(e.epoch, e.round);
-    if (!byRound.has(key)) byRound.set(key, new Map());
-    byRound.get(key)!.set(e.oracle, e.value);
-  }
-  return byRound;
-}
 
 /** How many trace events of `type` there are per (epoch, round). */
 function countPerRound(committee: Committee, type: "transmit-landed" | "transmit-attempted"): Map<string, number> {
@@ -61,7 +47,7 @@ async function expectCorrectReportsOnChain(feed: Feed, expected: number): Promis
 
   const configuredSigners = committee.keys.map((k) => k.signerAddress);
   const [, , digestHex] = (await aggregator.latestConfigDetails()) as [bigint, bigint, string];
-  const observed = tracedObservations(committee.trace);
+  const observed = observedValues(committee.trace);
   const landedInTrace = committee.events("transmit-landed");
   const attemptsPerRound = countPerRound(committee, "transmit-attempted");
   let previous = -1n;
@@ -145,6 +131,14 @@ async function runConsecutiveReports(n: number, f: number, rMax: number, reports
   await expectCorrectReportsOnChain(feed, reports);
 }
 
+/** A (4,1) committee feed on a market rising every round, started, with its first two reports landed. */
+async function risingFeedAfterTwoReports(seed: string, setup: Pick<CommitteeSetup, "config" | "network">): Promise<Feed> {
+  const feed = await deployCommitteeFeed({ n: 4, f: 1, seed, dataSource: () => risingMarket(50), ...setup });
+  await feed.committee.start();
+  expect((await feed.committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
+  return feed;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("Committee on the Hardhat chain (real OffchainAggregator)", function () {
@@ -161,38 +155,20 @@ describe("Committee on the Hardhat chain (real OffchainAggregator)", function ()
   it("lands the report from the next stage one DeltaStage later when the first-scheduled transmitter is down", async () => {
     const deltaStageMs = 2000;
     const latencyMs = 10;
-    const feed = await deployCommitteeFeed({
-      n: 4,
-      f: 1,
-      seed: "hardhat-committee-stage",
-      dataSource: () => risingMarket(50),
+    const feed = await risingFeedAfterTwoReports("hardhat-committee-stage", {
       // Rounds slower than a stage: no later round's report can land before stage 1 sends this one.
       config: { rMax: 50, deltaStageMs, deltaRoundMs: 2.5 * deltaStageMs, deltaProgressMs: 10 * deltaStageMs },
       network: { latency: { kind: "constant", ms: latencyMs } },
     });
     const { committee } = feed;
-    await committee.start();
-    expect((await committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
 
-    let victim: { oracle: number; epoch: number; round: number; atMs: number } | null = null;
-    committee.onTrace((e) => {
-      if (victim === null && e.type === "transmission-scheduled" && e.stage === 0) {
-        victim = { oracle: e.oracle, epoch: e.epoch, round: e.round, atMs: e.timeMs };
-        committee.takeDown(e.oracle); // crashes before its zero-delay transmit timer fires
-      }
-    });
+    const crashed = crashNextFirstScheduledTransmitter(committee);
     expect((await committee.runUntil({ reports: 1, virtualTimeMs: 30_000 })).reports).to.equal(1);
     committee.stopAll();
-    expect(victim, "a stage-0 transmitter was taken down").to.not.equal(null);
-    const v = victim!;
+    expect(crashed(), "a stage-0 transmitter was taken down").to.not.equal(null);
+    const v = crashed()!;
 
-    const landed = committee.events("transmit-landed").at(-1)!;
-    expect([landed.epoch, landed.round]).to.deep.equal([v.epoch, v.round]);
-    expect(landed.stage).to.equal(1);
-    expect(landed.oracle).to.not.equal(v.oracle);
-    const stageOne = committee
-      .events("transmission-scheduled")
-      .find((e) => e.oracle === landed.oracle && e.epoch === v.epoch && e.round === v.round)!;
+    const { landed, stageOne } = expectStageOneTookOver(committee, v);
     expect(stageOne.delayMs).to.equal(deltaStageMs);
     // Virtual time stands still while the transaction is mined, so the landing time is exact.
     expect(landed.timeMs - stageOne.timeMs).to.equal(deltaStageMs);
@@ -212,17 +188,11 @@ describe("Committee on the Hardhat chain (real OffchainAggregator)", function ()
   it("moves to a new epoch within DeltaProgress when the leader goes down, and reports again on chain", async () => {
     const deltaProgressMs = 2000;
     const maxLatencyMs = 50;
-    const feed = await deployCommitteeFeed({
-      n: 4,
-      f: 1,
-      seed: "hardhat-committee-leader",
-      dataSource: () => risingMarket(50),
+    const feed = await risingFeedAfterTwoReports("hardhat-committee-leader", {
       config: { rMax: 50, deltaProgressMs },
       network: { latency: { kind: "uniform", minMs: 5, maxMs: maxLatencyMs } },
     });
     const { committee } = feed;
-    await committee.start();
-    expect((await committee.runUntil({ reports: 2, virtualTimeMs: 30_000 })).reports).to.equal(2);
 
     const before = committee.currentLeader()!;
     const downAt = committee.clock.now();

@@ -13,13 +13,14 @@ import {
   decryptSharedSecret,
   encodeSetConfigArgs,
 } from "../../plugin/core/config/encoding.js";
-import { type OracleIdentity, type PublicConfig, defaultPublicConfig } from "../../plugin/core/config/public-config.js";
+import { type PublicConfig, defaultPublicConfig } from "../../plugin/core/config/public-config.js";
 import {
   deriveLeaderSelectionKey,
   deriveTransmissionOrderKey,
   sharedConfigFromContract,
 } from "../../plugin/core/config/shared-config.js";
 import { type OracleKeys, deriveOracleKeys } from "../../plugin/core/keys.js";
+import { publicIdentity } from "../support/oracle-identity.js";
 
 const coder = AbiCoder.defaultAbiCoder();
 const ENCODED_TUPLE =
@@ -28,23 +29,13 @@ const SHARED_SECRET = hexToBytes("0x000102030405060708090a0b0c0d0e0f");
 const DEALER_RANDOMNESS = new Uint8Array(32).fill(0x42);
 const CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address;
 
-function identity(keys: OracleKeys): OracleIdentity {
-  return {
-    signerAddress: keys.signerAddress,
-    transmitterAddress: keys.transmitterAddress,
-    offchainPublicKey: keys.offchainPublicKey,
-    configEncryptionPublicKey: keys.configEncryptionPublicKey,
-    peerId: keys.peerId,
-  };
-}
-
 function committee(n: number): OracleKeys[] {
   return Array.from({ length: n }, (_, i) => deriveOracleKeys("config test", i));
 }
 
 describe("encodeSetConfigArgs", () => {
   const keys = committee(4);
-  const config: PublicConfig = { ...defaultPublicConfig(keys.map(identity), 1), deltaCMs: 1234.5, s: [1, 2, 1] };
+  const config: PublicConfig = { ...defaultPublicConfig(keys.map(publicIdentity), 1), deltaCMs: 1234.5, s: [1, 2, 1] };
   const args = encodeSetConfigArgs(config, SHARED_SECRET, DEALER_RANDOMNESS);
 
   it("fills signers, transmitters, threshold and version 1 from the config", () => {
@@ -121,7 +112,7 @@ describe("encodeSetConfigArgs", () => {
 
   it("fits a full 31-oracle committee within the 20,000-byte limit", () => {
     const big = committee(31);
-    const bigArgs = encodeSetConfigArgs(defaultPublicConfig(big.map(identity), 10), SHARED_SECRET);
+    const bigArgs = encodeSetConfigArgs(defaultPublicConfig(big.map(publicIdentity), 10), SHARED_SECRET);
     expect(bigArgs.encoded.length).to.be.below(20_000);
     expect(decryptSharedSecret(decodeEncodedConfig(bigArgs.encoded), 30, big[30].configEncryptionKey)).to.deep.equal(SHARED_SECRET);
   });
@@ -142,14 +133,14 @@ describe("decodeEncodedConfig", () => {
 
   it("rejects truncated ABI data", () => {
     const keys = committee(4);
-    const args = encodeSetConfigArgs(defaultPublicConfig(keys.map(identity), 1), SHARED_SECRET);
+    const args = encodeSetConfigArgs(defaultPublicConfig(keys.map(publicIdentity), 1), SHARED_SECRET);
     expect(() => decodeEncodedConfig(args.encoded.slice(0, args.encoded.length - 32))).to.throw();
   });
 });
 
 describe("computeConfigDigest", () => {
   const keys = committee(4);
-  const args = encodeSetConfigArgs(defaultPublicConfig(keys.map(identity), 1), SHARED_SECRET, DEALER_RANDOMNESS);
+  const args = encodeSetConfigArgs(defaultPublicConfig(keys.map(publicIdentity), 1), SHARED_SECRET, DEALER_RANDOMNESS);
 
   function referenceDigest(configCount: bigint, contract: string): string {
     const preimage = coder.encode(
@@ -177,7 +168,7 @@ describe("computeConfigDigest", () => {
 
 describe("sharedConfigFromContract", () => {
   const keys = committee(4);
-  const config = defaultPublicConfig(keys.map(identity), 1);
+  const config = defaultPublicConfig(keys.map(publicIdentity), 1);
   const args = encodeSetConfigArgs(config, SHARED_SECRET, DEALER_RANDOMNESS);
   const event = { ...args, contractAddress: CONTRACT, configCount: 1n };
 

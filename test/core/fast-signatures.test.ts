@@ -21,14 +21,9 @@ import {
   reportDigest,
   signReport,
 } from "../../plugin/core/report.js";
+import { flipBit } from "../support/tamper.js";
 
 const N = secp256k1.Point.Fn.ORDER;
-
-function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
-  out[bit >> 3] ^= 1 << (bit & 7);
-  return out;
-}
 
 describe("ed25519Sign / ed25519Verify (node:crypto)", () => {
   it("produce noble's signatures byte for byte, and agree with noble on every tampered input", () => {

@@ -8,6 +8,7 @@ import {
   verifyObservation,
 } from "../../plugin/core/observation.js";
 import { type ReportContext } from "../../plugin/core/report.js";
+import { flipBit } from "../support/tamper.js";
 
 const context: ReportContext = {
   configDigest: hexToBytes("0x0102030405060708090a0b0c0d0e0f10"),
@@ -16,12 +17,6 @@ const context: ReportContext = {
 };
 const alice = deriveOracleKeys("observation test", 0);
 const bob = deriveOracleKeys("observation test", 1);
-
-function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
-  out[bit >> 3] ^= 1 << (bit & 7);
-  return out;
-}
 
 describe("observationMessage", () => {
   it("is rawReportContext (32 bytes) followed by the int192 value (24 bytes)", () => {

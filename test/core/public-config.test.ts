@@ -8,18 +8,10 @@ import {
   validatePublicConfig,
 } from "../../plugin/core/config/public-config.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
+import { publicIdentity } from "../support/oracle-identity.js";
 
 function oracles(n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const k = deriveOracleKeys("validation", i);
-    return {
-      signerAddress: k.signerAddress,
-      transmitterAddress: k.transmitterAddress,
-      offchainPublicKey: k.offchainPublicKey,
-      configEncryptionPublicKey: k.configEncryptionPublicKey,
-      peerId: k.peerId,
-    };
-  });
+  return Array.from({ length: n }, (_, i) => publicIdentity(deriveOracleKeys("validation", i)));
 }
 
 const valid = defaultPublicConfig(oracles(4), 1);

@@ -14,6 +14,7 @@ import { encodeSetConfigArgs } from "../../plugin/core/config/encoding.js";
 import type { PublicConfig } from "../../plugin/core/config/public-config.js";
 import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import OcrFeedModule, { AccessControlledOcrFeedModule } from "../../deploy/modules/OcrFeed.js";
+import { publicIdentity } from "../support/oracle-identity.js";
 
 const LINK = 10n ** 18n;
 const FEED_NAME = "BTC / USD";
@@ -31,13 +32,7 @@ function publicConfigFor(seed: string, n: number): PublicConfig {
     alphaPPB: 5_000_000n,
     s: oracles.map(() => 1),
     f: 1,
-    oracles: oracles.map((k) => ({
-      signerAddress: k.signerAddress,
-      transmitterAddress: k.transmitterAddress,
-      offchainPublicKey: k.offchainPublicKey,
-      configEncryptionPublicKey: k.configEncryptionPublicKey,
-      peerId: k.peerId,
-    })),
+    oracles: oracles.map(publicIdentity),
   };
 }
 

@@ -6,7 +6,7 @@ import { fromFunction } from "../../plugin/data-sources/simple.js";
 import type { DataSource } from "../../plugin/data-sources/data-source.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
 import { Committee, type CommitteeOptions } from "../../plugin/protocol/committee.js";
-import type { TraceEvent } from "../../plugin/protocol/trace.js";
+import { crashNextFirstScheduledTransmitter, expectObservedValuesAndMedian, expectStageOneTookOver, observedValues } from "../support/committee-trace.js";
 
 /** A market that moves up to 3 % per round (well past alphaPPB 0.5 %), with 0.1 % oracle noise. */
 function market(seed: string): DataSource {
@@ -17,18 +17,6 @@ function committee(n: number, f: number, options: Partial<CommitteeOptions> = {}
   const seed = options.seed ?? `committee-${n}-${f}`;
   const shared = market(seed);
   return new Committee({ n, f, seed, dataSource: () => shared, ...options });
-}
-
-/** The value each oracle observed, per (epoch, round), from the trace. */
-function observedValues(trace: readonly TraceEvent[]): Map<string, Map<number, bigint>> {
-  const byRound = new Map<string, Map<number, bigint>>();
-  for (const e of trace) {
-    if (e.type !== "observation" || e.value === null) continue;
-    const key = `${e.epoch}:${e.round}`;
-    if (!byRound.has(key)) byRound.set(key, new Map());
-    byRound.get(key)!.set(e.oracle, e.value);
-  }
-  return byRound;
 }
 
 async function expectConsecutiveCorrectReports(c: Committee, reports: number): Promise<void> {
@@ -49,12 +37,7 @@ async function expectConsecutiveCorrectReports(c: Committee, reports: number): P
     previous = epochRound;
     expect(t.observations.length).to.be.greaterThan(2 * c.f);
     expect(t.signers).to.have.length(c.f + 1);
-    // Every value in the report is what that oracle's data source returned for this round…
-    const seen = observed.get(`${t.epoch}:${t.round}`)!;
-    t.observers.forEach((observer, k) => expect(t.observations[k]).to.equal(seen.get(observer)));
-    // …and the answer is the median (element n/2) of the sorted values.
-    const sorted = [...t.observations].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    expect(t.answer).to.equal(sorted[sorted.length >> 1]);
+    expectObservedValuesAndMedian(t, observed);
   });
 }
 
@@ -77,23 +60,11 @@ describe("Committee", function () {
     });
     await c.start();
     await c.runUntil({ reports: 2 });
-    let victim: { oracle: number; epoch: number; round: number; atMs: number } | null = null;
-    c.onTrace((e) => {
-      if (victim === null && e.type === "transmission-scheduled" && e.stage === 0) {
-        victim = { oracle: e.oracle, epoch: e.epoch, round: e.round, atMs: e.timeMs };
-        c.takeDown(e.oracle); // crashes before its zero-delay timer fires
-      }
-    });
+    const crashed = crashNextFirstScheduledTransmitter(c);
     await c.runUntil({ reports: 1 });
-    expect(victim).to.not.equal(null);
-    const v = victim!;
-    const landed = c.events("transmit-landed").at(-1)!;
-    expect([landed.epoch, landed.round]).to.deep.equal([v.epoch, v.round]);
-    expect(landed.stage).to.equal(1);
-    expect(landed.oracle).to.not.equal(v.oracle);
-    const stageOne = c
-      .events("transmission-scheduled")
-      .find((e) => e.oracle === landed.oracle && e.epoch === v.epoch && e.round === v.round)!;
+    expect(crashed()).to.not.equal(null);
+    const v = crashed()!;
+    const { landed, stageOne } = expectStageOneTookOver(c, v);
     expect(landed.timeMs - stageOne.timeMs).to.equal(2000);
     // Relative to the crashed stage-0 oracle it is one DeltaStage, give or take one network hop.
     expect(Math.abs(landed.timeMs - v.atMs - 2000)).to.be.at.most(10);
@@ -158,10 +129,7 @@ describe("Committee", function () {
         seed,
         network: {
           latency: { kind: "exponential", minMs: 5, meanExtraMs: 40 },
-          lossRate: 0.05,
-          duplicateRate: 0.05,
-          reorderRate: 0.1,
-          reorderWindowMs: 200,
+          lossRate: 0.05, duplicateRate: 0.05, reorderRate: 0.1, reorderWindowMs: 200,
         },
       });
       await c.start();
@@ -182,10 +150,7 @@ describe("Committee", function () {
     const c = committee(7, 2, {
       network: {
         latency: { kind: "uniform", minMs: 5, maxMs: 80 },
-        lossRate: 0.1,
-        duplicateRate: 0.1,
-        reorderRate: 0.2,
-        reorderWindowMs: 300,
+        lossRate: 0.1, duplicateRate: 0.1, reorderRate: 0.2, reorderWindowMs: 300,
       },
     });
     await c.start();

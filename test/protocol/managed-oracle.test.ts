@@ -9,24 +9,14 @@ import { adversarialChain, adversarialEndpoint } from "../../plugin/protocol/adv
 import type { AdversaryMemory, ByzantineBehaviour } from "../../plugin/protocol/byzantine.js";
 import type { OffchainAggregatorChain, TransmitRequest } from "../../plugin/protocol/chain.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
-import { Committee } from "../../plugin/protocol/committee.js";
 import { ManagedOracle } from "../../plugin/protocol/managed-oracle.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
-import { InProcessNetwork } from "../../plugin/protocol/network.js";
 import { InMemoryOracleStore } from "../../plugin/protocol/persistence.js";
-import { Random } from "../../plugin/protocol/random.js";
 import type { TraceBody, TraceEvent } from "../../plugin/protocol/trace.js";
 import type { Endpoint } from "../../plugin/protocol/transport.js";
+import { STORED_PACEMAKER_STATE, UNREACHABLE_CHAIN, committeeWithConfig, expectRestartResumesFromStore, never } from "../support/oracle-restart.js";
 import { DIGEST, committeeKeys, signedObservation } from "./role-support.js";
 
-const never = <T>() => new Promise<T>(() => {});
-/** A chain that never answers: whatever the oracle does, it did without reading the chain. */
-const UNREACHABLE_CHAIN: OffchainAggregatorChain = {
-  latestConfig: never,
-  latestTransmissionDetails: never,
-  latestRoundRequested: never,
-  transmit: never,
-};
 
 /** An endpoint that records what it is asked to send. */
 function recordingEndpoint(size: number) {
@@ -45,29 +35,11 @@ function recordingEndpoint(size: number) {
 
 describe("ManagedOracle", () => {
   it("a restarted oracle resumes at once from its store: the stored config and pacemaker epoch, before any chain read", async () => {
-    const committee = new Committee({ n: 4, f: 1, seed: "managed-restart", dataSource: () => ({ kind: "none", observe: never }) });
-    await committee.setConfig();
-    const config = (await committee.fakeChain!.latestConfig())!;
+    const { committee, config } = await committeeWithConfig("managed-restart");
     const store = new InMemoryOracleStore();
     store.writeLatestConfig(config);
-    store.writePacemakerState(bytesToHex(config.configDigest), { epoch: 5, highestSentEpoch: 6, receivedEpochs: [5, 6, 5, 0] });
-    const clock = new VirtualClock({ seed: "managed-restart" });
-    const trace: TraceEvent[] = [];
-    const oracle = new ManagedOracle({
-      index: 1,
-      keys: committee.keys[1],
-      clock,
-      endpoint: new InProcessNetwork<ProtocolMessage>(4, clock, new Random("net")).endpoint(1),
-      chain: UNREACHABLE_CHAIN,
-      dataSource: { kind: "none", observe: never },
-      store,
-      trace: (event) => trace.push(event),
-    });
-    oracle.start();
-    expect(trace.map((e) => e.type)).to.include.members(["config-adopted", "epoch-start"]);
-    expect(oracle.epoch).to.equal(5);
-    expect(bytesToHex(oracle.sharedConfig!.configDigest)).to.equal(bytesToHex(config.configDigest));
-    oracle.stop();
+    store.writePacemakerState(bytesToHex(config.configDigest), STORED_PACEMAKER_STATE);
+    expectRestartResumesFromStore(committee, config, store, "managed-restart");
   });
 
   it("is idle without a stored config until the chain answers", () => {

@@ -11,6 +11,14 @@ function pacemaker(f = 1, n = 3 * f + 1) {
   return { pm, out };
 }
 
+/** A (4,1) pacemaker that started in epoch 1; its start-up output is cleared. */
+function startedPacemaker() {
+  const { pm, out } = pacemaker(1);
+  pm.start();
+  out.clear();
+  return { pm, out };
+}
+
 function newEpochBroadcasts(out: Outbox<PacemakerOutput>): number[] {
   return out.ofKind("broadcast").map((o) => (o.message.type === "newepoch" ? o.message.epoch : -1));
 }
@@ -26,9 +34,7 @@ describe("Pacemaker", () => {
   });
 
   it("joins an epoch change only once more than f oracles ask (f+1 rule)", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onNewEpoch(0, 3);
     expect(newEpochBroadcasts(out)).to.deep.equal([]); // one oracle could be faulty
     pm.onNewEpoch(1, 5);
@@ -38,9 +44,7 @@ describe("Pacemaker", () => {
   });
 
   it("moves to the (2f+1)-th largest requested epoch once more than 2f oracles ask (2f+1 rule)", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onNewEpoch(0, 7);
     pm.onNewEpoch(1, 5);
     expect(out.ofKind("start-epoch")).to.have.length(0);
@@ -53,9 +57,7 @@ describe("Pacemaker", () => {
   });
 
   it("ignores a repeated or lower newepoch from the same sender", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onNewEpoch(0, 3);
     pm.onNewEpoch(0, 3);
     pm.onNewEpoch(0, 2);
@@ -66,9 +68,7 @@ describe("Pacemaker", () => {
   });
 
   it("on progress timeout broadcasts newepoch(e+1), and resends it every DeltaResend", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onTimer("progress");
     expect(newEpochBroadcasts(out)).to.deep.equal([2]);
     expect(out.ofKind("trace").map((t) => t.event.type)).to.include("progress-timeout");
@@ -79,17 +79,13 @@ describe("Pacemaker", () => {
   });
 
   it("a progress event re-arms the progress timer instead of changing epoch", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onProgress();
     expect(out.items).to.deep.equal([{ kind: "set-timer", timer: "progress", delayMs: 2000 }]);
   });
 
   it("change-leader asks for the next epoch like a timeout", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     pm.onChangeLeader();
     expect(newEpochBroadcasts(out)).to.deep.equal([2]);
   });
@@ -103,9 +99,7 @@ describe("Pacemaker", () => {
   });
 
   it("persists every epoch change", () => {
-    const { pm, out } = pacemaker(1);
-    pm.start();
-    out.clear();
+    const { pm, out } = startedPacemaker();
     for (const j of [0, 1, 2]) pm.onNewEpoch(j, 2);
     expect(out.ofKind("persist-pacemaker").at(-1)!.state.epoch).to.equal(2);
   });

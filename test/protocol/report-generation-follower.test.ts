@@ -5,7 +5,7 @@ import { type ReportContext, encodeReport, recoverReportSigner } from "../../plu
 import type { AttestedReportMany, ReportReqMessage } from "../../plugin/protocol/messages.js";
 import { type FollowerOutput, ReportGenerationFollower } from "../../plugin/protocol/report-generation-follower.js";
 import { type TransmissionDetails, shouldReport } from "../../plugin/protocol/should-report.js";
-import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./role-support.js";
+import { DIGEST, Outbox, committeeKeys, reportGenerationConfig, reportSignature, signedObservation } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const EPOCH = 5;
@@ -18,13 +18,9 @@ function follower(rMax = 3) {
   const out = new Outbox<FollowerOutput>();
   const role = new ReportGenerationFollower(
     {
-      configDigest: DIGEST,
-      f: 1,
-      rMax,
+      ...reportGenerationConfig(keys, { f: 1, rMax }),
       alphaPPB: 5_000_000n,
       deltaCMs: 60_000,
-      offchainPublicKeys: publicKeysOf(keys),
-      signerAddresses: signersOf(keys),
       ownIndex: SELF,
       offchainSigningKey: keys[SELF].offchainSigningKey,
       onchainSigningKey: keys[SELF].onchainSigningKey,

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { sortAttributedObservations } from "../../plugin/core/report.js";
 import type { ObserveMessage, ReportMessage } from "../../plugin/protocol/messages.js";
 import { type LeaderOutput, ReportGenerationLeader } from "../../plugin/protocol/report-generation-leader.js";
-import { DIGEST, Outbox, committeeKeys, publicKeysOf, reportSignature, signedObservation, signersOf } from "./role-support.js";
+import { DIGEST, Outbox, committeeKeys, reportGenerationConfig, reportSignature, signedObservation } from "./role-support.js";
 
 const keys = committeeKeys(4);
 const EPOCH = 3;
@@ -11,15 +11,7 @@ const EPOCH = 3;
 function leader(rMax = 3) {
   const out = new Outbox<LeaderOutput>();
   const role = new ReportGenerationLeader(
-    {
-      configDigest: DIGEST,
-      f: 1,
-      rMax,
-      deltaRoundMs: 1000,
-      deltaGraceMs: 300,
-      offchainPublicKeys: publicKeysOf(keys),
-      signerAddresses: signersOf(keys),
-    },
+    { ...reportGenerationConfig(keys, { f: 1, rMax }), deltaRoundMs: 1000, deltaGraceMs: 300 },
     EPOCH,
     out.emit,
   );
@@ -34,6 +26,16 @@ function observe(observer: number, value: bigint, round = 1): ObserveMessage {
 function reportFrom(signer: number, observations: { observer: number; value: bigint }[], round = 1): ReportMessage {
   const signature = reportSignature(keys, { configDigest: DIGEST, epoch: EPOCH, round }, observations, signer);
   return { type: "report", epoch: EPOCH, round, report: { observations, signature } };
+}
+
+/** A leader that got oracles 0, 1, 2's observations (30, 10, 20) of round 1 and sent report-req; its outbox is cleared. */
+function leaderAwaitingReports() {
+  const { role, out } = leader();
+  role.start();
+  for (const [i, v] of [[0, 30n], [1, 10n], [2, 20n]] as const) role.onObserve(i, observe(i, v));
+  role.onTimer("grace");
+  out.clear();
+  return { role, out };
 }
 
 describe("ReportGenerationLeader", () => {
@@ -83,11 +85,7 @@ describe("ReportGenerationLeader", () => {
   });
 
   it("broadcasts final with exactly f+1 signatures once f+1 followers signed the same report", () => {
-    const { role, out } = leader();
-    role.start();
-    for (const [i, v] of [[0, 30n], [1, 10n], [2, 20n]] as const) role.onObserve(i, observe(i, v));
-    role.onTimer("grace");
-    out.clear();
+    const { role, out } = leaderAwaitingReports();
     const observations = sortAttributedObservations([
       { observer: 0, value: 30n },
       { observer: 1, value: 10n },
@@ -107,11 +105,7 @@ describe("ReportGenerationLeader", () => {
   });
 
   it("does not mix signatures over different observation sets", () => {
-    const { role, out } = leader();
-    role.start();
-    for (const [i, v] of [[0, 30n], [1, 10n], [2, 20n]] as const) role.onObserve(i, observe(i, v));
-    role.onTimer("grace");
-    out.clear();
+    const { role, out } = leaderAwaitingReports();
     const a = [{ observer: 1, value: 10n }, { observer: 2, value: 20n }, { observer: 0, value: 30n }];
     const b = [{ observer: 1, value: 10n }, { observer: 2, value: 21n }, { observer: 0, value: 30n }];
     role.onReport(0, reportFrom(0, a));

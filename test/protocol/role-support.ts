@@ -4,6 +4,7 @@ import { type OracleKeys, deriveOracleKeys } from "../../plugin/core/keys.js";
 import { signObservation } from "../../plugin/core/observation.js";
 import { type AttributedObservation, type ReportContext, encodeReport, signReport } from "../../plugin/core/report.js";
 import type { AttributedSignedObservation } from "../../plugin/protocol/messages.js";
+import type { ReportGenerationConfig } from "../../plugin/protocol/report-generation-config.js";
 
 export const DIGEST = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
@@ -17,6 +18,11 @@ export function signersOf(keys: readonly OracleKeys[]): Address[] {
 
 export function publicKeysOf(keys: readonly OracleKeys[]): Uint8Array[] {
   return keys.map((k) => k.offchainPublicKey);
+}
+
+/** The config the leader and the followers of an epoch share, for a committee with `keys` and config digest DIGEST. */
+export function reportGenerationConfig(keys: readonly OracleKeys[], { f, rMax }: { f: number; rMax: number }): ReportGenerationConfig {
+  return { configDigest: DIGEST, f, rMax, offchainPublicKeys: publicKeysOf(keys), signerAddresses: signersOf(keys) };
 }
 
 /** Collects a role's outputs so a test can inspect and clear them. */

@@ -8,9 +8,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { expect } from "chai";
-import { Contract, ContractFactory, JsonRpcProvider } from "ethers";
+import { Contract, ContractFactory } from "ethers";
 
-import { type HardhatNodeProcess, type LocalNode, parseJson, runHardhat, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
+import { localNodeForSuite, parseJson, runHardhat } from "../support/hardhat-node.js";
 import { PHASE_1, chainlinkAbi } from "./fixtures.js";
 
 const GRACE_PERIOD_S = 3600n;
@@ -18,22 +18,12 @@ const HEARTBEAT_S = 86_400n;
 
 describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deploy and ocr:run-round", function () {
   this.timeout(600_000);
-  let local: LocalNode | undefined;
-  let node: HardhatNodeProcess;
-  let deploymentsDir: string;
-  let env: NodeJS.ProcessEnv;
-  let provider: JsonRpcProvider;
-  const cli = (...args: string[]) => runHardhat(["--network", "ocrTestNode", ...args], env);
+  const local = localNodeForSuite("ocr-sequencer-deployments-");
+  const cli = (...args: string[]) => runHardhat(["--network", "ocrTestNode", ...args], local.env);
 
   let price: Record<string, any>;
   let uptime: Record<string, any>;
   let reader: Contract;
-
-  before(async () => {
-    local = await startLocalNode("ocr-sequencer-deployments-");
-    ({ node, deploymentsDir, env, provider } = local);
-  });
-  after(() => stopLocalNode(local));
 
   it("ocr:deploy, ocr:run-round, then ocr:sequencer --up --json deploys and records the uptime feed", async () => {
     parseJson(await cli("ocr:deploy", "--json"));
@@ -42,7 +32,7 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
     expect(uptime).to.include({ network: "ocrTestNode", chainId: "31337", flavour: "optimism", status: "up", answer: "0", roundId: (PHASE_1 + 1n).toString() });
     // Already up since deployment: the message only moves updatedAt.
     expect(uptime.update).to.include({ reported: "up", outcome: "updated" });
-    const record = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-31337", "sequencer-uptime", "optimism.json"), "utf8"));
+    const record = JSON.parse(await readFile(path.join(local.deploymentsDir, "ocrTestNode-31337", "sequencer-uptime", "optimism.json"), "utf8"));
     expect(record).to.include({ format: "hardhat-ocr-sequencer-uptime/1", network: "ocrTestNode", chainId: "31337", flavour: "optimism" });
     expect(record.addresses).to.include({ feed: uptime.feed, proxy: uptime.proxy, bridge: uptime.bridge });
   });
@@ -54,8 +44,8 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
 
   it("a client with Chainlink's AggregatorV3Interface ABI reads both proxies as Chainlink feeds", async () => {
     const abi = chainlinkAbi("AggregatorV3Interface") as never;
-    const priceProxy = new Contract(price.proxy, abi, provider);
-    const uptimeProxy = new Contract(uptime.proxy, abi, provider);
+    const priceProxy = new Contract(price.proxy, abi, local.provider);
+    const uptimeProxy = new Contract(uptime.proxy, abi, local.provider);
     const [priceRound, priceAnswer] = await priceProxy.latestRoundData();
     expect([priceRound.toString(), priceAnswer.toString()]).to.deep.equal([price.proxyRoundId, price.answer]);
     const [roundId, answer, startedAt, updatedAt, answeredInRound] = await uptimeProxy.latestRoundData();
@@ -66,7 +56,7 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
 
   it("a SequencerAwarePriceReader on the node waits out the grace period, then reads the price", async () => {
     const artifact = JSON.parse(await readFile(path.join("artifacts", "contracts", "examples", "SequencerAwarePriceReader.sol", "SequencerAwarePriceReader.json"), "utf8"));
-    const factory = new ContractFactory(artifact.abi, artifact.bytecode, await provider.getSigner(0));
+    const factory = new ContractFactory(artifact.abi, artifact.bytecode, await local.provider.getSigner(0));
     reader = (await factory.deploy(price.proxy, uptime.proxy, GRACE_PERIOD_S, HEARTBEAT_S)) as unknown as Contract;
     await reader.waitForDeployment();
     const revert = await reader.latestPrice().then(
@@ -76,8 +66,8 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
     expect(revert?.name).to.equal("GracePeriodNotOver");
     expect(revert?.args[0].toString()).to.equal(uptime.startedAt);
 
-    await provider.send("evm_increaseTime", [Number(GRACE_PERIOD_S) + 1]);
-    await provider.send("evm_mine", []);
+    await local.provider.send("evm_increaseTime", [Number(GRACE_PERIOD_S) + 1]);
+    await local.provider.send("evm_mine", []);
     const [answer] = await reader.latestPrice();
     expect(answer.toString()).to.equal(price.answer);
   });
@@ -107,12 +97,12 @@ describe("ocr:sequencer against a hardhat node, with a price feed from ocr:deplo
   });
 
   it("after the node restarts, ocr:sequencer deploys a new feed and says so", async () => {
-    await node.stop();
-    await node.start();
+    await local.node.stop();
+    await local.node.start();
     const result = await cli("ocr:sequencer");
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.contain("The recorded contracts were gone");
-    const record = JSON.parse(await readFile(path.join(deploymentsDir, "ocrTestNode-31337", "sequencer-uptime", "optimism.json"), "utf8"));
-    expect(await provider.getCode(record.addresses.feed)).to.not.equal("0x");
+    const record = JSON.parse(await readFile(path.join(local.deploymentsDir, "ocrTestNode-31337", "sequencer-uptime", "optimism.json"), "utf8"));
+    expect(await local.provider.getCode(record.addresses.feed)).to.not.equal("0x");
   });
 });

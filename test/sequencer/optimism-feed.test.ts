@@ -7,16 +7,7 @@ import { expect } from "chai";
 import { type Contract, type Signer, getAddress, solidityPackedKeccak256 } from "ethers";
 import { network } from "hardhat";
 
-import {
-  type Connection,
-  PHASE_1,
-  ZERO,
-  abiSignatures,
-  blockTimeOf,
-  chainlinkAbi,
-  deploy,
-  latestBlockTime,
-} from "./fixtures.js";
+import { type Connection, PHASE_1, ZERO, abiSignatures, blockTimeOf, chainlinkAbi, deploy, latestBlockTime } from "./fixtures.js";
 
 const L1_SENDER = getAddress("0x00000000000000000000000000000000000a11ce");
 const STRANGER_L1 = getAddress("0x000000000000000000000000000000000000bad1");

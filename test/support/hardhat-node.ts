@@ -23,10 +23,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
-export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+/** Run `hardhat --config <config> <args>` in a new process (the same Node as this test); the localhost fixture config by default. */
+export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, config = FIXTURE_CONFIG): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", config, ...args], { cwd: PROJECT_ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -179,6 +179,28 @@ export async function stopLocalNode(local: LocalNode | undefined): Promise<void>
   local.provider.destroy();
   await local.node.stop();
   await rm(local.deploymentsDir, { recursive: true, force: true });
+}
+
+/**
+ * A local node for one describe block: started (as `startLocalNode`) before the block's tests and
+ * stopped after them. The object returned reads the running node, so use it inside tests and hooks.
+ */
+export function localNodeForSuite(folderPrefix: string, nodeArgs: string[] = []): LocalNode {
+  let local: LocalNode | undefined;
+  before(async () => {
+    local = await startLocalNode(folderPrefix, nodeArgs);
+  });
+  after(() => stopLocalNode(local));
+  const running = (): LocalNode => {
+    if (local === undefined) throw new Error("the suite's local node runs only while its tests run");
+    return local;
+  };
+  return {
+    get node() { return running().node; },
+    get deploymentsDir() { return running().deploymentsDir; },
+    get env() { return running().env; },
+    get provider() { return running().provider; },
+  };
 }
 
 /** The one JSON object a `--json` command printed; fails the test with its output if it did not exit 0. */

@@ -11,6 +11,13 @@ import { TRANSMIT_SELECTOR } from "../../plugin/core/report.js";
 
 export const WORD = 32;
 
+/** One signature as the contract takes it: r, s and the v byte (0/1 when honest). */
+export interface Signature {
+  readonly r: Uint8Array;
+  readonly s: Uint8Array;
+  readonly v: number;
+}
+
 /** rs, ss and rawVs as transmit takes them. rs and ss may differ in length on purpose. */
 export interface SignatureSet {
   readonly rs: readonly Uint8Array[];

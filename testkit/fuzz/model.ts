@@ -18,11 +18,16 @@ import { keccak256 } from "../../plugin/core/hash.js";
 import { MAX_ORACLES, TRANSMIT_SELECTOR } from "../../plugin/core/report.js";
 import { WORD, readWord } from "./layout.js";
 
-/** What the model needs to know about the contract before the call. */
-export interface ContractView {
-  readonly configDigest: Uint8Array;
+/** Where the contract stands between calls; a fuzzed feed moves it on as calls land and configs change. */
+export interface ContractProgress {
+  /** Current config digest (16 bytes for OCR1, 32 for OCR2). */
+  configDigest: Uint8Array;
   /** epoch << 8 | round of the latest accepted report (0 after setConfig). */
-  readonly latestEpochAndRound: bigint;
+  latestEpochAndRound: bigint;
+}
+
+/** The committee and answer range the contract was configured with. */
+export interface ContractSettings {
   readonly f: number;
   /** Lower-case hex, config order. */
   readonly signers: readonly string[];
@@ -31,13 +36,16 @@ export interface ContractView {
   readonly maxAnswer: bigint;
 }
 
+/** What the model needs to know about the contract before the call. */
+export type ContractView = ContractSettings & Readonly<ContractProgress>;
+
 export type Verdict =
   | { readonly valid: true; readonly epochAndRound: bigint; readonly median: bigint }
   /** reason "" = revert without data (ABI decoding, unknown selector). */
   | { readonly valid: false; readonly reason: string };
 
 /** Where one dynamic argument's contents sit in calldata. */
-interface Span {
+export interface Span {
   readonly start: number;
   readonly length: number;
 }

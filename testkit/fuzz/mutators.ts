@@ -17,13 +17,12 @@
  */
 import { bytesToUintBE, concatBytes, uintToBytesBE } from "../../plugin/core/bytes.js";
 import { MAX_OBSERVATION, MIN_OBSERVATION } from "../../plugin/core/report.js";
-import { type LayoutOptions, type SignatureSet, type Tail, WORD, readWord, uintWord } from "./layout.js";
+import { type LayoutOptions, type Signature, type SignatureSet, type Tail, WORD, readWord, uintWord } from "./layout.js";
 import {
   MAX_EPOCH,
   MAX_ROUND,
   type PlanEntry,
   type ReportPlan,
-  type Signature,
   drawSortedValues,
   signWith,
   splitEpochAndRound,
@@ -147,12 +146,12 @@ function mapValues(plan: ReportPlan, f: (value: bigint, i: number) => bigint): R
 
 const wrongConfigDigest = mutator("plan", "wrongConfigDigest", "breaks", (plan, { rng }) => ({
   ...plan,
-  digest: flipRandomBit(rng, plan.digest),
+  configDigest: flipRandomBit(rng, plan.configDigest),
 }));
 
 const previousConfigDigest = mutator("plan", "previousConfigDigest", "breaks", (plan, { rng, target }) => ({
   ...plan,
-  digest: target.previousDigest ?? rng.bytes(16),
+  configDigest: target.previousDigest ?? rng.bytes(16),
 }));
 
 /** An (epoch, round) at or below the latest accepted one: equal, lower, or a high round of an older epoch. */

@@ -3,32 +3,22 @@
  * oracle observed which value (in report order), who signs and who sends. Mutators change plans,
  * report bytes, signatures, calldata or the sender; the builder here only ever makes valid ones.
  */
-import { MAX_OBSERVATION, MIN_OBSERVATION, encodeReport, signReport } from "../../plugin/core/report.js";
+import { type AttributedObservation, type ReportContext, MAX_OBSERVATION, MIN_OBSERVATION, encodeReport, signReport } from "../../plugin/core/report.js";
+import type { Signature, SignatureSet } from "./layout.js";
 import type { Prng } from "./prng.js";
 import type { FuzzTarget } from "./target.js";
 
-export interface PlanEntry {
-  readonly observer: number;
-  readonly value: bigint;
-}
+/** Which oracle observed which value. */
+export type PlanEntry = AttributedObservation;
 
-export interface ReportPlan {
-  readonly digest: Uint8Array;
-  readonly epoch: number;
-  readonly round: number;
+/** The report's context (config digest, epoch, round), what it reports and who signs and sends it. */
+export interface ReportPlan extends ReportContext {
   /** Report order; a valid plan has non-decreasing values. */
   readonly entries: readonly PlanEntry[];
   /** Oracle indices whose keys sign, in calldata order. */
   readonly signers: readonly number[];
   /** Oracle index whose transmitter sends. */
   readonly transmitter: number;
-}
-
-/** One signature as the contract takes it: r, s and the v byte (0/1 when honest). */
-export interface Signature {
-  readonly r: Uint8Array;
-  readonly s: Uint8Array;
-  readonly v: number;
 }
 
 export const MAX_EPOCH = 0xffffffff;
@@ -76,7 +66,7 @@ export function validPlan(rng: Prng, target: FuzzTarget): ReportPlan {
   const observers = rng.sample(Array.from({ length: target.n }, (_, i) => i), count);
   const values = drawSortedValues(rng, count, target.minAnswer, target.maxAnswer);
   return {
-    digest: target.configDigest,
+    configDigest: target.configDigest,
     epoch,
     round,
     entries: values.map((value, i) => ({ observer: observers[i], value })),
@@ -87,7 +77,7 @@ export function validPlan(rng: Prng, target: FuzzTarget): ReportPlan {
 
 /** The report bytes of a plan (spec §1.5). Values must fit int192, observers a byte. */
 export function encodePlan(plan: ReportPlan): Uint8Array {
-  return encodeReport({ configDigest: plan.digest, epoch: plan.epoch, round: plan.round }, plan.entries);
+  return encodeReport(plan, plan.entries);
 }
 
 export function signWith(report: Uint8Array, key: Uint8Array): Signature {
@@ -96,7 +86,7 @@ export function signWith(report: Uint8Array, key: Uint8Array): Signature {
 }
 
 /** rs, ss and rawVs; only 32 v bytes fit in rawVs, so signatures past 32 get none. */
-export function collate(signatures: readonly Signature[]): { rs: Uint8Array[]; ss: Uint8Array[]; rawVs: Uint8Array } {
+export function collate(signatures: readonly Signature[]): SignatureSet {
   const rawVs = new Uint8Array(32);
   signatures.slice(0, 32).forEach((sig, i) => (rawVs[i] = sig.v & 0xff));
   return { rs: signatures.map((s) => s.r), ss: signatures.map((s) => s.s), rawVs };

@@ -2,10 +2,10 @@
  * What the fuzzer knows about one deployed feed: the committee's keys and addresses (to build
  * valid calls and pick wrong ones on purpose) and the contract state the reference models need.
  */
-import type { ContractView } from "./model.js";
+import type { ContractProgress, ContractSettings } from "./model.js";
 
 /** A feed of either protocol under fuzzing; the reference models read it as a ContractView. */
-export interface FuzzedFeed extends ContractView {
+export interface FuzzedFeed extends ContractSettings, ContractProgress {
   readonly name: string;
   readonly n: number;
   /** secp256k1 keys of the configured signers, config order. Never printed. */
@@ -14,10 +14,6 @@ export interface FuzzedFeed extends ContractView {
   readonly foreignKeys: readonly Uint8Array[];
   /** Lower-case addresses that are not transmitters of this config (owner, strangers, signers, payees, ...). */
   readonly outsiders: readonly string[];
-  /** Current config digest (16 bytes for OCR1, 32 for OCR2). */
-  configDigest: Uint8Array;
-  /** epoch << 8 | round of the latest accepted report; 0 after setConfig. */
-  latestEpochAndRound: bigint;
 }
 
 /** An OCR1 feed: the OCR1 mutators also sign with transmitter keys and replay the previous digest. */

@@ -20,16 +20,11 @@
  *   `lossyEpochs` such lost epochs are allowed for, each also moving the faulty-leader run's
  *   starting point on by one. This part is probabilistic; the rest is a worst case.
  */
+import type { PublicConfig } from "../../plugin/core/config/public-config.js";
 import { leaderForEpoch } from "../../plugin/core/leader-selection.js";
 
-export interface ProtocolTiming {
-  readonly deltaProgressMs: number;
-  readonly deltaResendMs: number;
-  readonly deltaRoundMs: number;
-  readonly deltaGraceMs: number;
-  readonly deltaStageMs: number;
-  readonly rMax: number;
-}
+/** The parts of a committee's config the bound depends on. */
+export type ProtocolTiming = Pick<PublicConfig, "deltaProgressMs" | "deltaResendMs" | "deltaRoundMs" | "deltaGraceMs" | "deltaStageMs" | "rMax">;
 
 export interface StepBoundInput {
   readonly timing: ProtocolTiming;

@@ -6,14 +6,7 @@
  * The wrapper sits where a real node's RPC would misbehave: between the engine and the chain.
  * The oracles never learn that the failure was injected; they see what a real transmitter sees.
  */
-import type {
-  ContractConfig,
-  OffchainAggregatorChain,
-  RoundRequest,
-  TransmissionDetails,
-  TransmitRequest,
-  TransmitResult,
-} from "../../plugin/protocol/chain.js";
+import type { ContractConfig, OffchainAggregatorChain, RoundRequest, TransmissionDetails, TransmitRequest, TransmitResult } from "../../plugin/protocol/chain.js";
 import type { Clock } from "../../plugin/protocol/clock.js";
 import type { Random } from "../../plugin/protocol/random.js";
 

@@ -23,14 +23,12 @@ import type { LoggedReport } from "../landed-reports.js";
 /** The checker needs only what the contract logged. */
 export type ReportToCheck = LoggedReport;
 
-/** A report an oracle handed to the chain, with the signers its signatures recover to. */
-export interface TransmissionToCheck {
+/**
+ * A report an oracle handed to the chain, with the signers its signatures recover to: the same
+ * report fields the contract would log, before the contract has seen it.
+ */
+export interface TransmissionToCheck extends Pick<LoggedReport, "configDigestHex" | "epoch" | "round" | "observers" | "observations"> {
   readonly transmitter: number;
-  readonly configDigestHex: string;
-  readonly epoch: number;
-  readonly round: number;
-  readonly observers: readonly number[];
-  readonly observations: readonly bigint[];
   /** Configured signer index each signature recovers to (-1: nobody in the config, or malformed). */
   readonly signerIndices: readonly number[];
 }

@@ -8,14 +8,7 @@ import { expect } from "chai";
 
 import { decodeOcr2Report, recoverOcr2ReportSigner } from "../../../plugin/core/ocr2/report.js";
 import type { Ocr2ProtocolMessage } from "../../../plugin/protocol/ocr2/messages.js";
-import {
-  type MedianChainReadings,
-  type MedianPluginContext,
-  MEDIAN_QUERY,
-  MedianReportAcceptance,
-  medianObservation,
-  medianReport,
-} from "../../../plugin/protocol/ocr2/median-plugin.js";
+import { type MedianChainReadings, type MedianPluginContext, MEDIAN_QUERY, MedianReportAcceptance, medianObservation, medianReport } from "../../../plugin/protocol/ocr2/median-plugin.js";
 import { type Ocr2FinalizationOutput, type Ocr2FinalizedReport, Ocr2ReportFinalization } from "../../../plugin/protocol/ocr2/report-finalization.js";
 import { type Ocr2FollowerOutput, Ocr2ReportGenerationFollower } from "../../../plugin/protocol/ocr2/report-generation-follower.js";
 import { type Ocr2LeaderOutput, Ocr2ReportGenerationLeader } from "../../../plugin/protocol/ocr2/report-generation-leader.js";

@@ -12,7 +12,7 @@ import { Committee, type CommitteeOptions } from "../../../plugin/protocol/commi
 import { DEFAULT_JUELS_PER_FEE_COIN } from "../../../plugin/protocol/managed-oracle.js";
 import type { FakeOcr2Aggregator } from "../../../plugin/protocol/ocr2/fake-chain.js";
 import type { ReportLanded } from "../../../plugin/protocol/results.js";
-import type { TraceEvent } from "../../../plugin/protocol/trace.js";
+import { expectObservedValuesAndMedian, observedValues } from "../../support/committee-trace.js";
 
 function market(seed: string): DataSource {
   return seededRandomWalk({ seed, start: 200_000_000_000n, stepPPB: 30_000_000n, noisePPB: 1_000_000n });
@@ -22,17 +22,6 @@ function ocr2Committee(n: number, f: number, options: Partial<CommitteeOptions> 
   const seed = options.seed ?? `ocr2-committee-${n}-${f}`;
   const shared = market(seed);
   return new Committee({ n, f, seed, protocol: "ocr2", dataSource: () => shared, ...options });
-}
-
-function observedValues(trace: readonly TraceEvent[]): Map<string, Map<number, bigint>> {
-  const byRound = new Map<string, Map<number, bigint>>();
-  for (const e of trace) {
-    if (e.type !== "observation" || e.value === null) continue;
-    const key = `${e.epoch}:${e.round}`;
-    if (!byRound.has(key)) byRound.set(key, new Map());
-    byRound.get(key)!.set(e.oracle, e.value);
-  }
-  return byRound;
 }
 
 async function expectConsecutiveReports(c: Committee, reports: number): Promise<void> {
@@ -56,10 +45,7 @@ async function expectConsecutiveReports(c: Committee, reports: number): Promise<
     // Exactly f+1 distinct configured signers, recovered over the OCR2 signed hash by the contract.
     expect(t.signers).to.have.length(c.f + 1);
     expect(new Set(t.signers).size).to.equal(c.f + 1);
-    const seen = observed.get(`${t.epoch}:${t.round}`)!;
-    t.observers.forEach((observer, k) => expect(t.observations[k]).to.equal(seen.get(observer)));
-    const sorted = [...t.observations].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    expect(t.answer).to.equal(sorted[sorted.length >> 1]);
+    expectObservedValuesAndMedian(t, observed);
     expect(t.juelsPerFeeCoin).to.equal(DEFAULT_JUELS_PER_FEE_COIN);
     // startedAt comes from the oracles' clocks before the report; updatedAt is the block time.
     expect(BigInt(t.observationsTimestamp) <= t.timestamp).to.equal(true);

@@ -28,6 +28,13 @@ function follower(rMax = 3) {
   return { role, out };
 }
 
+/** The first event the follower traced is a `type` rejection whose reason matches `reason`. */
+function expectFirstTraceRejects(out: Outbox<Ocr2FollowerOutput>, type: "report-req-rejected" | "final-rejected", reason: RegExp): void {
+  const [trace] = out.ofKind("trace");
+  expect(trace.event.type).to.equal(type);
+  if (trace.event.type === "report-req-rejected" || trace.event.type === "final-rejected") expect(trace.event.reason).to.match(reason);
+}
+
 const observeReq = (round: number, query = EMPTY_QUERY) => ({ type: "observe-req" as const, epoch: EPOCH, round, query });
 const VALUES: [number, bigint][] = [[0, 30n], [1, 10n], [2, 20n], [3, 5n]];
 const OBSERVATIONS = VALUES.map(([o, v]) => signedObservation(o, v));
@@ -131,9 +138,7 @@ describe("OCR2 report generation: follower", function () {
       out.clear();
       role.onReportReq(LEADER, reportReq(observations));
       expect(out.ofKind("request-report")).to.have.length(0);
-      const [trace] = out.ofKind("trace");
-      expect(trace.event.type).to.equal("report-req-rejected");
-      if (trace.event.type === "report-req-rejected") expect(trace.event.reason).to.match(reason);
+      expectFirstTraceRejects(out, "report-req-rejected", reason);
     });
   }
 
@@ -194,9 +199,7 @@ describe("OCR2 report generation: follower", function () {
       role.onFinal(LEADER, make());
       expect(out.ofKind("final-checked")).to.have.length(0);
       expect(out.ofKind("progress")).to.have.length(0);
-      const [trace] = out.ofKind("trace");
-      expect(trace.event.type).to.equal("final-rejected");
-      if (trace.event.type === "final-rejected") expect(trace.event.reason).to.match(reason);
+      expectFirstTraceRejects(out, "final-rejected", reason);
     });
   }
 

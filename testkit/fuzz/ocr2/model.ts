@@ -11,7 +11,7 @@ import { addressFromPublicKey } from "../../../plugin/core/address.js";
 import { bytesEqual, concatBytes, uintToBytesBE } from "../../../plugin/core/bytes.js";
 import { keccak256 } from "../../../plugin/core/hash.js";
 import { OCR2_TRANSMIT_SELECTOR } from "../../../plugin/core/ocr2/report.js";
-import type { ContractView, Verdict } from "../model.js";
+import type { ContractView, Span, Verdict } from "../model.js";
 import { WORD, readWord } from "../layout.js";
 
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -38,11 +38,6 @@ function isInt192Word(word: bigint): boolean {
 
 function int192(word: bigint): bigint {
   return word >= 1n << 255n ? word - (1n << 256n) : word;
-}
-
-interface Span {
-  readonly start: number;
-  readonly length: number;
 }
 
 /**
