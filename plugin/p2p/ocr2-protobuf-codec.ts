@@ -1,0 +1,226 @@
+/**
+ * OCR2 messages as protobuf bytes: one `offchainreporting2.MessageWrapper` per message, with the
+ * field numbers of `ocr2-wire-schema.ts`. The counterpart of OCR1's protobuf-codec.ts, with the
+ * same rules: every decoded field is checked so a role only ever sees a well-formed message, and
+ * signatures are left to the receiving role, which checks them as it does in process.
+ *
+ * Field checks, against the median plugin's limits at the largest committee (n = 31):
+ * - epoch fits in uint32 and round in uint8; libocr narrows silently, we refuse (a silently
+ *   changed epoch or round is a different message);
+ * - query at most 0 bytes, an observation at most 92, a report at most 160 + 32·31 bytes;
+ * - observation signatures are 64 bytes (Ed25519), report signatures 65 (r ‖ s ‖ v), extraHash
+ *   (`h`) 32; a skip carries an empty report and signature;
+ * - observer and signer ids are below 31, and no list has more than 31 entries (libocr bounds
+ *   both lists by n before parsing);
+ * - the frame itself is at most OCR2_MAX_WIRE_MESSAGE_BYTES: libocr's per-message limit for the
+ *   largest message (a report-req: n·(maxObservation + 64) + 256), plus the protobuf tags and
+ *   lengths of n entries.
+ * Unknown fields are skipped, as any proto3 reader does; a wrapper with no known message is refused.
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+
+import { MEDIAN_MAX_OBSERVATION_BYTES } from "../core/ocr2/median-codec.js";
+import { OCR2_MAX_ORACLES } from "../core/ocr2/report.js";
+import { MessageDecodeError } from "../protocol/codec.js";
+import { OCR2_MAX_REPORT_REQ_BYTES } from "../protocol/ocr2/codec.js";
+import { MEDIAN_QUERY, medianMaxReportLength } from "../protocol/ocr2/median-plugin.js";
+import type { Ocr2AttestedReportMany, Ocr2FinalMessage, Ocr2SignedObservation, Ocr2WireMessage } from "../protocol/ocr2/messages.js";
+import {
+  Ocr2AttestedReportManySchema,
+  Ocr2AttestedReportOneSchema,
+  Ocr2AttributedSignatureSchema,
+  Ocr2AttributedSignedObservationSchema,
+  Ocr2MessageFinalEchoSchema,
+  Ocr2MessageFinalSchema,
+  Ocr2MessageNewEpochSchema,
+  Ocr2MessageObserveReqSchema,
+  Ocr2MessageObserveSchema,
+  Ocr2MessageReportReqSchema,
+  Ocr2MessageReportSchema,
+  Ocr2MessageWrapperSchema,
+  Ocr2SignedObservationSchema,
+  type Ocr2WireFinal,
+  type Ocr2WireMessageCase,
+  type Ocr2WireSignedObservation,
+} from "./ocr2-wire-schema.js";
+
+/** Tags and lengths of one attributed signed observation in a report-req, rounded up. */
+const PROTOBUF_BYTES_PER_ENTRY = 16;
+/** The largest OCR2 frame this codec accepts (5,588 bytes). */
+export const OCR2_MAX_WIRE_MESSAGE_BYTES = OCR2_MAX_REPORT_REQ_BYTES + OCR2_MAX_ORACLES * PROTOBUF_BYTES_PER_ENTRY;
+
+const MAX_QUERY = MEDIAN_QUERY.length;
+const MAX_REPORT = medianMaxReportLength(OCR2_MAX_ORACLES);
+const OBSERVATION_SIGNATURE_BYTES = 64;
+const REPORT_SIGNATURE_BYTES = 65;
+const EXTRA_HASH_BYTES = 32;
+const MAX_EPOCH = 0xffff_ffffn;
+const MAX_ROUND = 0xff;
+
+// -----------------------------------------------------------------------------------------
+// Encoding
+
+export function encodeOcr2WireMessage(message: Ocr2WireMessage): Uint8Array {
+  return toBinary(Ocr2MessageWrapperSchema, create(Ocr2MessageWrapperSchema, { msg: wireCase(message) }));
+}
+
+function wireCase(message: Ocr2WireMessage): Ocr2WireMessageCase {
+  if (message.type === "final-echo") return { case: "messageFinalEcho", value: create(Ocr2MessageFinalEchoSchema, { final: finalToWire(message.final) }) };
+  const epoch = BigInt(message.epoch);
+  switch (message.type) {
+    case "newepoch":
+      return { case: "messageNewEpoch", value: create(Ocr2MessageNewEpochSchema, { epoch }) };
+    case "observe-req":
+      return { case: "messageObserveReq", value: create(Ocr2MessageObserveReqSchema, { epoch, round: message.round, query: message.query }) };
+    case "observe":
+      return { case: "messageObserve", value: create(Ocr2MessageObserveSchema, { epoch, round: message.round, signedObservation: signedObservationToWire(message.signedObservation) }) };
+    case "report-req":
+      return {
+        case: "messageReportReq",
+        value: create(Ocr2MessageReportReqSchema, {
+          epoch,
+          round: message.round,
+          query: message.query,
+          attributedSignedObservations: message.attributedSignedObservations.map(({ observer, signedObservation }) =>
+            create(Ocr2AttributedSignedObservationSchema, { signedObservation: signedObservationToWire(signedObservation), observer }),
+          ),
+        }),
+      };
+    case "report":
+      return { case: "messageReport", value: create(Ocr2MessageReportSchema, { epoch, round: message.round, attestedReport: create(Ocr2AttestedReportOneSchema, message.attestedReport) }) };
+    case "final":
+      return { case: "messageFinal", value: finalToWire(message) };
+  }
+}
+
+function signedObservationToWire(o: Ocr2SignedObservation): Ocr2WireSignedObservation {
+  return create(Ocr2SignedObservationSchema, { observation: o.observation, signature: o.signature });
+}
+
+function finalToWire(final: Ocr2FinalMessage): Ocr2WireFinal {
+  const { report, attributedSignatures } = final.attestedReport;
+  return create(Ocr2MessageFinalSchema, {
+    epoch: BigInt(final.epoch),
+    round: final.round,
+    h: final.extraHash,
+    attestedReport: create(Ocr2AttestedReportManySchema, {
+      report,
+      attributedSignatures: attributedSignatures.map(({ signature, signer }) => create(Ocr2AttributedSignatureSchema, { signature, signer })),
+    }),
+  });
+}
+
+// -----------------------------------------------------------------------------------------
+// Decoding, one checked field at a time
+
+/** The OCR2 message `bytes` encode (tagged `protocol: "ocr2"`); throws MessageDecodeError naming the first problem. */
+export function decodeOcr2WireMessage(bytes: Uint8Array): Ocr2WireMessage {
+  if (bytes.length > OCR2_MAX_WIRE_MESSAGE_BYTES) {
+    throw new MessageDecodeError(`message of ${bytes.length} bytes exceeds the ${OCR2_MAX_WIRE_MESSAGE_BYTES}-byte OCR2 limit`);
+  }
+  let wrapper;
+  try {
+    // The schema nests five levels (wrapper, final-echo, final, report, signature).
+    wrapper = fromBinary(Ocr2MessageWrapperSchema, bytes, { readUnknownFields: false, recursionLimit: 16 });
+  } catch (error) {
+    throw new MessageDecodeError(`not a protobuf offchainreporting2.MessageWrapper: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const msg = wrapper.msg;
+  const protocol = "ocr2" as const;
+  switch (msg.case) {
+    case undefined:
+      throw new MessageDecodeError("MessageWrapper holds no known message (fields 2-8 are all absent)");
+    case "messageNewEpoch":
+      return { protocol, type: "newepoch", epoch: epochOf(msg.value.epoch) };
+    case "messageObserveReq":
+      return { protocol, type: "observe-req", epoch: epochOf(msg.value.epoch), round: roundOf(msg.value.round), query: bytesOf(msg.value.query, "query", 0, MAX_QUERY) };
+    case "messageObserve":
+      return {
+        protocol,
+        type: "observe",
+        epoch: epochOf(msg.value.epoch),
+        round: roundOf(msg.value.round),
+        signedObservation: signedObservationOf(msg.value.signedObservation, "signed_observation"),
+      };
+    case "messageReportReq": {
+      const { epoch, round, query, attributedSignedObservations } = msg.value;
+      return {
+        protocol,
+        type: "report-req",
+        epoch: epochOf(epoch),
+        round: roundOf(round),
+        query: bytesOf(query, "query", 0, MAX_QUERY),
+        attributedSignedObservations: listOf(attributedSignedObservations, "attributed_signed_observations").map((o, i) => {
+          const what = `attributed_signed_observations[${i}]`;
+          return { observer: oracleIdOf(o.observer, `${what}.observer`), signedObservation: signedObservationOf(o.signedObservation, `${what}.signed_observation`) };
+        }),
+      };
+    }
+    case "messageReport": {
+      const { epoch, round, attestedReport } = msg.value;
+      if (attestedReport === undefined) throw new MessageDecodeError("attested_report is missing");
+      const { skip } = attestedReport;
+      const report = bytesOf(attestedReport.report, "attested_report.report", 0, skip ? 0 : MAX_REPORT);
+      const signatureBytes = skip ? 0 : REPORT_SIGNATURE_BYTES;
+      const signature = bytesOf(attestedReport.signature, "attested_report.signature", signatureBytes, signatureBytes);
+      return { protocol, type: "report", epoch: epochOf(epoch), round: roundOf(round), attestedReport: { skip, report, signature } };
+    }
+    case "messageFinal":
+      return { protocol, ...finalOf(msg.value, "") };
+    case "messageFinalEcho":
+      if (msg.value.final === undefined) throw new MessageDecodeError("final is missing");
+      return { protocol, type: "final-echo", final: finalOf(msg.value.final, "final.") };
+  }
+}
+
+function finalOf(final: Ocr2WireFinal, prefix: string): Ocr2FinalMessage {
+  const attested = final.attestedReport;
+  if (attested === undefined) throw new MessageDecodeError(`${prefix}attested_report is missing`);
+  const attributedSignatures: Ocr2AttestedReportMany["attributedSignatures"] = listOf(attested.attributedSignatures, `${prefix}attested_report.attributed_signatures`).map((s, i) => {
+    const what = `${prefix}attested_report.attributed_signatures[${i}]`;
+    return { signature: bytesOf(s.signature, `${what}.signature`, REPORT_SIGNATURE_BYTES, REPORT_SIGNATURE_BYTES), signer: oracleIdOf(s.signer, `${what}.signer`) };
+  });
+  return {
+    type: "final",
+    epoch: epochOf(final.epoch, `${prefix}epoch`),
+    round: roundOf(final.round, `${prefix}round`),
+    extraHash: bytesOf(final.h, `${prefix}h`, EXTRA_HASH_BYTES, EXTRA_HASH_BYTES),
+    attestedReport: { report: bytesOf(attested.report, `${prefix}attested_report.report`, 0, MAX_REPORT), attributedSignatures },
+  };
+}
+
+function epochOf(value: bigint, what = "epoch"): number {
+  if (value > MAX_EPOCH) throw new MessageDecodeError(`${what} ${value} does not fit in uint32`);
+  return Number(value);
+}
+
+function roundOf(value: number, what = "round"): number {
+  if (value > MAX_ROUND) throw new MessageDecodeError(`${what} ${value} does not fit in uint8`);
+  return value;
+}
+
+function oracleIdOf(value: number, what: string): number {
+  if (value >= OCR2_MAX_ORACLES) throw new MessageDecodeError(`${what} ${value} is not an oracle id (0 to ${OCR2_MAX_ORACLES - 1})`);
+  return value;
+}
+
+function listOf<T>(items: readonly T[], what: string): readonly T[] {
+  if (items.length > OCR2_MAX_ORACLES) throw new MessageDecodeError(`${what} has ${items.length} entries, more than ${OCR2_MAX_ORACLES}`);
+  return items;
+}
+
+/** A copy of `min` to `max` bytes: decoded bytes must not alias the transport's receive buffer. */
+function bytesOf(value: Uint8Array, what: string, min: number, max: number): Uint8Array {
+  if (value.length < min || value.length > max) {
+    throw new MessageDecodeError(min === max ? `${what} must be ${min} bytes, got ${value.length}` : `${what} must be ${min} to ${max} bytes, got ${value.length}`);
+  }
+  return value.slice();
+}
+
+function signedObservationOf(signed: Ocr2WireSignedObservation | undefined, what: string): Ocr2SignedObservation {
+  if (signed === undefined) throw new MessageDecodeError(`${what} is missing`);
+  return {
+    observation: bytesOf(signed.observation, `${what}.observation`, 0, MEDIAN_MAX_OBSERVATION_BYTES),
+    signature: bytesOf(signed.signature, `${what}.signature`, OBSERVATION_SIGNATURE_BYTES, OBSERVATION_SIGNATURE_BYTES),
+  };
+}
