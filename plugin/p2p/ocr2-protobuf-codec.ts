@@ -43,6 +43,7 @@ import {
   type Ocr2WireMessageCase,
   type Ocr2WireSignedObservation,
 } from "./ocr2-wire-schema.js";
+import { boundedList, bytesOfLength, epochOf, oracleIndexOf, roundOf } from "./wire-checks.js";
 
 /** Tags and lengths of one attributed signed observation in a report-req, rounded up. */
 const PROTOBUF_BYTES_PER_ENTRY = 16;
@@ -54,8 +55,6 @@ const MAX_REPORT = medianMaxReportLength(OCR2_MAX_ORACLES);
 const OBSERVATION_SIGNATURE_BYTES = 64;
 const REPORT_SIGNATURE_BYTES = 65;
 const EXTRA_HASH_BYTES = 32;
-const MAX_EPOCH = 0xffff_ffffn;
-const MAX_ROUND = 0xff;
 
 // -----------------------------------------------------------------------------------------
 // Encoding
@@ -133,7 +132,7 @@ export function decodeOcr2WireMessage(bytes: Uint8Array): Ocr2WireMessage {
     case "messageNewEpoch":
       return { protocol, type: "newepoch", epoch: epochOf(msg.value.epoch) };
     case "messageObserveReq":
-      return { protocol, type: "observe-req", epoch: epochOf(msg.value.epoch), round: roundOf(msg.value.round), query: bytesOf(msg.value.query, "query", 0, MAX_QUERY) };
+      return { protocol, type: "observe-req", epoch: epochOf(msg.value.epoch), round: roundOf(msg.value.round), query: bytesOfLength(msg.value.query, "query", 0, MAX_QUERY) };
     case "messageObserve":
       return {
         protocol,
@@ -149,10 +148,10 @@ export function decodeOcr2WireMessage(bytes: Uint8Array): Ocr2WireMessage {
         type: "report-req",
         epoch: epochOf(epoch),
         round: roundOf(round),
-        query: bytesOf(query, "query", 0, MAX_QUERY),
-        attributedSignedObservations: listOf(attributedSignedObservations, "attributed_signed_observations").map((o, i) => {
+        query: bytesOfLength(query, "query", 0, MAX_QUERY),
+        attributedSignedObservations: boundedList(attributedSignedObservations, OCR2_MAX_ORACLES, "attributed_signed_observations").map((o, i) => {
           const what = `attributed_signed_observations[${i}]`;
-          return { observer: oracleIdOf(o.observer, `${what}.observer`), signedObservation: signedObservationOf(o.signedObservation, `${what}.signed_observation`) };
+          return { observer: oracleIndexOf(o.observer, OCR2_MAX_ORACLES, `${what}.observer`), signedObservation: signedObservationOf(o.signedObservation, `${what}.signed_observation`) };
         }),
       };
     }
@@ -160,9 +159,9 @@ export function decodeOcr2WireMessage(bytes: Uint8Array): Ocr2WireMessage {
       const { epoch, round, attestedReport } = msg.value;
       if (attestedReport === undefined) throw new MessageDecodeError("attested_report is missing");
       const { skip } = attestedReport;
-      const report = bytesOf(attestedReport.report, "attested_report.report", 0, skip ? 0 : MAX_REPORT);
+      const report = bytesOfLength(attestedReport.report, "attested_report.report", 0, skip ? 0 : MAX_REPORT);
       const signatureBytes = skip ? 0 : REPORT_SIGNATURE_BYTES;
-      const signature = bytesOf(attestedReport.signature, "attested_report.signature", signatureBytes, signatureBytes);
+      const signature = bytesOfLength(attestedReport.signature, "attested_report.signature", signatureBytes, signatureBytes);
       return { protocol, type: "report", epoch: epochOf(epoch), round: roundOf(round), attestedReport: { skip, report, signature } };
     }
     case "messageFinal":
@@ -176,51 +175,23 @@ export function decodeOcr2WireMessage(bytes: Uint8Array): Ocr2WireMessage {
 function finalOf(final: Ocr2WireFinal, prefix: string): Ocr2FinalMessage {
   const attested = final.attestedReport;
   if (attested === undefined) throw new MessageDecodeError(`${prefix}attested_report is missing`);
-  const attributedSignatures: Ocr2AttestedReportMany["attributedSignatures"] = listOf(attested.attributedSignatures, `${prefix}attested_report.attributed_signatures`).map((s, i) => {
+  const attributedSignatures: Ocr2AttestedReportMany["attributedSignatures"] = boundedList(attested.attributedSignatures, OCR2_MAX_ORACLES, `${prefix}attested_report.attributed_signatures`).map((s, i) => {
     const what = `${prefix}attested_report.attributed_signatures[${i}]`;
-    return { signature: bytesOf(s.signature, `${what}.signature`, REPORT_SIGNATURE_BYTES, REPORT_SIGNATURE_BYTES), signer: oracleIdOf(s.signer, `${what}.signer`) };
+    return { signature: bytesOfLength(s.signature, `${what}.signature`, REPORT_SIGNATURE_BYTES), signer: oracleIndexOf(s.signer, OCR2_MAX_ORACLES, `${what}.signer`) };
   });
   return {
     type: "final",
     epoch: epochOf(final.epoch, `${prefix}epoch`),
     round: roundOf(final.round, `${prefix}round`),
-    extraHash: bytesOf(final.h, `${prefix}h`, EXTRA_HASH_BYTES, EXTRA_HASH_BYTES),
-    attestedReport: { report: bytesOf(attested.report, `${prefix}attested_report.report`, 0, MAX_REPORT), attributedSignatures },
+    extraHash: bytesOfLength(final.h, `${prefix}h`, EXTRA_HASH_BYTES),
+    attestedReport: { report: bytesOfLength(attested.report, `${prefix}attested_report.report`, 0, MAX_REPORT), attributedSignatures },
   };
-}
-
-function epochOf(value: bigint, what = "epoch"): number {
-  if (value > MAX_EPOCH) throw new MessageDecodeError(`${what} ${value} does not fit in uint32`);
-  return Number(value);
-}
-
-function roundOf(value: number, what = "round"): number {
-  if (value > MAX_ROUND) throw new MessageDecodeError(`${what} ${value} does not fit in uint8`);
-  return value;
-}
-
-function oracleIdOf(value: number, what: string): number {
-  if (value >= OCR2_MAX_ORACLES) throw new MessageDecodeError(`${what} ${value} is not an oracle id (0 to ${OCR2_MAX_ORACLES - 1})`);
-  return value;
-}
-
-function listOf<T>(items: readonly T[], what: string): readonly T[] {
-  if (items.length > OCR2_MAX_ORACLES) throw new MessageDecodeError(`${what} has ${items.length} entries, more than ${OCR2_MAX_ORACLES}`);
-  return items;
-}
-
-/** A copy of `min` to `max` bytes: decoded bytes must not alias the transport's receive buffer. */
-function bytesOf(value: Uint8Array, what: string, min: number, max: number): Uint8Array {
-  if (value.length < min || value.length > max) {
-    throw new MessageDecodeError(min === max ? `${what} must be ${min} bytes, got ${value.length}` : `${what} must be ${min} to ${max} bytes, got ${value.length}`);
-  }
-  return value.slice();
 }
 
 function signedObservationOf(signed: Ocr2WireSignedObservation | undefined, what: string): Ocr2SignedObservation {
   if (signed === undefined) throw new MessageDecodeError(`${what} is missing`);
   return {
-    observation: bytesOf(signed.observation, `${what}.observation`, 0, MEDIAN_MAX_OBSERVATION_BYTES),
-    signature: bytesOf(signed.signature, `${what}.signature`, OBSERVATION_SIGNATURE_BYTES, OBSERVATION_SIGNATURE_BYTES),
+    observation: bytesOfLength(signed.observation, `${what}.observation`, 0, MEDIAN_MAX_OBSERVATION_BYTES),
+    signature: bytesOfLength(signed.signature, `${what}.signature`, OBSERVATION_SIGNATURE_BYTES),
   };
 }

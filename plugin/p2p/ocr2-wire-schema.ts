@@ -47,23 +47,23 @@ export const OCR2_PROTO_PACKAGE = "offchainreporting2";
 
 type Typed<Name extends string> = Message<`offchainreporting2.${Name}`>;
 
-export type Ocr2WireSignedObservation = Typed<"SignedObservation"> & { observation: Uint8Array; signature: Uint8Array };
-export type Ocr2WireAttributedSignedObservation = Typed<"AttributedSignedObservation"> & { signedObservation?: Ocr2WireSignedObservation; observer: number };
-export type Ocr2WireAttestedReportOne = Typed<"AttestedReportOne"> & { skip: boolean; report: Uint8Array; signature: Uint8Array };
-export type Ocr2WireAttributedSignature = Typed<"AttributedSignature"> & { signature: Uint8Array; signer: number };
-export type Ocr2WireAttestedReportMany = Typed<"AttestedReportMany"> & { report: Uint8Array; attributedSignatures: Ocr2WireAttributedSignature[] };
-export type Ocr2WireNewEpoch = Typed<"MessageNewEpoch"> & { epoch: bigint };
-export type Ocr2WireObserveReq = Typed<"MessageObserveReq"> & { epoch: bigint; round: number; query: Uint8Array };
-export type Ocr2WireObserve = Typed<"MessageObserve"> & { epoch: bigint; round: number; signedObservation?: Ocr2WireSignedObservation };
-export type Ocr2WireReportReq = Typed<"MessageReportReq"> & {
+export interface Ocr2WireSignedObservation extends Typed<"SignedObservation"> { observation: Uint8Array; signature: Uint8Array }
+export interface Ocr2WireAttributedSignedObservation extends Typed<"AttributedSignedObservation"> { signedObservation?: Ocr2WireSignedObservation; observer: number }
+export interface Ocr2WireAttestedReportOne extends Typed<"AttestedReportOne"> { skip: boolean; report: Uint8Array; signature: Uint8Array }
+export interface Ocr2WireAttributedSignature extends Typed<"AttributedSignature"> { signature: Uint8Array; signer: number }
+export interface Ocr2WireAttestedReportMany extends Typed<"AttestedReportMany"> { report: Uint8Array; attributedSignatures: Ocr2WireAttributedSignature[] }
+export interface Ocr2WireNewEpoch extends Typed<"MessageNewEpoch"> { epoch: bigint }
+export interface Ocr2WireObserveReq extends Typed<"MessageObserveReq"> { epoch: bigint; round: number; query: Uint8Array }
+export interface Ocr2WireObserve extends Typed<"MessageObserve"> { epoch: bigint; round: number; signedObservation?: Ocr2WireSignedObservation }
+export interface Ocr2WireReportReq extends Typed<"MessageReportReq"> {
   epoch: bigint;
   round: number;
   query: Uint8Array;
   attributedSignedObservations: Ocr2WireAttributedSignedObservation[];
-};
-export type Ocr2WireReport = Typed<"MessageReport"> & { epoch: bigint; round: number; attestedReport?: Ocr2WireAttestedReportOne };
-export type Ocr2WireFinal = Typed<"MessageFinal"> & { epoch: bigint; round: number; h: Uint8Array; attestedReport?: Ocr2WireAttestedReportMany };
-export type Ocr2WireFinalEcho = Typed<"MessageFinalEcho"> & { final?: Ocr2WireFinal };
+}
+export interface Ocr2WireReport extends Typed<"MessageReport"> { epoch: bigint; round: number; attestedReport?: Ocr2WireAttestedReportOne }
+export interface Ocr2WireFinal extends Typed<"MessageFinal"> { epoch: bigint; round: number; h: Uint8Array; attestedReport?: Ocr2WireAttestedReportMany }
+export interface Ocr2WireFinalEcho extends Typed<"MessageFinalEcho"> { final?: Ocr2WireFinal }
 
 /** The `msg` oneof of MessageWrapper. */
 export type Ocr2WireMessageCase =
@@ -76,7 +76,7 @@ export type Ocr2WireMessageCase =
   | { case: "messageFinalEcho"; value: Ocr2WireFinalEcho }
   | { case: undefined; value?: undefined };
 
-export type Ocr2WireMessageWrapper = Typed<"MessageWrapper"> & { msg: Ocr2WireMessageCase };
+export interface Ocr2WireMessageWrapper extends Typed<"MessageWrapper"> { msg: Ocr2WireMessageCase }
 
 const { uint64, uint32, bool, bytes, message, repeatedMessage, oneofMessage } = fieldsOf(OCR2_PROTO_PACKAGE);
 

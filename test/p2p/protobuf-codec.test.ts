@@ -9,10 +9,10 @@ import { expect } from "chai";
 import { bytesToHex, concatBytes } from "../../plugin/core/bytes.js";
 import { encodeReport, signReport } from "../../plugin/core/report.js";
 import { OCR1_FILE_DESCRIPTOR, MessageWrapperSchema, MessageNewEpochSchema, MessageObserveReqSchema } from "../../plugin/p2p/ocr1-wire-schema.js";
-import { MAX_WIRE_MESSAGE_BYTES, MessageDecodeError, decodeWireMessage, encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
+import { MAX_WIRE_MESSAGE_BYTES, decodeWireMessage, encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
-import { Random } from "../../plugin/protocol/random.js";
 import { DIGEST, committeeKeys, reportSignature, signedObservation } from "../protocol/role-support.js";
+import { expectCorruptionContained, expectTruncationsRefused, refusalOf } from "./wire-codec-support.js";
 
 const MIN_INT192 = -(1n << 191n);
 const MAX_INT192 = (1n << 191n) - 1n;
@@ -36,15 +36,7 @@ function everyMessage(n: number, f: number): ProtocolMessage[] {
   ];
 }
 
-function refusal(bytes: Uint8Array): string {
-  try {
-    decodeWireMessage(bytes);
-  } catch (error) {
-    expect(error).to.be.instanceOf(MessageDecodeError);
-    return (error as Error).message;
-  }
-  expect.fail("expected the codec to refuse the message");
-}
+const refusal = (bytes: Uint8Array) => refusalOf(decodeWireMessage, bytes);
 
 /** The library's parse without our checks: the raw wire object a test edits into nonsense. */
 const fromBinaryUnchecked = (bytes: Uint8Array) => fromBinary(MessageWrapperSchema, bytes);
@@ -107,22 +99,7 @@ describe("OCR1 protobuf codec", () => {
   });
 
   it("refuses every truncation that cuts a field, and never throws anything but MessageDecodeError", () => {
-    for (const message of everyMessage(4, 1)) {
-      const bytes = encodeWireMessage(message);
-      for (let length = 0; length < bytes.length; length++) {
-        let decoded: ProtocolMessage | null = null;
-        try {
-          decoded = decodeWireMessage(bytes.subarray(0, length));
-        } catch (error) {
-          expect(error, `${message.type} cut at ${length}`).to.be.instanceOf(MessageDecodeError);
-        }
-        // Protobuf has no end marker: a cut exactly between two fields of the outermost
-        // message may parse. It must then not pass for the whole message.
-        if (decoded !== null) expect(decoded, `${message.type} cut at ${length}`).to.not.deep.equal(message);
-      }
-      // The wrapper's length prefix covers the whole inner message, so a cut inside it fails.
-      expect(refusal(bytes.subarray(0, bytes.length - 1))).to.match(/premature EOF|must be|missing/);
-    }
+    expectTruncationsRefused(decodeWireMessage, everyMessage(4, 1).map((message) => ({ message, bytes: encodeWireMessage(message) })));
   });
 
   it("refuses a message over the size limit before parsing it", () => {
@@ -167,18 +144,7 @@ describe("OCR1 protobuf codec", () => {
   });
 
   it("survives random corruption: every flipped byte gives the same message, another valid one, or a MessageDecodeError", () => {
-    const random = new Random("protobuf-codec-corruption");
-    const messages = everyMessage(4, 1);
-    for (let trial = 0; trial < 2000; trial++) {
-      const bytes = encodeWireMessage(messages[trial % messages.length]).slice();
-      const flips = 1 + random.nextInt(3);
-      for (let k = 0; k < flips; k++) bytes[random.nextInt(bytes.length)] = random.nextInt(256);
-      try {
-        decodeWireMessage(bytes);
-      } catch (error) {
-        expect(error, `trial ${trial}: ${bytesToHex(bytes)}`).to.be.instanceOf(MessageDecodeError);
-      }
-    }
+    expectCorruptionContained(decodeWireMessage, everyMessage(4, 1).map(encodeWireMessage), "protobuf-codec-corruption");
   });
 
   it("decoded bytes are copies, not views of the receive buffer", () => {
