@@ -11,7 +11,7 @@
  */
 import type { Message } from "@bufbuild/protobuf";
 
-import { type MessageInit, fieldsOf, protoFile } from "./proto-descriptors.js";
+import { type MessageInit, fieldsOf, protoFile, wrapperMessage } from "./proto-descriptors.js";
 
 /** The protobuf package of libocr's OCR1 messages. */
 export const OCR1_PROTO_PACKAGE = "offchainreporting";
@@ -58,7 +58,7 @@ export type WireMessageWrapper = Typed<"MessageWrapper"> & { msg: WireMessageCas
 // -----------------------------------------------------------------------------------------
 // Descriptors
 
-const { uint64, uint32, bytes, repeatedBytes, message, repeatedMessage, oneofMessage } = fieldsOf(OCR1_PROTO_PACKAGE);
+const { uint64, uint32, bytes, repeatedBytes, message, repeatedMessage } = fieldsOf(OCR1_PROTO_PACKAGE);
 
 /** In libocr's declaration order, so descriptor indices match theirs. */
 const MESSAGES: MessageInit[] = [
@@ -78,20 +78,20 @@ const MESSAGES: MessageInit[] = [
   { name: "AttestedReportMany", field: [repeatedMessage("attributedObservations", 1, "AttributedObservation"), repeatedBytes("signatures", 2)] },
   { name: "MessageFinal", field: [uint64("epoch", 1), uint64("round", 2), message("report", 3, "AttestedReportMany")] },
   { name: "MessageFinalEcho", field: [message("final", 1, "MessageFinal")] },
-  {
-    name: "MessageWrapper",
-    // There is no field 1 in libocr's wrapper; the oneof starts at 2.
-    field: [
-      oneofMessage("messageNewEpoch", 2, "MessageNewEpoch"),
-      oneofMessage("messageObserveReq", 3, "MessageObserveReq"),
-      oneofMessage("messageObserve", 4, "MessageObserve"),
-      oneofMessage("messageReportReq", 5, "MessageReportReq"),
-      oneofMessage("messageReport", 6, "MessageReport"),
-      oneofMessage("messageFinal", 7, "MessageFinal"),
-      oneofMessage("messageFinalEcho", 8, "MessageFinalEcho"),
+  // There is no field 1 in libocr's wrapper; the oneof starts at 2.
+  wrapperMessage(
+    OCR1_PROTO_PACKAGE,
+    [
+      ["messageNewEpoch", "MessageNewEpoch"],
+      ["messageObserveReq", "MessageObserveReq"],
+      ["messageObserve", "MessageObserve"],
+      ["messageReportReq", "MessageReportReq"],
+      ["messageReport", "MessageReport"],
+      ["messageFinal", "MessageFinal"],
+      ["messageFinalEcho", "MessageFinalEcho"],
     ],
-    oneofDecl: [{ name: "msg" }],
-  },
+    2,
+  ),
 ];
 
 const file = protoFile("cl_offchainreporting_messages.proto", OCR1_PROTO_PACKAGE, MESSAGES);

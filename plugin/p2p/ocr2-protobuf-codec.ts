@@ -17,7 +17,7 @@
  *   lengths of n entries.
  * Unknown fields are skipped, as any proto3 reader does; a wrapper with no known message is refused.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type MessageInitShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
 
 import { MEDIAN_MAX_OBSERVATION_BYTES } from "../core/ocr2/median-codec.js";
 import { OCR2_MAX_ORACLES } from "../core/ocr2/report.js";
@@ -25,24 +25,7 @@ import { MessageDecodeError } from "../protocol/codec.js";
 import { OCR2_MAX_REPORT_REQ_BYTES } from "../protocol/ocr2/codec.js";
 import { MEDIAN_QUERY, medianMaxReportLength } from "../protocol/ocr2/median-plugin.js";
 import type { Ocr2AttestedReportMany, Ocr2FinalMessage, Ocr2SignedObservation, Ocr2WireMessage } from "../protocol/ocr2/messages.js";
-import {
-  Ocr2AttestedReportManySchema,
-  Ocr2AttestedReportOneSchema,
-  Ocr2AttributedSignatureSchema,
-  Ocr2AttributedSignedObservationSchema,
-  Ocr2MessageFinalEchoSchema,
-  Ocr2MessageFinalSchema,
-  Ocr2MessageNewEpochSchema,
-  Ocr2MessageObserveReqSchema,
-  Ocr2MessageObserveSchema,
-  Ocr2MessageReportReqSchema,
-  Ocr2MessageReportSchema,
-  Ocr2MessageWrapperSchema,
-  Ocr2SignedObservationSchema,
-  type Ocr2WireFinal,
-  type Ocr2WireMessageCase,
-  type Ocr2WireSignedObservation,
-} from "./ocr2-wire-schema.js";
+import { Ocr2MessageWrapperSchema, type Ocr2WireFinal, type Ocr2WireSignedObservation } from "./ocr2-wire-schema.js";
 import { boundedList, bytesOfLength, epochOf, oracleIndexOf, roundOf } from "./wire-checks.js";
 
 /** Tags and lengths of one attributed signed observation in a report-req, rounded up. */
@@ -63,50 +46,30 @@ export function encodeOcr2WireMessage(message: Ocr2WireMessage): Uint8Array {
   return toBinary(Ocr2MessageWrapperSchema, create(Ocr2MessageWrapperSchema, { msg: wireCase(message) }));
 }
 
-function wireCase(message: Ocr2WireMessage): Ocr2WireMessageCase {
-  if (message.type === "final-echo") return { case: "messageFinalEcho", value: create(Ocr2MessageFinalEchoSchema, { final: finalToWire(message.final) }) };
+/** The wrapper's oneof as plain objects (create() builds the nested messages). */
+function wireCase(message: Ocr2WireMessage): MessageInitShape<typeof Ocr2MessageWrapperSchema>["msg"] {
+  if (message.type === "final-echo") return { case: "messageFinalEcho", value: { final: finalToWire(message.final) } };
   const epoch = BigInt(message.epoch);
+  const round = "round" in message ? message.round : 0;
   switch (message.type) {
     case "newepoch":
-      return { case: "messageNewEpoch", value: create(Ocr2MessageNewEpochSchema, { epoch }) };
+      return { case: "messageNewEpoch", value: { epoch } };
     case "observe-req":
-      return { case: "messageObserveReq", value: create(Ocr2MessageObserveReqSchema, { epoch, round: message.round, query: message.query }) };
+      return { case: "messageObserveReq", value: { epoch, round, query: message.query } };
     case "observe":
-      return { case: "messageObserve", value: create(Ocr2MessageObserveSchema, { epoch, round: message.round, signedObservation: signedObservationToWire(message.signedObservation) }) };
+      return { case: "messageObserve", value: { epoch, round, signedObservation: message.signedObservation } };
     case "report-req":
-      return {
-        case: "messageReportReq",
-        value: create(Ocr2MessageReportReqSchema, {
-          epoch,
-          round: message.round,
-          query: message.query,
-          attributedSignedObservations: message.attributedSignedObservations.map(({ observer, signedObservation }) =>
-            create(Ocr2AttributedSignedObservationSchema, { signedObservation: signedObservationToWire(signedObservation), observer }),
-          ),
-        }),
-      };
+      return { case: "messageReportReq", value: { epoch, round, query: message.query, attributedSignedObservations: [...message.attributedSignedObservations] } };
     case "report":
-      return { case: "messageReport", value: create(Ocr2MessageReportSchema, { epoch, round: message.round, attestedReport: create(Ocr2AttestedReportOneSchema, message.attestedReport) }) };
+      return { case: "messageReport", value: { epoch, round, attestedReport: message.attestedReport } };
     case "final":
       return { case: "messageFinal", value: finalToWire(message) };
   }
 }
 
-function signedObservationToWire(o: Ocr2SignedObservation): Ocr2WireSignedObservation {
-  return create(Ocr2SignedObservationSchema, { observation: o.observation, signature: o.signature });
-}
-
-function finalToWire(final: Ocr2FinalMessage): Ocr2WireFinal {
+function finalToWire(final: Ocr2FinalMessage) {
   const { report, attributedSignatures } = final.attestedReport;
-  return create(Ocr2MessageFinalSchema, {
-    epoch: BigInt(final.epoch),
-    round: final.round,
-    h: final.extraHash,
-    attestedReport: create(Ocr2AttestedReportManySchema, {
-      report,
-      attributedSignatures: attributedSignatures.map(({ signature, signer }) => create(Ocr2AttributedSignatureSchema, { signature, signer })),
-    }),
-  });
+  return { epoch: BigInt(final.epoch), round: final.round, h: final.extraHash, attestedReport: { report, attributedSignatures: [...attributedSignatures] } };
 }
 
 // -----------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@
  */
 import type { Message } from "@bufbuild/protobuf";
 
-import { type MessageInit, fieldsOf, protoFile } from "./proto-descriptors.js";
+import { type MessageInit, fieldsOf, protoFile, wrapperMessage } from "./proto-descriptors.js";
 
 /** The protobuf package of libocr's OCR2 messages. */
 export const OCR2_PROTO_PACKAGE = "offchainreporting2";
@@ -65,35 +65,38 @@ export interface Ocr2WireReport extends Typed<"MessageReport"> { epoch: bigint; 
 export interface Ocr2WireFinal extends Typed<"MessageFinal"> { epoch: bigint; round: number; h: Uint8Array; attestedReport?: Ocr2WireAttestedReportMany }
 export interface Ocr2WireFinalEcho extends Typed<"MessageFinalEcho"> { final?: Ocr2WireFinal }
 
-/** The `msg` oneof of MessageWrapper. */
-export type Ocr2WireMessageCase =
-  | { case: "messageNewEpoch"; value: Ocr2WireNewEpoch }
-  | { case: "messageObserveReq"; value: Ocr2WireObserveReq }
-  | { case: "messageObserve"; value: Ocr2WireObserve }
-  | { case: "messageReportReq"; value: Ocr2WireReportReq }
-  | { case: "messageReport"; value: Ocr2WireReport }
-  | { case: "messageFinal"; value: Ocr2WireFinal }
-  | { case: "messageFinalEcho"; value: Ocr2WireFinalEcho }
-  | { case: undefined; value?: undefined };
+/** The wrapper's oneof members by their runtime (camelCase) name. */
+interface Ocr2WrappedMessages {
+  messageNewEpoch: Ocr2WireNewEpoch;
+  messageObserveReq: Ocr2WireObserveReq;
+  messageObserve: Ocr2WireObserve;
+  messageReportReq: Ocr2WireReportReq;
+  messageReport: Ocr2WireReport;
+  messageFinal: Ocr2WireFinal;
+  messageFinalEcho: Ocr2WireFinalEcho;
+}
+
+/** The `msg` oneof of MessageWrapper: one of the seven messages, or none. */
+export type Ocr2WireMessageCase = { [K in keyof Ocr2WrappedMessages]: { case: K; value: Ocr2WrappedMessages[K] } }[keyof Ocr2WrappedMessages] | { case: undefined; value?: undefined };
 
 export interface Ocr2WireMessageWrapper extends Typed<"MessageWrapper"> { msg: Ocr2WireMessageCase }
 
-const { uint64, uint32, bool, bytes, message, repeatedMessage, oneofMessage } = fieldsOf(OCR2_PROTO_PACKAGE);
+const { uint64, uint32, bool, bytes, message, repeatedMessage } = fieldsOf(OCR2_PROTO_PACKAGE);
 
 const MESSAGES: MessageInit[] = [
-  {
-    name: "MessageWrapper",
-    field: [
-      oneofMessage("message_new_epoch", 2, "MessageNewEpoch"),
-      oneofMessage("message_observe_req", 3, "MessageObserveReq"),
-      oneofMessage("message_observe", 4, "MessageObserve"),
-      oneofMessage("message_report_req", 5, "MessageReportReq"),
-      oneofMessage("message_report", 6, "MessageReport"),
-      oneofMessage("message_final", 7, "MessageFinal"),
-      oneofMessage("message_final_echo", 8, "MessageFinalEcho"),
+  wrapperMessage(
+    OCR2_PROTO_PACKAGE,
+    [
+      ["message_new_epoch", "MessageNewEpoch"],
+      ["message_observe_req", "MessageObserveReq"],
+      ["message_observe", "MessageObserve"],
+      ["message_report_req", "MessageReportReq"],
+      ["message_report", "MessageReport"],
+      ["message_final", "MessageFinal"],
+      ["message_final_echo", "MessageFinalEcho"],
     ],
-    oneofDecl: [{ name: "msg" }],
-  },
+    2,
+  ),
   { name: "MessageNewEpoch", field: [uint64("epoch", 1)] },
   { name: "MessageObserveReq", field: [uint64("epoch", 1), uint32("round", 2), bytes("query", 3)] },
   { name: "MessageObserve", field: [uint64("epoch", 1), uint32("round", 2), message("signed_observation", 3, "SignedObservation")] },
@@ -112,21 +115,12 @@ const MESSAGES: MessageInit[] = [
 ];
 
 const file = protoFile("offchainreporting2_messages.proto", OCR2_PROTO_PACKAGE, MESSAGES);
-const schema = file.schema;
 
 /** The schema as a FileDescriptorProto. */
 export const OCR2_FILE_DESCRIPTOR = file.descriptor;
 
-export const Ocr2MessageWrapperSchema = schema<Ocr2WireMessageWrapper>("MessageWrapper");
-export const Ocr2MessageNewEpochSchema = schema<Ocr2WireNewEpoch>("MessageNewEpoch");
-export const Ocr2MessageObserveReqSchema = schema<Ocr2WireObserveReq>("MessageObserveReq");
-export const Ocr2MessageObserveSchema = schema<Ocr2WireObserve>("MessageObserve");
-export const Ocr2MessageReportReqSchema = schema<Ocr2WireReportReq>("MessageReportReq");
-export const Ocr2MessageReportSchema = schema<Ocr2WireReport>("MessageReport");
-export const Ocr2MessageFinalSchema = schema<Ocr2WireFinal>("MessageFinal");
-export const Ocr2MessageFinalEchoSchema = schema<Ocr2WireFinalEcho>("MessageFinalEcho");
-export const Ocr2SignedObservationSchema = schema<Ocr2WireSignedObservation>("SignedObservation");
-export const Ocr2AttributedSignedObservationSchema = schema<Ocr2WireAttributedSignedObservation>("AttributedSignedObservation");
-export const Ocr2AttestedReportOneSchema = schema<Ocr2WireAttestedReportOne>("AttestedReportOne");
-export const Ocr2AttestedReportManySchema = schema<Ocr2WireAttestedReportMany>("AttestedReportMany");
-export const Ocr2AttributedSignatureSchema = schema<Ocr2WireAttributedSignature>("AttributedSignature");
+/**
+ * The wrapper's schema: all a codec needs, since @bufbuild/protobuf builds the nested messages
+ * from plain objects of the shapes above.
+ */
+export const Ocr2MessageWrapperSchema = file.schema<Ocr2WireMessageWrapper>("MessageWrapper");

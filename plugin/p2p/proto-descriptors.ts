@@ -43,6 +43,15 @@ export function fieldsOf(pkg: string) {
   };
 }
 
+/**
+ * A `MessageWrapper` whose oneof `msg` holds exactly one of `members` ([field name, message
+ * type] pairs), numbered from `firstNumber` in the order given.
+ */
+export function wrapperMessage(pkg: string, members: readonly (readonly [string, string])[], firstNumber: number): MessageInit {
+  const { oneofMessage } = fieldsOf(pkg);
+  return { name: "MessageWrapper", field: members.map(([name, typeName], i) => oneofMessage(name, firstNumber + i, typeName)), oneofDecl: [{ name: "msg" }] };
+}
+
 /** A proto3 file of `messages` in package `pkg`, and a typed lookup of its message schemas. */
 export function protoFile(fileName: string, pkg: string, messages: MessageInit[]) {
   const descriptor = create(FileDescriptorProtoSchema, { name: fileName, package: pkg, syntax: "proto3", messageType: messages });

@@ -4,7 +4,7 @@
  * field numbers, and malformed or oversized frames are refused with a MessageDecodeError naming
  * the field. Signatures are real (the codec does not check them; the roles do).
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { expect } from "chai";
 
 import { bytesToHex, concatBytes } from "../../plugin/core/bytes.js";
@@ -12,12 +12,12 @@ import { MEDIAN_MAX_OBSERVATION_BYTES, encodeMedianObservation } from "../../plu
 import { ocr2ExtraHash, signOcr2Observation } from "../../plugin/core/ocr2/observation-signature.js";
 import { INT192_MAX, INT192_MIN, encodeOcr2Report, ocr2ReportFromObservations, signOcr2Report } from "../../plugin/core/ocr2/report.js";
 import { OCR2_MAX_WIRE_MESSAGE_BYTES, decodeOcr2WireMessage, encodeOcr2WireMessage } from "../../plugin/p2p/ocr2-protobuf-codec.js";
-import { OCR2_FILE_DESCRIPTOR, Ocr2MessageWrapperSchema, Ocr2MessageNewEpochSchema } from "../../plugin/p2p/ocr2-wire-schema.js";
+import { OCR2_FILE_DESCRIPTOR, Ocr2MessageWrapperSchema } from "../../plugin/p2p/ocr2-wire-schema.js";
 import { wireCodecFor } from "../../plugin/p2p/wire-codec.js";
 import { medianMaxReportLength } from "../../plugin/protocol/ocr2/median-plugin.js";
 import type { Ocr2FinalMessage, Ocr2WireMessage } from "../../plugin/protocol/ocr2/messages.js";
 import { committeeKeys } from "../protocol/role-support.js";
-import { expectCorruptionContained, expectTruncationsRefused, refusalOf } from "./wire-codec-support.js";
+import { editedFrame, itHandlesHostileFrames, refusalOf } from "./wire-codec-support.js";
 
 const DIGEST = Uint8Array.from({ length: 32 }, (_, i) => (i === 1 ? 1 : i + 7));
 const refusal = (bytes: Uint8Array) => refusalOf(decodeOcr2WireMessage, bytes);
@@ -63,14 +63,11 @@ function everyMessage(n: number, f: number, options: { largestObservations?: boo
   ];
 }
 
-/** The library's parse without our checks, edited into nonsense, encoded again. */
-function edited(message: Ocr2WireMessage, edit: (wire: any) => void): Uint8Array {
-  const wire = fromBinary(Ocr2MessageWrapperSchema, encodeOcr2WireMessage(message));
-  edit(wire);
-  return toBinary(Ocr2MessageWrapperSchema, wire);
-}
+const edited = (message: Ocr2WireMessage, edit: (wire: any) => void) => editedFrame(Ocr2MessageWrapperSchema, encodeOcr2WireMessage(message), edit);
 
 describe("OCR2 protobuf codec", () => {
+  itHandlesHostileFrames(decodeOcr2WireMessage, encodeOcr2WireMessage, () => everyMessage(4, 1), "ocr2-protobuf-codec-corruption");
+
   for (const [n, f, largest] of [
     [4, 1, false],
     [31, 10, true],
@@ -98,23 +95,24 @@ describe("OCR2 protobuf codec", () => {
     expect(bytesToHex(bytes.subarray(3, 9))).to.equal(`0x08071003${"2220"}`);
   });
 
-  it("describes the thirteen messages of package offchainreporting2", () => {
+  it("declares the documented schema: package offchainreporting2, thirteen messages, their field numbers", () => {
     expect(OCR2_FILE_DESCRIPTOR.package).to.equal("offchainreporting2");
-    expect(OCR2_FILE_DESCRIPTOR.messageType.map((m) => m.name)).to.have.members([
-      "MessageWrapper",
-      "MessageNewEpoch",
-      "MessageObserveReq",
-      "MessageObserve",
-      "MessageReportReq",
-      "MessageReport",
-      "MessageFinal",
-      "MessageFinalEcho",
-      "SignedObservation",
-      "AttributedSignedObservation",
-      "AttestedReportOne",
-      "AttestedReportMany",
-      "AttributedSignature",
-    ]);
+    const fieldsByMessage = Object.fromEntries(OCR2_FILE_DESCRIPTOR.messageType.map((m) => [m.name, m.field.map((f) => `${f.name}=${f.number}`).join(" ")]));
+    expect(fieldsByMessage).to.deep.equal({
+      MessageWrapper: "message_new_epoch=2 message_observe_req=3 message_observe=4 message_report_req=5 message_report=6 message_final=7 message_final_echo=8",
+      MessageNewEpoch: "epoch=1",
+      MessageObserveReq: "epoch=1 round=2 query=3",
+      MessageObserve: "epoch=1 round=2 signed_observation=3",
+      MessageReportReq: "epoch=1 round=2 query=3 attributed_signed_observations=4",
+      MessageReport: "epoch=1 round=2 attested_report=3",
+      MessageFinal: "epoch=1 round=2 h=4 attested_report=5",
+      MessageFinalEcho: "final=1",
+      SignedObservation: "observation=1 signature=2",
+      AttributedSignedObservation: "signed_observation=1 observer=2",
+      AttestedReportOne: "skip=3 report=4 signature=5",
+      AttestedReportMany: "report=3 attributed_signatures=4",
+      AttributedSignature: "signature=1 signer=2",
+    });
   });
 
   it("keeps the two protocols apart: each endpoint codec refuses the other's messages and frames", () => {
@@ -138,12 +136,8 @@ describe("OCR2 protobuf codec", () => {
     expect(refusal(new Uint8Array(OCR2_MAX_WIRE_MESSAGE_BYTES + 1))).to.match(new RegExp(`exceeds the ${OCR2_MAX_WIRE_MESSAGE_BYTES}-byte OCR2 limit`));
   });
 
-  it("refuses every truncation that cuts a field, and never throws anything but MessageDecodeError", () => {
-    expectTruncationsRefused(decodeOcr2WireMessage, everyMessage(4, 1).map((message) => ({ message, bytes: encodeOcr2WireMessage(message) })));
-  });
-
   it("refuses out-of-range numbers instead of narrowing them", () => {
-    const bigEpoch = toBinary(Ocr2MessageWrapperSchema, create(Ocr2MessageWrapperSchema, { msg: { case: "messageNewEpoch", value: create(Ocr2MessageNewEpochSchema, { epoch: 1n << 32n }) } }));
+    const bigEpoch = toBinary(Ocr2MessageWrapperSchema, create(Ocr2MessageWrapperSchema, { msg: { case: "messageNewEpoch", value: { epoch: 1n << 32n } } }));
     expect(refusal(bigEpoch)).to.match(/epoch 4294967296 does not fit in uint32/);
     const [, observeReq, observe, reportReq, , , final, finalEcho] = everyMessage(4, 1);
     expect(refusal(edited(observeReq, (w) => (w.msg.value.round = 256)))).to.match(/round 256 does not fit in uint8/);
@@ -179,15 +173,4 @@ describe("OCR2 protobuf codec", () => {
     expect(refusal(edited(finalEcho, (w) => (w.msg.value.final.attestedReport = undefined)))).to.match(/final\.attested_report is missing/);
   });
 
-  it("survives random corruption: every flipped byte gives some message or a MessageDecodeError", () => {
-    expectCorruptionContained(decodeOcr2WireMessage, everyMessage(4, 1).map(encodeOcr2WireMessage), "ocr2-protobuf-codec-corruption");
-  });
-
-  it("decoded bytes are copies, not views of the receive buffer", () => {
-    const message = everyMessage(4, 1)[3] as Extract<Ocr2WireMessage, { type: "report-req" }>;
-    const bytes = encodeOcr2WireMessage(message).slice();
-    const decoded = decodeOcr2WireMessage(bytes) as typeof message;
-    bytes.fill(0);
-    expect(decoded).to.deep.equal(message);
-  });
 });

@@ -1,4 +1,6 @@
 /** What both protobuf codec tests check of a decoder fed bytes from a peer. */
+import { type Message, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { expect } from "chai";
 
 import { bytesToHex } from "../../plugin/core/bytes.js";
@@ -52,4 +54,32 @@ export function expectCorruptionContained(decode: Decode, frames: readonly Uint8
       expect(error, `trial ${trial}: ${bytesToHex(bytes)}`).to.be.instanceOf(MessageDecodeError);
     }
   }
+}
+
+/** `bytes` after `edit` changed their raw wire form (what a peer sending nonsense would send). */
+export function editedFrame<T extends Message>(schema: GenMessage<T>, bytes: Uint8Array, edit: (wire: any) => void): Uint8Array {
+  const wire = fromBinary(schema, bytes);
+  edit(wire);
+  return toBinary(schema, wire);
+}
+
+/** What `decode` returns for `bytes` does not change when the receive buffer is reused. */
+export function expectDecodedIsCopy(decode: Decode, bytes: Uint8Array): void {
+  const buffer = bytes.slice();
+  const decoded = decode(buffer);
+  buffer.fill(0);
+  expect(decoded).to.deep.equal(decode(bytes));
+}
+
+/** The robustness tests both codecs get: truncations, random corruption, decoded bytes copied. */
+export function itHandlesHostileFrames<M extends { type: string }>(decode: Decode, encode: (message: M) => Uint8Array, messages: () => readonly M[], seed: string): void {
+  it("refuses every truncation that cuts a field, and never throws anything but MessageDecodeError", () => {
+    expectTruncationsRefused(decode, messages().map((message) => ({ message, bytes: encode(message) })));
+  });
+  it("survives random corruption: every flipped byte gives some message or a MessageDecodeError", () => {
+    expectCorruptionContained(decode, messages().map(encode), seed);
+  });
+  it("decoded bytes are copies, not views of the receive buffer", () => {
+    for (const message of messages()) expectDecodedIsCopy(decode, encode(message));
+  });
 }
