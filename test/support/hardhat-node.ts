@@ -23,10 +23,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test). */
-export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+/** Run `hardhat --config <fixture> <args>` in a new process (the same Node as this test); `configFile` replaces the fixture. */
+export function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, configFile = FIXTURE_CONFIG): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", FIXTURE_CONFIG, ...args], { cwd: PROJECT_ROOT, env });
+    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", configFile, ...args], { cwd: PROJECT_ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
