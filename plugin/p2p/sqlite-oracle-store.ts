@@ -18,7 +18,7 @@
  * are checked when read back; a row that does not hold what this module wrote is an error
  * naming the table and the field, never a silently different state.
  */
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
@@ -204,14 +204,9 @@ export class SqliteOracleStore implements OracleStore {
   }
 
   readPendingTransmissions(): PendingTransmission[] {
-    return (this.#statements.readPending.all() as Row[]).map((row) => {
-      const where = `pending_transmissions[${row.epoch}, ${row.round}]`;
+    return pendingRows(this.#statements.readPending, "pending_transmissions", (row, where) => {
       return {
-        timeMs: finite(row.time_ms, `${where}.time_ms`),
-        configDigest: blob(row.config_digest, `${where}.config_digest`),
-        epoch: uint(row.epoch, `${where}.epoch`),
-        round: uint(row.round, `${where}.round`),
-        stage: uint(row.stage, `${where}.stage`),
+        ...scheduleOf(row, where),
         median: decimal(row.median, `${where}.median`),
         leader: uint(row.leader, `${where}.leader`),
         report: blob(row.report, `${where}.report`),
@@ -226,11 +221,7 @@ export class SqliteOracleStore implements OracleStore {
   writePendingTransmission(item: PendingTransmission): void {
     // Written so that adding a field to PendingTransmission fails to compile until it is stored.
     const columns: { [K in keyof PendingTransmission]-?: SQLInputValue } = {
-      timeMs: item.timeMs,
-      configDigest: item.configDigest,
-      epoch: item.epoch,
-      round: item.round,
-      stage: item.stage,
+      ...scheduleColumns(item),
       median: item.median.toString(),
       leader: item.leader,
       report: item.report,
@@ -251,33 +242,23 @@ export class SqliteOracleStore implements OracleStore {
   }
 
   readOcr2PendingTransmissions(): Ocr2PendingTransmission[] {
-    return (this.#statements.readOcr2Pending.all() as Row[]).map((row) => {
-      const where = `ocr2_pending_transmissions[${row.epoch}, ${row.round}]`;
-      return {
-        timeMs: finite(row.time_ms, `${where}.time_ms`),
-        configDigest: blob(row.config_digest, `${where}.config_digest`),
-        epoch: uint(row.epoch, `${where}.epoch`),
-        round: uint(row.round, `${where}.round`),
-        stage: uint(row.stage, `${where}.stage`),
-        extraHash: blob(row.extra_hash, `${where}.extra_hash`),
-        report: blob(row.report, `${where}.report`),
-        attributedSignatures: jsonList(row.attributed_signatures, `${where}.attributed_signatures`).map((entry, i) => {
-          const at = `${where}.attributed_signatures[${i}]`;
-          if (!Array.isArray(entry) || entry.length !== 2) corrupt(at, "a [signer, signature] pair", entry);
-          return { signer: uint(entry[0], `${at}[0]`), signature: hexBytes(entry[1], `${at}[1]`) };
-        }),
-      };
+    const signature = (entry: unknown, at: string) => {
+      if (!Array.isArray(entry) || entry.length !== 2) corrupt(at, "a [signer, signature] pair", entry);
+      return { signer: uint(entry[0], `${at}[0]`), signature: hexBytes(entry[1], `${at}[1]`) };
+    };
+    const parse = (row: Row, where: string): Ocr2PendingTransmission => ({
+      report: blob(row.report, `${where}.report`),
+      extraHash: blob(row.extra_hash, `${where}.extra_hash`),
+      attributedSignatures: jsonList(row.attributed_signatures, `${where}.attributed_signatures`).map((entry, i) => signature(entry, `${where}.attributed_signatures[${i}]`)),
+      ...scheduleOf(row, where),
     });
+    return pendingRows(this.#statements.readOcr2Pending, "ocr2_pending_transmissions", parse);
   }
 
   writeOcr2PendingTransmission(item: Ocr2PendingTransmission): void {
     // As for OCR1's: a new field fails to compile until it is stored.
     const columns: { [K in keyof Ocr2PendingTransmission]-?: SQLInputValue } = {
-      timeMs: item.timeMs,
-      configDigest: item.configDigest,
-      epoch: item.epoch,
-      round: item.round,
-      stage: item.stage,
+      ...scheduleColumns(item),
       extraHash: item.extraHash,
       report: item.report,
       attributedSignatures: JSON.stringify(item.attributedSignatures.map((s) => [s.signer, bytesToHex(s.signature)])),
@@ -377,6 +358,28 @@ function decimal(value: unknown, what: string): bigint {
 function blob(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array)) corrupt(what, "bytes", value);
   return new Uint8Array(value);
+}
+
+/** What both protocols' pending transmissions share: which config and round, and when to send. */
+type Schedule = Pick<PendingTransmission, "timeMs" | "configDigest" | "epoch" | "round" | "stage">;
+
+function scheduleColumns(item: Schedule): { [K in keyof Schedule]-?: SQLInputValue } {
+  return { timeMs: item.timeMs, configDigest: item.configDigest, epoch: item.epoch, round: item.round, stage: item.stage };
+}
+
+/** Every row of a pending-transmissions table, each parsed by `parse` with its name for errors. */
+function pendingRows<T>(statement: StatementSync, table: string, parse: (row: Row, where: string) => T): T[] {
+  return (statement.all() as Row[]).map((row) => parse(row, `${table}[${row.epoch}, ${row.round}]`));
+}
+
+function scheduleOf(row: Row, where: string): Schedule {
+  return {
+    timeMs: finite(row.time_ms, `${where}.time_ms`),
+    configDigest: blob(row.config_digest, `${where}.config_digest`),
+    epoch: uint(row.epoch, `${where}.epoch`),
+    round: uint(row.round, `${where}.round`),
+    stage: uint(row.stage, `${where}.stage`),
+  };
 }
 
 /** A config row's protocol and onchainConfig, each only if stored (NULL: the config had none). */

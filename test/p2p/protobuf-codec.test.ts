@@ -25,14 +25,17 @@ function everyMessage(n: number, f: number): ProtocolMessage[] {
   const signed = Array.from({ length: n }, (_, i) => signedObservation(keys, context, i, values(i)));
   const attributed = signed.map(({ observer, value }) => ({ observer, value }));
   const signatures = Array.from({ length: f + 1 }, (_, s) => reportSignature(keys, context, attributed, s));
+  const at = { epoch: context.epoch, round: context.round };
+  const many = { observations: attributed, signatures };
   return [
     { type: "newepoch", epoch: 0xffff_ffff },
-    { type: "observe-req", epoch: 7, round: 3 },
-    { type: "observe", epoch: 7, round: 3, observation: { value: MIN_INT192, signature: signed[0].signature } },
-    { type: "report-req", epoch: 7, round: 3, observations: signed },
-    { type: "report", epoch: 7, round: 3, report: { observations: attributed, signature: signReport(encodeReport(context, attributed), keys[1].onchainSigningKey) } },
-    { type: "final", epoch: 7, round: 3, report: { observations: attributed, signatures } },
-    { type: "final-echo", epoch: 0, round: 255, report: { observations: attributed, signatures } },
+    { type: "observe-req", ...at },
+    { type: "observe", ...at, observation: { value: MIN_INT192, signature: signed[0].signature } },
+    { type: "report-req", ...at, observations: signed },
+    { type: "report", ...at, report: { observations: attributed, signature: signReport(encodeReport(context, attributed), keys[1].onchainSigningKey) } },
+    { type: "final", ...at, report: many },
+    // The extremes: epoch 0, round 255.
+    { type: "final-echo", epoch: 0, round: 255, report: many },
   ];
 }
 
