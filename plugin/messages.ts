@@ -169,14 +169,14 @@ export function noReportLanded(what: string, reason: string): string {
 export function oracleProcessNeedsNode(networkName: string): string {
   return (
     `Network ${quoted(networkName)} is simulated inside this one process, so oracles in other processes cannot reach its chain. ` +
-    "Start a node (`npx hardhat node`), deploy an OCR1 feed there (`npx hardhat ocr:deploy --network localhost --protocol ocr1`), and pass --network localhost"
+    "Start a node (`npx hardhat node`), deploy the feed there (`npx hardhat ocr:deploy --network localhost`), and pass --network localhost"
   );
 }
 
-export function oracleProcessNeedsOcr1(feedName: string, aggregator: string, redeployCommand: string): string {
+export function oracleStateOfOtherProtocol(stateFile: string, stored: string, current: string): string {
   return (
-    `Feed ${quoted(feedName)} runs OCR2 (its aggregator ${aggregator} is an OCR2Aggregator), and oracle processes run OCR1 committees only for now. ` +
-    `Deploy an OCR1 feed for them with \`${redeployCommand} --protocol ocr1 --force\` (the current deployment stays recorded under "previous"), or run OCR2 rounds in-process with \`npx hardhat ocr:run-round\``
+    `The oracle state file ${stateFile} holds an ${stored.toUpperCase()} config, but the feed's aggregator now runs ${current.toUpperCase()} (the feed was redeployed). ` +
+    "Give another --state-dir, or delete that file to start this oracle afresh"
   );
 }
 

@@ -1,20 +1,20 @@
 /**
  * Figures for the P2P transport, printed, never asserted:
- * - bytes of each OCR1 message type as protobuf (and as the engine's JSON codec, for scale)
- *   and the bytes one report round puts on the wire, for (4,1) and (31,10);
+ * - bytes of each OCR2 and OCR1 message type as protobuf (and as the engine's JSON codec, for
+ *   scale) and the bytes one report round puts on the wire, for (4,1), (7,2) and (31,10);
  * - round-trip time of a message between two libp2p endpoints on loopback;
  * - the install size the P2P dependencies add (from package-lock.json and the files on disk);
  * - against a `hardhat node` this script starts: round latency (the leader's observe-req to the
  *   report landing) of oracles as `ocr:oracle` processes and of the same oracles in this one
  *   process on the in-process network, at (4,1) and (7,2), and the time a killed oracle takes to
- *   rejoin after a restart from its state file.
+ *   rejoin after a restart from its state file; on feeds of `--protocol` (default ocr2, the
+ *   default of ocr:deploy).
  *
- *   npx tsx scripts/p2p-figures.ts [--pings 1000] [--rounds 12] [--skip-processes]
+ *   npx tsx scripts/p2p-figures.ts [--pings 1000] [--rounds 12] [--protocol ocr2|ocr1] [--skip-processes]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -22,6 +22,7 @@ import { createInterface } from "node:readline";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { EthersAggregatorChain } from "../plugin/chain/ethers-aggregator-chain.js";
+import { Ocr2AggregatorChain } from "../plugin/chain/ocr2-aggregator-chain.js";
 import { bytesToHex } from "../plugin/core/bytes.js";
 import { readLocalKeySeed } from "../plugin/deployments/keys.js";
 import { WallClock } from "../plugin/feed/wall-clock.js";
@@ -36,8 +37,16 @@ import { signObservation } from "../plugin/core/observation.js";
 import { encodeReport, signReport } from "../plugin/core/report.js";
 import { deriveP2PIdentity } from "../plugin/p2p/identity.js";
 import { Libp2pEndpoint } from "../plugin/p2p/libp2p-endpoint.js";
+import { encodeMedianObservation } from "../plugin/core/ocr2/median-codec.js";
+import { ocr2ExtraHash, signOcr2Observation } from "../plugin/core/ocr2/observation-signature.js";
+import { encodeOcr2Report, ocr2ReportFromObservations, signOcr2Report } from "../plugin/core/ocr2/report.js";
+import { encodeOcr2WireMessage } from "../plugin/p2p/ocr2-protobuf-codec.js";
 import { encodeWireMessage } from "../plugin/p2p/protobuf-codec.js";
+import type { AnyProtocolMessage } from "../plugin/protocol/any-message.js";
 import type { MessageType, ProtocolMessage } from "../plugin/protocol/messages.js";
+import { MEDIAN_QUERY } from "../plugin/protocol/ocr2/median-plugin.js";
+import type { Ocr2FinalMessage, Ocr2WireMessage } from "../plugin/protocol/ocr2/messages.js";
+import { freePort } from "../test/support/free-port.js";
 
 /**
  * Per-frame cost below the protobuf payload, from the formats (not measured): a varint length
@@ -71,20 +80,48 @@ function roundMessages(n: number, f: number): Record<MessageType, ProtocolMessag
   };
 }
 
-/** Messages of each type in one report round without faults (the leader's own included). */
+/** The same round in OCR2: a median-plugin observation per oracle (value and juelsPerFeeCoin), f+1 report signatures. */
+function ocr2RoundMessages(n: number, f: number): Record<MessageType, Ocr2WireMessage> {
+  const keys = Array.from({ length: n }, (_, i) => deriveOracleKeys("p2p-figures", i));
+  const context = { configDigest: Uint8Array.from({ length: 32 }, (_, i) => (i === 1 ? 1 : i)), epoch: 1234, round: 2 };
+  const values = Array.from({ length: n }, (_, i) => 300_000_000_000n + BigInt(i) * 1_234_567n);
+  const observations = values.map((value, i) => encodeMedianObservation({ timestamp: 1_700_000_000 + i, value, juelsPerFeeCoin: 10n ** 18n }));
+  const attributedSignedObservations = observations.map((observation, observer) => ({
+    observer,
+    signedObservation: { observation, signature: signOcr2Observation(context, MEDIAN_QUERY, observation, keys[observer].offchainSigningKey) },
+  }));
+  const extraHash = ocr2ExtraHash(MEDIAN_QUERY, observations.map((observation, observer) => ({ observer, observation })));
+  const report = encodeOcr2Report(ocr2ReportFromObservations({ observationsTimestamp: 1_700_000_000, observations: values.map((value, observer) => ({ observer, value })), juelsPerFeeCoin: 10n ** 18n }));
+  const signatures = Array.from({ length: f + 1 }, (_, signer) => ({ signer, signature: signOcr2Report(report, { ...context, extraHash }, keys[signer].onchainSigningKey) }));
+  const final: Ocr2FinalMessage = { type: "final", epoch: context.epoch, round: context.round, extraHash, attestedReport: { report, attributedSignatures: signatures } };
+  const { epoch, round } = context;
+  const protocol = "ocr2" as const;
+  return {
+    newepoch: { protocol, type: "newepoch", epoch },
+    "observe-req": { protocol, type: "observe-req", epoch, round, query: MEDIAN_QUERY },
+    observe: { protocol, type: "observe", epoch, round, signedObservation: attributedSignedObservations[0].signedObservation },
+    "report-req": { protocol, type: "report-req", epoch, round, query: MEDIAN_QUERY, attributedSignedObservations },
+    report: { protocol, type: "report", epoch, round, attestedReport: { skip: false, report, signature: signatures[0].signature } },
+    final: { protocol, ...final },
+    "final-echo": { protocol, type: "final-echo", final },
+  };
+}
+
+/** Messages of each type in one report round without faults (the leader's own included); the same in OCR1 and OCR2. */
 function perRound(n: number): Record<MessageType, number> {
   return { newepoch: 0, "observe-req": n, observe: n, "report-req": n, report: n, final: n, "final-echo": n * n };
 }
 
-function sizes(n: number, f: number): void {
-  const messages = roundMessages(n, f);
+function sizes(protocol: "ocr1" | "ocr2", n: number, f: number): void {
+  const messages: Record<MessageType, AnyProtocolMessage> = protocol === "ocr2" ? ocr2RoundMessages(n, f) : roundMessages(n, f);
+  const protobuf = (message: AnyProtocolMessage) => (protocol === "ocr2" ? encodeOcr2WireMessage(message as Ocr2WireMessage) : encodeWireMessage(message as ProtocolMessage));
   const counts = perRound(n);
   let payload = 0;
   let wire = 0;
   let json = 0;
-  console.log(`\n(${n},${f}) message sizes in bytes: protobuf / JSON codec; count per round`);
-  for (const [type, message] of Object.entries(messages) as [MessageType, ProtocolMessage][]) {
-    const bytes = encodeWireMessage(message).length;
+  console.log(`\n${protocol.toUpperCase()} (${n},${f}) message sizes in bytes: protobuf / JSON codec; count per round`);
+  for (const [type, message] of Object.entries(messages) as [MessageType, AnyProtocolMessage][]) {
+    const bytes = protobuf(message).length;
     const jsonBytes = encodeMessage(message).length;
     console.log(`  ${type.padEnd(12)} ${String(bytes).padStart(6)} / ${String(jsonBytes).padStart(6)}   x ${counts[type]}`);
     payload += bytes * counts[type];
@@ -94,8 +131,8 @@ function sizes(n: number, f: number): void {
   // Self-sends stay in the process: one per type, and n of the n*n final-echoes.
   const selfSends = (type: MessageType) => (type === "final-echo" ? n : 1);
   let network = 0;
-  for (const [type, message] of Object.entries(messages) as [MessageType, ProtocolMessage][]) {
-    const bytes = encodeWireMessage(message).length;
+  for (const [type, message] of Object.entries(messages) as [MessageType, AnyProtocolMessage][]) {
+    const bytes = protobuf(message).length;
     network += (bytes + frameOverhead(bytes)) * (counts[type] - selfSends(type));
   }
   console.log(`  protobuf payload per round, all sends: ${payload} B; JSON codec: ${json} B`);
@@ -196,17 +233,6 @@ const HARDHAT_CLI = path.join("node_modules", "hardhat", "dist", "src", "cli.js"
 const FIGURES_CONFIG = path.join("scripts", "p2p-figures.config.ts");
 const FIGURES_NETWORK = "figuresNode";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Resolve with `check()`'s first non-undefined value, or fail naming `what` after `timeoutMs`. */
 async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -251,11 +277,11 @@ function describe(samples: number[]): string {
   return `p50 ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${sorted.at(-1)} ms over ${sorted.length} rounds`;
 }
 
-async function processFigures(rounds: number): Promise<void> {
+async function processFigures(rounds: number, protocol: "ocr1" | "ocr2"): Promise<void> {
   const nodePort = await freePort();
   const deploymentsDir = await mkdtemp(path.join(tmpdir(), "p2p-figures-"));
   const basePort = 20_000 + Math.floor(Math.random() * 30_000);
-  const env = { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true", P2P_FIGURES_NODE_URL: `http://127.0.0.1:${nodePort}`, P2P_FIGURES_DEPLOYMENTS_DIR: deploymentsDir, P2P_FIGURES_BASE_PORT: String(basePort) };
+  const env = { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true", P2P_FIGURES_NODE_URL: `http://127.0.0.1:${nodePort}`, P2P_FIGURES_DEPLOYMENTS_DIR: deploymentsDir, P2P_FIGURES_BASE_PORT: String(basePort), P2P_FIGURES_PROTOCOL: protocol };
   const node = hardhat(["node", "--hostname", "127.0.0.1", "--port", String(nodePort)], env);
   const children: ChildProcess[] = [node];
   try {
@@ -272,7 +298,7 @@ async function processFigures(rounds: number): Promise<void> {
     });
     node.stdout!.resume();
     node.stderr!.resume();
-    console.log(`\noracle processes against a hardhat node on loopback (${rounds} rounds each after 2 warm-up rounds; rounds every 2 s, fixed observations):`);
+    console.log(`\n${protocol.toUpperCase()} oracle processes against a hardhat node on loopback (${rounds} rounds each after 2 warm-up rounds; rounds every 2 s, fixed observations):`);
     for (const [n, f] of [[4, 1], [7, 2]] as const) {
       const feed = `P2P ${n}/${f}`;
       const deploy = hardhat(["--network", FIGURES_NETWORK, "ocr:deploy", "--feed", feed, "--json"], env);
@@ -315,7 +341,7 @@ async function processFigures(rounds: number): Promise<void> {
       await Promise.all(oracles.map(exited));
 
       // The same oracles in this one process, on the in-process network, against the same aggregator.
-      const inProcessLatency = await inProcessRounds(n, feed, record.aggregator, nodePort, deploymentsDir, rounds);
+      const inProcessLatency = await inProcessRounds(protocol, n, feed, record.aggregator, nodePort, deploymentsDir, rounds);
 
       console.log(`  (${n},${f}) round latency, processes over libp2p: ${describe(processLatency)}`);
       console.log(`  (${n},${f}) round latency, one process, in-process network: ${describe(inProcessLatency)}`);
@@ -333,22 +359,23 @@ async function processFigures(rounds: number): Promise<void> {
 }
 
 /** `rounds` reports from n ManagedOracles in this process on a zero-latency in-process network. */
-async function inProcessRounds(n: number, feed: string, aggregator: string, nodePort: number, deploymentsDir: string, rounds: number): Promise<number[]> {
+async function inProcessRounds(protocol: "ocr1" | "ocr2", n: number, feed: string, aggregator: string, nodePort: number, deploymentsDir: string, rounds: number): Promise<number[]> {
   const provider = new JsonRpcProvider(`http://127.0.0.1:${nodePort}`, undefined, { staticNetwork: true });
   const networkDir = readdirSync(deploymentsDir).find((d) => d.startsWith(`${FIGURES_NETWORK}-`))!;
   const seed = (await readLocalKeySeed(path.join(deploymentsDir, networkDir), feed))!;
   const clock = new WallClock();
-  const network = new InProcessNetwork<ProtocolMessage>(n, clock, new Random("p2p-figures"), { latency: { kind: "constant", ms: 0 } });
+  const network = new InProcessNetwork<AnyProtocolMessage>(n, clock, new Random("p2p-figures"), { latency: { kind: "constant", ms: 0 } });
   const starts = new Map<string, number>();
   const landed = new Map<string, number>();
   const oracles = Array.from({ length: n }, (_, index) => {
     const keys = deriveOracleKeys(seed, index);
+    const chainOptions = { provider, aggregatorAddress: aggregator, transmitterSigner: () => new Wallet(bytesToHex(keys.transmitterKey), provider) };
     return new ManagedOracle({
       index,
       keys,
       clock,
       endpoint: network.endpoint(index),
-      chain: new EthersAggregatorChain({ provider, aggregatorAddress: aggregator, transmitterSigner: () => new Wallet(bytesToHex(keys.transmitterKey), provider) }),
+      chain: protocol === "ocr2" ? new Ocr2AggregatorChain(chainOptions) : new EthersAggregatorChain(chainOptions),
       dataSource: { kind: "fixed", observe: async () => 3000_00000000n },
       store: new InMemoryOracleStore(),
       localConfig: { ...DEFAULT_LOCAL_CONFIG, chainId: 31337n, configPollIntervalMs: 5_000 },
@@ -380,10 +407,10 @@ const numberArg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 };
-sizes(4, 1);
-sizes(7, 2);
-sizes(31, 10);
+const protocolArg = process.argv.includes("--protocol") ? process.argv[process.argv.indexOf("--protocol") + 1] : "ocr2";
+if (protocolArg !== "ocr1" && protocolArg !== "ocr2") throw new Error(`--protocol must be ocr2 or ocr1, got ${protocolArg}`);
+for (const protocol of ["ocr2", "ocr1"] as const) for (const [n, f] of [[4, 1], [7, 2], [31, 10]] as const) sizes(protocol, n, f);
 console.log("\nloopback, two endpoints in one process:");
 await rtt(numberArg("--pings", 1000));
 await installSize();
-if (!process.argv.includes("--skip-processes")) await processFigures(numberArg("--rounds", 12));
+if (!process.argv.includes("--skip-processes")) await processFigures(numberArg("--rounds", 12), protocolArg);

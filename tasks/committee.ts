@@ -8,13 +8,9 @@ import { spawn } from "node:child_process";
 import { Contract } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { deploymentRecordPath, readRecordOrExplain } from "../plugin/deployments/index.js";
-import { protocolOf } from "../plugin/feed/setup.js";
-import { notDeployed, oracleProcessNeedsNode, oracleProcessNeedsOcr1 } from "../plugin/messages.js";
 import { type CommitteeEvent, CommitteeProcesses, statusLines } from "../plugin/p2p/committee-processes.js";
-import { deployCommand, deploymentSite, feedConfigFor, openTaskContext } from "./context.js";
-import { ocrError, withJsonErrors } from "./errors.js";
-import { describeOracleEvent } from "./oracle.js";
+import { withJsonErrors } from "./errors.js";
+import { describeOracleEvent, recordedFeedOnNode } from "./oracle.js";
 
 export interface CommitteeTaskArguments {
   feed?: string;
@@ -33,17 +29,7 @@ export default async function committeeAction(args: CommitteeTaskArguments, hre:
 
 async function runCommittee(args: CommitteeTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
   const json = args.json === true;
-  const feed = feedConfigFor(hre, args.feed);
-  const ctx = await openTaskContext(hre);
-  if (ctx.inProcess) throw ocrError(oracleProcessNeedsNode(ctx.networkName));
-  const site = deploymentSite(ctx);
-  const record = await readRecordOrExplain(site, feed.name);
-  if (record === undefined) {
-    throw ocrError(notDeployed(feed.name, site, deploymentRecordPath(site.deploymentsDir, site.networkName, site.chainId, feed.name), deployCommand(ctx, feed.name)));
-  }
-  if ((await protocolOf(ctx.connection.ethers, record.addresses.aggregator)) === "ocr2") {
-    throw ocrError(oracleProcessNeedsOcr1(feed.name, record.addresses.aggregator, deployCommand(ctx, feed.name)));
-  }
+  const { feed, ctx, record, protocol } = await recordedFeedOnNode(hre, args.feed, { build: true });
   const aggregator = new Contract(record.addresses.aggregator, ROUNDS_ABI, ctx.connection.ethers.provider);
   // The children run this same Hardhat CLI with this config, on this network.
   const cli = process.argv[1];
@@ -88,7 +74,7 @@ async function runCommittee(args: CommitteeTaskArguments, hre: HardhatRuntimeEnv
   });
 
   const say = (text: string) => (json ? console.error(text) : live.print(text));
-  say(`Starting ${record.n} oracle processes of feed ${JSON.stringify(feed.name)} on network "${ctx.networkName}" (aggregator ${record.addresses.aggregator}); Ctrl-C stops them all.`);
+  say(`Starting ${record.n} oracle processes of ${protocol.toUpperCase()} feed ${JSON.stringify(feed.name)} on network "${ctx.networkName}" (aggregator ${record.addresses.aggregator}); Ctrl-C stops them all.`);
   let stopping = false;
   const onSignal = () => {
     if (stopping) return;

@@ -21,7 +21,7 @@ import {
   p2pListenFailed,
   peerIdNotInConfig,
   peersListLength,
-  oracleProcessNeedsOcr1,
+  oracleStateOfOtherProtocol,
 } from "../plugin/messages.js";
 import { protocolOf } from "../plugin/feed/setup.js";
 import { defaultP2PAddress, parseP2PAddress } from "../plugin/p2p/addresses.js";
@@ -70,20 +70,27 @@ export function p2pAddresses(feed: OcrFeedConfig, index: number, n: number, list
   return { listen: [listenAddress], peerAddresses };
 }
 
-async function runOracle(args: OracleTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const json = args.json === true;
-  const feed = feedConfigFor(hre, args.feed);
-  // An oracle reads no artifact, and n of them starting at once must not race on the build cache.
-  const ctx = await openTaskContext(hre, { build: false });
+/**
+ * The recorded feed oracle processes run: its config, the task context on a real node (never the
+ * in-process simulation), its deployment record and the protocol its aggregator runs.
+ */
+export async function recordedFeedOnNode(hre: HardhatRuntimeEnvironment, feedName: string | undefined, options: { build: boolean }) {
+  const feed = feedConfigFor(hre, feedName);
+  const ctx = await openTaskContext(hre, options);
   if (ctx.inProcess) throw ocrError(oracleProcessNeedsNode(ctx.networkName));
   const site = deploymentSite(ctx);
   const record = await readRecordOrExplain(site, feed.name);
   if (record === undefined) {
     throw ocrError(notDeployed(feed.name, site, deploymentRecordPath(site.deploymentsDir, site.networkName, site.chainId, feed.name), deployCommand(ctx, feed.name)));
   }
-  if ((await protocolOf(ctx.connection.ethers, record.addresses.aggregator)) === "ocr2") {
-    throw ocrError(oracleProcessNeedsOcr1(feed.name, record.addresses.aggregator, deployCommand(ctx, feed.name)));
-  }
+  const protocol = await protocolOf(ctx.connection.ethers, record.addresses.aggregator);
+  return { feed, ctx, site, record, protocol };
+}
+
+async function runOracle(args: OracleTaskArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const json = args.json === true;
+  // An oracle reads no artifact, and n of them starting at once must not race on the build cache.
+  const { feed, ctx, site, record, protocol } = await recordedFeedOnNode(hre, args.feed, { build: false });
   const index = Number(args.index);
   if (args.index.trim() === "" || !Number.isInteger(index) || index < 0 || index >= record.n) throw ocrError(oracleIndexInvalid(feed.name, args.index, record.n));
   const keys = (await recordedKeySeed(site, feed, record)).oracleKeys(index);
@@ -104,6 +111,7 @@ async function runOracle(args: OracleTaskArguments, hre: HardhatRuntimeEnvironme
       provider: ctx.connection.ethers.provider,
       chainId: ctx.chainId,
       aggregatorAddress: record.addresses.aggregator,
+      protocol,
       dataSource: dataSourceFromSpec(feed.dataSources[index] ?? feed.dataSources[feed.dataSources.length - 1]),
       stateFile: path.join(stateDir, `oracle-${index}.sqlite`),
       listen,
@@ -121,6 +129,8 @@ async function runOracle(args: OracleTaskArguments, hre: HardhatRuntimeEnvironme
         throw ocrError(peerIdNotInConfig(feed.name, index, String(error.details.configured), String(error.details.own), deployCommand(ctx, feed.name)), error);
       case "state":
         throw ocrError(oracleStateUnusable(error.message), error);
+      case "state-protocol":
+        throw ocrError(oracleStateOfOtherProtocol(path.join(stateDir, `oracle-${index}.sqlite`), String(error.details.stored), String(error.details.current)), error);
       case "listen":
         throw ocrError(p2pListenFailed(listen.join(", "), error.message), error);
     }

@@ -3,8 +3,9 @@
  * authentication, Yamux multiplexing. The peer ids of the committee (from the contract config)
  * are the whole allow-list: a connection from or to any other key is refused once Noise has
  * proved who is on the other end, and the index of an authenticated peer id is the sender every
- * message is attributed to. Messages travel as OCR1 protobuf bytes, one length-prefixed frame
- * each, on one outbound stream per peer (so each pair's messages stay in order).
+ * message is attributed to. Messages travel as protobuf bytes of the committee's protocol (OCR1's
+ * or OCR2's schema, see wire-codec.ts), one length-prefixed frame each, on one outbound stream
+ * per peer (so each pair's messages stay in order).
  *
  * Delivery is best effort, as the protocol expects: a peer that cannot be reached loses the
  * messages meant for it, and the protocol's own resends make up for them. Nothing a peer sends
@@ -23,13 +24,12 @@ import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import { type Libp2p, createLibp2p } from "libp2p";
 
 import { MessageDecodeError } from "../protocol/codec.js";
-import type { ProtocolMessage } from "../protocol/messages.js";
+import type { AnyProtocolMessage } from "../protocol/any-message.js";
 import type { Endpoint, MessageHandler } from "../protocol/transport.js";
 import type { P2PIdentity } from "./identity.js";
-import { MAX_WIRE_MESSAGE_BYTES, decodeWireMessage, encodeWireMessage } from "./protobuf-codec.js";
+import { type WireCodec, type WireProtocol, wireCodecFor } from "./wire-codec.js";
 
-/** The stream protocol OCR1 messages travel on (one MessageWrapper per frame). */
-export const OCR1_PROTOCOL_ID = "/hardhat-ocr/ocr1/protobuf/1.0.0";
+export { OCR1_PROTOCOL_ID, OCR2_PROTOCOL_ID } from "./wire-codec.js";
 /** Messages waiting for one peer's stream to open; more than this are dropped. */
 export const MAX_QUEUED_MESSAGES_PER_PEER = 256;
 const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
@@ -62,7 +62,9 @@ export interface Libp2pEndpointOptions {
   /** Multiaddrs to listen on (default: `peers[index].addresses`). Port 0 picks a free port. */
   readonly listen?: readonly string[];
   readonly onEvent?: (event: TransportEvent) => void;
-  /** Frames over this many bytes are refused (default: libocr's 10,000). */
+  /** The committee's protocol, from its contract config: which schema and stream (default OCR1). */
+  readonly protocol?: WireProtocol;
+  /** Frames over this many bytes are refused (default: the protocol codec's limit). */
   readonly maxMessageBytes?: number;
   readonly dialTimeoutMs?: number;
   /** After a failed dial, messages to that peer are dropped for this long before dialling again. */
@@ -82,9 +84,10 @@ interface OutboundLink {
   lastDialFailureMs: number;
 }
 
-export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
+export class Libp2pEndpoint implements Endpoint<AnyProtocolMessage> {
   readonly size: number;
   readonly index: number;
+  readonly codec: WireCodec;
   readonly #node: Libp2p;
   readonly #links: (OutboundLink | null)[];
   readonly #indexByPeerId: ReadonlyMap<string, number>;
@@ -92,7 +95,7 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
   readonly #maxMessageBytes: number;
   readonly #dialTimeoutMs: number;
   readonly #redialDelayMs: number;
-  #handler: MessageHandler<ProtocolMessage> | null = null;
+  #handler: MessageHandler<AnyProtocolMessage> | null = null;
   #closed = false;
   #stopped: Promise<void> | null = null;
 
@@ -101,7 +104,8 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
     this.index = options.index;
     this.size = options.peers.length;
     this.#onEvent = options.onEvent ?? (() => {});
-    this.#maxMessageBytes = options.maxMessageBytes ?? MAX_WIRE_MESSAGE_BYTES;
+    this.codec = wireCodecFor(options.protocol ?? "ocr1");
+    this.#maxMessageBytes = options.maxMessageBytes ?? this.codec.maxMessageBytes;
     this.#dialTimeoutMs = options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
     this.#redialDelayMs = options.redialDelayMs ?? DEFAULT_REDIAL_DELAY_MS;
     this.#indexByPeerId = new Map(options.peers.map((p, i) => [p.peerId, i]));
@@ -156,7 +160,7 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
     });
     try {
       const endpoint = new Libp2pEndpoint(node, options, peerIds);
-      await node.handle(OCR1_PROTOCOL_ID, (stream, connection) => endpoint.#readInbound(stream, connection));
+      await node.handle(endpoint.codec.streamProtocolId, (stream, connection) => endpoint.#readInbound(stream, connection));
       return endpoint;
     } catch (error) {
       await node.stop(); // a bad peer address: give the listening port back before failing
@@ -195,10 +199,10 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
     }
   }
 
-  send(to: number, message: ProtocolMessage): void {
+  send(to: number, message: AnyProtocolMessage): void {
     if (this.#closed) return;
     if (!Number.isInteger(to) || to < 0 || to >= this.size) throw new RangeError(`no oracle ${to} in a committee of ${this.size}`);
-    const bytes = encodeWireMessage(message);
+    const bytes = this.codec.encode(message);
     if (to === this.index) {
       this.#deliverToSelf(bytes);
       return;
@@ -212,11 +216,11 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
     void this.#pump(link);
   }
 
-  broadcast(message: ProtocolMessage): void {
+  broadcast(message: AnyProtocolMessage): void {
     for (let to = 0; to < this.size; to++) this.send(to, message);
   }
 
-  receive(handler: MessageHandler<ProtocolMessage>): void {
+  receive(handler: MessageHandler<AnyProtocolMessage>): void {
     this.#handler = handler;
   }
 
@@ -244,9 +248,9 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
 
   #deliver(from: number, bytes: Uint8Array): void {
     if (this.#closed) return;
-    let message: ProtocolMessage;
+    let message: AnyProtocolMessage;
     try {
-      message = decodeWireMessage(bytes);
+      message = this.codec.decode(bytes);
     } catch (error) {
       if (!(error instanceof MessageDecodeError)) throw error;
       this.#onEvent({ kind: "message-dropped", from, reason: error.message });
@@ -296,7 +300,7 @@ export class Libp2pEndpoint implements Endpoint<ProtocolMessage> {
     const target = this.#node.getConnections(link.peerId).length > 0 ? link.peerId : link.addresses;
     if (Array.isArray(target) && target.length === 0) return fail(`no address known for oracle ${link.index}`);
     try {
-      const stream = await this.#node.dialProtocol(target, OCR1_PROTOCOL_ID, { signal: AbortSignal.timeout(this.#dialTimeoutMs) });
+      const stream = await this.#node.dialProtocol(target, this.codec.streamProtocolId, { signal: AbortSignal.timeout(this.#dialTimeoutMs) });
       if (this.#closed) {
         stream.abort(new Error("endpoint closed"));
         return false;

@@ -9,15 +9,9 @@
  * Note the one irregular message: MessageObserveReq numbers `round` 1 and `epoch` 2, the reverse
  * of every other message. That is libocr's numbering and is kept on purpose.
  */
-import { create, createFileRegistry, type Message, type MessageInitShape } from "@bufbuild/protobuf";
-import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
-import {
-  type DescriptorProtoSchema,
-  type FieldDescriptorProtoSchema,
-  FieldDescriptorProto_Label,
-  FieldDescriptorProto_Type,
-  FileDescriptorProtoSchema,
-} from "@bufbuild/protobuf/wkt";
+import type { Message } from "@bufbuild/protobuf";
+
+import { type MessageInit, fieldsOf, protoFile, wrapperMessage } from "./proto-descriptors.js";
 
 /** The protobuf package of libocr's OCR1 messages. */
 export const OCR1_PROTO_PACKAGE = "offchainreporting";
@@ -64,24 +58,7 @@ export type WireMessageWrapper = Typed<"MessageWrapper"> & { msg: WireMessageCas
 // -----------------------------------------------------------------------------------------
 // Descriptors
 
-const { UINT64, UINT32, BYTES, MESSAGE } = FieldDescriptorProto_Type;
-const { OPTIONAL, REPEATED } = FieldDescriptorProto_Label;
-
-type FieldInit = MessageInitShape<typeof FieldDescriptorProtoSchema>;
-
-function field(name: string, number: number, type: FieldDescriptorProto_Type, extra: FieldInit = {}): FieldInit {
-  return { name, number, type, label: OPTIONAL, jsonName: name, ...extra };
-}
-const uint64 = (name: string, number: number) => field(name, number, UINT64);
-const uint32 = (name: string, number: number) => field(name, number, UINT32);
-const bytes = (name: string, number: number) => field(name, number, BYTES);
-const repeatedBytes = (name: string, number: number) => field(name, number, BYTES, { label: REPEATED });
-const message = (name: string, number: number, typeName: string) => field(name, number, MESSAGE, { typeName: `.${OCR1_PROTO_PACKAGE}.${typeName}` });
-const repeatedMessage = (name: string, number: number, typeName: string) => ({ ...message(name, number, typeName), label: REPEATED });
-/** A member of the wrapper's `msg` oneof (index 0). */
-const oneofMessage = (name: string, number: number, typeName: string) => ({ ...message(name, number, typeName), oneofIndex: 0 });
-
-type MessageInit = MessageInitShape<typeof DescriptorProtoSchema>;
+const { uint64, uint32, bytes, repeatedBytes, message, repeatedMessage } = fieldsOf(OCR1_PROTO_PACKAGE);
 
 /** In libocr's declaration order, so descriptor indices match theirs. */
 const MESSAGES: MessageInit[] = [
@@ -101,37 +78,27 @@ const MESSAGES: MessageInit[] = [
   { name: "AttestedReportMany", field: [repeatedMessage("attributedObservations", 1, "AttributedObservation"), repeatedBytes("signatures", 2)] },
   { name: "MessageFinal", field: [uint64("epoch", 1), uint64("round", 2), message("report", 3, "AttestedReportMany")] },
   { name: "MessageFinalEcho", field: [message("final", 1, "MessageFinal")] },
-  {
-    name: "MessageWrapper",
-    // There is no field 1 in libocr's wrapper; the oneof starts at 2.
-    field: [
-      oneofMessage("messageNewEpoch", 2, "MessageNewEpoch"),
-      oneofMessage("messageObserveReq", 3, "MessageObserveReq"),
-      oneofMessage("messageObserve", 4, "MessageObserve"),
-      oneofMessage("messageReportReq", 5, "MessageReportReq"),
-      oneofMessage("messageReport", 6, "MessageReport"),
-      oneofMessage("messageFinal", 7, "MessageFinal"),
-      oneofMessage("messageFinalEcho", 8, "MessageFinalEcho"),
+  // There is no field 1 in libocr's wrapper; the oneof starts at 2.
+  wrapperMessage(
+    OCR1_PROTO_PACKAGE,
+    [
+      ["messageNewEpoch", "MessageNewEpoch"],
+      ["messageObserveReq", "MessageObserveReq"],
+      ["messageObserve", "MessageObserve"],
+      ["messageReportReq", "MessageReportReq"],
+      ["messageReport", "MessageReport"],
+      ["messageFinal", "MessageFinal"],
+      ["messageFinalEcho", "MessageFinalEcho"],
     ],
-    oneofDecl: [{ name: "msg" }],
-  },
+    2,
+  ),
 ];
 
+const file = protoFile("cl_offchainreporting_messages.proto", OCR1_PROTO_PACKAGE, MESSAGES);
+const schema = file.schema;
+
 /** The schema as a FileDescriptorProto, the form protoc hands to code generators. */
-export const OCR1_FILE_DESCRIPTOR = create(FileDescriptorProtoSchema, {
-  name: "cl_offchainreporting_messages.proto",
-  package: OCR1_PROTO_PACKAGE,
-  syntax: "proto3",
-  messageType: MESSAGES,
-});
-
-const registry = createFileRegistry(OCR1_FILE_DESCRIPTOR, () => undefined);
-
-function schema<T extends Message>(name: string): GenMessage<T> {
-  const desc = registry.getMessage(`${OCR1_PROTO_PACKAGE}.${name}`);
-  if (desc === undefined) throw new Error(`internal: the OCR1 schema has no message ${name}`);
-  return desc as GenMessage<T>;
-}
+export const OCR1_FILE_DESCRIPTOR = file.descriptor;
 
 export const MessageWrapperSchema = schema<WireMessageWrapper>("MessageWrapper");
 export const MessageNewEpochSchema = schema<WireNewEpoch>("MessageNewEpoch");

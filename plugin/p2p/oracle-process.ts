@@ -1,15 +1,19 @@
 /**
  * One oracle in a process of its own: its keys, a SQLite state file, the aggregator over
- * JSON-RPC, and a libp2p endpoint to the other oracles of the on-chain config. This module
+ * JSON-RPC, and a libp2p endpoint to the other oracles of the on-chain config. The aggregator's
+ * protocol (OCR1's OffchainAggregator or an OCR2Aggregator) picks the chain adapter, where the
+ * config keeps the committee's peer ids, and the wire schema the endpoint speaks. This module
  * takes everything from outside as arguments (the task resolves the feed, the keys and the
  * network); the libp2p stack is loaded only when an oracle starts, so nobody else pays for it.
  */
 import { Wallet, type Provider } from "ethers";
 
 import { EthersAggregatorChain } from "../chain/ethers-aggregator-chain.js";
+import { Ocr2AggregatorChain } from "../chain/ocr2-aggregator-chain.js";
 import { bytesToHex } from "../core/bytes.js";
 import { decodeEncodedConfig } from "../core/config/encoding.js";
 import type { OracleKeys } from "../core/keys.js";
+import { decodeOcr2OffchainConfig } from "../core/ocr2/offchain-config.js";
 import type { DataSource } from "../data-sources/data-source.js";
 import { WallClock } from "../feed/wall-clock.js";
 import type { ContractConfig } from "../protocol/chain.js";
@@ -49,6 +53,8 @@ export interface OracleProcessOptions {
   readonly provider: Provider;
   readonly chainId: bigint;
   readonly aggregatorAddress: string;
+  /** What the aggregator runs (its typeAndVersion says; see protocolOf in feed/setup.ts). */
+  readonly protocol: "ocr1" | "ocr2";
   readonly dataSource: DataSource;
   /** The SQLite file of this oracle's state (created if missing). */
   readonly stateFile: string;
@@ -66,7 +72,7 @@ export interface OracleProcessOptions {
 export class OracleProcessError extends Error {
   override readonly name = "OracleProcessError";
   constructor(
-    readonly problem: "no-config" | "committee-size" | "peer-id" | "state" | "listen",
+    readonly problem: "no-config" | "committee-size" | "peer-id" | "state" | "state-protocol" | "listen",
     message: string,
     readonly details: Readonly<Record<string, string | number>> = {},
   ) {
@@ -84,9 +90,12 @@ export interface RunningOracle {
   readonly stopped: Promise<void>;
 }
 
-/** The committee's peer ids from an on-chain config, checked against this oracle's identity. */
+/**
+ * The committee's peer ids from an on-chain config (OCR1's encoded config, or OCR2's offchain
+ * config protobuf), checked against this oracle's identity.
+ */
 export function committeePeerIds(config: ContractConfig, index: number, keys: OracleKeys): string[] {
-  const peerIds = [...decodeEncodedConfig(config.encoded).peerIds];
+  const peerIds = [...(config.protocol === "ocr2" ? decodeOcr2OffchainConfig(config.encoded) : decodeEncodedConfig(config.encoded)).peerIds];
   if (index >= peerIds.length) {
     throw new OracleProcessError("committee-size", `the config has ${peerIds.length} oracles`, { n: peerIds.length });
   }
@@ -99,11 +108,12 @@ export function committeePeerIds(config: ContractConfig, index: number, keys: Or
 /** Start one oracle. Throws OracleProcessError for what a user can fix; nothing is left open then. */
 export async function startOracleProcess(options: OracleProcessOptions): Promise<RunningOracle> {
   const { index, keys, onEvent } = options;
-  const chain = new EthersAggregatorChain({
+  const chainOptions = {
     provider: options.provider,
     aggregatorAddress: options.aggregatorAddress,
     transmitterSigner: () => new Wallet(bytesToHex(keys.transmitterKey), options.provider),
-  });
+  };
+  const chain = options.protocol === "ocr2" ? new Ocr2AggregatorChain(chainOptions) : new EthersAggregatorChain(chainOptions);
   const config = await chain.latestConfig();
   if (config === null) throw new OracleProcessError("no-config", "the aggregator has no config");
   const peerIds = committeePeerIds(config, index, keys);
@@ -117,7 +127,14 @@ export async function startOracleProcess(options: OracleProcessOptions): Promise
   } catch (error) {
     throw new OracleProcessError("state", errorText(error));
   }
-  const resumedEpoch = store.readLatestConfig() !== null ? (store.readPacemakerState(bytesToHex(config.configDigest))?.epoch ?? null) : null;
+  const stored = store.readLatestConfig();
+  const storedProtocol = stored?.protocol ?? "ocr1";
+  if (stored !== null && storedProtocol !== options.protocol) {
+    // The oracle would resume the old config and speak its protocol to peers that speak the other.
+    store.close();
+    throw new OracleProcessError("state-protocol", `${options.stateFile} holds an ${storedProtocol} config`, { stored: storedProtocol, current: options.protocol });
+  }
+  const resumedEpoch = stored !== null ? (store.readPacemakerState(bytesToHex(config.configDigest))?.epoch ?? null) : null;
 
   const sendFailures = new Map<number, { atMs: number; suppressed: number }>();
   // Loaded here, not at the top: libp2p is a large dependency only oracle processes need.
@@ -127,6 +144,7 @@ export async function startOracleProcess(options: OracleProcessOptions): Promise
     endpoint = await Libp2pEndpoint.start({
       index,
       identity: p2pIdentityOf(keys),
+      protocol: options.protocol,
       peers: peerIds.map((peerId, i) => ({ peerId, addresses: i === index ? [] : options.peerAddresses[i] })),
       listen: options.listen,
       onEvent: (event) => {

@@ -51,6 +51,7 @@ import {
   type WireObservation,
   type WireSignedObservation,
 } from "./ocr1-wire-schema.js";
+import { boundedList, bytesOfLength, epochOf, oracleIndexOf, roundOf } from "./wire-checks.js";
 
 export { MessageDecodeError } from "../protocol/codec.js";
 
@@ -58,9 +59,6 @@ export { MessageDecodeError } from "../protocol/codec.js";
 export const MAX_WIRE_MESSAGE_BYTES = 10_000;
 /** secp256k1 r ‖ s ‖ v over a report. */
 const REPORT_SIGNATURE_BYTES = 65;
-/** OCR1 epochs are uint32 and rounds uint8 on chain. */
-const MAX_EPOCH = 0xffff_ffffn;
-const MAX_ROUND = 0xffn;
 
 // -----------------------------------------------------------------------------------------
 // Encoding
@@ -171,9 +169,9 @@ export function decodeWireMessage(bytes: Uint8Array): ProtocolMessage {
         type: "report-req",
         epoch: epochOf(epoch),
         round: roundOf(round),
-        observations: listOf(attributedSignedObservations, "attributedSignedObservations").map((o, i): AttributedSignedObservation => {
+        observations: boundedList(attributedSignedObservations, MAX_ORACLES, "attributedSignedObservations").map((o, i): AttributedSignedObservation => {
           const what = `attributedSignedObservations[${i}]`;
-          return { observer: observerOf(o.observer, `${what}.observer`), ...signedObservationOf(o.signedObservation, `${what}.signedObservation`) };
+          return { observer: oracleIndexOf(o.observer, MAX_ORACLES, `${what}.observer`), ...signedObservationOf(o.signedObservation, `${what}.signedObservation`) };
         }),
       };
     }
@@ -186,7 +184,7 @@ export function decodeWireMessage(bytes: Uint8Array): ProtocolMessage {
         round: roundOf(round),
         report: {
           observations: attributedObservationsOf(report.attributedObservations, "report.attributedObservations"),
-          signature: bytesOf(report.signature, "report.signature", REPORT_SIGNATURE_BYTES),
+          signature: bytesOfLength(report.signature, "report.signature", REPORT_SIGNATURE_BYTES),
         },
       };
     }
@@ -206,54 +204,28 @@ function finalOf(final: WireFinal, prefix: string): { epoch: number; round: numb
     round: roundOf(final.round, `${prefix}round`),
     report: {
       observations: attributedObservationsOf(report.attributedObservations, `${prefix}report.attributedObservations`),
-      signatures: listOf(report.signatures, `${prefix}report.signatures`).map((s, i) => bytesOf(s, `${prefix}report.signatures[${i}]`, REPORT_SIGNATURE_BYTES)),
+      signatures: boundedList(report.signatures, MAX_ORACLES, `${prefix}report.signatures`).map((s, i) => bytesOfLength(s, `${prefix}report.signatures[${i}]`, REPORT_SIGNATURE_BYTES)),
     },
   };
-}
-
-function epochOf(value: bigint, what = "epoch"): number {
-  if (value > MAX_EPOCH) throw new MessageDecodeError(`${what} ${value} does not fit in uint32`);
-  return Number(value);
-}
-
-function roundOf(value: bigint, what = "round"): number {
-  if (value > MAX_ROUND) throw new MessageDecodeError(`${what} ${value} does not fit in uint8`);
-  return Number(value);
-}
-
-function observerOf(value: number, what: string): number {
-  if (value >= MAX_ORACLES) throw new MessageDecodeError(`${what} ${value} is not an oracle index (0 to ${MAX_ORACLES - 1})`);
-  return value;
-}
-
-function listOf<T>(items: readonly T[], what: string): readonly T[] {
-  if (items.length > MAX_ORACLES) throw new MessageDecodeError(`${what} has ${items.length} entries, more than ${MAX_ORACLES}`);
-  return items;
-}
-
-/** An exact-length copy: decoded bytes must not alias the transport's receive buffer. */
-function bytesOf(value: Uint8Array, what: string, length: number): Uint8Array {
-  if (value.length !== length) throw new MessageDecodeError(`${what} must be ${length} bytes, got ${value.length}`);
-  return value.slice();
 }
 
 function observationValueOf(observation: WireObservation | undefined, what: string): bigint {
   if (observation === undefined) throw new MessageDecodeError(`${what} is missing`);
   // Every 24-byte string is an int192, so the length check is the whole range check.
-  return bytesToIntBE(bytesOf(observation.value, `${what}.value`, OBSERVATION_BYTES));
+  return bytesToIntBE(bytesOfLength(observation.value, `${what}.value`, OBSERVATION_BYTES));
 }
 
 function signedObservationOf(signed: WireSignedObservation | undefined, what: string): SignedObservation {
   if (signed === undefined) throw new MessageDecodeError(`${what} is missing`);
   return {
     value: observationValueOf(signed.observation, `${what}.observation`),
-    signature: bytesOf(signed.signature, `${what}.signature`, OBSERVATION_SIGNATURE_BYTES),
+    signature: bytesOfLength(signed.signature, `${what}.signature`, OBSERVATION_SIGNATURE_BYTES),
   };
 }
 
 function attributedObservationsOf(items: readonly WireAttributedObservation[], what: string): AttributedObservation[] {
-  return listOf(items, what).map((o, i) => ({
-    observer: observerOf(o.observer, `${what}[${i}].observer`),
+  return boundedList(items, MAX_ORACLES, what).map((o, i) => ({
+    observer: oracleIndexOf(o.observer, MAX_ORACLES, `${what}[${i}].observer`),
     value: observationValueOf(o.observation, `${what}[${i}].observation`),
   }));
 }

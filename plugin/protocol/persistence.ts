@@ -10,6 +10,7 @@
 import type { ContractConfig } from "./chain.js";
 import type { ProtocolMessage } from "./messages.js";
 import type { PacemakerState } from "./pacemaker.js";
+import type { Ocr2ProtocolMessage } from "./ocr2/messages.js";
 import type { Ocr2PendingTransmission } from "./ocr2/transmission.js";
 import type { PendingTransmission } from "./transmission.js";
 
@@ -31,8 +32,11 @@ export type RoundMarks = { readonly [K in RoundMarkKind]: EpochRound | null };
 
 export const NO_ROUND_MARKS: RoundMarks = { "report-request": null, "report-signature": null };
 
-/** The mark to store before `message` leaves, or null if the message commits to nothing. */
-export function roundMarkOf(message: ProtocolMessage): ({ readonly kind: RoundMarkKind } & EpochRound) | null {
+/**
+ * The mark to store before `message` leaves, or null if the message commits to nothing. Both
+ * protocols commit in the same two messages (an OCR2 follower's skip is an answer too).
+ */
+export function roundMarkOf(message: ProtocolMessage | Ocr2ProtocolMessage): ({ readonly kind: RoundMarkKind } & EpochRound) | null {
   if (message.type === "report-req") return { kind: "report-request", epoch: message.epoch, round: message.round };
   if (message.type === "report") return { kind: "report-signature", epoch: message.epoch, round: message.round };
   return null;

@@ -12,11 +12,12 @@ import { expect } from "chai";
 import { generateP2PIdentity } from "../../plugin/p2p/identity.js";
 import { Libp2pEndpoint, OCR1_PROTOCOL_ID } from "../../plugin/p2p/libp2p-endpoint.js";
 import { encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
+import type { AnyProtocolMessage } from "../../plugin/protocol/any-message.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
 import { DIGEST, committeeKeys, signedObservation } from "../protocol/role-support.js";
 import { LOOPBACK_ANY_PORT, loopbackCommittee, portOf, rawPeer, waitFor } from "./p2p-support.js";
 
-type Received = { from: number; message: ProtocolMessage };
+type Received = { from: number; message: AnyProtocolMessage };
 
 function listen(endpoint: Libp2pEndpoint): Received[] {
   const received: Received[] = [];

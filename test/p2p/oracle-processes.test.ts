@@ -1,17 +1,20 @@
 /**
  * Four `ocr:oracle` processes against a `hardhat node`, talking over libp2p on loopback, as an
- * operator runs them: reports land; with one oracle killed (kill -9, f = 1) they go on; that
+ * operator runs them, on an OCR2Aggregator deployed by `ocr:deploy` (the default protocol):
+ * reports land; with one oracle killed (kill -9, f = 1) they go on; that
  * oracle, restarted from its state folder, rejoins and later transmits; with two killed no
  * report lands; with both back reports resume. After every step the chain's reports are checked
  * independently of the oracles: aggregator round ids consecutive, no (epoch, round) twice, every
  * observation one an honest oracle made, and the answer their median. A committee peer that sends
  * an oracle malformed and oversized frames gets them dropped and traced, and the oracle runs on.
+ * An OCR1 feed's four processes then land reports on its OffchainAggregator (the shorter check:
+ * the kill and restart steps are the protocol-independent part, run once).
  *
  * Every wait is bounded and named, and waits on events (process output, chain logs), never on
  * a fixed sleep. The timings of the feed are generous, as the machine may be busy.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,28 +23,36 @@ import { createInterface } from "node:readline";
 import { lpStream } from "@libp2p/utils";
 import { multiaddr } from "@multiformats/multiaddr";
 import { expect } from "chai";
-import { Interface, type JsonRpcProvider } from "ethers";
+import { Contract, Interface, type JsonRpcProvider } from "ethers";
 import type { Libp2p } from "libp2p";
 
 import { deriveP2PIdentity } from "../../plugin/p2p/identity.js";
-import { OCR1_PROTOCOL_ID } from "../../plugin/p2p/libp2p-endpoint.js";
-import { encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
-import { type LocalNode, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
+import { OCR2_MAX_WIRE_MESSAGE_BYTES, encodeOcr2WireMessage } from "../../plugin/p2p/ocr2-protobuf-codec.js";
+import { OCR2_PROTOCOL_ID } from "../../plugin/p2p/wire-codec.js";
+import { type LocalNode, runHardhat as runHardhatWith, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
 import { HONEST_VALUES } from "./fixtures/processes.config.js";
 import { rawPeer } from "./p2p-support.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const CONFIG = path.join("test", "p2p", "fixtures", "processes.config.ts");
+/** The OCR2 feed (ocr:deploy's default protocol) and the OCR1 one, with the same committee. */
 const FEED = "P2P / USD";
+const OCR1_FEED = "P2P OCR1 / USD";
 /** The feed's key seed on a local dev chain: its `seed`, which defaults to its name. */
 const FEED_SEED = FEED;
 const N = 4;
 const F = 1;
 
-const NEW_TRANSMISSION = new Interface([
-  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
-]);
+/** Each aggregator's NewTransmission event, and where it says which (epoch, round) reported. */
+const NEW_TRANSMISSION = {
+  ocr1: new Interface([
+    "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, int192[] observations, bytes observers, bytes32 rawReportContext)",
+  ]),
+  ocr2: new Interface([
+    "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, uint32 observationsTimestamp, int192[] observations, bytes observers, int192 juelsPerFeeCoin, bytes32 configDigest, uint40 epochAndRound)",
+  ]),
+};
 
 interface LandedReport {
   readonly aggregatorRoundId: number;
@@ -84,23 +95,7 @@ async function freeConsecutivePorts(count: number): Promise<number> {
 }
 
 /** `hardhat --config <processes fixture> <args>` to completion. */
-function runHardhat(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "--config", CONFIG, ...args], { cwd: PROJECT_ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`hardhat ${args.join(" ")} did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runHardhat = (args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) => runHardhatWith(args, env, timeoutMs, CONFIG);
 
 /** One `ocr:oracle --json` process and the events it printed. */
 class OracleProcess {
@@ -113,10 +108,11 @@ class OracleProcess {
     readonly index: number,
     stateDir: string,
     env: NodeJS.ProcessEnv,
+    feed = FEED,
   ) {
     this.#child = spawn(
       process.execPath,
-      [HARDHAT_CLI, "--config", CONFIG, "--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", String(index), "--state-dir", stateDir, "--json"],
+      [HARDHAT_CLI, "--config", CONFIG, "--network", "ocrTestNode", "ocr:oracle", "--feed", feed, "--index", String(index), "--state-dir", stateDir, "--json"],
       { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     createInterface({ input: this.#child.stdout! }).on("line", (line) => {
@@ -149,12 +145,14 @@ class OracleProcess {
 }
 
 /** Every report on the aggregator so far, read from its NewTransmission logs. */
-async function landedReports(provider: JsonRpcProvider, aggregator: string): Promise<LandedReport[]> {
-  const topic = NEW_TRANSMISSION.getEvent("NewTransmission")!.topicHash;
+async function landedReports(provider: JsonRpcProvider, aggregator: string, protocol: "ocr1" | "ocr2" = "ocr2"): Promise<LandedReport[]> {
+  const event = NEW_TRANSMISSION[protocol];
+  const topic = event.getEvent("NewTransmission")!.topicHash;
   const logs = await provider.getLogs({ address: aggregator, topics: [topic], fromBlock: 0, toBlock: "latest" });
   return logs.map((log) => {
-    const parsed = NEW_TRANSMISSION.parseLog(log)!;
-    const context = BigInt(parsed.args.rawReportContext);
+    const parsed = event.parseLog(log)!;
+    // OCR1's rawReportContext and OCR2's epochAndRound both end in epoch (32 bits), round (8 bits).
+    const context = BigInt(protocol === "ocr2" ? parsed.args.epochAndRound : parsed.args.rawReportContext);
     return {
       aggregatorRoundId: Number(parsed.args.aggregatorRoundId),
       answer: BigInt(parsed.args.answer),
@@ -196,6 +194,20 @@ function asUserTerminal(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return userEnv;
 }
 
+/** SIGTERM to every oracle; each must close its state file and exit 0 within a minute. */
+async function stopCleanly(oracles: readonly OracleProcess[]): Promise<void> {
+  for (const oracle of oracles) oracle.kill("SIGTERM");
+  for (const oracle of oracles) {
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      oracle.exit,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`oracle ${oracle.index} did not exit within 60 s of SIGTERM`)), 60_000))),
+    ]).finally(() => clearTimeout(timer));
+    expect(exit.code, oracle.stderr).to.equal(0);
+    expect(oracle.events.at(-1)).to.deep.include({ type: "stopped", reason: "SIGTERM" });
+  }
+}
+
 describe("oracles as separate processes over libp2p, against a hardhat node", function () {
   this.timeout(900_000);
   let local: LocalNode | undefined;
@@ -203,8 +215,10 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
   let stateRoot: string;
   let basePort: number;
   let aggregator: string;
+  let ocr1Aggregator: string;
   let transmitters: string[];
   const oracles: (OracleProcess | null)[] = new Array(N).fill(null);
+  const ocr1Oracles: OracleProcess[] = [];
   let raw: Libp2p | null = null;
   let failed = false;
 
@@ -219,19 +233,25 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
 
   before(async () => {
     local = await startLocalNode("ocr-p2p-processes-");
-    basePort = await freeConsecutivePorts(N);
+    basePort = await freeConsecutivePorts(2 * N); // the OCR2 feed's four, then the OCR1 feed's
     stateRoot = await mkdtemp(path.join(tmpdir(), "ocr-p2p-state-"));
     env = { ...local.env, OCR_TEST_P2P_BASE_PORT: String(basePort) };
-    // Oracle processes run OCR1 committees (OCR2 is the default protocol of ocr:deploy).
-    const deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr1", "--json"], env, 180_000);
+    // No --protocol: OCR2 is ocr:deploy's default.
+    const deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--json"], env, 180_000);
     expect(deployed.code, deployed.stderr).to.equal(0);
     const json = JSON.parse(deployed.stdout);
     aggregator = json.aggregator;
     transmitters = json.oracles.map((o: { transmitter: string }) => o.transmitter);
+    expect(await new Contract(aggregator, ["function typeAndVersion() view returns (string)"], local.provider).typeAndVersion()).to.match(/OCR2Aggregator/);
+    // The OCR1 feed's config says protocol "ocr1".
+    const ocr1Deployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", OCR1_FEED, "--json"], env, 180_000);
+    expect(ocr1Deployed.code, ocr1Deployed.stderr).to.equal(0);
+    ocr1Aggregator = JSON.parse(ocr1Deployed.stdout).aggregator;
   });
 
   beforeEach(function () {
-    if (failed) this.skip(); // each step builds on the one before
+    // Each OCR2 step builds on the one before; the OCR1 check and the error cases stand alone.
+    if (failed && /^OCR2/.test(this.currentTest?.title ?? "")) this.skip();
   });
   afterEach(function () {
     if (this.currentTest?.state === "failed") failed = true;
@@ -239,13 +259,13 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
 
   after(async () => {
     await raw?.stop();
-    for (const oracle of oracles) oracle?.kill("SIGKILL");
-    await Promise.all(oracles.map((oracle) => oracle?.exit));
+    for (const oracle of [...oracles, ...ocr1Oracles]) oracle?.kill("SIGKILL");
+    await Promise.all([...oracles, ...ocr1Oracles].map((oracle) => oracle?.exit));
     await stopLocalNode(local);
     if (stateRoot !== undefined) await rm(stateRoot, { recursive: true, force: true });
   });
 
-  it("four oracle processes find each other and land reports", async () => {
+  it("OCR2: four oracle processes find each other and land reports", async () => {
     for (let i = 0; i < N; i++) start(i);
     for (const oracle of oracles) {
       const started = await oracle!.event("started", (e) => e.type === "started", 120_000);
@@ -258,7 +278,7 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     checkInvariants(await reports());
   });
 
-  it("with one oracle killed (kill -9), reports go on without it; junk frames from a committee key are dropped and traced", async () => {
+  it("OCR2: with one oracle killed (kill -9), reports go on without it; junk frames from a committee key are dropped and traced", async () => {
     const killed = 3;
     oracles[killed]!.kill("SIGKILL");
     await oracles[killed]!.exit;
@@ -269,10 +289,10 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     const from = target.events.length;
     raw = await rawPeer(deriveP2PIdentity(FEED_SEED, killed));
     const address = multiaddr(`/ip4/127.0.0.1/tcp/${basePort}/p2p/${deriveP2PIdentity(FEED_SEED, 0).peerId}`);
-    const frames = lpStream(await raw.dialProtocol(address, OCR1_PROTOCOL_ID));
+    const frames = lpStream(await raw.dialProtocol(address, OCR2_PROTOCOL_ID));
     await frames.write(Uint8Array.of(0xff, 0xff, 0xff)); // not protobuf
-    await frames.write(encodeWireMessage({ type: "newepoch", epoch: 1 }).subarray(0, 3)); // truncated
-    await frames.write(new Uint8Array(10_001)); // over the 10,000-byte limit
+    await frames.write(encodeOcr2WireMessage({ protocol: "ocr2", type: "newepoch", epoch: 1 }).subarray(0, 3)); // truncated
+    await frames.write(new Uint8Array(OCR2_MAX_WIRE_MESSAGE_BYTES + 1)); // over the OCR2 frame limit
     const dropped = (e: OracleEvent) => e.type === "transport" && e.event.kind === "message-dropped" && e.event.from === killed;
     await target.event("the malformed frame traced as dropped", (e) => dropped(e) && /protobuf/.test(e.event.reason), 30_000, from);
     await target.event("the oversized frame traced as dropped", (e) => dropped(e) && /too long/.test(e.event.reason), 30_000, from);
@@ -286,7 +306,7 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     checkInvariants(await reports());
   });
 
-  it("the killed oracle, restarted from its state folder, resumes its epoch, rejoins, and later transmits", async () => {
+  it("OCR2: the killed oracle, restarted from its state folder, resumes its epoch, rejoins, and later transmits", async () => {
     const restarted = 3;
     const before = (await reports()).length;
     const oracle = start(restarted);
@@ -297,7 +317,7 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     checkInvariants(await reports());
   });
 
-  it("with two oracles killed (more than f), no report lands", async () => {
+  it("OCR2: with two oracles killed (more than f), no report lands", async () => {
     const killed = [1, 3];
     const survivors = [0, 2];
     const from = survivors.map((i) => oracles[i]!.events.length);
@@ -317,7 +337,7 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     checkInvariants(await reports());
   });
 
-  it("with both back, reports resume", async () => {
+  it("OCR2: with both back, reports resume", async () => {
     const before = (await reports()).length;
     for (const i of [1, 3]) start(i);
     await Promise.all([1, 3].map((i) => oracles[i]!.event("started", (e) => e.type === "started", 120_000)));
@@ -325,17 +345,21 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     checkInvariants(await reports());
   });
 
-  it("SIGTERM stops every oracle cleanly: it closes its state file and exits 0", async () => {
-    for (const oracle of oracles) oracle!.kill("SIGTERM");
-    for (const oracle of oracles) {
-      let timer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([
-        oracle!.exit,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`oracle ${oracle!.index} did not exit within 60 s of SIGTERM`)), 60_000))),
-      ]).finally(() => clearTimeout(timer));
-      expect(exit.code, oracle!.stderr).to.equal(0);
-      expect(oracle!.events.at(-1)).to.deep.include({ type: "stopped", reason: "SIGTERM" });
+  it("OCR2: SIGTERM stops every oracle cleanly: it closes its state file and exits 0", async () => {
+    await stopCleanly(oracles.map((o) => o!));
+  });
+
+  it("OCR1: four oracle processes of an OCR1 feed land reports on its OffchainAggregator, and stop cleanly", async () => {
+    for (let i = 0; i < N; i++) ocr1Oracles.push(new OracleProcess(i, path.join(stateRoot, "ocr1", `oracle-${i}`), env, OCR1_FEED));
+    for (const oracle of ocr1Oracles) {
+      const started = await oracle.event("started", (e) => e.type === "started", 120_000);
+      expect(started.peerId).to.equal(deriveP2PIdentity(OCR1_FEED, oracle.index).peerId);
+      expect(started.listen[0]).to.contain(`/tcp/${basePort + N + oracle.index}/`);
     }
+    const ocr1Reports = () => landedReports(local!.provider, ocr1Aggregator, "ocr1");
+    await waitUntil("two reports on the OCR1 aggregator", async () => ((await ocr1Reports()).length >= 2 ? true : undefined), 180_000, 500);
+    checkInvariants(await ocr1Reports());
+    await stopCleanly(ocr1Oracles);
   });
 
   it("a wrong --index, a committee peer list of the wrong length and the simulated network are errors that say what to do", async () => {
@@ -352,13 +376,13 @@ describe("oracles as separate processes over libp2p, against a hardhat node", fu
     for (const result of [badIndex, badPeers, simulated]) expect(result.stderr).to.not.match(/\n\s+at /); // no stack trace
   });
 
-  it("an OCR2 feed is refused with how to deploy one that oracle processes can run", async () => {
-    const userEnv = asUserTerminal(env);
-    const redeployed = await runHardhat(["--network", "ocrTestNode", "ocr:deploy", "--feed", FEED, "--protocol", "ocr2", "--force", "--json"], userEnv, 180_000);
-    expect(redeployed.code, redeployed.stderr).to.equal(0);
-    const refused = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", FEED, "--index", "0"], userEnv, 120_000);
+  it("a state file of the other protocol's feed is refused with what to do, not resumed", async () => {
+    // The OCR2 feed's oracle 0 state (stopped above), handed to the OCR1 feed's oracle 0.
+    const borrowed = path.join(stateRoot, "borrowed");
+    await cp(path.join(stateRoot, "oracle-0"), borrowed, { recursive: true });
+    const refused = await runHardhat(["--network", "ocrTestNode", "ocr:oracle", "--feed", OCR1_FEED, "--index", "0", "--state-dir", borrowed], asUserTerminal(env), 120_000);
     expect(refused.code, refused.stderr).to.equal(1);
-    expect(refused.stderr).to.match(/runs OCR2 .*oracle processes run OCR1 committees only for now.*--protocol ocr1 --force/s);
+    expect(refused.stderr).to.match(/oracle-0\.sqlite holds an OCR2 config, but the feed's aggregator now runs OCR1 .*Give another --state-dir, or delete that file/s);
     expect(refused.stderr).to.not.match(/\n\s+at /);
   });
 });

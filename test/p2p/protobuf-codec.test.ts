@@ -3,16 +3,16 @@
  * libocr's field numbering, and anything malformed, truncated or oversized is refused with a
  * MessageDecodeError naming the problem (never another exception, never a half-checked message).
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { expect } from "chai";
 
 import { bytesToHex, concatBytes } from "../../plugin/core/bytes.js";
 import { encodeReport, signReport } from "../../plugin/core/report.js";
 import { OCR1_FILE_DESCRIPTOR, MessageWrapperSchema, MessageNewEpochSchema, MessageObserveReqSchema } from "../../plugin/p2p/ocr1-wire-schema.js";
-import { MAX_WIRE_MESSAGE_BYTES, MessageDecodeError, decodeWireMessage, encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
+import { MAX_WIRE_MESSAGE_BYTES, decodeWireMessage, encodeWireMessage } from "../../plugin/p2p/protobuf-codec.js";
 import type { ProtocolMessage } from "../../plugin/protocol/messages.js";
-import { Random } from "../../plugin/protocol/random.js";
 import { DIGEST, committeeKeys, reportSignature, signedObservation } from "../protocol/role-support.js";
+import { editedFrame, itHandlesHostileFrames, refusalOf } from "./wire-codec-support.js";
 
 const MIN_INT192 = -(1n << 191n);
 const MAX_INT192 = (1n << 191n) - 1n;
@@ -25,31 +25,26 @@ function everyMessage(n: number, f: number): ProtocolMessage[] {
   const signed = Array.from({ length: n }, (_, i) => signedObservation(keys, context, i, values(i)));
   const attributed = signed.map(({ observer, value }) => ({ observer, value }));
   const signatures = Array.from({ length: f + 1 }, (_, s) => reportSignature(keys, context, attributed, s));
+  const at = { epoch: context.epoch, round: context.round };
+  const many = { observations: attributed, signatures };
   return [
     { type: "newepoch", epoch: 0xffff_ffff },
-    { type: "observe-req", epoch: 7, round: 3 },
-    { type: "observe", epoch: 7, round: 3, observation: { value: MIN_INT192, signature: signed[0].signature } },
-    { type: "report-req", epoch: 7, round: 3, observations: signed },
-    { type: "report", epoch: 7, round: 3, report: { observations: attributed, signature: signReport(encodeReport(context, attributed), keys[1].onchainSigningKey) } },
-    { type: "final", epoch: 7, round: 3, report: { observations: attributed, signatures } },
-    { type: "final-echo", epoch: 0, round: 255, report: { observations: attributed, signatures } },
+    { type: "observe-req", ...at },
+    { type: "observe", ...at, observation: { value: MIN_INT192, signature: signed[0].signature } },
+    { type: "report-req", ...at, observations: signed },
+    { type: "report", ...at, report: { observations: attributed, signature: signReport(encodeReport(context, attributed), keys[1].onchainSigningKey) } },
+    { type: "final", ...at, report: many },
+    // The extremes: epoch 0, round 255.
+    { type: "final-echo", epoch: 0, round: 255, report: many },
   ];
 }
 
-function refusal(bytes: Uint8Array): string {
-  try {
-    decodeWireMessage(bytes);
-  } catch (error) {
-    expect(error).to.be.instanceOf(MessageDecodeError);
-    return (error as Error).message;
-  }
-  expect.fail("expected the codec to refuse the message");
-}
+const refusal = (bytes: Uint8Array) => refusalOf(decodeWireMessage, bytes);
 
-/** The library's parse without our checks: the raw wire object a test edits into nonsense. */
-const fromBinaryUnchecked = (bytes: Uint8Array) => fromBinary(MessageWrapperSchema, bytes);
 
 describe("OCR1 protobuf codec", () => {
+  itHandlesHostileFrames(decodeWireMessage, encodeWireMessage, () => everyMessage(4, 1), "protobuf-codec-corruption");
+
   for (const [n, f] of [
     [4, 1],
     [31, 10],
@@ -106,25 +101,6 @@ describe("OCR1 protobuf codec", () => {
     expect(refusal(Uint8Array.of(0x0f))).to.match(/not a protobuf MessageWrapper/); // wire type 7 does not exist
   });
 
-  it("refuses every truncation that cuts a field, and never throws anything but MessageDecodeError", () => {
-    for (const message of everyMessage(4, 1)) {
-      const bytes = encodeWireMessage(message);
-      for (let length = 0; length < bytes.length; length++) {
-        let decoded: ProtocolMessage | null = null;
-        try {
-          decoded = decodeWireMessage(bytes.subarray(0, length));
-        } catch (error) {
-          expect(error, `${message.type} cut at ${length}`).to.be.instanceOf(MessageDecodeError);
-        }
-        // Protobuf has no end marker: a cut exactly between two fields of the outermost
-        // message may parse. It must then not pass for the whole message.
-        if (decoded !== null) expect(decoded, `${message.type} cut at ${length}`).to.not.deep.equal(message);
-      }
-      // The wrapper's length prefix covers the whole inner message, so a cut inside it fails.
-      expect(refusal(bytes.subarray(0, bytes.length - 1))).to.match(/premature EOF|must be|missing/);
-    }
-  });
-
   it("refuses a message over the size limit before parsing it", () => {
     expect(refusal(new Uint8Array(MAX_WIRE_MESSAGE_BYTES + 1))).to.match(/exceeds the 10000-byte limit/);
   });
@@ -166,33 +142,6 @@ describe("OCR1 protobuf codec", () => {
     expect(refusal(edited(finalEcho, (w) => (w.msg.value.final.report = undefined)))).to.match(/final\.report is missing/);
   });
 
-  it("survives random corruption: every flipped byte gives the same message, another valid one, or a MessageDecodeError", () => {
-    const random = new Random("protobuf-codec-corruption");
-    const messages = everyMessage(4, 1);
-    for (let trial = 0; trial < 2000; trial++) {
-      const bytes = encodeWireMessage(messages[trial % messages.length]).slice();
-      const flips = 1 + random.nextInt(3);
-      for (let k = 0; k < flips; k++) bytes[random.nextInt(bytes.length)] = random.nextInt(256);
-      try {
-        decodeWireMessage(bytes);
-      } catch (error) {
-        expect(error, `trial ${trial}: ${bytesToHex(bytes)}`).to.be.instanceOf(MessageDecodeError);
-      }
-    }
-  });
-
-  it("decoded bytes are copies, not views of the receive buffer", () => {
-    const message = everyMessage(4, 1)[2] as Extract<ProtocolMessage, { type: "observe" }>;
-    const bytes = encodeWireMessage(message).slice();
-    const decoded = decodeWireMessage(bytes) as typeof message;
-    bytes.fill(0);
-    expect(bytesToHex(decoded.observation.signature)).to.equal(bytesToHex(message.observation.signature));
-  });
 });
 
-/** The bytes of `message` after `edit` changed its raw wire form (a peer sending nonsense). */
-function edited(message: ProtocolMessage, edit: (wire: any) => void): Uint8Array {
-  const wire = fromBinaryUnchecked(encodeWireMessage(message));
-  edit(wire);
-  return toBinary(MessageWrapperSchema, wire);
-}
+const edited = (message: ProtocolMessage, edit: (wire: any) => void) => editedFrame(MessageWrapperSchema, encodeWireMessage(message), edit);

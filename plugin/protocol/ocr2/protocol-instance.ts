@@ -19,7 +19,7 @@ import type { OracleEffects } from "../effects.js";
 import { FutureMessageBuffer } from "../message-buffer.js";
 import type { CommonOutput } from "../outputs.js";
 import { Pacemaker, type PacemakerOutput, type PacemakerTimer } from "../pacemaker.js";
-import type { OracleStore } from "../persistence.js";
+import { type OracleStore, markedRound, roundMarkOf } from "../persistence.js";
 import type { InstanceListener } from "../protocol-instance.js";
 import { RoleTimers } from "../timers.js";
 import type { TraceBody } from "../trace.js";
@@ -167,6 +167,8 @@ export class Ocr2ProtocolInstance {
     this.#followerTimers = followerTimers;
     this.#leader = null;
     this.#leaderTimers = null;
+    const marks = this.#args.store.readRoundMarks(this.#digestHex);
+    follower.resumeAfter(markedRound(marks, "report-signature", epoch));
     if (leader === ownIndex) {
       const timers = new RoleTimers<Ocr2LeaderTimer>(effects.clock, (timer) => {
         if (this.#leader === role) role.onTimer(timer);
@@ -180,6 +182,7 @@ export class Ocr2ProtocolInstance {
       });
       this.#leaderTimers = timers;
       this.#leader = role;
+      role.resumeAfter(markedRound(marks, "report-request", epoch));
       role.start();
     }
     this.#args.listener.epochStarted(epoch, leader);
@@ -305,9 +308,16 @@ export class Ocr2ProtocolInstance {
     };
   }
 
-  /** Carry out a send/broadcast/timer/trace output; messages leave tagged as OCR2's. */
+  /**
+   * Carry out a send/broadcast/timer/trace output; messages leave tagged as OCR2's, and a
+   * report-req or report only once its round mark is stored.
+   */
   #apply<T extends string>(output: CommonOutput<T, Ocr2ProtocolMessage>, timers: RoleTimers<T> | null): void {
-    const { endpoint, trace } = this.#args;
+    const { endpoint, trace, store } = this.#args;
+    if (output.kind === "send" || output.kind === "broadcast") {
+      const mark = roundMarkOf(output.message);
+      if (mark !== null) store.writeRoundMark(this.#digestHex, mark.kind, mark);
+    }
     switch (output.kind) {
       case "send":
         return endpoint.send(output.to, tagOcr2(output.message));

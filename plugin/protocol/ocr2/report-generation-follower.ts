@@ -89,6 +89,16 @@ export class Ocr2ReportGenerationFollower {
     return this.round;
   }
 
+  /**
+   * After a restart: this oracle already answered a report-req (signed a report or skipped) in
+   * rounds up to `round` of this epoch, so it takes part only in later rounds.
+   */
+  resumeAfter(round: number): void {
+    if (round <= this.round) return;
+    this.round = round;
+    this.state = { ...freshRoundState(new Uint8Array(0)), awaitingObservation: false, reportReqAccepted: true, sentReport: true };
+  }
+
   /** Stop all timers (the epoch ended). */
   stop(): void {
     this.emit({ kind: "cancel-timer", timer: "observation" });

@@ -59,6 +59,14 @@ export class Ocr2ReportGenerationLeader {
     return this.phase;
   }
 
+  /**
+   * After a restart, before start(): this oracle already sent the report-req of rounds up to
+   * `round` of this epoch, so its first round is the next one.
+   */
+  resumeAfter(round: number): void {
+    if (this.phase === "idle") this.round = Math.max(this.round, round);
+  }
+
   /** Called once when this oracle becomes leader of `epoch`: round 1 starts at once. */
   start(): void {
     this.startRound();
