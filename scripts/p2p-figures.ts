@@ -46,7 +46,7 @@ import type { AnyProtocolMessage } from "../plugin/protocol/any-message.js";
 import type { MessageType, ProtocolMessage } from "../plugin/protocol/messages.js";
 import { MEDIAN_QUERY } from "../plugin/protocol/ocr2/median-plugin.js";
 import type { Ocr2FinalMessage, Ocr2WireMessage } from "../plugin/protocol/ocr2/messages.js";
-import { freePort } from "../test/support/free-port.js";
+import { freePort } from "../testkit/free-port.js";
 
 /**
  * Per-frame cost below the protobuf payload, from the formats (not measured): a varint length

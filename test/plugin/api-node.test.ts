@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 
 import { expect } from "chai";
 import { network } from "hardhat";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../testkit/free-port.js";
 
 
 /** Start `hardhat node` on `port` and resolve once it answers JSON-RPC. */

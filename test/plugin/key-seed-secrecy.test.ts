@@ -15,7 +15,7 @@ import { deriveOracleKeys } from "../../plugin/core/keys.js";
 import { OracleKeySeed, resolveOracleKeySeed } from "../../plugin/deployments/key-seed.js";
 import { derivedPayee } from "../../plugin/feed/committee-wiring.js";
 import hardhatOcr from "../../plugin/index.js";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../testkit/free-port.js";
 import { HardhatNodeProcess } from "../support/hardhat-node.js";
 
 /** Every way a value may end up in front of someone: printed, formatted, inspected (hidden parts too), JSON. */
