@@ -11,7 +11,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
-import { freePort } from "./free-port.js";
+import { freePort } from "../../testkit/free-port.js";
 
 const PROJECT_ROOT = process.cwd();
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
