@@ -27,6 +27,7 @@ import { Contract, Interface, type JsonRpcProvider } from "ethers";
 import type { Libp2p } from "libp2p";
 
 import { deriveP2PIdentity } from "../../plugin/p2p/identity.js";
+import type { LoggedReport } from "../../testkit/landed-reports.js";
 import { OCR2_MAX_WIRE_MESSAGE_BYTES, encodeOcr2WireMessage } from "../../plugin/p2p/ocr2-protobuf-codec.js";
 import { OCR2_PROTOCOL_ID } from "../../plugin/p2p/wire-codec.js";
 import { type LocalNode, runHardhat as runHardhatWith, startLocalNode, stopLocalNode } from "../support/hardhat-node.js";
@@ -54,15 +55,8 @@ const NEW_TRANSMISSION = {
   ]),
 };
 
-interface LandedReport {
-  readonly aggregatorRoundId: number;
-  readonly answer: bigint;
-  readonly transmitter: string;
-  readonly observations: readonly bigint[];
-  readonly observers: readonly number[];
-  readonly epoch: number;
-  readonly round: number;
-}
+/** A report as NewTransmission logs it (either protocol), with who sent it. */
+type LandedReport = Omit<LoggedReport, "configDigestHex"> & { readonly transmitter: string };
 
 type OracleEvent = Record<string, any> & { type: string };
 
