@@ -12,9 +12,10 @@ import { Ocr2AggregatorChain } from "../plugin/chain/ocr2-aggregator-chain.js";
 import { bytesToHex } from "../plugin/core/bytes.js";
 import type { Ocr2SetConfigArgs } from "../plugin/core/ocr2/shared-config.js";
 import type { DataSource } from "../plugin/data-sources/data-source.js";
-import { VirtualClock } from "../plugin/protocol/clock.js";
+import type { OffchainAggregatorChain } from "../plugin/protocol/chain.js";
+import { type Clock, VirtualClock } from "../plugin/protocol/clock.js";
 import { Committee, type ConfigOverrides } from "../plugin/protocol/committee.js";
-import { deployNamed } from "./feed-fixture.js";
+import { type ChainParts, deployNamed } from "./feed-fixture.js";
 
 export const OCR2_FIXTURE_MIN_ANSWER = 1n;
 export const OCR2_FIXTURE_MAX_ANSWER = (1n << 176n) - 1n;
@@ -25,6 +26,10 @@ export interface Ocr2CommitteeFeedOptions {
   readonly seed: string;
   readonly dataSource: (oracle: number) => DataSource;
   readonly config?: ConfigOverrides;
+  /** The committee's clock (default: virtual, from the chain's latest block). */
+  readonly clock?: Clock;
+  /** The committee's chain (default: a plain Ocr2AggregatorChain over `parts`). */
+  readonly chain?: (parts: ChainParts) => OffchainAggregatorChain;
 }
 
 export async function deployOcr2CommitteeFeed(options: Ocr2CommitteeFeedOptions) {
@@ -44,9 +49,9 @@ export async function deployOcr2CommitteeFeed(options: Ocr2CommitteeFeedOptions)
   ]);
   const address = await aggregator.getAddress();
   const latest = await ethers.provider.getBlock("latest");
-  const clock = new VirtualClock({ startMs: latest!.timestamp * 1000, seed: `${seed}/clock` });
+  const clock = options.clock ?? new VirtualClock({ startMs: latest!.timestamp * 1000, seed: `${seed}/clock` });
   const wallets = new Map<number, Wallet>();
-  const chain = new Ocr2AggregatorChain({
+  const parts: ChainParts = {
     provider: ethers.provider,
     aggregatorAddress: address,
     transmitterSigner: (i) => {
@@ -57,7 +62,8 @@ export async function deployOcr2CommitteeFeed(options: Ocr2CommitteeFeedOptions)
       }
       return wallet;
     },
-  });
+  };
+  const chain = options.chain?.(parts) ?? new Ocr2AggregatorChain(parts);
   const owned = new Contract(address, ["function setConfig(address[],address[],uint8,bytes,uint64,bytes)"], owner);
   const committee: Committee = new Committee({
     n,

@@ -6,16 +6,29 @@
  * the extraHash over the report-req, a finalization echo, two plugin decisions before sending),
  * which is what the figure beside OCR1's shows.
  */
+import { sendRaw } from "../../plugin/chain/json-rpc.js";
+import { OCR2_DIALECT } from "../../plugin/chain/ocr2-aggregator-chain.js";
+import { ChainTime } from "../../plugin/feed/chain-time.js";
+import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
+import { VirtualClock } from "../../plugin/protocol/clock.js";
 import { risingMarket } from "../../testkit/markets.js";
 import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
 import { THROUGHPUT_DELTA_C_MS, THROUGHPUT_R_MAX, type ThroughputOptions, type ThroughputResult, timeCommittee } from "./throughput.js";
 
 /** Like measureThroughput, for an OCR2 committee; throws when it fell short or the chain disagrees. */
 export async function measureOcr2Throughput(n: number, f: number, reports: number, options: ThroughputOptions = {}): Promise<ThroughputResult> {
+  // As for OCR1: the chain wired as a feed wires it (blocks stamped with the committee clock, the
+  // head kept between changes), so the figure is what `connection.ocr` users get.
+  const clock = new VirtualClock({ startMs: Date.now(), seed: `bench-ocr2-throughput-${n}-${f}/clock` });
   const feed = await deployOcr2CommitteeFeed({
     n,
     f,
     seed: `bench-ocr2-throughput-${n}-${f}`,
+    clock,
+    chain: (parts) => {
+      const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
+      return new ClockSyncedChain({ ...parts, dialect: OCR2_DIALECT }, new ChainTime(rpc, () => clock.now(), true));
+    },
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });
