@@ -69,6 +69,8 @@ export class Ocr2ReportGenerationLeader {
 
   /** Called once when this oracle becomes leader of `epoch`: round 1 starts at once. */
   start(): void {
+    // A round starts on the second of its two conditions (see startRound); at the epoch's start
+    // both hold at once, so both are signalled here.
     this.startRound();
     this.startRound();
   }
