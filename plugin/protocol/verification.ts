@@ -8,10 +8,11 @@
  * (31,10) committee's ~n² secp256k1 recoveries per round into ~n.
  *
  * Report signatures are the costliest check left. The leader knows who sent each one, so once
- * it has met an oracle's key it keeps a precomputed table for it and checks
- * signatures against that key (`isReportSignatureBy`, 2–3× cheaper than recovering the
- * signer); a signature found good that way goes into the same memo, so followers checking the
- * final's signatures find the signer without recovering it.
+ * it has met an oracle's key it checks signatures against that key (`isReportSignatureBy`: with
+ * the JavaScript secp256k1 backend through a precomputed table, 2–3× cheaper than recovering the
+ * signer; with libsecp256k1 a recovery and a comparison); a signature found good that way goes
+ * into the same memo, so followers checking the final's signatures find the signer without
+ * recovering it.
  */
 import { type Address, addressFromPublicKey, sameAddress } from "../core/address.js";
 import { bytesEqual, bytesToHex } from "../core/bytes.js";
@@ -97,9 +98,9 @@ const observationVerdictsBySignature = new WeakMap<
 >();
 
 /**
- * Signer keys with precomputed tables, by lower-case address. A table costs about as much as 8
- * recoveries and pays off after ~12 checks; committee members are checked every round, so every
- * signer met once gets one.
+ * Signer keys made ready for checks, by lower-case address. With the JavaScript backend each has
+ * a precomputed table, which costs about as much as 8 recoveries and pays off after ~12 checks;
+ * committee members are checked every round, so every signer met once gets one.
  */
 const preparedSigners = new BoundedMemo<PreparedReportSigner>(1024);
 

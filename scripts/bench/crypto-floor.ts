@@ -9,7 +9,8 @@
  * - n secp256k1 report signatures (every follower signs the report),
  * - f+1 secp256k1 report-signature checks against the sender's key (the leader checks the
  *   f+1 signatures it puts in the final; it knows who sent each, and like the committee it
- *   keeps a precomputed table per oracle key, built before the timed rounds).
+ *   prepares each oracle's key before the timed rounds: a precomputed table with the
+ *   JavaScript secp256k1 backend, nothing with libsecp256k1, whose recovery is cheaper).
  * Not counted: the on-chain signature check (the contract pays it in gas), message handling,
  * and keccak outside signing. Building the report bytes is in the loop (a few microseconds).
  */

@@ -188,7 +188,7 @@ function latin1(bytes: Uint8Array): string {
 
 /** Sign with an oracle's on-chain key: 65 bytes r ‖ s ‖ v, v ∈ {0, 1}. */
 export function signOcr2Report(report: Uint8Array, context: Ocr2ReportContext, onchainSigningKey: Uint8Array): Uint8Array {
-  // RFC 6979 with k·G in OpenSSL: the same bytes as noble's signer, in about half the time.
+  // RFC 6979: the same bytes as noble's or go-ethereum's signer, whichever backend signs (see secp256k1.ts).
   return signDigestRecoverable(ocr2SignedHash(report, context), onchainSigningKey);
 }
 
