@@ -5,7 +5,7 @@
  */
 
 import { type Address, addressFromPublicKey } from "../address.js";
-import { bytesToIntBE, bytesToUintBE, concatBytes, intToBytesBE, uintToBytesBE } from "../bytes.js";
+import { bytesToIntBE, bytesToLatin1, bytesToUintBE, concatBytes, intToBytesBE, uintToBytesBE } from "../bytes.js";
 import { keccak256 } from "../hash.js";
 import { BoundedMemo } from "../bounded-memo.js";
 import { recoverPublicKeyFromDigest, signDigestRecoverable } from "../secp256k1.js";
@@ -178,12 +178,8 @@ const signedHashes = new BoundedMemo<Uint8Array>(4096);
 /** What each oracle signs: keccak256(keccak256(report) ‖ context words), no EIP-191 prefix. */
 export function ocr2SignedHash(report: Uint8Array, context: Ocr2ReportContext): Uint8Array {
   const words = encodeOcr2ReportContext(context);
-  const key = latin1(words[0]) + latin1(words[1]) + latin1(words[2]) + latin1(report);
+  const key = bytesToLatin1(words[0]) + bytesToLatin1(words[1]) + bytesToLatin1(words[2]) + bytesToLatin1(report);
   return signedHashes.getOrCompute(key, () => keccak256(concatBytes(keccak256(report), ...words))).slice();
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
 
 /** Sign with an oracle's on-chain key: 65 bytes r ‖ s ‖ v, v ∈ {0, 1}. */
