@@ -11,6 +11,7 @@ import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import { encodeTransmitCalldata } from "../core/report.js";
 import type { ContractConfig, TransmitRequest } from "../protocol/chain.js";
+import type { RawLog } from "./json-rpc.js";
 
 /** The latest config as `latestConfigDetails()` names it. */
 export interface ConfigDetails {
@@ -20,7 +21,7 @@ export interface ConfigDetails {
 }
 
 export interface AggregatorDialect {
-  /** Has `latestConfigDetails`, `latestTransmissionDetails`, `transmit`, `ConfigSet` and `RoundRequested`. */
+  /** Has `latestConfigDetails`, `latestTransmissionDetails`, `transmit`, `ConfigSet`, `RoundRequested` and `NewTransmission`. */
   readonly abi: Interface;
   /** Is `event` (a parsed ConfigSet) the one `details` names? */
   isConfigSetOf(event: LogDescription, details: ConfigDetails): boolean;
@@ -28,6 +29,20 @@ export interface AggregatorDialect {
   contractConfig(event: LogDescription, details: ConfigDetails, contractAddress: Address): ContractConfig;
   /** The calldata of `transmit` for `request`. */
   transmitCalldata(request: TransmitRequest): Hex;
+}
+
+/**
+ * The aggregator round id a transmit's receipt logs record (the first indexed argument of the
+ * NewTransmission event `aggregator` emitted), or null when there is no such event.
+ */
+export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: Address, logs: readonly RawLog[]): bigint | null {
+  const topic = dialect.abi.getEvent("NewTransmission")!.topicHash;
+  const address = aggregator.toLowerCase();
+  for (const log of logs) {
+    const topics = log.topics ?? [];
+    if (log.address?.toLowerCase() === address && topics[0] === topic && topics[1] !== undefined) return BigInt(topics[1]);
+  }
+  return null;
 }
 
 const ocr1Interface = new Interface(AGGREGATOR_ABI);

@@ -26,6 +26,30 @@ export function quantity(value: unknown, what: string): bigint {
   return BigInt(value);
 }
 
+/** A log as JSON-RPC returns it (only the fields read here). */
+export interface RawLog {
+  readonly address?: string;
+  readonly topics?: readonly string[];
+  readonly data?: string;
+}
+
+interface RawReceipt {
+  readonly status?: string;
+  readonly gasUsed?: string;
+  readonly blockNumber?: string;
+  readonly logs?: readonly RawLog[];
+}
+
+/** What a mined transaction's receipt says. */
+export interface MinedReceipt {
+  /** 1 when the transaction succeeded, 0 when it reverted. */
+  readonly status: number;
+  readonly gasUsed: bigint;
+  /** Null when the node left it out. */
+  readonly blockNumber: number | null;
+  readonly logs: readonly RawLog[];
+}
+
 /** Longest wait for a sent transaction to be mined before it counts as failed. */
 const RECEIPT_TIMEOUT_MS = 120_000;
 
@@ -34,13 +58,18 @@ const RECEIPT_TIMEOUT_MS = 120_000;
  * node). A transaction the node no longer knows (dropped from its pool) fails at once instead of
  * blocking this transmitter's later transactions.
  */
-export async function waitForReceipt(send: RawSend, hash: string): Promise<{ status: number; gasUsed: bigint }> {
+export async function waitForReceipt(send: RawSend, hash: string): Promise<MinedReceipt> {
   const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
   for (let delayMs = 0; ; delayMs = Math.min(250, Math.max(10, delayMs * 2))) {
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const receipt = (await send("eth_getTransactionReceipt", [hash])) as { status?: string; gasUsed?: string } | null;
+    const receipt = (await send("eth_getTransactionReceipt", [hash])) as RawReceipt | null;
     if (receipt !== null && typeof receipt.status === "string" && typeof receipt.gasUsed === "string") {
-      return { status: Number(BigInt(receipt.status)), gasUsed: BigInt(receipt.gasUsed) };
+      return {
+        status: Number(BigInt(receipt.status)),
+        gasUsed: BigInt(receipt.gasUsed),
+        blockNumber: typeof receipt.blockNumber === "string" ? Number(BigInt(receipt.blockNumber)) : null,
+        logs: Array.isArray(receipt.logs) ? receipt.logs : [],
+      };
     }
     if (delayMs > 0 && (await send("eth_getTransactionByHash", [hash])) === null) {
       throw new Error(`transaction ${hash} was dropped by the node before it was mined`);

@@ -7,7 +7,8 @@
 import { Interface } from "ethers";
 
 import type { Address } from "../core/address.js";
-import { type Hex, hexToBytes } from "../core/bytes.js";
+import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
+import { encodeOcr2TransmitCalldata } from "../core/ocr2/report.js";
 import type { AggregatorDialect } from "./aggregator-dialect.js";
 import { EthersAggregatorChain, type EthersAggregatorChainOptions } from "./ethers-aggregator-chain.js";
 
@@ -20,6 +21,7 @@ export const OCR2_AGGREGATOR_ABI = [
   "function requestNewRound() returns (uint80)",
   "event ConfigSet(uint32 previousConfigBlockNumber, bytes32 configDigest, uint64 configCount, address[] signers, address[] transmitters, uint8 f, bytes onchainConfig, uint64 offchainConfigVersion, bytes offchainConfig)",
   "event RoundRequested(address indexed requester, bytes32 configDigest, uint32 epoch, uint8 round)",
+  "event NewTransmission(uint32 indexed aggregatorRoundId, int192 answer, address transmitter, uint32 observationsTimestamp, int192[] observations, bytes observers, int192 juelsPerFeeCoin, bytes32 configDigest, uint40 epochAndRound)",
 ] as const;
 
 const ocr2Interface = new Interface(OCR2_AGGREGATOR_ABI);
@@ -41,11 +43,26 @@ export const OCR2_DIALECT: AggregatorDialect = {
     encodedConfigVersion: event.args.offchainConfigVersion as bigint,
     encoded: hexToBytes(event.args.offchainConfig as string),
   }),
+  // The plugin's own encoder for well-formed requests (all it builds), ethers' for anything else
+  // (a malformed request still goes out, or fails with ethers' error, as before).
   transmitCalldata: (request) => {
     if (request.reportContext === undefined) throw new Error("an OCR2 transmit needs the reportContext words");
+    const words = [...request.reportContext, ...request.rs, ...request.ss, request.rawVs].map(wordOrNull);
+    if (request.report.length % 32 === 0 && words.every((w) => w !== null)) {
+      const k = request.rs.length;
+      return bytesToHex(
+        encodeOcr2TransmitCalldata({ reportContext: words.slice(0, 3), report: request.report, rs: words.slice(3, 3 + k), ss: words.slice(3 + k, -1), rawVs: words.at(-1)! }),
+      );
+    }
     return ocr2Interface.encodeFunctionData("transmit", [[...request.reportContext], request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex;
   },
 };
+
+/** A 32-byte hex word's bytes, or null if it is not one. */
+function wordOrNull(hex: string): Uint8Array | null {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) return null;
+  return hexToBytes(hex);
+}
 
 export type Ocr2AggregatorChainOptions = Omit<EthersAggregatorChainOptions, "dialect">;
 

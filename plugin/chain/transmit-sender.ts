@@ -3,12 +3,14 @@
  * key, send it in its turn and wait for the receipt. Reverts and transport errors come back as a
  * not-ok result with the reason, never as an exception.
  */
-import { type Provider, Signature, type Signer, Transaction, type TransactionRequest, getBytes, hexlify, isError } from "ethers";
+import { type Provider, Signature, type Signer, Transaction, type TransactionRequest, getBytes, hexlify, isError, toBigInt } from "ethers";
 
 import type { Address } from "../core/address.js";
-import type { Hex } from "../core/bytes.js";
+import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
+import { type Eip1559Fields, eip1559SigningHash, serializeSignedEip1559 } from "../core/eip1559.js";
 import { signDigestRecoverable } from "../core/secp256k1.js";
 import type { TransmitRequest, TransmitResult } from "../protocol/chain.js";
+import { newTransmissionRoundId } from "./aggregator-dialect.js";
 import type { HeadBlock, HeadReader } from "./head-reader.js";
 import { type RawSend, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
 import type { QueueTurn, TransactionQueue } from "./transaction-queue.js";
@@ -77,7 +79,13 @@ export class TransmitSender {
       }
       if (turn.latestBlock !== undefined) this.#nextNonce.set(from.toLowerCase(), raw.nonce + 1n);
       const receipt = await waitForReceipt(send, hash);
-      return { ok: receipt.status === 1, txHash: hash, gasUsed: receipt.gasUsed };
+      const aggregatorRoundId = receipt.status === 1 ? newTransmissionRoundId(this.#options.head.dialect, this.#options.head.address, receipt.logs) : null;
+      return {
+        ok: receipt.status === 1,
+        txHash: hash,
+        gasUsed: receipt.gasUsed,
+        ...(aggregatorRoundId !== null && receipt.blockNumber !== null ? { receipt: { blockNumber: receipt.blockNumber, aggregatorRoundId } } : {}),
+      };
     } catch (error) {
       return { ok: false, error: describeTransmitError(error) };
     }
@@ -176,6 +184,28 @@ export function describeTransmitError(error: unknown): string {
   return String(error);
 }
 
+/** The request's fields when it is a complete EIP-1559 call (no legacy gas price), else null. */
+function eip1559FieldsOf(transaction: TransactionRequest): Eip1559Fields | null {
+  const { to, data, nonce, gasLimit, chainId, maxFeePerGas, maxPriorityFeePerGas, gasPrice, value, type } = transaction;
+  if (gasPrice != null || (type != null && Number(type) !== 2)) return null;
+  if (nonce == null || gasLimit == null || chainId == null || maxFeePerGas == null || maxPriorityFeePerGas == null) return null;
+  if (typeof to !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(to)) return null;
+  if (data != null && (typeof data !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(data))) return null;
+  return {
+    chainId: toBigInt(chainId),
+    nonce: toBigInt(nonce),
+    maxPriorityFeePerGas: toBigInt(maxPriorityFeePerGas),
+    maxFeePerGas: toBigInt(maxFeePerGas),
+    gasLimit: toBigInt(gasLimit),
+    to: hexToBytes(to),
+    value: value == null ? 0n : toBigInt(value),
+    data: data == null ? new Uint8Array(0) : hexToBytes(data),
+  };
+}
+
+/** What signTransaction carries into the transaction it signs; a request with anything else goes to ethers whole. */
+const SIGNED_HERE_FIELDS = new Set(["to", "data", "nonce", "gasLimit", "chainId", "maxFeePerGas", "maxPriorityFeePerGas", "gasPrice", "value", "type"]);
+
 /** An ethers Wallet, recognised by shape (the user's ethers may be another copy than ours). */
 interface KeyHoldingSigner extends Signer {
   readonly signingKey: { readonly privateKey: string };
@@ -191,9 +221,18 @@ function holdsKey(signer: Signer): signer is KeyHoldingSigner {
  * signer when the signer holds its key: the same bytes as ethers' (both RFC 6979, low-s), but
  * through libsecp256k1 where it loads (ethers signs in JavaScript; about 1 ms of a transmit).
  * The request must be complete (addresses as hex, nonce, fees, gas and chain id filled in).
+ * A complete EIP-1559 request (what a transmit is) is also serialized here (eip1559.ts); any
+ * other kind goes through ethers' Transaction.
  */
 export async function signTransaction(signer: Signer, transaction: TransactionRequest): Promise<string> {
-  if (!holdsKey(signer) || typeof transaction.to !== "string") return signer.signTransaction(transaction);
+  // Fields this function does not carry over (an access list, blobs...): ethers does it all.
+  const unknownField = Object.entries(transaction).some(([name, value]) => value != null && !SIGNED_HERE_FIELDS.has(name));
+  if (!holdsKey(signer) || typeof transaction.to !== "string" || unknownField) return signer.signTransaction(transaction);
+  const fields = eip1559FieldsOf(transaction);
+  if (fields !== null) {
+    const signature = signDigestRecoverable(eip1559SigningHash(fields), getBytes(signer.signingKey.privateKey));
+    return bytesToHex(serializeSignedEip1559(fields, signature));
+  }
   const { to, data, nonce, gasLimit, chainId, maxFeePerGas, maxPriorityFeePerGas, gasPrice, value } = transaction;
   const tx = Transaction.from({
     to,

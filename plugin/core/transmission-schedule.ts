@@ -4,9 +4,17 @@
  * the report has still not landed after DeltaStage, and so on. This spreads gas cost across
  * oracles while tolerating crashed transmitters.
  */
-import { concatBytes, uintToBytesLE } from "./bytes.js";
+import { BoundedMemo } from "./bounded-memo.js";
+import { bytesToLatin1, concatBytes, uintToBytesLE } from "./bytes.js";
 import { keccak256 } from "./hash.js";
 import { permutation } from "./permutation.js";
+
+/**
+ * Permutations already drawn in this process, by n and key. Every oracle of an in-process
+ * committee draws the same one for a round (AES-CTR and Go's shuffle in JavaScript, n times per
+ * round); a permutation is a pure function of (n, key), and the memo's arrays are only read.
+ */
+const permutations = new BoundedMemo<readonly number[]>(1024);
 
 /** keccak256(transmissionOrderKey ‖ configDigest ‖ uint64_le(epoch) ‖ uint64_le(round))[0:16], for OCR1 and OCR2 digests. */
 export function transmissionOrderPermutationKey(
@@ -59,6 +67,7 @@ export function transmissionDelayMs(args: {
     throw new RangeError(`oracleIndex ${oracleIndex} is outside [0, ${n})`);
   }
   const key = transmissionOrderPermutationKey(args.transmissionOrderKey, args.configDigest, args.epoch, args.round);
-  const stage = transmissionStage(permutation(n, key)[oracleIndex], args.s);
+  const order = permutations.getOrCompute(`${n}/${bytesToLatin1(key)}`, () => permutation(n, key));
+  const stage = transmissionStage(order[oracleIndex], args.s);
   return stage === null ? null : stage * args.deltaStageMs;
 }

@@ -26,15 +26,7 @@ export interface LandedContext {
 export async function roundResultOf(landed: ReportLanded, context: LandedContext): Promise<RoundResult> {
   const { txHash } = landed;
   if (txHash === undefined) throw new Error(`the transmission of epoch ${landed.epoch} round ${landed.round} has no transaction hash`);
-  const { provider } = context;
-  const receipt = await provider.getTransactionReceipt(txHash);
-  if (receipt === null) throw new Error(`transaction ${txHash} is not on chain`);
-  const events = landed.protocol === "ocr2" ? ocr2FeedInterface : aggregatorInterface;
-  const newTransmission = receipt.logs
-    .map((log) => (sameAddress(log.address, receipt.to ?? "") ? events.parseLog(log) : null))
-    .find((parsed) => parsed?.name === "NewTransmission");
-  if (newTransmission == null) throw new Error(`transaction ${txHash} emitted no NewTransmission`);
-  const aggregatorRoundId = newTransmission.args.aggregatorRoundId as bigint;
+  const { gasUsed, blockNumber, aggregatorRoundId } = await landedReceipt(landed, txHash, context.provider);
   const roundId = proxyRoundId(context.phaseId, aggregatorRoundId);
   // updatedAt is the timestamp of the block the report landed in (both aggregator versions
   // store block.timestamp with the answer), so the block itself need not be fetched.
@@ -49,8 +41,8 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
     reason: landed.reason,
     transmitter: { oracle: landed.transmitter, address: landed.transmitterAddress, stage: landed.stage },
     txHash,
-    gasUsed: receipt.gasUsed,
-    blockNumber: receipt.blockNumber,
+    gasUsed,
+    blockNumber,
     timestamp: updatedAt,
     aggregatorRoundId,
     proxyRoundId: roundId,
@@ -84,6 +76,22 @@ export async function roundResultOf(landed: ReportLanded, context: LandedContext
     median: reportMedian(decoded.observations),
     ...common,
   };
+}
+
+/**
+ * What the transmit's receipt says: carried by the committee when its chain adapter read the
+ * receipt, else (another adapter) asked of the node.
+ */
+async function landedReceipt(landed: ReportLanded, txHash: string, provider: Provider): Promise<{ gasUsed: bigint; blockNumber: number; aggregatorRoundId: bigint }> {
+  if (landed.receipt !== undefined && landed.gasUsed !== undefined) return { gasUsed: landed.gasUsed, ...landed.receipt };
+  const receipt = await provider.getTransactionReceipt(txHash);
+  if (receipt === null) throw new Error(`transaction ${txHash} is not on chain`);
+  const events = landed.protocol === "ocr2" ? ocr2FeedInterface : aggregatorInterface;
+  const newTransmission = receipt.logs
+    .map((log) => (sameAddress(log.address, receipt.to ?? "") ? events.parseLog(log) : null))
+    .find((parsed) => parsed?.name === "NewTransmission");
+  if (newTransmission == null) throw new Error(`transaction ${txHash} emitted no NewTransmission`);
+  return { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, aggregatorRoundId: newTransmission.args.aggregatorRoundId as bigint };
 }
 
 /**

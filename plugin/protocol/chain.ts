@@ -40,11 +40,23 @@ export interface TransmitRequest {
   readonly reportContext?: readonly [Hex, Hex, Hex];
 }
 
+/**
+ * Where a transmit landed, as its receipt says, carried to the round's result so that nobody
+ * asks the node for the receipt a second time.
+ */
+export interface TransmitReceipt {
+  readonly blockNumber: number;
+  /** The aggregator's round id for the report, from the NewTransmission event the transaction emitted. */
+  readonly aggregatorRoundId: bigint;
+}
+
 export interface TransmitResult {
   /** The transaction was mined and did not revert. */
   readonly ok: boolean;
   readonly txHash?: Hex;
   readonly gasUsed?: bigint;
+  /** When the adapter read the receipt and found the report's NewTransmission event in it. */
+  readonly receipt?: TransmitReceipt;
   /** Revert reason or transport error when not ok. */
   readonly error?: string;
 }

@@ -88,6 +88,7 @@ export class CommitteeResults {
               transmitterAddress: outcome.transmitter,
               ...(outcome.txHash !== undefined ? { txHash: outcome.txHash } : {}),
               ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
+              ...(outcome.receipt !== undefined ? { receipt: outcome.receipt } : {}),
               median: item.median,
               report: item.report,
               rs: item.rs,

@@ -4,6 +4,7 @@
  * these; the trace stays a diagnostic log that may be trimmed.
  */
 import type { Hex } from "../core/bytes.js";
+import type { TransmitReceipt } from "./chain.js";
 
 /** Why the committee reported, most telling first (see the API's `ReportReason`). */
 export type ReportReason = "first" | "deviation" | "heartbeat" | "requested" | "chain-read-failed";
@@ -29,6 +30,8 @@ export interface ReportLanded extends RoundCoordinates {
   readonly stage: number;
   readonly txHash?: string;
   readonly gasUsed?: bigint;
+  /** Block and aggregator round id, when the chain adapter read them from the receipt. */
+  readonly receipt?: TransmitReceipt;
   readonly median: bigint;
   /** The report bytes and the signature arguments exactly as transmitted. */
   readonly report: Uint8Array;

@@ -8,6 +8,7 @@
 import { bytesEqual, type Hex } from "../core/bytes.js";
 import { deviates } from "../core/deviation.js";
 import { collateSignatures, epochAndRound, reportMedian } from "../core/report.js";
+import type { TransmitReceipt } from "./chain.js";
 import type { CommonOutput, Emit } from "./outputs.js";
 import type { AcceptedFinal } from "./report-generation-follower.js";
 import type { TransmissionDetails } from "./should-report.js";
@@ -38,7 +39,14 @@ export interface PendingTransmission {
 /** What became of a transmission this oracle made (the committee turns these into results). */
 export type TransmissionOutcome =
   | { readonly type: "attempted"; readonly item: PendingTransmission }
-  | { readonly type: "landed"; readonly item: PendingTransmission; readonly transmitter: string; readonly txHash?: string; readonly gasUsed?: bigint }
+  | {
+      readonly type: "landed";
+      readonly item: PendingTransmission;
+      readonly transmitter: string;
+      readonly txHash?: string;
+      readonly gasUsed?: bigint;
+      readonly receipt?: TransmitReceipt;
+    }
   | { readonly type: "failed"; readonly item: PendingTransmission; readonly transmitter: string; readonly reason: string };
 
 /** Why the engine reads the chain: to accept a new report, or the last check before sending. */
@@ -71,6 +79,7 @@ export interface TransmitOutcome {
   readonly transmitter: string;
   readonly txHash?: string;
   readonly gasUsed?: bigint;
+  readonly receipt?: TransmitReceipt;
   readonly error?: string;
 }
 
@@ -164,7 +173,10 @@ export class Transmission {
           ...(outcome.gasUsed !== undefined ? { gasUsed: outcome.gasUsed } : {}),
         },
       });
-      this.emit({ kind: "outcome", outcome: { type: "landed", item, transmitter: outcome.transmitter, txHash: outcome.txHash, gasUsed: outcome.gasUsed } });
+      this.emit({
+        kind: "outcome",
+        outcome: { type: "landed", item, transmitter: outcome.transmitter, txHash: outcome.txHash, gasUsed: outcome.gasUsed, ...(outcome.receipt !== undefined ? { receipt: outcome.receipt } : {}) },
+      });
     } else {
       const reason = outcome.error ?? "unknown";
       this.emit({ kind: "trace", event: { type: "transmit-reverted", ...where, reason } });

@@ -28,4 +28,41 @@ describe("signTransaction (a transmit signed for the oracle's transmitter)", () 
       expect(Transaction.from(signed).from).to.equal(keys.transmitterAddress);
     }
   });
+
+  it("serializes EIP-1559 edge values as ethers does: zeros, long data, values, and r or s with leading zero bytes", async () => {
+    const wallet = new Wallet(bytesToHex(deriveOracleKeys("transmit signing edges", 0).transmitterKey));
+    let shortSignatureWords = 0;
+    for (let i = 0; i < 400; i++) {
+      const request = {
+        to: "0x00000000000000000000000000000000000000" + (i % 256).toString(16).padStart(2, "0"),
+        data: i % 5 === 0 ? "0x" : "0x" + (i % 7).toString(16).padStart(2, "0").repeat(i % 3 === 0 ? 1 : 60 + i),
+        nonce: i % 4 === 0 ? 0 : i * 1_000_003,
+        gasLimit: BigInt(21_000 + i),
+        chainId: [1n, 31337n, 10n ** 12n][i % 3],
+        maxFeePerGas: i % 24 === 0 ? 0n : 10n ** 9n + BigInt(i),
+        maxPriorityFeePerGas: i % 8 === 0 ? 0n : 127n + BigInt(i),
+        value: i % 9 === 0 ? 10n ** 20n : 0n,
+      };
+      const signed = await signTransaction(wallet, request);
+      expect(signed, `request ${i}`).to.equal(await wallet.signTransaction(request));
+      const { r, s } = Transaction.from(signed).signature!;
+      if (r.startsWith("0x00") || s.startsWith("0x00")) shortSignatureWords++;
+    }
+    // The sample must include the RLP case where r or s loses a leading zero byte.
+    expect(shortSignatureWords).to.be.greaterThan(0);
+  });
+
+  it("leaves requests it does not serialize itself to ethers: legacy gas price, access lists", async () => {
+    const wallet = new Wallet(bytesToHex(deriveOracleKeys("transmit signing legacy", 0).transmitterKey));
+    const legacy = { to: "0x5FbDB2315678afecb367f032d93F642f64180aa3", data: "0x1234", nonce: 7, gasLimit: 50_000n, chainId: 31337n, gasPrice: 3_000_000_000n };
+    expect(await signTransaction(wallet, legacy)).to.equal(await wallet.signTransaction(legacy));
+    const withAccessList = {
+      ...legacy,
+      gasPrice: undefined,
+      maxFeePerGas: 2n * 10n ** 9n,
+      maxPriorityFeePerGas: 10n ** 9n,
+      accessList: [{ address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", storageKeys: ["0x" + "00".repeat(31) + "01"] }],
+    };
+    expect(await signTransaction(wallet, withAccessList)).to.equal(await wallet.signTransaction(withAccessList));
+  });
 });

@@ -197,3 +197,41 @@ export function recoverOcr2ReportSigner(report: Uint8Array, context: Ocr2ReportC
 export function ocr2TransmitCalldataLength(reportLength: number, signatures: number): number {
   return 324 + reportLength + 64 * signatures;
 }
+
+/**
+ * The calldata of OCR2's `transmit(reportContext, report, rs, ss, rawVs)`, ABI-encoded directly:
+ * seven head words (the three context words inline, three offsets, rawVs), then the report and
+ * the two signature arrays, each behind its length. The report must be whole words (a median
+ * report always is), so no padding is needed. ethers' encoder gives the same bytes (a test
+ * checks) but costs about half a millisecond per transmit.
+ */
+export function encodeOcr2TransmitCalldata(args: {
+  readonly reportContext: readonly Uint8Array[];
+  readonly report: Uint8Array;
+  readonly rs: readonly Uint8Array[];
+  readonly ss: readonly Uint8Array[];
+  readonly rawVs: Uint8Array;
+}): Uint8Array {
+  const { reportContext, report, rs, ss, rawVs } = args;
+  if (reportContext.length !== 3) throw new Error(`reportContext has 3 words, got ${reportContext.length}`);
+  if (report.length % 32 !== 0) throw new Error(`report length must be a multiple of 32, got ${report.length}`);
+  [...reportContext, ...rs, ...ss, rawVs].forEach((w, i) => checkWord(`transmit word ${i}`, w));
+  const word = (v: number) => uintToBytesBE(BigInt(v), 32);
+  const reportOffset = 7 * 32;
+  const rsOffset = reportOffset + 32 + report.length;
+  const ssOffset = rsOffset + 32 + 32 * rs.length;
+  return concatBytes(
+    OCR2_TRANSMIT_SELECTOR,
+    ...reportContext,
+    word(reportOffset),
+    word(rsOffset),
+    word(ssOffset),
+    rawVs,
+    word(report.length),
+    report,
+    word(rs.length),
+    ...rs,
+    word(ss.length),
+    ...ss,
+  );
+}

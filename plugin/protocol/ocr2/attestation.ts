@@ -63,6 +63,22 @@ function observationKeyPrefix(context: Ocr2ObservationContext, query: Uint8Array
   return `${context.epoch}/${context.round}/${context.configDigest.length}/${query.length}/${bytesToLatin1(context.configDigest)}${bytesToLatin1(query)}`;
 }
 
+/**
+ * Whether `signature` is the observer's over this observation, context and query: the leader's
+ * check of each observe message. Shares its memo with the followers' checks of the report-req,
+ * so in one process each signed observation is verified once, as the crypto floor counts it.
+ * Never throws.
+ */
+export function isValidOcr2ObservationSignature(
+  context: Ocr2ObservationContext,
+  query: Uint8Array,
+  observation: Uint8Array,
+  signature: Uint8Array,
+  offchainPublicKey: Uint8Array,
+): boolean {
+  return isValidOcr2Observation(observationKeyPrefix(context, query), context, query, observation, signature, offchainPublicKey);
+}
+
 /** verifyOcr2Observation, memoised on everything it reads (see observationKeyPrefix). Never throws. */
 function isValidOcr2Observation(
   keyPrefix: string,

@@ -273,7 +273,16 @@ export class Ocr2ProtocolInstance {
         return effects.transmit(request, (result) => {
           const transmitter = keys.transmitterAddress;
           transmission.onTransmitResult(output.item, { transmitter, ...result });
-          if (result.ok) listener.transmission({ type: "landed", item, transmitter, ...(result.txHash !== undefined ? { txHash: result.txHash } : {}), ...(result.gasUsed !== undefined ? { gasUsed: result.gasUsed } : {}) });
+          if (result.ok) {
+            listener.transmission({
+              type: "landed",
+              item,
+              transmitter,
+              ...(result.txHash !== undefined ? { txHash: result.txHash } : {}),
+              ...(result.gasUsed !== undefined ? { gasUsed: result.gasUsed } : {}),
+              ...(result.receipt !== undefined ? { receipt: result.receipt } : {}),
+            });
+          }
           else listener.transmission({ type: "failed", item, transmitter, reason: result.error ?? "unknown" });
         });
       }

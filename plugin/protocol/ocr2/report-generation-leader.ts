@@ -8,10 +8,10 @@
  * signatures, each tagged with its signer.
  */
 import { bytesToHex } from "../../core/bytes.js";
-import { ocr2ExtraHash, verifyOcr2Observation } from "../../core/ocr2/observation-signature.js";
+import { ocr2ExtraHash } from "../../core/ocr2/observation-signature.js";
 import type { Ocr2ReportContext } from "../../core/ocr2/report.js";
 import type { CommonOutput, Emit } from "../outputs.js";
-import { isOcr2ReportSignedBy } from "./attestation.js";
+import { isOcr2ReportSignedBy, isValidOcr2ObservationSignature } from "./attestation.js";
 import type {
   Ocr2AttributedSignedObservation,
   Ocr2ObserveMessage,
@@ -112,7 +112,7 @@ export class Ocr2ReportGenerationLeader {
     const { observation, signature } = message.signedObservation;
     const publicKey = this.config.offchainPublicKeys[sender];
     if (publicKey === undefined || observation.length > this.config.limits.maxObservationLength) return;
-    if (!verifyOcr2Observation(this.observationContext(), this.query, observation, signature, publicKey)) return;
+    if (!isValidOcr2ObservationSignature(this.observationContext(), this.query, observation, signature, publicKey)) return;
     this.observations.set(sender, message.signedObservation);
     if (this.phase === "observe" && this.observations.size > 2 * this.config.f) {
       // Enough for the plugin; give slower honest oracles DeltaGrace to be included too.
