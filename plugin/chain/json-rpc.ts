@@ -37,6 +37,8 @@ interface RawReceipt {
   readonly status?: string;
   readonly gasUsed?: string;
   readonly blockNumber?: string;
+  readonly blockHash?: string;
+  readonly effectiveGasPrice?: string;
   readonly logs?: readonly RawLog[];
 }
 
@@ -45,9 +47,23 @@ export interface MinedReceipt {
   /** 1 when the transaction succeeded, 0 when it reverted. */
   readonly status: number;
   readonly gasUsed: bigint;
-  /** Null when the node left it out. */
+  /** Null when the node left it out (as the two below). */
   readonly blockNumber: number | null;
+  readonly blockHash: string | null;
+  readonly effectiveGasPrice: bigint | null;
   readonly logs: readonly RawLog[];
+}
+
+/**
+ * The block a transaction was mined in, as its receipt tells (see QueueTurn.minedIn): the base
+ * fee is what the sender paid per gas less the priority fee it offered, which the block's base
+ * fee plus that tip is exactly when the fee cap covers both (EIP-1559); null when unknown.
+ */
+export function minedBlockOf(receipt: MinedReceipt, priorityFee: bigint | null): { number: number; hash: string; baseFeePerGas: bigint | null } | null {
+  if (receipt.blockNumber === null || receipt.blockHash === null || receipt.effectiveGasPrice === null || priorityFee === null) return null;
+  const baseFeePerGas = receipt.effectiveGasPrice - priorityFee;
+  if (baseFeePerGas < 0n) return null;
+  return { number: receipt.blockNumber, hash: receipt.blockHash, baseFeePerGas };
 }
 
 /** Longest wait for a sent transaction to be mined before it counts as failed. */
@@ -68,6 +84,8 @@ export async function waitForReceipt(send: RawSend, hash: string): Promise<Mined
         status: Number(BigInt(receipt.status)),
         gasUsed: BigInt(receipt.gasUsed),
         blockNumber: typeof receipt.blockNumber === "string" ? Number(BigInt(receipt.blockNumber)) : null,
+        blockHash: typeof receipt.blockHash === "string" ? receipt.blockHash : null,
+        effectiveGasPrice: typeof receipt.effectiveGasPrice === "string" ? BigInt(receipt.effectiveGasPrice) : null,
         logs: Array.isArray(receipt.logs) ? receipt.logs : [],
       };
     }

@@ -36,6 +36,18 @@ export interface QueueTurn {
    * is done, so its fees and nonce can be worked out without asking the node.
    */
   readonly latestBlock?: HeadBlock;
+  /**
+   * Where the queue wants to hear which block the transaction was mined in (from its receipt),
+   * so that the head after it is known without asking the node. Only offered with latestBlock.
+   */
+  readonly minedIn?: (block: MinedBlock) => void;
+}
+
+/** A block a transaction of the queue was mined in, as its receipt says. */
+export interface MinedBlock {
+  readonly number: number;
+  readonly hash: string;
+  readonly baseFeePerGas: bigint | null;
 }
 
 /** Where a chain adapter sends its transactions through. */

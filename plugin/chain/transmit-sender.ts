@@ -12,7 +12,7 @@ import { signDigestRecoverable } from "../core/secp256k1.js";
 import type { TransmitRequest, TransmitResult } from "../protocol/chain.js";
 import { newTransmissionRoundId } from "./aggregator-dialect.js";
 import type { HeadBlock, HeadReader } from "./head-reader.js";
-import { type RawSend, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
+import { type RawSend, minedBlockOf, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
 import type { QueueTurn, TransactionQueue } from "./transaction-queue.js";
 
 export interface TransmitSenderOptions {
@@ -79,6 +79,8 @@ export class TransmitSender {
       }
       if (turn.latestBlock !== undefined) this.#nextNonce.set(from.toLowerCase(), raw.nonce + 1n);
       const receipt = await waitForReceipt(send, hash);
+      const mined = minedBlockOf(receipt, raw.priorityFee);
+      if (mined !== null) turn.minedIn?.(mined);
       const aggregatorRoundId = receipt.status === 1 ? newTransmissionRoundId(this.#options.head.dialect, this.#options.head.address, receipt.logs) : null;
       return {
         ok: receipt.status === 1,
@@ -109,7 +111,7 @@ export class TransmitSender {
     from: Address,
     data: Hex,
     latestBlock: HeadBlock | undefined,
-  ): Promise<{ signed: string; nonce: bigint } | null> {
+  ): Promise<{ signed: string; nonce: bigint; priorityFee: bigint | null } | null> {
     if (typeof signer.signTransaction !== "function") return null;
     const to = this.#options.head.address;
     const [nonce, fees, gas, chainId] = await Promise.all([
@@ -120,7 +122,7 @@ export class TransmitSender {
     ]);
     const transaction: TransactionRequest = { to, data, nonce: Number(nonce), gasLimit: gas, chainId, ...fees };
     try {
-      return { signed: await signTransaction(signer, transaction), nonce };
+      return { signed: await signTransaction(signer, transaction), nonce, priorityFee: fees.type === 2 ? (fees.maxPriorityFeePerGas as bigint) : null };
     } catch (error) {
       if (isError(error, "UNSUPPORTED_OPERATION")) return null;
       throw error;

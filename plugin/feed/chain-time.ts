@@ -7,7 +7,7 @@
  * the node stamps its own blocks.
  */
 import { type HeadBlock, latestBlockVia } from "../chain/head-reader.js";
-import { type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
+import { type MinedBlock, type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
 
 /** What this module needs from a JSON-RPC connection (ethers' provider has `send`). */
@@ -153,12 +153,20 @@ export class ChainTime implements TransactionQueue {
       // is still the head, and pinning the next block's time does not mine.
       const latestBlock = this.#followsClock ? await this.latestBlock() : undefined;
       this.#generation++;
+      let minedHead: HeadBlock | undefined;
       try {
         if (latestBlock === undefined) return await send({});
-        await this.pinNextBlock(latestBlock);
-        return await send({ latestBlock });
+        const pinnedSec = await this.pinNextBlock(latestBlock);
+        const minedIn = (block: MinedBlock) => {
+          // The block right after the head read above, stamped with the pinned second, is the
+          // new head: on this chain only this line mines. Anything else (a block in between,
+          // no pin) and the head is asked for again.
+          if (pinnedSec !== null && block.number === latestBlock.number + 1) minedHead = { ...block, timestampSec: pinnedSec };
+        };
+        return await send({ latestBlock, minedIn });
       } finally {
         this.#generation++;
+        if (minedHead !== undefined) this.#latest = { generation: this.#generation, block: Promise.resolve(minedHead) };
       }
     });
   }
@@ -180,17 +188,20 @@ export class ChainTime implements TransactionQueue {
   }
 
   /**
+   * Returns the timestamp pinned, or null when there was nothing to pin.
+   *
    * With automine off and interval mining on, the node mines blocks of its own between reading
    * the latest block and pinning the next one. If one of them already took the pinned second (or
    * a later one), the chain is ahead of the committee clock: there is nothing to pin, and the
    * node's next block gets a later timestamp by itself. Any other refusal is a real error.
    */
-  private async pinNextBlock(latest: HeadBlock): Promise<void> {
+  private async pinNextBlock(latest: HeadBlock): Promise<number | null> {
     const timestamp = nextBlockTimestamp(this.#clock(), BigInt(latest.timestampSec));
     try {
       await this.#rpc.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
+      return Number(timestamp);
     } catch (error) {
-      if (isTimestampTakenError(error) && (await this.latestBlockTimestamp()) >= timestamp) return;
+      if (isTimestampTakenError(error) && (await this.latestBlockTimestamp()) >= timestamp) return null;
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { Contract, type ContractRunner, Interface, type Provider } from "ethers"
 
 import { AGGREGATOR_ABI, LINK_ABI } from "../core/abi.js";
 import type { OcrFeedConfig } from "../types.js";
-import { rawSender, waitForReceipt } from "../chain/json-rpc.js";
+import { minedBlockOf, rawSender, waitForReceipt } from "../chain/json-rpc.js";
 import type { ChainTime } from "./chain-time.js";
 
 export { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI } from "../core/abi.js";
@@ -69,10 +69,13 @@ export async function ownerSend(
 ): Promise<void> {
   const send = rawSender(provider);
   if (send === null) return fallback();
-  await deployer.chainTime.transaction(async ({ latestBlock }) => {
+  await deployer.chainTime.transaction(async ({ latestBlock, minedIn }) => {
     const from = await deployer.owner.getAddress();
     let transaction: Record<string, string> = { from, to, data };
+    // The tip, when this function sets the fees (then the receipt tells the block's base fee).
+    let priorityFee: bigint | null = null;
     if (gasLimit !== undefined && latestBlock !== undefined && latestBlock.baseFeePerGas !== null) {
+      priorityFee = OWNER_PRIORITY_FEE;
       const gas = `0x${gasLimit.toString(16)}`;
       const maxFeePerGas = 2n * latestBlock.baseFeePerGas + OWNER_PRIORITY_FEE;
       transaction = { ...transaction, gas, maxFeePerGas: `0x${maxFeePerGas.toString(16)}`, maxPriorityFeePerGas: `0x${OWNER_PRIORITY_FEE.toString(16)}` };
@@ -86,6 +89,8 @@ export async function ownerSend(
       throw error;
     }
     const receipt = await waitForReceipt(send, hash);
+    const mined = minedBlockOf(receipt, priorityFee);
+    if (mined !== null) minedIn?.(mined);
     if (receipt.status === 1) return;
     // A reverted transaction changed nothing: the same call on the latest state gives its reason.
     let reason = "no reason given";

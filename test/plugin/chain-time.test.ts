@@ -6,6 +6,7 @@
 import { expect } from "chai";
 
 import { ChainTime, isTimestampTakenError, nextBlockTimestamp } from "../../plugin/feed/chain-time.js";
+import { ownerSend } from "../../plugin/feed/contracts.js";
 
 /** A node whose interval miner mines one block right after each latest-block read, as in the race. */
 class RacingNode {
@@ -116,5 +117,72 @@ describe("ChainTime's latest block on the simulated network", () => {
     expect(node.reads).to.equal(2);
     const seen = await time.transaction(async ({ latestBlock }) => latestBlock);
     expect(seen).to.equal(undefined);
+  });
+});
+
+describe("ChainTime's head after its own transaction", () => {
+  /** CountingNode plus what a transaction's sender reports: the block it was mined in. */
+  const minedBlock = (n: bigint) => ({ number: Number(n), hash: "0x" + n.toString(16).padStart(64, "0"), baseFeePerGas: 7n });
+
+  it("takes the block the receipt names as the head, stamped with the pinned second, without asking", async () => {
+    const node = new CountingNode();
+    const time = new ChainTime(node, () => 500_000, true); // the clock's second: 500
+    await time.transaction(async ({ minedIn }) => {
+      await node.send("evm_mine", []);
+      minedIn!(minedBlock(101n));
+    });
+    expect(node.reads).to.equal(1);
+    expect(await time.latestBlock()).to.deep.equal({ ...minedBlock(101n), timestampSec: 500 });
+    expect(node.reads).to.equal(1);
+    // The next run asks again: the user's code may have mined meanwhile.
+    time.noteOutsideChanges();
+    expect((await time.latestBlock()).number).to.equal(101);
+    expect(node.reads).to.equal(2);
+  });
+
+  it("asks the node when the mined block is not the one right after the head it started from", async () => {
+    const node = new CountingNode();
+    const time = new ChainTime(node, () => 500_000, true);
+    await time.transaction(async ({ minedIn }) => {
+      node.latest += 2n; // a block of someone else's, then ours
+      minedIn!(minedBlock(102n));
+    });
+    expect((await time.latestBlock()).timestampSec).to.equal(102); // the node's answer, not the pin
+    expect(node.reads).to.equal(2);
+  });
+});
+
+describe("ChainTime's head after an owner transaction on the simulated network", () => {
+  it("is exactly the block the node reports as latest", async () => {
+    const { network } = await import("hardhat");
+    const { ethers } = await network.create();
+    const [owner] = await ethers.getSigners();
+    const latest = await ethers.provider.getBlock("latest");
+    let clockMs = (latest!.timestamp + 100) * 1000;
+    const time = new ChainTime(ethers.provider, () => clockMs, true);
+    const reads: string[] = [];
+    const counting = {
+      send: (method: string, params: unknown[]) => {
+        reads.push(method);
+        return ethers.provider.send(method, params);
+      },
+    };
+    const countedTime = new ChainTime(counting, () => clockMs, true);
+    for (const chainTime of [time, countedTime]) {
+      for (let i = 0; i < 3; i++) {
+        clockMs += 12_345;
+        await ownerSend({ owner, chainTime, deployContract: () => Promise.reject(new Error("unused")) }, ethers.provider, owner.address, "0x", () => Promise.resolve(), 30_000n);
+        const known = await chainTime.latestBlock();
+        const fetched = (await ethers.provider.send("eth_getBlockByNumber", ["latest", false])) as { number: string; hash: string; timestamp: string; baseFeePerGas: string };
+        expect(known).to.deep.equal({
+          number: Number(fetched.number),
+          hash: fetched.hash,
+          timestampSec: Number(fetched.timestamp),
+          baseFeePerGas: BigInt(fetched.baseFeePerGas),
+        });
+      }
+    }
+    // The counted line read the head once, at its first transaction.
+    expect(reads.filter((m) => m === "eth_getBlockByNumber")).to.have.length(1);
   });
 });
