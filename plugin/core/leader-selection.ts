@@ -15,3 +15,20 @@ export function leaderForEpoch(leaderSelectionKey: Uint8Array, epoch: number, n:
   const digest = keccak256(concatBytes(leaderSelectionKey, uintToBytesLE(BigInt(epoch), 8)));
   return Number(bytesToUintBE(digest) % BigInt(n));
 }
+
+/**
+ * leaderForEpoch for one config, remembering the last epochs asked for: the pacemaker, the
+ * roles and the results ask for the same epoch's leader many times, and each answer is a keccak.
+ */
+export function epochLeaders(leaderSelectionKey: Uint8Array, n: number): (epoch: number) => number {
+  const known = new Map<number, number>();
+  return (epoch) => {
+    let leader = known.get(epoch);
+    if (leader === undefined) {
+      leader = leaderForEpoch(leaderSelectionKey, epoch, n);
+      if (known.size >= 64) known.delete(known.keys().next().value as number);
+      known.set(epoch, leader);
+    }
+    return leader;
+  };
+}

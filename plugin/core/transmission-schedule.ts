@@ -10,9 +10,12 @@ import { keccak256 } from "./hash.js";
 import { permutation } from "./permutation.js";
 
 /**
- * Permutations already drawn in this process, by n and key. Every oracle of an in-process
- * committee draws the same one for a round (AES-CTR and Go's shuffle in JavaScript, n times per
- * round); a permutation is a pure function of (n, key), and the memo's arrays are only read.
+ * Permutations already drawn in this process, by n and everything the key hashes. Every oracle
+ * of an in-process committee draws the same one for a round (keccak, AES-CTR and Go's shuffle in
+ * JavaScript, n times per round); a permutation is a pure function of those inputs, and the
+ * memo's arrays are only read. Inputs are checked when a permutation is first computed (a bad
+ * one throws and is never stored), and the id holds the first byte string's length, so two
+ * different inputs never share an id.
  */
 const permutations = new BoundedMemo<readonly number[]>(1024);
 
@@ -66,8 +69,8 @@ export function transmissionDelayMs(args: {
   if (!Number.isInteger(oracleIndex) || oracleIndex < 0 || oracleIndex >= n) {
     throw new RangeError(`oracleIndex ${oracleIndex} is outside [0, ${n})`);
   }
-  const key = transmissionOrderPermutationKey(args.transmissionOrderKey, args.configDigest, args.epoch, args.round);
-  const order = permutations.getOrCompute(`${n}/${bytesToLatin1(key)}`, () => permutation(n, key));
+  const id = `${n}/${args.epoch}/${args.round}/${args.transmissionOrderKey.length}/${bytesToLatin1(args.transmissionOrderKey)}${bytesToLatin1(args.configDigest)}`;
+  const order = permutations.getOrCompute(id, () => permutation(n, transmissionOrderPermutationKey(args.transmissionOrderKey, args.configDigest, args.epoch, args.round)));
   const stage = transmissionStage(order[oracleIndex], args.s);
   return stage === null ? null : stage * args.deltaStageMs;
 }

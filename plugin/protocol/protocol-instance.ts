@@ -11,7 +11,7 @@
 import { bytesEqual, bytesToHex } from "../core/bytes.js";
 import type { SharedConfig } from "../core/config/shared-config.js";
 import type { OracleKeys } from "../core/keys.js";
-import { leaderForEpoch } from "../core/leader-selection.js";
+import { epochLeaders } from "../core/leader-selection.js";
 import { transmissionDelayMs } from "../core/transmission-schedule.js";
 import type { TransmissionDetails } from "./chain.js";
 import type { OracleEffects } from "./effects.js";
@@ -90,7 +90,7 @@ export class ProtocolInstance {
         f: shared.f,
         deltaProgressMs: shared.deltaProgressMs,
         deltaResendMs: shared.deltaResendMs,
-        leaderOf: (epoch) => leaderForEpoch(shared.leaderSelectionKey, epoch, n),
+        leaderOf: epochLeaders(shared.leaderSelectionKey, n),
       },
       (output) => this.#onPacemakerOutput(output),
     );

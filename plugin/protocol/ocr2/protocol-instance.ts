@@ -8,7 +8,7 @@
  */
 import { bytesEqual, bytesToHex } from "../../core/bytes.js";
 import type { OracleKeys } from "../../core/keys.js";
-import { leaderForEpoch } from "../../core/leader-selection.js";
+import { epochLeaders } from "../../core/leader-selection.js";
 import { MEDIAN_MAX_OBSERVATION_BYTES } from "../../core/ocr2/median-codec.js";
 import { decodeOcr2Report, encodeOcr2ReportContext, ocr2ReportMedian } from "../../core/ocr2/report.js";
 import type { Ocr2SharedConfig } from "../../core/ocr2/shared-config.js";
@@ -63,6 +63,7 @@ export class Ocr2ProtocolInstance {
   #leader: Ocr2ReportGenerationLeader | null = null;
   #epoch = 0;
   #stopped = false;
+  readonly #leaderOf: (epoch: number) => number;
 
   constructor(args: Ocr2ProtocolInstanceArgs) {
     this.#args = args;
@@ -86,11 +87,12 @@ export class Ocr2ProtocolInstance {
       maxDurationReportMs: o.maxDurationReportMs,
     };
     const g = this.#generation;
+    this.#leaderOf = epochLeaders(shared.leaderSelectionKey, n);
     this.#futureMessages = new FutureMessageBuffer(n);
     this.#pacemakerTimers = new RoleTimers(effects.clock, (timer) => this.#pacemaker.onTimer(timer));
     this.#transmissionTimers = new RoleTimers(effects.clock, (timer) => this.#transmission.onTimer(timer));
     this.#pacemaker = new Pacemaker(
-      { n, f: shared.f, deltaProgressMs: shared.deltaProgressMs, deltaResendMs: shared.deltaResendMs, leaderOf: (e) => leaderForEpoch(shared.leaderSelectionKey, e, n) },
+      { n, f: shared.f, deltaProgressMs: shared.deltaProgressMs, deltaResendMs: shared.deltaResendMs, leaderOf: this.#leaderOf },
       (output) => this.#onPacemakerOutput(output),
     );
     this.#finalization = new Ocr2ReportFinalization(
@@ -307,7 +309,7 @@ export class Ocr2ProtocolInstance {
       round: item.round,
       stage: item.stage,
       median: ocr2ReportMedian(decodeOcr2Report(item.report)),
-      leader: leaderForEpoch(this.shared.leaderSelectionKey, item.epoch, this.shared.oracles.length),
+      leader: this.#leaderOf(item.epoch),
       report: item.report,
       signers: item.attributedSignatures.map((s) => s.signer),
       rs,
