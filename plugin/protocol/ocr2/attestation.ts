@@ -69,25 +69,21 @@ function observationKeyPrefix(context: Ocr2ObservationContext, query: Uint8Array
  * so in one process each signed observation is verified once, as the crypto floor counts it.
  * Never throws.
  */
-export function isValidOcr2ObservationSignature(
-  context: Ocr2ObservationContext,
-  query: Uint8Array,
-  observation: Uint8Array,
-  signature: Uint8Array,
-  offchainPublicKey: Uint8Array,
-): boolean {
-  return isValidOcr2Observation(observationKeyPrefix(context, query), context, query, observation, signature, offchainPublicKey);
+export function isValidOcr2ObservationSignature(check: Ocr2ObservationCheck): boolean {
+  return isValidOcr2Observation(observationKeyPrefix(check.context, check.query), check);
+}
+
+/** What the check of one signed observation reads. */
+export interface Ocr2ObservationCheck {
+  readonly context: Ocr2ObservationContext;
+  readonly query: Uint8Array;
+  readonly observation: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly offchainPublicKey: Uint8Array;
 }
 
 /** verifyOcr2Observation, memoised on everything it reads (see observationKeyPrefix). Never throws. */
-function isValidOcr2Observation(
-  keyPrefix: string,
-  context: Ocr2ObservationContext,
-  query: Uint8Array,
-  observation: Uint8Array,
-  signature: Uint8Array,
-  offchainPublicKey: Uint8Array,
-): boolean {
+function isValidOcr2Observation(keyPrefix: string, { context, query, observation, signature, offchainPublicKey }: Ocr2ObservationCheck): boolean {
   const key = `${keyPrefix}${observation.length}/${signature.length}/${bytesToLatin1(observation)}${bytesToLatin1(signature)}${bytesToLatin1(offchainPublicKey)}`;
   return observationVerdicts.getOrCompute(key, () => verifyOcr2Observation(context, query, observation, signature, offchainPublicKey));
 }
@@ -152,7 +148,13 @@ export function checkOcr2ReportRequest(args: {
     if (seen.has(observer)) return { ok: false, reason: `observer ${observer} appears twice` };
     seen.add(observer);
     if (signedObservation.observation.length > args.limits.maxObservationLength) return { ok: false, reason: `observation of observer ${observer} exceeds ${args.limits.maxObservationLength} bytes` };
-    if (!isValidOcr2Observation(keyPrefix, args.context, args.query, signedObservation.observation, signedObservation.signature, offchainPublicKeys[observer])) {
+    if (!isValidOcr2Observation(keyPrefix, {
+        context: args.context,
+        query: args.query,
+        observation: signedObservation.observation,
+        signature: signedObservation.signature,
+        offchainPublicKey: offchainPublicKeys[observer],
+      })) {
       return { ok: false, reason: `bad signature from observer ${observer}` };
     }
   }

@@ -112,7 +112,7 @@ export class Ocr2ReportGenerationLeader {
     const { observation, signature } = message.signedObservation;
     const publicKey = this.config.offchainPublicKeys[sender];
     if (publicKey === undefined || observation.length > this.config.limits.maxObservationLength) return;
-    if (!isValidOcr2ObservationSignature(this.observationContext(), this.query, observation, signature, publicKey)) return;
+    if (!isValidOcr2ObservationSignature({ context: this.observationContext(), query: this.query, observation, signature, offchainPublicKey: publicKey })) return;
     this.observations.set(sender, message.signedObservation);
     if (this.phase === "observe" && this.observations.size > 2 * this.config.f) {
       // Enough for the plugin; give slower honest oracles DeltaGrace to be included too.
