@@ -35,7 +35,8 @@ export interface AggregatorDialect {
  * The aggregator round id a transmit's receipt logs record (the first indexed argument of the
  * NewTransmission event `aggregator` emitted), or null when there is no such event.
  */
-export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: Address, logs: readonly RawLog[]): bigint | null {
+export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: Address, logs: readonly RawLog[] | null): bigint | null {
+  if (logs === null) return null;
   const topic = dialect.abi.getEvent("NewTransmission")!.topicHash;
   const address = aggregator.toLowerCase();
   for (const log of logs) {

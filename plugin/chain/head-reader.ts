@@ -19,7 +19,7 @@ import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT } from "./aggr
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
-import { type RawSend, quantity, rawSender } from "./json-rpc.js";
+import { type RawLog, type RawSend, quantity, rawSender } from "./json-rpc.js";
 
 
 export interface HeadBlock {
@@ -28,6 +28,41 @@ export interface HeadBlock {
   readonly timestampSec: number;
   /** EIP-1559 base fee; null on a chain without one. */
   readonly baseFeePerGas: bigint | null;
+  /**
+   * Set by a feed's ChainTime for a head it knows from its own transaction's receipt: the block
+   * on top of `parent` that holds that one transaction (automine mines one transaction a block,
+   * and on the simulated network only the feed's line transacts during a run), with its logs.
+   * Reads that the logs show unchanged are carried over from an ancestor (HeadReader.readAt),
+   * and the round-request scan takes such blocks' logs from here.
+   */
+  readonly minedBy?: { readonly parent: HeadBlock; readonly logs: readonly RawLog[] };
+}
+
+/** How many of our own blocks a head remembers below it (ChainTime keeps the chain this short). */
+export const MAX_KNOWN_ANCESTRY = 8;
+
+/**
+ * The blocks after the one whose hash is `ancestorHash`, up to and including `head`, oldest
+ * first, when every one of them is known from our own receipts (HeadBlock.minedBy); else null.
+ * An empty list when `head` is that block.
+ */
+export function knownBlocksSince(head: HeadBlock, ancestorHash: string): HeadBlock[] | null {
+  const blocks: HeadBlock[] = [];
+  for (let at = head; at.hash !== ancestorHash; at = at.minedBy.parent) {
+    if (at.minedBy === undefined || blocks.length >= MAX_KNOWN_ANCESTRY) return null;
+    blocks.push(at);
+  }
+  return blocks.reverse();
+}
+
+/** `block` with at most `depth` known ancestors kept (so remembered heads cannot grow a long chain). */
+export function withKnownAncestry(block: HeadBlock, depth: number): HeadBlock {
+  if (block.minedBy === undefined) return block;
+  if (depth <= 0) {
+    const { minedBy: _dropped, ...rest } = block;
+    return rest;
+  }
+  return { ...block, minedBy: { ...block.minedBy, parent: withKnownAncestry(block.minedBy.parent, depth - 1) } };
 }
 
 export interface HeadReaderOptions {
@@ -63,6 +98,10 @@ export function chainNowMs(latestBlockSec: number, next: { readonly clockMs: num
   if ("clockMs" in next) return Math.max(next.clockMs, latestBlockSec * 1000);
   return Math.max(latestBlockSec, next.pendingBlockSec ?? 0) * 1000;
 }
+
+/** Names of the cached reads that can be carried from a parent head. */
+const LATEST_CONFIG = "latestConfig";
+const LATEST_TRANSMISSION_DETAILS = "latestTransmissionDetails";
 
 export class HeadReader {
   readonly #options: HeadReaderOptions;
@@ -101,7 +140,7 @@ export class HeadReader {
 
   /** `read` made once at `head` for all callers. A failed read is not remembered. */
   readAt<T>(head: HeadBlock, name: string, read: (head: HeadBlock) => Promise<T>): Promise<T> {
-    if (this.#atHeadCache?.hash !== head.hash) this.#atHeadCache = { hash: head.hash, reads: new Map() };
+    if (this.#atHeadCache?.hash !== head.hash) this.#atHeadCache = { hash: head.hash, reads: this.#carriedTo(head) };
     const cache = this.#atHeadCache;
     let value = cache.reads.get(name) as Promise<T> | undefined;
     if (value === undefined) {
@@ -114,13 +153,43 @@ export class HeadReader {
     return value;
   }
 
+  /**
+   * The reads of the head read last that stay true at `head`, when every block since it is one
+   * of our own transactions with known logs (HeadBlock.minedBy): the config until the aggregator
+   * logs a ConfigSet, the latest transmission until it logs a ConfigSet or a NewTransmission
+   * (nothing else writes what those views return). Everything else is read again.
+   */
+  #carriedTo(head: HeadBlock): Map<string, Promise<unknown>> {
+    const carried = new Map<string, Promise<unknown>>();
+    const parent = this.#atHeadCache;
+    const since = parent === undefined ? null : knownBlocksSince(head, parent.hash);
+    if (parent === undefined || since === null) return carried;
+    const address = this.address.toLowerCase();
+    const logs = since.flatMap((block) => block.minedBy!.logs);
+    const logged = new Set(logs.filter((log) => log.address?.toLowerCase() === address).map((log) => log.topics?.[0]));
+    const configSet = logged.has(this.dialect.abi.getEvent("ConfigSet")!.topicHash);
+    const newTransmission = logged.has(this.dialect.abi.getEvent("NewTransmission")!.topicHash);
+    const keep = (name: string) => {
+      const read = parent.reads.get(name);
+      if (read === undefined) return;
+      carried.set(name, read);
+      // A read still under way that fails is forgotten here too, as readAt forgets its own.
+      read.catch(() => {
+        if (carried.get(name) === read) carried.delete(name);
+      });
+    };
+    if (!configSet) keep(LATEST_CONFIG);
+    if (!configSet && !newTransmission) keep(LATEST_TRANSMISSION_DETAILS);
+    return carried;
+  }
+
   latestConfig(): Promise<ContractConfig | null> {
-    return this.readAtHead("latestConfig", (head) => this.#configAt(head));
+    return this.readAtHead(LATEST_CONFIG, (head) => this.#configAt(head));
   }
 
   /** The config as of `head` (shared with every caller at that head). */
   latestConfigAt(head: HeadBlock): Promise<ContractConfig | null> {
-    return this.readAt(head, "latestConfig", (at) => this.#configAt(at));
+    return this.readAt(head, LATEST_CONFIG, (at) => this.#configAt(at));
   }
 
   /**
@@ -166,7 +235,7 @@ export class HeadReader {
   }
 
   async latestTransmissionDetails(): Promise<TransmissionDetails> {
-    const [digest, epoch, round, latestAnswer, latestTimestamp] = (await this.readAtHead("latestTransmissionDetails", (head) =>
+    const [digest, epoch, round, latestAnswer, latestTimestamp] = (await this.readAtHead(LATEST_TRANSMISSION_DETAILS, (head) =>
       this.#view("latestTransmissionDetails", head),
     )) as [Uint8Array | string, bigint, bigint, bigint, bigint];
     const configDigest = typeof digest === "string" ? hexToBytes(digest) : digest.slice();

@@ -31,6 +31,7 @@ export interface RawLog {
   readonly address?: string;
   readonly topics?: readonly string[];
   readonly data?: string;
+  readonly logIndex?: string;
 }
 
 interface RawReceipt {
@@ -51,7 +52,8 @@ export interface MinedReceipt {
   readonly blockNumber: number | null;
   readonly blockHash: string | null;
   readonly effectiveGasPrice: bigint | null;
-  readonly logs: readonly RawLog[];
+  /** Null when the node left them out. */
+  readonly logs: readonly RawLog[] | null;
 }
 
 /**
@@ -59,11 +61,14 @@ export interface MinedReceipt {
  * fee is what the sender paid per gas less the priority fee it offered, which the block's base
  * fee plus that tip is exactly when the fee cap covers both (EIP-1559); null when unknown.
  */
-export function minedBlockOf(receipt: MinedReceipt, priorityFee: bigint | null): { number: number; hash: string; baseFeePerGas: bigint | null } | null {
+export function minedBlockOf(
+  receipt: MinedReceipt,
+  priorityFee: bigint | null,
+): { number: number; hash: string; baseFeePerGas: bigint | null; logs: readonly RawLog[] | null } | null {
   if (receipt.blockNumber === null || receipt.blockHash === null || receipt.effectiveGasPrice === null || priorityFee === null) return null;
   const baseFeePerGas = receipt.effectiveGasPrice - priorityFee;
   if (baseFeePerGas < 0n) return null;
-  return { number: receipt.blockNumber, hash: receipt.blockHash, baseFeePerGas };
+  return { number: receipt.blockNumber, hash: receipt.blockHash, baseFeePerGas, logs: receipt.logs };
 }
 
 /** Longest wait for a sent transaction to be mined before it counts as failed. */
@@ -86,7 +91,7 @@ export async function waitForReceipt(send: RawSend, hash: string): Promise<Mined
         blockNumber: typeof receipt.blockNumber === "string" ? Number(BigInt(receipt.blockNumber)) : null,
         blockHash: typeof receipt.blockHash === "string" ? receipt.blockHash : null,
         effectiveGasPrice: typeof receipt.effectiveGasPrice === "string" ? BigInt(receipt.effectiveGasPrice) : null,
-        logs: Array.isArray(receipt.logs) ? receipt.logs : [],
+        logs: Array.isArray(receipt.logs) ? receipt.logs : null,
       };
     }
     if (delayMs > 0 && (await send("eth_getTransactionByHash", [hash])) === null) {

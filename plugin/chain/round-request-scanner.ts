@@ -11,8 +11,8 @@ import { type Provider, getAddress } from "ethers";
 
 import { hexToBytes } from "../core/bytes.js";
 import type { RoundRequest } from "../protocol/chain.js";
-import type { HeadBlock, HeadReader } from "./head-reader.js";
-import { quantity, rawSender } from "./json-rpc.js";
+import { type HeadBlock, type HeadReader, knownBlocksSince } from "./head-reader.js";
+import { type RawLog, quantity, rawSender } from "./json-rpc.js";
 
 /** A RoundRequested event with where and when it was logged. */
 interface LocatedRoundRequest extends RoundRequest {
@@ -68,11 +68,17 @@ export class RoundRequestScanner {
     const fromBlock = scan.nextBlock;
     if (head.number >= fromBlock) {
       const topic = this.#head.dialect.abi.getEvent("RoundRequested")!.topicHash;
-      const logs = await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
+      // Every block left to scan holds one transaction of ours whose receipt logs are known
+      // (HeadBlock.minedBy): no need to ask the node for them.
+      const known = scan.scannedHead === null ? null : knownBlocksSince(head, scan.scannedHead.hash);
+      const fromReceipts = known !== null && known.length > 0 && known[0].number === fromBlock;
+      const logs = fromReceipts
+        ? known.flatMap((block) => receiptRoundRequestedLogs(block.minedBy!.logs, this.#head.address, topic, block.number))
+        : await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
         const { args } = this.#head.dialect.abi.parseLog(last)!;
-        const block = last.blockNumber === head.number ? head : await this.#provider.getBlock(last.blockNumber);
+        const block = last.blockNumber === head.number ? head : (known?.find((b) => b.number === last.blockNumber) ?? (await this.#provider.getBlock(last.blockNumber)));
         if (block === null) throw new Error(`the node has no block ${last.blockNumber}, which logged a RoundRequested event`);
         const located: LocatedRoundRequest = {
           requester: getAddress(args.requester as string),
@@ -121,6 +127,19 @@ async function roundRequestedLogs(provider: Provider, address: string, topic: st
     topics: log.topics,
     data: log.data,
   }));
+}
+
+/** The RoundRequested logs of `address` among a receipt's logs (all in block `blockNumber`). */
+function receiptRoundRequestedLogs(logs: readonly RawLog[], address: string, topic: string, blockNumber: number): ScannedLog[] {
+  const ours = address.toLowerCase();
+  return logs
+    .filter((log) => log.address?.toLowerCase() === ours && log.topics?.[0] === topic)
+    .map((log) => ({
+      blockNumber,
+      index: Number(quantity(log.logIndex, "a log index")),
+      topics: log.topics!,
+      data: typeof log.data === "string" ? log.data : "0x",
+    }));
 }
 
 function isLaterLog(log: { blockNumber: number; index: number }, than: LocatedRoundRequest | null): boolean {

@@ -6,6 +6,7 @@
  * because on the simulated network each one first pins its block's timestamp.
  */
 import type { HeadBlock } from "./head-reader.js";
+import type { RawLog } from "./json-rpc.js";
 
 /** Runs work strictly one after another, in call order; a failure does not stop the line. */
 export class SerialQueue {
@@ -48,6 +49,8 @@ export interface MinedBlock {
   readonly number: number;
   readonly hash: string;
   readonly baseFeePerGas: bigint | null;
+  /** The transaction's logs, null when the receipt had none to give. */
+  readonly logs: readonly RawLog[] | null;
 }
 
 /** Where a chain adapter sends its transactions through. */

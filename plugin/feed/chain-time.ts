@@ -6,7 +6,7 @@
  * still be judged by `block.timestamp`. On a JSON-RPC node the committee runs in real time and
  * the node stamps its own blocks.
  */
-import { type HeadBlock, latestBlockVia } from "../chain/head-reader.js";
+import { type HeadBlock, MAX_KNOWN_ANCESTRY, latestBlockVia, withKnownAncestry } from "../chain/head-reader.js";
 import { type MinedBlock, type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
 
@@ -125,7 +125,10 @@ export class ChainTime implements TransactionQueue {
     if (!this.#followsClock) return fetchLatestBlock(this.#rpc);
     const known = this.#latest;
     if (known !== undefined && known.generation === this.#generation) return known.block;
-    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc) };
+    // The same block as before (nothing mined since): keep what our receipts told about it.
+    const sameAsKnown = (fetched: HeadBlock) =>
+      known === undefined ? fetched : known.block.then((before) => (before.hash === fetched.hash ? before : fetched), () => fetched);
+    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc).then(sameAsKnown) };
     this.#latest = entry;
     entry.block.catch(() => {
       if (this.#latest === entry) this.#latest = undefined;
@@ -161,7 +164,10 @@ export class ChainTime implements TransactionQueue {
           // The block right after the head read above, stamped with the pinned second, is the
           // new head: on this chain only this line mines. Anything else (a block in between,
           // no pin) and the head is asked for again.
-          if (pinnedSec !== null && block.number === latestBlock.number + 1) minedHead = { ...block, timestampSec: pinnedSec };
+          if (pinnedSec === null || block.number !== latestBlock.number + 1) return;
+          const { logs, ...header } = block;
+          const parent = withKnownAncestry(latestBlock, MAX_KNOWN_ANCESTRY - 1);
+          minedHead = { ...header, timestampSec: pinnedSec, ...(logs !== null ? { minedBy: { parent, logs } } : {}) };
         };
         return await send({ latestBlock, minedIn });
       } finally {

@@ -122,7 +122,7 @@ describe("ChainTime's latest block on the simulated network", () => {
 
 describe("ChainTime's head after its own transaction", () => {
   /** CountingNode plus what a transaction's sender reports: the block it was mined in. */
-  const minedBlock = (n: bigint) => ({ number: Number(n), hash: "0x" + n.toString(16).padStart(64, "0"), baseFeePerGas: 7n });
+  const minedBlock = (n: bigint) => ({ number: Number(n), hash: "0x" + n.toString(16).padStart(64, "0"), baseFeePerGas: 7n, logs: [] });
 
   it("takes the block the receipt names as the head, stamped with the pinned second, without asking", async () => {
     const node = new CountingNode();
@@ -132,7 +132,11 @@ describe("ChainTime's head after its own transaction", () => {
       minedIn!(minedBlock(101n));
     });
     expect(node.reads).to.equal(1);
-    expect(await time.latestBlock()).to.deep.equal({ ...minedBlock(101n), timestampSec: 500 });
+    const { logs, ...header } = minedBlock(101n);
+    const head = await time.latestBlock();
+    expect(head).to.deep.include({ ...header, timestampSec: 500 });
+    expect(head.minedBy?.logs).to.deep.equal(logs);
+    expect(head.minedBy?.parent.number).to.equal(100);
     expect(node.reads).to.equal(1);
     // The next run asks again: the user's code may have mined meanwhile.
     time.noteOutsideChanges();
@@ -172,7 +176,8 @@ describe("ChainTime's head after an owner transaction on the simulated network",
       for (let i = 0; i < 3; i++) {
         clockMs += 12_345;
         await ownerSend({ owner, chainTime, deployContract: () => Promise.reject(new Error("unused")) }, ethers.provider, owner.address, "0x", () => Promise.resolve(), 30_000n);
-        const known = await chainTime.latestBlock();
+        const { minedBy, ...known } = await chainTime.latestBlock();
+        expect(minedBy?.logs, "the block's only transaction, a plain transfer, logged nothing").to.deep.equal([]);
         const fetched = (await ethers.provider.send("eth_getBlockByNumber", ["latest", false])) as { number: string; hash: string; timestamp: string; baseFeePerGas: string };
         expect(known).to.deep.equal({
           number: Number(fetched.number),

@@ -1,0 +1,160 @@
+/**
+ * A head known from our own transaction's receipt (HeadBlock.minedBy) lets the head reader keep
+ * the parent head's reads that the transaction cannot have changed. What must hold: a read is
+ * carried only when the block's logs show the aggregator did not change it, and only from the
+ * block's actual parent; the round-request scan takes the head's RoundRequested logs from the
+ * receipt only when it has scanned everything before it.
+ */
+import { expect } from "chai";
+import { AbiCoder, type Provider } from "ethers";
+
+import { type HeadBlock, HeadReader, MAX_KNOWN_ANCESTRY, knownBlocksSince, withKnownAncestry } from "../../plugin/chain/head-reader.js";
+import type { RawLog } from "../../plugin/chain/json-rpc.js";
+import { OCR1_DIALECT } from "../../plugin/chain/aggregator-dialect.js";
+import { RoundRequestScanner } from "../../plugin/chain/round-request-scanner.js";
+
+const AGGREGATOR = "0x00000000000000000000000000000000000000a9";
+const coder = AbiCoder.defaultAbiCoder();
+const topic = (event: string) => OCR1_DIALECT.abi.getEvent(event)!.topicHash;
+const selector = (fn: string) => OCR1_DIALECT.abi.getFunction(fn)!.selector;
+
+/** A node answering the two views (config count 0: no config yet) and eth_getLogs, counting each. */
+class ViewNode {
+  calls: string[] = [];
+  transmissionEpoch = 1;
+  logs: unknown[] = [];
+  async send(method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_call") {
+      const data = (params[0] as { data: string }).data;
+      if (data === selector("latestConfigDetails")) {
+        this.calls.push("latestConfigDetails");
+        return coder.encode(["uint32", "uint32", "bytes16"], [0, 0, "0x" + "00".repeat(16)]);
+      }
+      if (data === selector("latestTransmissionDetails")) {
+        this.calls.push("latestTransmissionDetails");
+        return coder.encode(["bytes16", "uint32", "uint8", "int192", "uint64"], ["0x" + "11".repeat(16), this.transmissionEpoch, 1, 5, 7]);
+      }
+    }
+    if (method === "eth_getLogs") {
+      this.calls.push("eth_getLogs");
+      return this.logs;
+    }
+    throw new Error(`unexpected ${method}`);
+  }
+}
+
+const hash = (n: number) => "0x" + n.toString(16).padStart(64, "0");
+const block = (n: number): HeadBlock => ({ number: n, hash: hash(n), timestampSec: 1000 + n, baseFeePerGas: 1n });
+/** Block `parent.number + 1`, known from our own receipt with these logs. */
+const mined = (parent: HeadBlock, logs: RawLog[]): HeadBlock => ({ ...block(parent.number + 1), minedBy: { parent, logs } });
+const log = (event: string, address = AGGREGATOR): RawLog => ({ address, topics: [topic(event)], data: "0x", logIndex: "0x0" });
+
+function readerOver(node: ViewNode, head: () => HeadBlock): HeadReader {
+  return new HeadReader({ provider: node as unknown as Provider, aggregatorAddress: AGGREGATOR, latestBlock: async () => head() });
+}
+
+describe("HeadReader: reads carried to a head our own transaction mined", () => {
+  async function readBoth(reader: HeadReader) {
+    await reader.latestConfig();
+    return (await reader.latestTransmissionDetails()).epoch;
+  }
+
+  it("keeps both views when the aggregator logged neither a ConfigSet nor a NewTransmission", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = mined(head, [log("RoundRequested"), log("NewTransmission", "0x00000000000000000000000000000000000000b0")]);
+    node.transmissionEpoch = 99; // would show if it were read again
+    expect(await readBoth(reader)).to.equal(1);
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+  });
+
+  it("reads the transmission again after a NewTransmission, and both after a ConfigSet", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = mined(head, [log("NewTransmission")]);
+    node.transmissionEpoch = 2;
+    expect(await readBoth(reader)).to.equal(2);
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails", "latestTransmissionDetails"]);
+    head = mined(head, [log("ConfigSet")]);
+    node.transmissionEpoch = 0;
+    expect(await readBoth(reader)).to.equal(0);
+    expect(node.calls.slice(3)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+  });
+
+  it("carries the config across several of our own blocks, the transmission only while none of them transmitted", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    // A transmit and then a round request, both ours, with no read in between (a runRound's end
+    // and the next one's start).
+    head = mined(mined(head, [log("NewTransmission")]), [log("RoundRequested")]);
+    node.transmissionEpoch = 2;
+    expect(await readBoth(reader)).to.equal(2);
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails", "latestTransmissionDetails"]);
+  });
+
+  it("remembers at most a few of our blocks below a head", () => {
+    let head = block(0);
+    // As ChainTime builds each new head: on top of its parent with the ancestry cut.
+    for (let i = 0; i < 20; i++) head = mined(withKnownAncestry(head, MAX_KNOWN_ANCESTRY - 1), []);
+    expect(knownBlocksSince(head, hash(20 - MAX_KNOWN_ANCESTRY))).to.have.length(MAX_KNOWN_ANCESTRY);
+    expect(knownBlocksSince(head, hash(20 - MAX_KNOWN_ANCESTRY - 1))).to.equal(null);
+    expect(knownBlocksSince(head, hash(20))).to.deep.equal([]);
+  });
+
+  it("carries nothing from a block that is not the new head's parent, or to a head fetched from the node", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = mined(block(11), []); // block 11 was never read here, and is not known from a receipt
+    await readBoth(reader);
+    head = block(13); // no minedBy: asked of the node
+    await readBoth(reader);
+    expect(node.calls).to.deep.equal(Array(3).fill(["latestConfigDetails", "latestTransmissionDetails"]).flat());
+  });
+});
+
+describe("RoundRequestScanner: the head's requests from our own receipt", () => {
+  /** A config at block 5 and a committee's view of it, with the scanner under test. */
+  function scannerOver(node: ViewNode, head: () => HeadBlock) {
+    const reader = readerOver(node, head);
+    (reader as unknown as { latestConfigAt: () => Promise<unknown> }).latestConfigAt = async () => ({ configCount: 1n, blockNumber: 5 });
+    return new RoundRequestScanner(node as unknown as Provider, reader);
+  }
+  const roundRequested = (blockNumber: number, logIndex: number, epoch: number, round: number) => ({
+    address: AGGREGATOR,
+    topics: [topic("RoundRequested"), "0x" + "00".repeat(12) + "ab".repeat(20)],
+    data: coder.encode(["bytes16", "uint32", "uint8"], ["0x" + "22".repeat(16), epoch, round]),
+    logIndex: "0x" + logIndex.toString(16),
+    blockNumber: "0x" + blockNumber.toString(16),
+  });
+
+  it("takes the head block's RoundRequested from the receipt once every earlier block is scanned, and asks the node otherwise", async () => {
+    const node = new ViewNode();
+    node.logs = [roundRequested(10, 0, 3, 1)];
+    let head = block(10);
+    const scanner = scannerOver(node, () => head);
+    expect((await scanner.latestRoundRequested(1e12))?.epoch).to.equal(3);
+    expect(node.calls).to.deep.equal(["eth_getLogs"]);
+
+    head = mined(head, [roundRequested(11, 2, 4, 2), log("NewTransmission")]);
+    expect(await scanner.latestRoundRequested(1e12)).to.deep.include({ epoch: 4, round: 2 });
+    expect(node.calls).to.deep.equal(["eth_getLogs"]);
+    // Two blocks of ours since the last scan: a request in the older one is found, with its block's time.
+    head = mined(mined(head, [roundRequested(12, 0, 4, 3)]), [log("NewTransmission")]);
+    expect(await scanner.latestRoundRequested(1e12)).to.deep.include({ epoch: 4, round: 3 });
+    expect(node.calls).to.deep.equal(["eth_getLogs"]);
+
+    // A head whose parent was never scanned: blocks in between may hold requests, so ask.
+    node.logs = [roundRequested(16, 0, 5, 1)];
+    head = mined(block(15), []);
+    expect(await scanner.latestRoundRequested(1e12)).to.deep.include({ epoch: 5, round: 1 });
+    expect(node.calls).to.deep.equal(["eth_getLogs", "eth_getLogs"]);
+  });
+});
