@@ -31,13 +31,38 @@ export interface AggregatorDialect {
   transmitCalldata(request: TransmitRequest): Hex;
 }
 
+/** What the chain adapter looks up of an event again and again, found once per dialect. */
+interface EventFacts {
+  readonly topic: string;
+  /** The types of the arguments the log's data holds (the non-indexed ones), in order. */
+  readonly dataTypes: readonly string[];
+}
+
+const eventFacts = new WeakMap<AggregatorDialect, Map<string, EventFacts>>();
+
+/**
+ * The topic hash and data types of `dialect`'s event `name`. ethers' Interface parses the
+ * event's signature on every `getEvent`, which every oracle's every read used to pay.
+ */
+export function eventOf(dialect: AggregatorDialect, name: "ConfigSet" | "RoundRequested" | "NewTransmission"): EventFacts {
+  let byName = eventFacts.get(dialect);
+  if (byName === undefined) eventFacts.set(dialect, (byName = new Map()));
+  let facts = byName.get(name);
+  if (facts === undefined) {
+    const event = dialect.abi.getEvent(name)!;
+    facts = { topic: event.topicHash, dataTypes: event.inputs.filter((input) => !input.indexed).map((input) => input.type) };
+    byName.set(name, facts);
+  }
+  return facts;
+}
+
 /**
  * The aggregator round id a transmit's receipt logs record (the first indexed argument of the
  * NewTransmission event `aggregator` emitted), or null when there is no such event.
  */
 export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: Address, logs: readonly RawLog[] | null): bigint | null {
   if (logs === null) return null;
-  const topic = dialect.abi.getEvent("NewTransmission")!.topicHash;
+  const { topic } = eventOf(dialect, "NewTransmission");
   const address = aggregator.toLowerCase();
   for (const log of logs) {
     const topics = log.topics ?? [];

@@ -15,7 +15,7 @@
 import { type ContractRunner, type Provider, Contract } from "ethers";
 
 import { abiDecode } from "../core/abi.js";
-import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT } from "./aggregator-dialect.js";
+import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT, eventOf } from "./aggregator-dialect.js";
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
@@ -167,8 +167,8 @@ export class HeadReader {
     const address = this.address.toLowerCase();
     const logs = since.flatMap((block) => block.minedBy!.logs);
     const logged = new Set(logs.filter((log) => log.address?.toLowerCase() === address).map((log) => log.topics?.[0]));
-    const configSet = logged.has(this.dialect.abi.getEvent("ConfigSet")!.topicHash);
-    const newTransmission = logged.has(this.dialect.abi.getEvent("NewTransmission")!.topicHash);
+    const configSet = logged.has(eventOf(this.dialect, "ConfigSet").topic);
+    const newTransmission = logged.has(eventOf(this.dialect, "NewTransmission").topic);
     const keep = (name: string) => {
       const read = parent.reads.get(name);
       if (read === undefined) return;

@@ -7,10 +7,13 @@
  * newer log (block, then log index) and the next block forward, so a slow scan of older blocks
  * finishing last cannot bring back an older request.
  */
-import { type Provider, getAddress } from "ethers";
+import type { Provider } from "ethers";
 
+import { abiDecode } from "../core/abi.js";
+import { toChecksumAddress } from "../core/address.js";
 import { hexToBytes } from "../core/bytes.js";
 import type { RoundRequest } from "../protocol/chain.js";
+import { eventOf } from "./aggregator-dialect.js";
 import { type HeadBlock, type HeadReader, knownBlocksSince } from "./head-reader.js";
 import { type RawLog, quantity, rawSender } from "./json-rpc.js";
 
@@ -67,7 +70,7 @@ export class RoundRequestScanner {
     const scan = this.#scan!;
     const fromBlock = scan.nextBlock;
     if (head.number >= fromBlock) {
-      const topic = this.#head.dialect.abi.getEvent("RoundRequested")!.topicHash;
+      const { topic, dataTypes } = eventOf(this.#head.dialect, "RoundRequested");
       // Every block left to scan holds one transaction of ours whose receipt logs are known
       // (HeadBlock.minedBy): no need to ask the node for them.
       const known = scan.scannedHead === null ? null : knownBlocksSince(head, scan.scannedHead.hash);
@@ -77,14 +80,18 @@ export class RoundRequestScanner {
         : await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
-        const { args } = this.#head.dialect.abi.parseLog(last)!;
+        // RoundRequested(address indexed requester, configDigest, uint32 epoch, uint8 round),
+        // decoded by the plugin's own ABI decoder (ethers' parseLog cost more than the scan).
+        const requesterTopic = last.topics[1];
+        if (requesterTopic === undefined) throw new Error(`a RoundRequested log in block ${last.blockNumber} has no requester topic`);
+        const [configDigest, epoch, round] = abiDecode(dataTypes, hexToBytes(last.data)) as [Uint8Array, bigint, bigint];
         const block = last.blockNumber === head.number ? head : (known?.find((b) => b.number === last.blockNumber) ?? (await this.#provider.getBlock(last.blockNumber)));
         if (block === null) throw new Error(`the node has no block ${last.blockNumber}, which logged a RoundRequested event`);
         const located: LocatedRoundRequest = {
-          requester: getAddress(args.requester as string),
-          configDigest: hexToBytes(args.configDigest as string),
-          epoch: Number(args.epoch),
-          round: Number(args.round),
+          requester: toChecksumAddress(hexToBytes(requesterTopic).subarray(12)),
+          configDigest,
+          epoch: Number(epoch),
+          round: Number(round),
           blockNumber: last.blockNumber,
           logIndex: last.index,
           timestampSec: "timestampSec" in block ? block.timestampSec : block.timestamp,

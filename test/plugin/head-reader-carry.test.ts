@@ -6,7 +6,7 @@
  * receipt only when it has scanned everything before it.
  */
 import { expect } from "chai";
-import { AbiCoder, type Provider } from "ethers";
+import { AbiCoder, type Provider, getAddress } from "ethers";
 
 import { type HeadBlock, HeadReader, MAX_KNOWN_ANCESTRY, knownBlocksSince, withKnownAncestry } from "../../plugin/chain/head-reader.js";
 import type { RawLog } from "../../plugin/chain/json-rpc.js";
@@ -140,7 +140,12 @@ describe("RoundRequestScanner: the head's requests from our own receipt", () => 
     node.logs = [roundRequested(10, 0, 3, 1)];
     let head = block(10);
     const scanner = scannerOver(node, () => head);
-    expect((await scanner.latestRoundRequested(1e12))?.epoch).to.equal(3);
+    expect(await scanner.latestRoundRequested(1e12)).to.deep.equal({
+      requester: getAddress("0x" + "ab".repeat(20)),
+      configDigest: new Uint8Array(16).fill(0x22),
+      epoch: 3,
+      round: 1,
+    });
     expect(node.calls).to.deep.equal(["eth_getLogs"]);
 
     head = mined(head, [roundRequested(11, 2, 4, 2), log("NewTransmission")]);
