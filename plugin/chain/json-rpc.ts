@@ -54,21 +54,32 @@ export interface MinedReceipt {
   readonly effectiveGasPrice: bigint | null;
   /** Null when the node left them out. */
   readonly logs: readonly RawLog[] | null;
+  /** The receipt was there at the first ask, right after sending: the node mined the transaction as it came (automine). */
+  readonly minedAtOnce: boolean;
+}
+
+/** The EIP-1559 fees a sender offered. */
+export interface OfferedFees {
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
 }
 
 /**
  * The block a transaction was mined in, as its receipt tells (see QueueTurn.minedIn): the base
- * fee is what the sender paid per gas less the priority fee it offered, which the block's base
- * fee plus that tip is exactly when the fee cap covers both (EIP-1559); null when unknown.
+ * fee is what the sender paid per gas less the tip it offered, which holds when the fee cap was
+ * not reached (EIP-1559: price = min(cap, base fee + tip)); null when that cannot be told. The
+ * logs are given only for a transaction mined as it was sent (automine: alone in its block);
+ * one the node mined later may share its block with others.
  */
 export function minedBlockOf(
   receipt: MinedReceipt,
-  priorityFee: bigint | null,
+  offered: OfferedFees | null,
 ): { number: number; hash: string; baseFeePerGas: bigint | null; logs: readonly RawLog[] | null } | null {
-  if (receipt.blockNumber === null || receipt.blockHash === null || receipt.effectiveGasPrice === null || priorityFee === null) return null;
-  const baseFeePerGas = receipt.effectiveGasPrice - priorityFee;
+  if (receipt.blockNumber === null || receipt.blockHash === null || receipt.effectiveGasPrice === null || offered === null) return null;
+  if (receipt.effectiveGasPrice >= offered.maxFeePerGas) return null;
+  const baseFeePerGas = receipt.effectiveGasPrice - offered.maxPriorityFeePerGas;
   if (baseFeePerGas < 0n) return null;
-  return { number: receipt.blockNumber, hash: receipt.blockHash, baseFeePerGas, logs: receipt.logs };
+  return { number: receipt.blockNumber, hash: receipt.blockHash, baseFeePerGas, logs: receipt.minedAtOnce ? receipt.logs : null };
 }
 
 /** Longest wait for a sent transaction to be mined before it counts as failed. */
@@ -92,6 +103,7 @@ export async function waitForReceipt(send: RawSend, hash: string): Promise<Mined
         blockHash: typeof receipt.blockHash === "string" ? receipt.blockHash : null,
         effectiveGasPrice: typeof receipt.effectiveGasPrice === "string" ? BigInt(receipt.effectiveGasPrice) : null,
         logs: Array.isArray(receipt.logs) ? receipt.logs : null,
+        minedAtOnce: delayMs === 0,
       };
     }
     if (delayMs > 0 && (await send("eth_getTransactionByHash", [hash])) === null) {

@@ -48,7 +48,7 @@ export const OCR2_DIALECT: AggregatorDialect = {
   transmitCalldata: (request) => {
     if (request.reportContext === undefined) throw new Error("an OCR2 transmit needs the reportContext words");
     const words = [...request.reportContext, ...request.rs, ...request.ss, request.rawVs].map(wordOrNull);
-    if (request.report.length % 32 === 0 && words.every((w) => w !== null)) {
+    if (request.reportContext.length === 3 && request.report.length % 32 === 0 && words.every((w) => w !== null)) {
       const k = request.rs.length;
       return bytesToHex(
         encodeOcr2TransmitCalldata({ reportContext: words.slice(0, 3), report: request.report, rs: words.slice(3, 3 + k), ss: words.slice(3 + k, -1), rawVs: words.at(-1)! }),

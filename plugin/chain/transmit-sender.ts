@@ -5,14 +5,14 @@
  */
 import { type Provider, Signature, type Signer, Transaction, type TransactionRequest, getBytes, hexlify, isError, toBigInt } from "ethers";
 
-import type { Address } from "../core/address.js";
+import { type Address, toChecksumAddress } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import { type Eip1559Fields, eip1559SigningHash, serializeSignedEip1559 } from "../core/eip1559.js";
 import { signDigestRecoverable } from "../core/secp256k1.js";
 import type { TransmitRequest, TransmitResult } from "../protocol/chain.js";
 import { newTransmissionRoundId } from "./aggregator-dialect.js";
 import type { HeadBlock, HeadReader } from "./head-reader.js";
-import { type RawSend, minedBlockOf, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
+import { type OfferedFees, type RawSend, minedBlockOf, quantity, rawSender, waitForReceipt } from "./json-rpc.js";
 import type { QueueTurn, TransactionQueue } from "./transaction-queue.js";
 
 export interface TransmitSenderOptions {
@@ -68,18 +68,24 @@ export class TransmitSender {
       const signer = await this.#options.transmitterSigner(request.transmitterIndex, from);
       const data = this.#options.head.dialect.transmitCalldata(request);
       const send = rawSender(this.#options.provider);
-      const raw = send === null ? null : await this.#signedRawTransaction(send, signer, from, data, turn.latestBlock);
+      let raw = send === null ? null : await this.#signedRawTransaction(send, signer, from, data, turn.latestBlock);
       if (send === null || raw === null) return await this.#sendThroughSigner(signer, data);
       let hash: Hex;
       try {
         hash = (await send("eth_sendRawTransaction", [raw.signed])) as Hex;
       } catch (error) {
         this.#nextNonce.delete(from.toLowerCase());
-        throw error;
+        if (!raw.nonceWasKept || !isNonceMismatch(error)) throw error;
+        // The nonce kept from this sender's last transaction is stale: the chain was rewound
+        // under us (a test's snapshot revert, loadFixture). Nothing was sent; ask the node and
+        // send once more.
+        raw = await this.#signedRawTransaction(send, signer, from, data, turn.latestBlock);
+        if (raw === null) throw error;
+        hash = (await send("eth_sendRawTransaction", [raw.signed])) as Hex;
       }
       if (turn.latestBlock !== undefined) this.#nextNonce.set(from.toLowerCase(), raw.nonce + 1n);
       const receipt = await waitForReceipt(send, hash);
-      const mined = minedBlockOf(receipt, raw.priorityFee);
+      const mined = minedBlockOf(receipt, raw.fees);
       if (mined !== null) turn.minedIn?.(mined);
       const aggregatorRoundId = receipt.status === 1 ? newTransmissionRoundId(this.#options.head.dialect, this.#options.head.address, receipt.logs) : null;
       return {
@@ -111,9 +117,10 @@ export class TransmitSender {
     from: Address,
     data: Hex,
     latestBlock: HeadBlock | undefined,
-  ): Promise<{ signed: string; nonce: bigint; priorityFee: bigint | null } | null> {
+  ): Promise<{ signed: string; nonce: bigint; nonceWasKept: boolean; fees: OfferedFees | null } | null> {
     if (typeof signer.signTransaction !== "function") return null;
     const to = this.#options.head.address;
+    const nonceWasKept = latestBlock !== undefined && this.#nextNonce.has(from.toLowerCase());
     const [nonce, fees, gas, chainId] = await Promise.all([
       this.#nonce(send, from, latestBlock !== undefined),
       this.#fees(send, latestBlock),
@@ -122,7 +129,8 @@ export class TransmitSender {
     ]);
     const transaction: TransactionRequest = { to, data, nonce: Number(nonce), gasLimit: gas, chainId, ...fees };
     try {
-      return { signed: await signTransaction(signer, transaction), nonce, priorityFee: fees.type === 2 ? (fees.maxPriorityFeePerGas as bigint) : null };
+      const offered = fees.type === 2 ? { maxFeePerGas: fees.maxFeePerGas as bigint, maxPriorityFeePerGas: fees.maxPriorityFeePerGas as bigint } : null;
+      return { signed: await signTransaction(signer, transaction), nonce, nonceWasKept, fees: offered };
     } catch (error) {
       if (isError(error, "UNSUPPORTED_OPERATION")) return null;
       throw error;
@@ -174,6 +182,11 @@ export class TransmitSender {
   }
 }
 
+/** The node refused a transaction for its nonce (Hardhat: "Nonce too high/low", geth: "nonce too low"). */
+function isNonceMismatch(error: unknown): boolean {
+  return /nonce too (high|low)/i.test(error instanceof Error ? error.message : String(error));
+}
+
 /** The revert reason when there is one, else the transport error's short message. */
 export function describeTransmitError(error: unknown): string {
   if (isError(error, "CALL_EXCEPTION")) {
@@ -192,8 +205,10 @@ function eip1559FieldsOf(transaction: TransactionRequest): Eip1559Fields | null 
   if (gasPrice != null || (type != null && Number(type) !== 2)) return null;
   if (nonce == null || gasLimit == null || chainId == null || maxFeePerGas == null || maxPriorityFeePerGas == null) return null;
   if (typeof to !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(to)) return null;
+  // A mixed-case address must carry a valid checksum; ethers refuses one that does not.
+  if (to !== to.toLowerCase() && to.slice(2) !== to.slice(2).toUpperCase() && toChecksumAddress(to) !== to) return null;
   if (data != null && (typeof data !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(data))) return null;
-  return {
+  const fields = {
     chainId: toBigInt(chainId),
     nonce: toBigInt(nonce),
     maxPriorityFeePerGas: toBigInt(maxPriorityFeePerGas),
@@ -203,6 +218,12 @@ function eip1559FieldsOf(transaction: TransactionRequest): Eip1559Fields | null 
     value: value == null ? 0n : toBigInt(value),
     data: data == null ? new Uint8Array(0) : hexToBytes(data),
   };
+  // Out-of-range numbers: ethers says what is wrong with them.
+  if (fields.nonce > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  for (const n of [fields.chainId, fields.nonce, fields.maxPriorityFeePerGas, fields.maxFeePerGas, fields.gasLimit, fields.value]) {
+    if (n < 0n || n >= 1n << 256n) return null;
+  }
+  return fields;
 }
 
 /** What signTransaction carries into the transaction it signs; a request with anything else goes to ethers whole. */

@@ -7,7 +7,7 @@ import { Contract, type ContractRunner, Interface, type Provider } from "ethers"
 
 import { AGGREGATOR_ABI, LINK_ABI } from "../core/abi.js";
 import type { OcrFeedConfig } from "../types.js";
-import { minedBlockOf, rawSender, waitForReceipt } from "../chain/json-rpc.js";
+import { type OfferedFees, minedBlockOf, rawSender, waitForReceipt } from "../chain/json-rpc.js";
 import type { ChainTime } from "./chain-time.js";
 
 export { AGGREGATOR_ABI, LINK_ABI, PROXY_ABI } from "../core/abi.js";
@@ -72,12 +72,12 @@ export async function ownerSend(
   await deployer.chainTime.transaction(async ({ latestBlock, minedIn }) => {
     const from = await deployer.owner.getAddress();
     let transaction: Record<string, string> = { from, to, data };
-    // The tip, when this function sets the fees (then the receipt tells the block's base fee).
-    let priorityFee: bigint | null = null;
+    // The fees, when this function sets them (then the receipt tells the block's base fee).
+    let offered: OfferedFees | null = null;
     if (gasLimit !== undefined && latestBlock !== undefined && latestBlock.baseFeePerGas !== null) {
-      priorityFee = OWNER_PRIORITY_FEE;
       const gas = `0x${gasLimit.toString(16)}`;
       const maxFeePerGas = 2n * latestBlock.baseFeePerGas + OWNER_PRIORITY_FEE;
+      offered = { maxFeePerGas, maxPriorityFeePerGas: OWNER_PRIORITY_FEE };
       transaction = { ...transaction, gas, maxFeePerGas: `0x${maxFeePerGas.toString(16)}`, maxPriorityFeePerGas: `0x${OWNER_PRIORITY_FEE.toString(16)}` };
     }
     let hash: string;
@@ -89,7 +89,7 @@ export async function ownerSend(
       throw error;
     }
     const receipt = await waitForReceipt(send, hash);
-    const mined = minedBlockOf(receipt, priorityFee);
+    const mined = minedBlockOf(receipt, offered);
     if (mined !== null) minedIn?.(mined);
     if (receipt.status === 1) return;
     // A reverted transaction changed nothing: the same call on the latest state gives its reason.

@@ -133,14 +133,15 @@ export class VirtualClock implements Clock {
   private nextWorkId = 1;
   /** Tracked work currently inside `sleep`: waiting on virtual time, so it must not block it. */
   private sleepers = 0;
-  private wakeWaiter: (() => void) | undefined;
+  /** Who waits for the tracked work to settle (normally one `run`); each hears true, or false at the cap. */
+  private readonly waiters: ((becameIdle: boolean) => void)[] = [];
   /**
-   * The real-time cap of the wait in progress. One timer, restarted for each wait: a round
-   * waits on tracked work a few dozen times, and a fresh timer plus a race each time cost more
-   * than the waits. Kept unreferenced between waits, so it never holds a process open.
+   * The real-time cap of the waits in progress. One timer, restarted when a wait starts with
+   * none in progress: a round waits on tracked work a few dozen times, and a fresh timer plus a
+   * race each time cost more than the waits. Unreferenced between waits, so it never holds a
+   * process open; if it fires with nobody waiting, nothing happens.
    */
   private capTimer: NodeJS.Timeout | undefined;
-  private capExpired: (() => void) | undefined;
   private abandonedTotal = 0;
 
   constructor(options: VirtualClockOptions = {}) {
@@ -248,26 +249,27 @@ export class VirtualClock implements Clock {
   }
 
   private notifyIfIdle(): void {
-    if (!this.isBlocked() && this.wakeWaiter !== undefined) {
-      const wake = this.wakeWaiter;
-      this.wakeWaiter = undefined;
-      wake();
-    }
+    if (!this.isBlocked() && this.waiters.length > 0) this.releaseWaiters(true);
+  }
+
+  private releaseWaiters(becameIdle: boolean): void {
+    this.capTimer?.unref();
+    for (const waiter of this.waiters.splice(0)) waiter(becameIdle);
   }
 
   /** Wait (in real time) until no tracked work blocks the clock, or the cap expires. */
   private async settle(): Promise<void> {
     if (!this.isBlocked()) return;
     const becameIdle = await new Promise<boolean>((resolve) => {
-      this.wakeWaiter = () => resolve(true);
-      this.capExpired = () => resolve(false);
-      if (this.capTimer === undefined) this.capTimer = setTimeout(() => this.capExpired?.(), this.realTimeCapMs);
-      else this.capTimer.refresh();
-      this.capTimer.ref();
+      // A second wait joining one in progress shares its cap: when it expires, all tracked
+      // work is given up for everyone anyway.
+      if (this.waiters.length === 0) {
+        if (this.capTimer === undefined) this.capTimer = setTimeout(() => this.releaseWaiters(false), this.realTimeCapMs);
+        else this.capTimer.refresh();
+        this.capTimer.ref();
+      }
+      this.waiters.push(resolve);
     });
-    this.capTimer?.unref();
-    this.wakeWaiter = undefined;
-    this.capExpired = undefined;
     if (!becameIdle) {
       // Forget the hung work: its continuation still runs if it ever settles, but virtual
       // time (and with it every timeout racing that work) may now move on.

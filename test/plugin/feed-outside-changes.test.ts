@@ -44,4 +44,24 @@ describe("A feed sees what the user's code did between runs", () => {
     expect(next.timestamp > BigInt(latest!.timestamp)).to.equal(true);
     expect(next.aggregatorRoundId).to.equal(first.aggregatorRoundId + 1n);
   });
+
+  it("keeps landing reports after the user rewinds the chain to a snapshot, without a transmit refused for its nonce", async () => {
+    const connection = await network.create();
+    const feed = await connection.ocr.deployFeed("ETH / USD");
+    await feed.runRound();
+    // As loadFixture does between tests: a snapshot, a few rounds, back to the snapshot.
+    const snapshot = await connection.ethers.provider.send("evm_snapshot", []);
+    for (let i = 0; i < 3; i++) await feed.runRound();
+    await connection.networkHelpers.mine(1); // a block of the user's own, then the rewind
+    expect(await connection.ethers.provider.send("evm_revert", [snapshot])).to.equal(true);
+
+    const traceFrom = feed.trace().length;
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await feed.runRound());
+    // The transmitters' transactions of the rewound rounds are gone, and with them the nonces
+    // they used: a transmit sent with a remembered nonce would be refused by the node.
+    const refused = feed.trace().slice(traceFrom).filter((e) => e.type === "transmit-reverted");
+    expect(refused, JSON.stringify(refused.map((e) => ("reason" in e ? e.reason : e.type)))).to.deep.equal([]);
+    expect(results.map((r) => r.aggregatorRoundId)).to.deep.equal([2n, 3n, 4n, 5n, 6n, 7n]);
+  });
 });

@@ -65,4 +65,15 @@ describe("signTransaction (a transmit signed for the oracle's transmitter)", () 
     };
     expect(await signTransaction(wallet, withAccessList)).to.equal(await wallet.signTransaction(withAccessList));
   });
+
+  it("refuses what ethers refuses: a bad address checksum, a nonce beyond 2^53", async () => {
+    const wallet = new Wallet(bytesToHex(deriveOracleKeys("transmit signing refusals", 0).transmitterKey));
+    const good = { to: "0x5FbDB2315678afecb367f032d93F642f64180aa3", data: "0x", nonce: 1, gasLimit: 50_000n, chainId: 31337n, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n };
+    const refusalOf = (request: object) => signTransaction(wallet, request).then(() => "signed", (error: Error) => error.message.split(" (")[0]);
+    for (const request of [{ ...good, to: "0x5fbDB2315678afecb367f032d93F642f64180aa3" }, { ...good, nonce: 2 ** 60 }]) {
+      const ours = await refusalOf(request);
+      expect(ours).to.not.equal("signed");
+      expect(ours).to.equal(await wallet.signTransaction(request).then(() => "signed", (error: Error) => error.message.split(" (")[0]));
+    }
+  });
 });

@@ -106,6 +106,24 @@ describe("VirtualClock", () => {
     expect(summary.abandoned).to.equal(1);
   });
 
+  it("gives every wait the full cap again after a long one, and ends two overlapping runs", async () => {
+    const clock = new VirtualClock({ startMs: 0, realTimeCapMs: 200 });
+    // A first wait that is nearly the cap long, then one more: the second must get its own
+    // full cap, not what was left of the first's.
+    clock.track(new Promise((resolve) => setTimeout(resolve, 150)), () => {});
+    await clock.run();
+    let answered = false;
+    clock.track(new Promise((resolve) => setTimeout(resolve, 120)), () => (answered = true));
+    expect((await clock.run()).abandoned).to.equal(0);
+    expect(answered).to.equal(true);
+
+    // Two runs waiting on the same hung work at once both end at the cap.
+    clock.track(new Promise(() => {}), () => {});
+    const [a, b] = await Promise.all([clock.run(), clock.run()]);
+    // Each run reports the work given up while it ran.
+    expect([a.abandoned, b.abandoned]).to.deep.equal([1, 1]);
+  });
+
   it("lets tracked work sleep in virtual time without blocking the clock", async () => {
     const clock = new VirtualClock({ startMs: 0 });
     let wokeAt = -1;
