@@ -11,7 +11,7 @@ import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import { encodeTransmitCalldata } from "../core/report.js";
 import type { ContractConfig, TransmitRequest } from "../protocol/chain.js";
-import type { RawLog } from "./json-rpc.js";
+import { type RawLog, logsOf } from "./json-rpc.js";
 
 /** The latest config as `latestConfigDetails()` names it. */
 export interface ConfigDetails {
@@ -62,13 +62,8 @@ export function eventOf(dialect: AggregatorDialect, name: "ConfigSet" | "RoundRe
  */
 export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: Address, logs: readonly RawLog[] | null): bigint | null {
   if (logs === null) return null;
-  const { topic } = eventOf(dialect, "NewTransmission");
-  const address = aggregator.toLowerCase();
-  for (const log of logs) {
-    const topics = log.topics ?? [];
-    if (log.address?.toLowerCase() === address && topics[0] === topic && topics[1] !== undefined) return BigInt(topics[1]);
-  }
-  return null;
+  const roundIdTopic = logsOf(logs, aggregator, eventOf(dialect, "NewTransmission").topic).find((log) => log.topics?.[1] !== undefined)?.topics?.[1];
+  return roundIdTopic === undefined ? null : BigInt(roundIdTopic);
 }
 
 const ocr1Interface = new Interface(AGGREGATOR_ABI);

@@ -19,7 +19,7 @@ import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT, eventOf } fro
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
-import { type RawLog, type RawSend, quantity, rawSender } from "./json-rpc.js";
+import { type RawLog, type RawSend, logsOf, quantity, rawSender } from "./json-rpc.js";
 
 
 export interface HeadBlock {
@@ -164,11 +164,9 @@ export class HeadReader {
     const parent = this.#atHeadCache;
     const since = parent === undefined ? null : knownBlocksSince(head, parent.hash);
     if (parent === undefined || since === null) return carried;
-    const address = this.address.toLowerCase();
     const logs = since.flatMap((block) => block.minedBy!.logs);
-    const logged = new Set(logs.filter((log) => log.address?.toLowerCase() === address).map((log) => log.topics?.[0]));
-    const configSet = logged.has(eventOf(this.dialect, "ConfigSet").topic);
-    const newTransmission = logged.has(eventOf(this.dialect, "NewTransmission").topic);
+    const configSet = logsOf(logs, this.address, eventOf(this.dialect, "ConfigSet").topic).length > 0;
+    const newTransmission = logsOf(logs, this.address, eventOf(this.dialect, "NewTransmission").topic).length > 0;
     const keep = (name: string) => {
       const read = parent.reads.get(name);
       if (read === undefined) return;

@@ -34,6 +34,12 @@ export interface RawLog {
   readonly logIndex?: string;
 }
 
+/** The logs `address` emitted, with first topic `topic` when one is given. */
+export function logsOf(logs: readonly RawLog[], address: string, topic?: string): RawLog[] {
+  const emitter = address.toLowerCase();
+  return logs.filter((log) => log.address?.toLowerCase() === emitter && (topic === undefined || log.topics?.[0] === topic));
+}
+
 interface RawReceipt {
   readonly status?: string;
   readonly gasUsed?: string;

@@ -15,7 +15,7 @@ import { hexToBytes } from "../core/bytes.js";
 import type { RoundRequest } from "../protocol/chain.js";
 import { eventOf } from "./aggregator-dialect.js";
 import { type HeadBlock, type HeadReader, knownBlocksSince } from "./head-reader.js";
-import { type RawLog, quantity, rawSender } from "./json-rpc.js";
+import { type RawLog, logsOf, quantity, rawSender } from "./json-rpc.js";
 
 /** A RoundRequested event with where and when it was logged. */
 interface LocatedRoundRequest extends RoundRequest {
@@ -138,15 +138,12 @@ async function roundRequestedLogs(provider: Provider, address: string, topic: st
 
 /** The RoundRequested logs of `address` among a receipt's logs (all in block `blockNumber`). */
 function receiptRoundRequestedLogs(logs: readonly RawLog[], address: string, topic: string, blockNumber: number): ScannedLog[] {
-  const ours = address.toLowerCase();
-  return logs
-    .filter((log) => log.address?.toLowerCase() === ours && log.topics?.[0] === topic)
-    .map((log) => ({
-      blockNumber,
-      index: Number(quantity(log.logIndex, "a log index")),
-      topics: log.topics!,
-      data: typeof log.data === "string" ? log.data : "0x",
-    }));
+  return logsOf(logs, address, topic).map((log) => ({
+    blockNumber,
+    index: Number(quantity(log.logIndex, "a log index")),
+    topics: log.topics!,
+    data: typeof log.data === "string" ? log.data : "0x",
+  }));
 }
 
 function isLaterLog(log: { blockNumber: number; index: number }, than: LocatedRoundRequest | null): boolean {

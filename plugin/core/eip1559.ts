@@ -8,7 +8,7 @@
  * transaction appends yParity, r and s to the list. Integers are RLP's minimal big-endian bytes
  * (zero is the empty string).
  */
-import { concatBytes, hexToBytes } from "./bytes.js";
+import { bytesToUintBE, concatBytes, hexToBytes } from "./bytes.js";
 import { keccak256 } from "./hash.js";
 
 export interface Eip1559Fields {
@@ -82,7 +82,7 @@ export function eip1559SigningHash(tx: Eip1559Fields): Uint8Array {
 /** The signed transaction's bytes, for eth_sendRawTransaction. `signature` is r ‖ s ‖ yParity (65 bytes). */
 export function serializeSignedEip1559(tx: Eip1559Fields, signature: Uint8Array): Uint8Array {
   if (signature.length !== 65 || signature[64] > 1) throw new Error("a transaction signature is r ‖ s ‖ yParity (65 bytes, yParity 0 or 1)");
-  const r = BigInt(`0x${Buffer.from(signature.subarray(0, 32)).toString("hex")}`);
-  const s = BigInt(`0x${Buffer.from(signature.subarray(32, 64)).toString("hex")}`);
+  const r = bytesToUintBE(signature.subarray(0, 32));
+  const s = bytesToUintBE(signature.subarray(32, 64));
   return concatBytes(TYPE_2, rlpList([...unsignedItems(tx), rlpUint(BigInt(signature[64])), rlpUint(r), rlpUint(s)]));
 }

@@ -2,6 +2,7 @@
  * Which oracle leads an epoch (spec §2.4). The leader is a keyed hash of the epoch, so only
  * oracles holding the shared secret can predict the rotation, yet every honest oracle agrees.
  */
+import { BoundedMemo } from "./bounded-memo.js";
 import { bytesToUintBE, concatBytes, uintToBytesLE } from "./bytes.js";
 import { keccak256 } from "./hash.js";
 
@@ -21,14 +22,6 @@ export function leaderForEpoch(leaderSelectionKey: Uint8Array, epoch: number, n:
  * roles and the results ask for the same epoch's leader many times, and each answer is a keccak.
  */
 export function epochLeaders(leaderSelectionKey: Uint8Array, n: number): (epoch: number) => number {
-  const known = new Map<number, number>();
-  return (epoch) => {
-    let leader = known.get(epoch);
-    if (leader === undefined) {
-      leader = leaderForEpoch(leaderSelectionKey, epoch, n);
-      if (known.size >= 64) known.delete(known.keys().next().value as number);
-      known.set(epoch, leader);
-    }
-    return leader;
-  };
+  const known = new BoundedMemo<number>(64);
+  return (epoch) => known.getOrCompute(String(epoch), () => leaderForEpoch(leaderSelectionKey, epoch, n));
 }
