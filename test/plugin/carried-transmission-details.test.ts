@@ -1,0 +1,94 @@
+/**
+ * After a transmit of our own, the head reader derives `latestTransmissionDetails()` from the
+ * NewTransmission log instead of calling the aggregator again. On a real chain, with Chainlink's
+ * view as the judge: every answer the oracles get equals a fresh call at the same block, for
+ * both aggregator versions, across epoch changes and many reports.
+ */
+import { expect } from "chai";
+
+import type { AggregatorDialect } from "../../plugin/chain/aggregator-dialect.js";
+import { OCR1_DIALECT } from "../../plugin/chain/aggregator-dialect.js";
+import { sendRaw } from "../../plugin/chain/json-rpc.js";
+import { OCR2_DIALECT } from "../../plugin/chain/ocr2-aggregator-chain.js";
+import { bytesToHex } from "../../plugin/core/bytes.js";
+import { ChainTime } from "../../plugin/feed/chain-time.js";
+import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
+import type { OffchainAggregatorChain, TransmissionDetails } from "../../plugin/protocol/chain.js";
+import { VirtualClock } from "../../plugin/protocol/clock.js";
+import { type ChainParts, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { risingMarket } from "../../testkit/markets.js";
+import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
+
+const R_MAX = 3; // an epoch change every few reports
+const REPORTS = 24;
+
+interface Checked {
+  compared: number;
+  mismatches: string[];
+}
+
+/**
+ * The feed's wiring (ClockSyncedChain over a ChainTime), with every `latestTransmissionDetails`
+ * the oracles get compared with a fresh eth_call at the block it was answered for.
+ */
+function checkingChain(parts: ChainParts, dialect: AggregatorDialect, clock: VirtualClock, checked: Checked): OffchainAggregatorChain {
+  const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
+  const time = new ChainTime(rpc, () => clock.now(), true);
+  const inner = new ClockSyncedChain({ ...parts, dialect }, time);
+  const fresh = async (blockNumber: number): Promise<TransmissionDetails> => {
+    const fn = dialect.abi.getFunction("latestTransmissionDetails")!;
+    const data = (await rpc.send("eth_call", [{ to: parts.aggregatorAddress, data: fn.selector }, `0x${blockNumber.toString(16)}`])) as string;
+    const [digest, epoch, round, latestAnswer, latestTimestamp] = dialect.abi.decodeFunctionResult(fn, data);
+    return { configDigest: Uint8Array.from(Buffer.from((digest as string).slice(2), "hex")), epoch: Number(epoch), round: Number(round), latestAnswer, latestTimestamp };
+  };
+  return {
+    latestConfig: () => inner.latestConfig(),
+    latestRoundRequested: (lookbackMs) => inner.latestRoundRequested(lookbackMs),
+    nowMs: () => inner.nowMs(),
+    transmit: (request) => inner.transmit(request),
+    async latestTransmissionDetails() {
+      const head = await time.latestBlock();
+      const answered = await inner.latestTransmissionDetails();
+      // Compared only when no transaction of the line moved the head meanwhile.
+      if ((await time.latestBlock()).hash === head.hash) {
+        const expected = await fresh(head.number);
+        checked.compared++;
+        const show = (d: TransmissionDetails) => `${bytesToHex(d.configDigest)} e${d.epoch} r${d.round} ${d.latestAnswer} @${d.latestTimestamp}`;
+        if (show(answered) !== show(expected)) checked.mismatches.push(`block ${head.number}: got ${show(answered)}, the aggregator says ${show(expected)}`);
+      }
+      return answered;
+    },
+  };
+}
+
+describe("latestTransmissionDetails carried past our own transmits, on the simulated network", () => {
+  for (const protocol of ["ocr1", "ocr2"] as const) {
+    it(`equals a fresh call at the same block for every read (${protocol}, ${REPORTS} reports with epoch changes)`, async () => {
+      const checked: Checked = { compared: 0, mismatches: [] };
+      const clock = new VirtualClock({ startMs: Date.now(), seed: `carried-details-${protocol}/clock` });
+      const setup = {
+        n: 4,
+        f: 1,
+        seed: `carried-details-${protocol}`,
+        clock,
+        dataSource: () => risingMarket(50),
+        config: { rMax: R_MAX },
+      };
+      const feed =
+        protocol === "ocr1"
+          ? await deployCommitteeFeed({ ...setup, chain: (parts) => checkingChain(parts, OCR1_DIALECT, clock, checked) })
+          : await deployOcr2CommitteeFeed({ ...setup, chain: (parts) => checkingChain(parts, OCR2_DIALECT, clock, checked) });
+      try {
+        await feed.committee.start();
+        const result = await feed.committee.runUntil({ reports: REPORTS, virtualTimeMs: REPORTS * 60_000 });
+        expect(result.reports).to.equal(REPORTS);
+      } finally {
+        feed.committee.stopAll();
+      }
+      expect(feed.committee.events("epoch-start").length, "epochs started during the run").to.be.greaterThan(2);
+      expect(checked.mismatches).to.deep.equal([]);
+      // Every transmission is checked before it is sent and after the ones before it landed.
+      expect(checked.compared).to.be.greaterThan(2 * REPORTS);
+    });
+  }
+});
