@@ -6,9 +6,9 @@
  */
 import { Interface, type LogDescription, getAddress } from "ethers";
 
-import { AGGREGATOR_ABI } from "../core/abi.js";
+import { AGGREGATOR_ABI, abiDecode } from "../core/abi.js";
 import type { Address } from "../core/address.js";
-import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
+import { type Hex, bytesToHex, bytesToUintBE, hexToBytes } from "../core/bytes.js";
 import { encodeTransmitCalldata } from "../core/report.js";
 import type { ContractConfig, TransmitRequest } from "../protocol/chain.js";
 import { type RawLog, logsOf } from "./json-rpc.js";
@@ -29,6 +29,11 @@ export interface AggregatorDialect {
   contractConfig(event: LogDescription, details: ConfigDetails, contractAddress: Address): ContractConfig;
   /** The calldata of `transmit` for `request`. */
   transmitCalldata(request: TransmitRequest): Hex;
+  /**
+   * The NewTransmission argument whose low 40 bits are the report's epoch and round as
+   * `epoch << 8 | round`: OCR1 logs the whole report context word, OCR2 the packed value alone.
+   */
+  readonly epochAndRoundArgument: "rawReportContext" | "epochAndRound";
 }
 
 /** What the chain adapter looks up of an event again and again, found once per dialect. */
@@ -36,6 +41,8 @@ interface EventFacts {
   readonly topic: string;
   /** The types of the arguments the log's data holds (the non-indexed ones), in order. */
   readonly dataTypes: readonly string[];
+  /** Their names, in the same order. */
+  readonly dataNames: readonly string[];
 }
 
 const eventFacts = new WeakMap<AggregatorDialect, Map<string, EventFacts>>();
@@ -50,7 +57,8 @@ export function eventOf(dialect: AggregatorDialect, name: "ConfigSet" | "RoundRe
   let facts = byName.get(name);
   if (facts === undefined) {
     const event = dialect.abi.getEvent(name)!;
-    facts = { topic: event.topicHash, dataTypes: event.inputs.filter((input) => !input.indexed).map((input) => input.type) };
+    const data = event.inputs.filter((input) => !input.indexed);
+    facts = { topic: event.topicHash, dataTypes: data.map((input) => input.type), dataNames: data.map((input) => input.name) };
     byName.set(name, facts);
   }
   return facts;
@@ -64,6 +72,31 @@ export function newTransmissionRoundId(dialect: AggregatorDialect, aggregator: A
   if (logs === null) return null;
   const roundIdTopic = logsOf(logs, aggregator, eventOf(dialect, "NewTransmission").topic).find((log) => log.topics?.[1] !== undefined)?.topics?.[1];
   return roundIdTopic === undefined ? null : BigInt(roundIdTopic);
+}
+
+/** What `latestTransmissionDetails()` returns, as decoded from the call's output. */
+export type TransmissionDetailsWords = readonly [configDigest: Uint8Array | string, epoch: bigint, round: bigint, latestAnswer: bigint, latestTimestamp: bigint];
+
+/**
+ * What `latestTransmissionDetails()` returns once the transmission that `newTransmission` (a
+ * NewTransmission log of the aggregator) records is stored, in a block stamped `blockTimestampSec`,
+ * given what it returned before with no config change in between. Both aggregator versions store
+ * the logged answer with the block's timestamp and the report's epoch and round, and return the
+ * current config's digest, which only a ConfigSet changes.
+ */
+export function transmissionDetailsAfter(
+  dialect: AggregatorDialect,
+  newTransmission: RawLog,
+  blockTimestampSec: number,
+  before: TransmissionDetailsWords,
+): TransmissionDetailsWords {
+  const { dataTypes, dataNames } = eventOf(dialect, "NewTransmission");
+  if (newTransmission.data === undefined) throw new Error("a NewTransmission log without data");
+  const args = abiDecode(dataTypes, hexToBytes(newTransmission.data));
+  const answer = args[dataNames.indexOf("answer")];
+  const packed = args[dataNames.indexOf(dialect.epochAndRoundArgument)];
+  const epochAndRound = (typeof packed === "bigint" ? packed : bytesToUintBE(packed as Uint8Array)) & 0xff_ffff_ffffn;
+  return [before[0], epochAndRound >> 8n, epochAndRound & 0xffn, answer as bigint, BigInt(blockTimestampSec)];
 }
 
 const ocr1Interface = new Interface(AGGREGATOR_ABI);
@@ -89,4 +122,5 @@ export const OCR1_DIALECT: AggregatorDialect = {
     request.report.length % 32 === 0
       ? bytesToHex(encodeTransmitCalldata(request.report, { rs: [...request.rs], ss: [...request.ss], rawVs: request.rawVs }))
       : (ocr1Interface.encodeFunctionData("transmit", [request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex),
+  epochAndRoundArgument: "rawReportContext",
 };

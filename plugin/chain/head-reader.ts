@@ -15,7 +15,7 @@
 import { type ContractRunner, type Provider, Contract } from "ethers";
 
 import { abiDecode } from "../core/abi.js";
-import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT, eventOf } from "./aggregator-dialect.js";
+import { type AggregatorDialect, type ConfigDetails, OCR1_DIALECT, type TransmissionDetailsWords, eventOf, transmissionDetailsAfter } from "./aggregator-dialect.js";
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, hexToBytes } from "../core/bytes.js";
 import type { ContractConfig, TransmissionDetails } from "../protocol/chain.js";
@@ -28,28 +28,32 @@ export interface HeadBlock {
   readonly timestampSec: number;
   /** EIP-1559 base fee; null on a chain without one. */
   readonly baseFeePerGas: bigint | null;
+  /** The parent block's hash, when the node's answer was read (not set for a block known from a receipt). */
+  readonly parentHash?: string;
   /**
-   * Set by a feed's ChainTime for a head it knows from its own transaction's receipt: the block
-   * on top of `parent` that holds that one transaction (automine mines one transaction a block,
-   * and on the simulated network only the feed's line transacts during a run), with its logs.
-   * Reads that the logs show unchanged are carried over from an ancestor (HeadReader.readAt),
-   * and the round-request scan takes such blocks' logs from here.
+   * Set by a feed's ChainTime for a head whose every log it knows, on top of a block it knew
+   * before: a block holding one transaction of the feed's own line, from that transaction's
+   * receipt (automine mines one transaction a block, and on the simulated network only the
+   * feed's line transacts during a run); or the one block the user's code mined between two
+   * runs, from the node's logs of that block. Reads that the logs show unchanged are carried
+   * over from an ancestor (HeadReader.readAt), and the round-request scan takes such blocks'
+   * logs from here.
    */
-  readonly minedBy?: { readonly parent: HeadBlock; readonly logs: readonly RawLog[] };
+  readonly knownLogs?: { readonly parent: HeadBlock; readonly logs: readonly RawLog[] };
 }
 
-/** How many of our own blocks a head remembers below it (ChainTime keeps the chain this short). */
+/** How many blocks with known logs a head remembers below it (ChainTime keeps the chain this short). */
 export const MAX_KNOWN_ANCESTRY = 8;
 
 /**
  * The blocks after the one whose hash is `ancestorHash`, up to and including `head`, oldest
- * first, when every one of them is known from our own receipts (HeadBlock.minedBy); else null.
+ * first, when the logs of every one of them are known (HeadBlock.knownLogs); else null.
  * An empty list when `head` is that block.
  */
 export function knownBlocksSince(head: HeadBlock, ancestorHash: string): HeadBlock[] | null {
   const blocks: HeadBlock[] = [];
-  for (let at = head; at.hash !== ancestorHash; at = at.minedBy.parent) {
-    if (at.minedBy === undefined || blocks.length >= MAX_KNOWN_ANCESTRY) return null;
+  for (let at = head; at.hash !== ancestorHash; at = at.knownLogs.parent) {
+    if (at.knownLogs === undefined || blocks.length >= MAX_KNOWN_ANCESTRY) return null;
     blocks.push(at);
   }
   return blocks.reverse();
@@ -57,12 +61,12 @@ export function knownBlocksSince(head: HeadBlock, ancestorHash: string): HeadBlo
 
 /** `block` with at most `depth` known ancestors kept (so remembered heads cannot grow a long chain). */
 export function withKnownAncestry(block: HeadBlock, depth: number): HeadBlock {
-  if (block.minedBy === undefined) return block;
+  if (block.knownLogs === undefined) return block;
   if (depth <= 0) {
-    const { minedBy: _dropped, ...rest } = block;
+    const { knownLogs: _dropped, ...rest } = block;
     return rest;
   }
-  return { ...block, minedBy: { ...block.minedBy, parent: withKnownAncestry(block.minedBy.parent, depth - 1) } };
+  return { ...block, knownLogs: { ...block.knownLogs, parent: withKnownAncestry(block.knownLogs.parent, depth - 1) } };
 }
 
 export interface HeadReaderOptions {
@@ -154,30 +158,37 @@ export class HeadReader {
   }
 
   /**
-   * The reads of the head read last that stay true at `head`, when every block since it is one
-   * of our own transactions with known logs (HeadBlock.minedBy): the config until the aggregator
-   * logs a ConfigSet, the latest transmission until it logs a ConfigSet or a NewTransmission
-   * (nothing else writes what those views return). Everything else is read again.
+   * The reads of the head read last that stay true at `head`, when every block since it has
+   * known logs (HeadBlock.knownLogs): the config until the aggregator
+   * logs a ConfigSet; the latest transmission until it logs a ConfigSet, and past our own
+   * NewTransmission logs as the last of them shows it (transmissionDetailsAfter). Nothing else
+   * writes what those views return. Everything else is read again.
    */
   #carriedTo(head: HeadBlock): Map<string, Promise<unknown>> {
     const carried = new Map<string, Promise<unknown>>();
     const parent = this.#atHeadCache;
     const since = parent === undefined ? null : knownBlocksSince(head, parent.hash);
     if (parent === undefined || since === null) return carried;
-    const logs = since.flatMap((block) => block.minedBy!.logs);
-    const configSet = logsOf(logs, this.address, eventOf(this.dialect, "ConfigSet").topic).length > 0;
-    const newTransmission = logsOf(logs, this.address, eventOf(this.dialect, "NewTransmission").topic).length > 0;
-    const keep = (name: string) => {
-      const read = parent.reads.get(name);
-      if (read === undefined) return;
+    const ofThis = (name: "ConfigSet" | "NewTransmission") =>
+      since.flatMap((block) => logsOf(block.knownLogs!.logs, this.address, eventOf(this.dialect, name).topic).map((log) => ({ block, log })));
+    if (ofThis("ConfigSet").length > 0) return carried;
+    const carry = (name: string, after: (before: unknown) => unknown = (before) => before) => {
+      const before = parent.reads.get(name);
+      if (before === undefined) return;
+      const read = before.then(after);
       carried.set(name, read);
       // A read still under way that fails is forgotten here too, as readAt forgets its own.
       read.catch(() => {
         if (carried.get(name) === read) carried.delete(name);
       });
     };
-    if (!configSet) keep(LATEST_CONFIG);
-    if (!configSet && !newTransmission) keep(LATEST_TRANSMISSION_DETAILS);
+    carry(LATEST_CONFIG);
+    const lastTransmission = ofThis("NewTransmission").at(-1);
+    if (lastTransmission === undefined) carry(LATEST_TRANSMISSION_DETAILS);
+    else {
+      const { log, block } = lastTransmission;
+      carry(LATEST_TRANSMISSION_DETAILS, (before) => transmissionDetailsAfter(this.dialect, log, block.timestampSec, before as TransmissionDetailsWords));
+    }
     return carried;
   }
 
@@ -233,9 +244,10 @@ export class HeadReader {
   }
 
   async latestTransmissionDetails(): Promise<TransmissionDetails> {
-    const [digest, epoch, round, latestAnswer, latestTimestamp] = (await this.readAtHead(LATEST_TRANSMISSION_DETAILS, (head) =>
-      this.#view("latestTransmissionDetails", head),
-    )) as [Uint8Array | string, bigint, bigint, bigint, bigint];
+    const [digest, epoch, round, latestAnswer, latestTimestamp] = await this.readAtHead(
+      LATEST_TRANSMISSION_DETAILS,
+      async (head) => (await this.#view("latestTransmissionDetails", head)) as unknown as TransmissionDetailsWords,
+    );
     const configDigest = typeof digest === "string" ? hexToBytes(digest) : digest.slice();
     return { configDigest, epoch: Number(epoch), round: Number(round), latestAnswer, latestTimestamp };
   }
@@ -267,7 +279,13 @@ export async function latestHeadBlock(provider: Provider): Promise<HeadBlock> {
 
 /** The latest block through raw JSON-RPC, or null when the node's answer lacks a field. */
 export async function latestBlockVia(send: RawSend): Promise<HeadBlock | null> {
-  const block = (await send("eth_getBlockByNumber", ["latest", false])) as { number?: string; hash?: string; timestamp?: string; baseFeePerGas?: string } | null;
+  const block = (await send("eth_getBlockByNumber", ["latest", false])) as {
+    number?: string;
+    hash?: string;
+    parentHash?: string;
+    timestamp?: string;
+    baseFeePerGas?: string;
+  } | null;
   if (typeof block?.number !== "string" || typeof block.hash !== "string" || typeof block.timestamp !== "string") {
     return null;
   }
@@ -276,6 +294,7 @@ export async function latestBlockVia(send: RawSend): Promise<HeadBlock | null> {
     hash: block.hash,
     timestampSec: Number(quantity(block.timestamp, "a block timestamp")),
     baseFeePerGas: typeof block.baseFeePerGas === "string" ? quantity(block.baseFeePerGas, "a base fee") : null,
+    ...(typeof block.parentHash === "string" ? { parentHash: block.parentHash } : {}),
   };
 }
 

@@ -72,11 +72,11 @@ export class RoundRequestScanner {
     if (head.number >= fromBlock) {
       const { topic, dataTypes } = eventOf(this.#head.dialect, "RoundRequested");
       // Every block left to scan holds one transaction of ours whose receipt logs are known
-      // (HeadBlock.minedBy): no need to ask the node for them.
+      // (HeadBlock.knownLogs): no need to ask the node for them.
       const known = scan.scannedHead === null ? null : knownBlocksSince(head, scan.scannedHead.hash);
       const fromReceipts = known !== null && known.length > 0 && known[0].number === fromBlock;
       const logs = fromReceipts
-        ? known.flatMap((block) => receiptRoundRequestedLogs(block.minedBy!.logs, this.#head.address, topic, block.number))
+        ? known.flatMap((block) => receiptRoundRequestedLogs(block.knownLogs!.logs, this.#head.address, topic, block.number))
         : await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {

@@ -7,6 +7,7 @@
  * the node stamps its own blocks.
  */
 import { type HeadBlock, MAX_KNOWN_ANCESTRY, latestBlockVia, withKnownAncestry } from "../chain/head-reader.js";
+import type { RawLog } from "../chain/json-rpc.js";
 import { type MinedBlock, type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
 
@@ -125,15 +126,35 @@ export class ChainTime implements TransactionQueue {
     if (!this.#followsClock) return fetchLatestBlock(this.#rpc);
     const known = this.#latest;
     if (known !== undefined && known.generation === this.#generation) return known.block;
-    // The same block as before (nothing mined since): keep what our receipts told about it.
-    const sameAsKnown = (fetched: HeadBlock) =>
-      known === undefined ? fetched : known.block.then((before) => (before.hash === fetched.hash ? before : fetched), () => fetched);
-    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc).then(sameAsKnown) };
+    const relate = (fetched: HeadBlock) =>
+      known === undefined ? fetched : known.block.then((before) => this.#relateToKnown(fetched, before), () => fetched);
+    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc).then(relate) };
     this.#latest = entry;
     entry.block.catch(() => {
       if (this.#latest === entry) this.#latest = undefined;
     });
     return entry.block;
+  }
+
+  /**
+   * The head just fetched, tied to the head known before it. The same block (nothing mined
+   * since): what our receipts told about it is kept. The one block the user's code mined on top
+   * of it between two runs (a mock update, a consumer's call, `mine()`): its logs are asked for,
+   * one request, so that reads its logs show unchanged are carried over instead of made again
+   * (the config, the latest transmission, the round-request scan: three requests a run). Any
+   * other head is taken as it is.
+   */
+  async #relateToKnown(fetched: HeadBlock, before: HeadBlock): Promise<HeadBlock> {
+    if (before.hash === fetched.hash) return before;
+    if (fetched.parentHash !== before.hash || fetched.number !== before.number + 1) return fetched;
+    let logs: unknown;
+    try {
+      logs = await this.#rpc.send("eth_getLogs", [{ blockHash: fetched.hash }]);
+    } catch {
+      return fetched; // a node without EIP-234 filters: read as before
+    }
+    if (!Array.isArray(logs)) return fetched;
+    return { ...fetched, knownLogs: { parent: withKnownAncestry(before, MAX_KNOWN_ANCESTRY - 1), logs: logs as RawLog[] } };
   }
 
   /** The committee clock the blocks are stamped with, or undefined on a node that stamps its own. */
@@ -167,7 +188,7 @@ export class ChainTime implements TransactionQueue {
           if (pinnedSec === null || block.number !== latestBlock.number + 1) return;
           const { logs, ...header } = block;
           const parent = withKnownAncestry(latestBlock, MAX_KNOWN_ANCESTRY - 1);
-          minedHead = { ...header, timestampSec: pinnedSec, ...(logs !== null ? { minedBy: { parent, logs } } : {}) };
+          minedHead = { ...header, timestampSec: pinnedSec, ...(logs !== null ? { knownLogs: { parent, logs } } : {}) };
         };
         return await send({ latestBlock, minedIn });
       } finally {

@@ -135,8 +135,8 @@ describe("ChainTime's head after its own transaction", () => {
     const { logs, ...header } = minedBlock(101n);
     const head = await time.latestBlock();
     expect(head).to.deep.include({ ...header, timestampSec: 500 });
-    expect(head.minedBy?.logs).to.deep.equal(logs);
-    expect(head.minedBy?.parent.number).to.equal(100);
+    expect(head.knownLogs?.logs).to.deep.equal(logs);
+    expect(head.knownLogs?.parent.number).to.equal(100);
     expect(node.reads).to.equal(1);
     // The next run asks again: the user's code may have mined meanwhile.
     time.noteOutsideChanges();
@@ -153,6 +153,72 @@ describe("ChainTime's head after its own transaction", () => {
     });
     expect((await time.latestBlock()).timestampSec).to.equal(102); // the node's answer, not the pin
     expect(node.reads).to.equal(2);
+  });
+});
+
+describe("ChainTime's head after a block the user's code mined between runs", () => {
+  const hashOf = (n: bigint, fork = 0) => "0x" + (BigInt(fork) * 2n ** 200n + n).toString(16).padStart(64, "0");
+  /** A chain of blocks with parent hashes, whose blocks' logs can be asked for by hash. */
+  class LinkedNode {
+    latest = 100n;
+    fork = 0; // blocks mined after a rewind get other hashes
+    calls: string[] = [];
+    logsRefused = false;
+    readonly blockLogs = new Map<string, unknown[]>();
+    async send(method: string, params: unknown[]): Promise<unknown> {
+      this.calls.push(method);
+      if (method === "eth_getBlockByNumber") {
+        const n = this.latest;
+        return { number: "0x" + n.toString(16), hash: hashOf(n, this.fork), parentHash: hashOf(n - 1n, n - 1n > 100n ? this.fork : 0), timestamp: "0x" + n.toString(16) };
+      }
+      if (method === "eth_getLogs") {
+        if (this.logsRefused) throw new Error("the method eth_getLogs does not exist");
+        return this.blockLogs.get((params[0] as { blockHash: string }).blockHash) ?? [];
+      }
+      throw new Error(`unexpected ${method} ${JSON.stringify(params)}`);
+    }
+    /** The user's code mines one block with these logs. */
+    mine(logs: unknown[] = []): void {
+      this.latest += 1n;
+      this.blockLogs.set(hashOf(this.latest, this.fork), logs);
+    }
+  }
+
+  it("learns the one block's logs, tied to the head known before it", async () => {
+    const node = new LinkedNode();
+    const time = new ChainTime(node, () => 0, true);
+    const before = await time.latestBlock();
+    const logs = [{ address: "0x00000000000000000000000000000000000000a9", topics: ["0x01"], data: "0x", logIndex: "0x0" }];
+    node.mine(logs);
+    time.noteOutsideChanges();
+    const head = await time.latestBlock();
+    expect(head.number).to.equal(101);
+    expect(head.knownLogs?.logs).to.deep.equal(logs);
+    expect(head.knownLogs?.parent.hash).to.equal(before.hash);
+    expect(node.calls).to.deep.equal(["eth_getBlockByNumber", "eth_getBlockByNumber", "eth_getLogs"]);
+  });
+
+  it("takes several blocks, a block on another parent, or a node without log filters by hash as they are", async () => {
+    const node = new LinkedNode();
+    const time = new ChainTime(node, () => 0, true);
+    await time.latestBlock();
+    node.mine();
+    node.mine();
+    time.noteOutsideChanges();
+    expect((await time.latestBlock()).knownLogs).to.equal(undefined);
+
+    // Rewound to block 101 and mined again: block 102 now sits on another block 101.
+    node.fork = 1;
+    node.latest = 101n;
+    node.mine();
+    time.noteOutsideChanges();
+    expect((await time.latestBlock()).knownLogs).to.equal(undefined);
+
+    node.logsRefused = true;
+    node.mine();
+    time.noteOutsideChanges();
+    expect((await time.latestBlock()).knownLogs).to.equal(undefined);
+    expect(node.calls.filter((m) => m === "eth_getLogs")).to.have.length(1);
   });
 });
 
@@ -176,8 +242,8 @@ describe("ChainTime's head after an owner transaction on the simulated network",
       for (let i = 0; i < 3; i++) {
         clockMs += 12_345;
         await ownerSend({ owner, chainTime, deployContract: () => Promise.reject(new Error("unused")) }, ethers.provider, owner.address, "0x", () => Promise.resolve(), 30_000n);
-        const { minedBy, ...known } = await chainTime.latestBlock();
-        expect(minedBy?.logs, "the block's only transaction, a plain transfer, logged nothing").to.deep.equal([]);
+        const { knownLogs, ...known } = await chainTime.latestBlock();
+        expect(knownLogs?.logs, "the block's only transaction, a plain transfer, logged nothing").to.deep.equal([]);
         const fetched = (await ethers.provider.send("eth_getBlockByNumber", ["latest", false])) as { number: string; hash: string; timestamp: string; baseFeePerGas: string };
         expect(known).to.deep.equal({
           number: Number(fetched.number),

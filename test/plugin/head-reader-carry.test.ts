@@ -1,5 +1,5 @@
 /**
- * A head known from our own transaction's receipt (HeadBlock.minedBy) lets the head reader keep
+ * A head known from our own transaction's receipt (HeadBlock.knownLogs) lets the head reader keep
  * the parent head's reads that the transaction cannot have changed. What must hold: a read is
  * carried only when the block's logs show the aggregator did not change it, and only from the
  * block's actual parent; the round-request scan takes the head's RoundRequested logs from the
@@ -46,8 +46,19 @@ class ViewNode {
 const hash = (n: number) => "0x" + n.toString(16).padStart(64, "0");
 const block = (n: number): HeadBlock => ({ number: n, hash: hash(n), timestampSec: 1000 + n, baseFeePerGas: 1n });
 /** Block `parent.number + 1`, known from our own receipt with these logs. */
-const mined = (parent: HeadBlock, logs: RawLog[]): HeadBlock => ({ ...block(parent.number + 1), minedBy: { parent, logs } });
+const mined = (parent: HeadBlock, logs: RawLog[]): HeadBlock => ({ ...block(parent.number + 1), knownLogs: { parent, logs } });
 const log = (event: string, address = AGGREGATOR): RawLog => ({ address, topics: [topic(event)], data: "0x", logIndex: "0x0" });
+/** OCR1's NewTransmission for aggregator round `roundId` of a report of (epoch, round) with `answer`. */
+const newTransmission = (roundId: number, epoch: number, round: number, answer: bigint): RawLog => ({
+  address: AGGREGATOR,
+  topics: [topic("NewTransmission"), "0x" + roundId.toString(16).padStart(64, "0")],
+  // rawReportContext: 11 zero bytes, the 16-byte digest, then epoch (4 bytes) and round (1 byte).
+  data: coder.encode(
+    ["int192", "address", "int192[]", "bytes", "bytes32"],
+    [answer, "0x" + "cd".repeat(20), [answer], "0x00", "0x" + "00".repeat(11) + "33".repeat(16) + epoch.toString(16).padStart(8, "0") + round.toString(16).padStart(2, "0")],
+  ),
+  logIndex: "0x0",
+});
 
 function readerOver(node: ViewNode, head: () => HeadBlock): HeadReader {
   return new HeadReader({ provider: node as unknown as Provider, aggregatorAddress: AGGREGATOR, latestBlock: async () => head() });
@@ -70,32 +81,48 @@ describe("HeadReader: reads carried to a head our own transaction mined", () => 
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
-  it("reads the transmission again after a NewTransmission, and both after a ConfigSet", async () => {
+  it("derives the transmission from our own NewTransmission log, and reads both again after a ConfigSet", async () => {
     const node = new ViewNode();
     let head = block(10);
     const reader = readerOver(node, () => head);
     await readBoth(reader);
-    head = mined(head, [log("NewTransmission")]);
-    node.transmissionEpoch = 2;
-    expect(await readBoth(reader)).to.equal(2);
-    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails", "latestTransmissionDetails"]);
+    head = mined(head, [newTransmission(7, 2, 3, -42n)]);
+    node.transmissionEpoch = 99; // would show if it were read again
+    expect(await reader.latestTransmissionDetails()).to.deep.equal({
+      configDigest: new Uint8Array(16).fill(0x11), // the config's digest: unchanged without a ConfigSet
+      epoch: 2,
+      round: 3,
+      latestAnswer: -42n,
+      latestTimestamp: BigInt(head.timestampSec), // the block the transmission was stored in
+    });
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
     head = mined(head, [log("ConfigSet")]);
     node.transmissionEpoch = 0;
     expect(await readBoth(reader)).to.equal(0);
-    expect(node.calls.slice(3)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+    expect(node.calls.slice(2)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
-  it("carries the config across several of our own blocks, the transmission only while none of them transmitted", async () => {
+  it("takes the last of several transmissions across several of our own blocks", async () => {
     const node = new ViewNode();
     let head = block(10);
     const reader = readerOver(node, () => head);
     await readBoth(reader);
-    // A transmit and then a round request, both ours, with no read in between (a runRound's end
-    // and the next one's start).
-    head = mined(mined(head, [log("NewTransmission")]), [log("RoundRequested")]);
-    node.transmissionEpoch = 2;
-    expect(await readBoth(reader)).to.equal(2);
-    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails", "latestTransmissionDetails"]);
+    // A transmit, a round request and another transmit, all ours, with no read in between.
+    head = mined(mined(mined(head, [newTransmission(8, 2, 1, 5n)]), [log("RoundRequested")]), [newTransmission(9, 2, 2, 6n)]);
+    node.transmissionEpoch = 99;
+    expect(await reader.latestTransmissionDetails()).to.deep.include({ epoch: 2, round: 2, latestAnswer: 6n, latestTimestamp: BigInt(head.timestampSec) });
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+  });
+
+  it("reads the transmission when the head it was read at is not our block's parent", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await reader.latestConfig(); // the transmission was never read at block 10: nothing to derive from
+    head = mined(head, [newTransmission(7, 2, 3, 1n)]);
+    node.transmissionEpoch = 4;
+    expect(await readBoth(reader)).to.equal(4);
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("remembers at most a few of our blocks below a head", () => {
@@ -114,7 +141,7 @@ describe("HeadReader: reads carried to a head our own transaction mined", () => 
     await readBoth(reader);
     head = mined(block(11), []); // block 11 was never read here, and is not known from a receipt
     await readBoth(reader);
-    head = block(13); // no minedBy: asked of the node
+    head = block(13); // no knownLogs: asked of the node
     await readBoth(reader);
     expect(node.calls).to.deep.equal(Array(3).fill(["latestConfigDetails", "latestTransmissionDetails"]).flat());
   });
