@@ -6,7 +6,7 @@
  */
 import { Interface, type LogDescription, getAddress } from "ethers";
 
-import { AGGREGATOR_ABI, abiDecode } from "../core/abi.js";
+import { AGGREGATOR_ABI } from "../core/abi.js";
 import type { Address } from "../core/address.js";
 import { type Hex, bytesToHex, bytesToUintBE, hexToBytes } from "../core/bytes.js";
 import { encodeTransmitCalldata } from "../core/report.js";
@@ -90,13 +90,20 @@ export function transmissionDetailsAfter(
   blockTimestampSec: number,
   before: TransmissionDetailsWords,
 ): TransmissionDetailsWords {
-  const { dataTypes, dataNames } = eventOf(dialect, "NewTransmission");
+  const { dataNames } = eventOf(dialect, "NewTransmission");
   if (newTransmission.data === undefined) throw new Error("a NewTransmission log without data");
-  const args = abiDecode(dataTypes, hexToBytes(newTransmission.data));
-  const answer = args[dataNames.indexOf("answer")];
-  const packed = args[dataNames.indexOf(dialect.epochAndRoundArgument)];
-  const epochAndRound = (typeof packed === "bigint" ? packed : bytesToUintBE(packed as Uint8Array)) & 0xff_ffff_ffffn;
-  return [before[0], epochAndRound >> 8n, epochAndRound & 0xffn, answer as bigint, BigInt(blockTimestampSec)];
+  const data = hexToBytes(newTransmission.data);
+  // Both arguments sit in the data's head, one 32-byte word each (a dynamic argument before
+  // them takes one word there too, its offset), so they are read in place: decoding the whole
+  // log (observations included) cost more than the request this saves.
+  const word = (name: string) => {
+    const at = 32 * dataNames.indexOf(name);
+    if (at < 0 || at + 32 > data.length) throw new Error(`a NewTransmission log too short for its ${name}`);
+    return bytesToUintBE(data.subarray(at, at + 32));
+  };
+  const answer = BigInt.asIntN(192, word("answer")); // int192, sign-extended in its word
+  const epochAndRound = word(dialect.epochAndRoundArgument) & 0xff_ffff_ffffn;
+  return [before[0], epochAndRound >> 8n, epochAndRound & 0xffn, answer, BigInt(blockTimestampSec)];
 }
 
 const ocr1Interface = new Interface(AGGREGATOR_ABI);

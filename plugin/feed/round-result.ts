@@ -102,12 +102,13 @@ async function proxyRoundData(context: LandedContext, roundId: bigint): Promise<
   const send = rawSender(context.provider);
   if (send === null) return (await context.proxy.getRoundData(roundId)) as bigint[];
   const to = await context.proxy.getAddress();
-  const data = (await send("eth_call", [{ to, data: proxyInterface.encodeFunctionData("getRoundData", [roundId]) }, "latest"])) as string;
+  // getRoundData(uint80): the selector, then the round id as one word (a proxy round id always fits).
+  const data = (await send("eth_call", [{ to, data: GET_ROUND_DATA.selector + roundId.toString(16).padStart(64, "0") }, "latest"])) as string;
   return abiDecode(GET_ROUND_DATA_OUTPUTS, hexToBytes(data)) as bigint[];
 }
 
-const proxyInterface = new Interface(PROXY_ABI);
-const GET_ROUND_DATA_OUTPUTS = proxyInterface.getFunction("getRoundData")!.outputs.map((o) => o.type);
+const GET_ROUND_DATA = new Interface(PROXY_ABI).getFunction("getRoundData")!;
+const GET_ROUND_DATA_OUTPUTS = GET_ROUND_DATA.outputs.map((o) => o.type);
 
 /**
  * Every round stored by every phase's aggregator, oldest first, from NewTransmission events.
