@@ -13,14 +13,14 @@ import { type ArtifactNames, PluginArtifacts } from "./feed/plugin-artifacts.js"
 import type { Feed } from "./feed/feed.js";
 import { configuredFeed, mergeFeedOptions } from "./feed/feed-config.js";
 import { attachFeedOn, deployFeedOn } from "./feed/setup.js";
+import { type EditableConnection, chainEditsOf } from "./chain/chain-edits.js";
 import { checkFlavour, deploySequencerUptimeFeedOn, sequencerUptimeFeedAt } from "./sequencer/uptime-feed.js";
 import type { OcrConfig, OcrFeedConfig } from "./types.js";
 
 /** The parts of a Hardhat network connection the API uses. */
-export interface OcrConnection {
+export interface OcrConnection extends EditableConnection {
   readonly ethers: HardhatEthers;
   readonly networkName: string;
-  readonly networkConfig: { readonly type: string };
 }
 
 /**
@@ -89,6 +89,8 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
   }
 
   const simulated = isSimulatedNetwork(connection);
+  // What the user's code does to the simulated chain besides transactions (noted by the network hook).
+  const edits = simulated ? chainEditsOf(connection) : undefined;
   const keySeedChain = async (): Promise<KeySeedChain> => ({
     networkName: connection.networkName,
     chainId: (await connection.ethers.provider.getNetwork()).chainId,
@@ -100,7 +102,7 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
   async function deploy(name: string, options: DeployFeedOptions | undefined, keySeed: (feedConfig: OcrFeedConfig) => Promise<OracleKeySeed>): Promise<OcrFeed> {
     claimName(name);
     const feedConfig = feedConfigFor(name, options);
-    const feed = await deployFeedOn(connection.ethers, artifacts, simulated, feedConfig, await keySeed(feedConfig));
+    const feed = await deployFeedOn(connection.ethers, artifacts, simulated, feedConfig, await keySeed(feedConfig), edits);
     feeds.set(name, feed);
     return feed;
   }
@@ -113,7 +115,7 @@ export function createOcrApi(connection: OcrConnection, config: OcrConfig, artif
   ): Promise<OcrFeed> {
     claimName(name);
     const feedConfig = feedConfigFor(name, options);
-    const feed = await attachFeedOn(connection.ethers, artifacts, simulated, feedConfig, addresses, keySeed === null ? null : await keySeed(feedConfig));
+    const feed = await attachFeedOn(connection.ethers, artifacts, simulated, feedConfig, addresses, keySeed === null ? null : await keySeed(feedConfig), edits);
     feeds.set(name, feed);
     return feed;
   }

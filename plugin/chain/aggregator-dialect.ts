@@ -34,6 +34,8 @@ export interface AggregatorDialect {
    * `epoch << 8 | round`: OCR1 logs the whole report context word, OCR2 the packed value alone.
    */
   readonly epochAndRoundArgument: "rawReportContext" | "epochAndRound";
+  /** How many bits of `block.timestamp` a transmission stores (and latestTransmissionDetails returns). */
+  readonly transmissionTimestampBits: 32 | 64;
 }
 
 /** What the chain adapter looks up of an event again and again, found once per dialect. */
@@ -81,8 +83,9 @@ export type TransmissionDetailsWords = readonly [configDigest: Uint8Array | stri
  * What `latestTransmissionDetails()` returns once the transmission that `newTransmission` (a
  * NewTransmission log of the aggregator) records is stored, in a block stamped `blockTimestampSec`,
  * given what it returned before with no config change in between. Both aggregator versions store
- * the logged answer with the block's timestamp and the report's epoch and round, and return the
- * current config's digest, which only a ConfigSet changes.
+ * the logged answer, the report's epoch and round, and the block's timestamp (OCR2 its low 32
+ * bits), and return the current config's digest, which only a ConfigSet changes (a report under
+ * another digest reverts, so it logs nothing).
  */
 export function transmissionDetailsAfter(
   dialect: AggregatorDialect,
@@ -97,13 +100,15 @@ export function transmissionDetailsAfter(
   // them takes one word there too, its offset), so they are read in place: decoding the whole
   // log (observations included) cost more than the request this saves.
   const word = (name: string) => {
-    const at = 32 * dataNames.indexOf(name);
-    if (at < 0 || at + 32 > data.length) throw new Error(`a NewTransmission log too short for its ${name}`);
-    return bytesToUintBE(data.subarray(at, at + 32));
+    const index = dataNames.indexOf(name);
+    if (index < 0) throw new Error(`this aggregator version's NewTransmission event has no ${name} argument`);
+    if (32 * index + 32 > data.length) throw new Error(`a NewTransmission log of ${data.length} bytes is too short for its ${name}`);
+    return bytesToUintBE(data.subarray(32 * index, 32 * index + 32));
   };
   const answer = BigInt.asIntN(192, word("answer")); // int192, sign-extended in its word
   const epochAndRound = word(dialect.epochAndRoundArgument) & 0xff_ffff_ffffn;
-  return [before[0], epochAndRound >> 8n, epochAndRound & 0xffn, answer, BigInt(blockTimestampSec)];
+  const timestamp = BigInt.asUintN(dialect.transmissionTimestampBits, BigInt(blockTimestampSec));
+  return [before[0], epochAndRound >> 8n, epochAndRound & 0xffn, answer, timestamp];
 }
 
 const ocr1Interface = new Interface(AGGREGATOR_ABI);
@@ -130,4 +135,5 @@ export const OCR1_DIALECT: AggregatorDialect = {
       ? bytesToHex(encodeTransmitCalldata(request.report, { rs: [...request.rs], ss: [...request.ss], rawVs: request.rawVs }))
       : (ocr1Interface.encodeFunctionData("transmit", [request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex),
   epochAndRoundArgument: "rawReportContext",
+  transmissionTimestampBits: 64,
 };

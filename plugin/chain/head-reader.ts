@@ -31,13 +31,19 @@ export interface HeadBlock {
   /** The parent block's hash, when the node's answer was read (not set for a block known from a receipt). */
   readonly parentHash?: string;
   /**
+   * Set by a feed's ChainTime: how many state edits without a transaction (hardhat_setStorageAt,
+   * a rewind, ...; see chain/chain-edits.ts) the connection had seen when it learned this block.
+   * What was read at a hash under one edition is not reused under another. Absent: 0.
+   */
+  readonly edition?: number;
+  /**
    * Set by a feed's ChainTime for a head whose every log it knows, on top of a block it knew
-   * before: a block holding one transaction of the feed's own line, from that transaction's
-   * receipt (automine mines one transaction a block, and on the simulated network only the
-   * feed's line transacts during a run); or the one block the user's code mined between two
-   * runs, from the node's logs of that block. Reads that the logs show unchanged are carried
-   * over from an ancestor (HeadReader.readAt), and the round-request scan takes such blocks'
-   * logs from here.
+   * before (in the same edition): a block holding one transaction of the feed's own line, from
+   * that transaction's receipt (automine mines one transaction a block, and on the simulated
+   * network only the feed's line transacts during a run); or a single block found on top of
+   * the known head (mostly one the user's code mined between two runs), from the node's logs of
+   * that block. Reads that the logs show unchanged are carried over from an ancestor
+   * (HeadReader.readAt), and the round-request scan takes such blocks' logs from here.
    */
   readonly knownLogs?: { readonly parent: HeadBlock; readonly logs: readonly RawLog[] };
 }
@@ -113,8 +119,8 @@ export class HeadReader {
   #configCache: { key: string; config: ContractConfig } | undefined;
   /** The head block being fetched, shared by everyone who asks meanwhile. */
   #headInFlight: Promise<HeadBlock> | undefined;
-  /** Reads made at one head block (by hash), shared by every oracle that asks at that head. */
-  #atHeadCache: { hash: string; reads: Map<string, Promise<unknown>> } | undefined;
+  /** Reads made at one head block (by hash and edition), shared by every oracle that asks at that head. */
+  #atHeadCache: { hash: string; edition: number; reads: Map<string, Promise<unknown>> } | undefined;
 
   readonly dialect: AggregatorDialect;
 
@@ -144,7 +150,10 @@ export class HeadReader {
 
   /** `read` made once at `head` for all callers. A failed read is not remembered. */
   readAt<T>(head: HeadBlock, name: string, read: (head: HeadBlock) => Promise<T>): Promise<T> {
-    if (this.#atHeadCache?.hash !== head.hash) this.#atHeadCache = { hash: head.hash, reads: this.#carriedTo(head) };
+    const edition = head.edition ?? 0;
+    if (this.#atHeadCache?.hash !== head.hash || this.#atHeadCache.edition !== edition) {
+      this.#atHeadCache = { hash: head.hash, edition, reads: this.#carriedTo(head) };
+    }
     const cache = this.#atHeadCache;
     let value = cache.reads.get(name) as Promise<T> | undefined;
     if (value === undefined) {
@@ -159,35 +168,41 @@ export class HeadReader {
 
   /**
    * The reads of the head read last that stay true at `head`, when every block since it has
-   * known logs (HeadBlock.knownLogs): the config until the aggregator
-   * logs a ConfigSet; the latest transmission until it logs a ConfigSet, and past our own
-   * NewTransmission logs as the last of them shows it (transmissionDetailsAfter). Nothing else
-   * writes what those views return. Everything else is read again.
+   * known logs (HeadBlock.knownLogs) and the same edition (no state edit in between): the
+   * config until the aggregator logs a ConfigSet; the latest transmission until it logs a
+   * ConfigSet, and past NewTransmission logs as the last of them shows it
+   * (transmissionDetailsAfter). Only its transactions, which log these events, write what those
+   * views return; state edited without a transaction starts a new edition. Everything else is
+   * read again.
    */
   #carriedTo(head: HeadBlock): Map<string, Promise<unknown>> {
     const carried = new Map<string, Promise<unknown>>();
     const parent = this.#atHeadCache;
-    const since = parent === undefined ? null : knownBlocksSince(head, parent.hash);
+    const since = parent === undefined || parent.edition !== (head.edition ?? 0) ? null : knownBlocksSince(head, parent.hash);
     if (parent === undefined || since === null) return carried;
     const ofThis = (name: "ConfigSet" | "NewTransmission") =>
       since.flatMap((block) => logsOf(block.knownLogs!.logs, this.address, eventOf(this.dialect, name).topic).map((log) => ({ block, log })));
     if (ofThis("ConfigSet").length > 0) return carried;
-    const carry = (name: string, after: (before: unknown) => unknown = (before) => before) => {
-      const before = parent.reads.get(name);
-      if (before === undefined) return;
-      const read = before.then(after);
+    const carry = (name: string, read: Promise<unknown>) => {
       carried.set(name, read);
       // A read still under way that fails is forgotten here too, as readAt forgets its own.
       read.catch(() => {
         if (carried.get(name) === read) carried.delete(name);
       });
     };
-    carry(LATEST_CONFIG);
+    const config = parent.reads.get(LATEST_CONFIG);
+    if (config !== undefined) carry(LATEST_CONFIG, config);
+    const transmission = parent.reads.get(LATEST_TRANSMISSION_DETAILS);
+    if (transmission === undefined) return carried;
     const lastTransmission = ofThis("NewTransmission").at(-1);
-    if (lastTransmission === undefined) carry(LATEST_TRANSMISSION_DETAILS);
+    if (lastTransmission === undefined) carry(LATEST_TRANSMISSION_DETAILS, transmission);
     else {
       const { log, block } = lastTransmission;
-      carry(LATEST_TRANSMISSION_DETAILS, (before) => transmissionDetailsAfter(this.dialect, log, block.timestampSec, before as TransmissionDetailsWords));
+      // A log this reader cannot make sense of (or a failed read before it) costs a fresh read, not a failed one.
+      const derived = transmission
+        .then((before) => transmissionDetailsAfter(this.dialect, log, block.timestampSec, before as TransmissionDetailsWords))
+        .catch(() => this.#view("latestTransmissionDetails", head));
+      carry(LATEST_TRANSMISSION_DETAILS, derived);
     }
     return carried;
   }

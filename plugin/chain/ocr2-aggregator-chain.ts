@@ -57,6 +57,7 @@ export const OCR2_DIALECT: AggregatorDialect = {
     return ocr2Interface.encodeFunctionData("transmit", [[...request.reportContext], request.report, [...request.rs], [...request.ss], request.rawVs]) as Hex;
   },
   epochAndRoundArgument: "epochAndRound",
+  transmissionTimestampBits: 32,
 };
 
 /** A 32-byte hex word's bytes, or null if it is not one. */

@@ -71,12 +71,12 @@ export class RoundRequestScanner {
     const fromBlock = scan.nextBlock;
     if (head.number >= fromBlock) {
       const { topic, dataTypes } = eventOf(this.#head.dialect, "RoundRequested");
-      // Every block left to scan holds one transaction of ours whose receipt logs are known
-      // (HeadBlock.knownLogs): no need to ask the node for them.
+      // Every block left to scan has known logs (HeadBlock.knownLogs: our own transactions'
+      // receipts, or a block the user's code mined, asked for by hash): no need to ask the node.
       const known = scan.scannedHead === null ? null : knownBlocksSince(head, scan.scannedHead.hash);
-      const fromReceipts = known !== null && known.length > 0 && known[0].number === fromBlock;
-      const logs = fromReceipts
-        ? known.flatMap((block) => receiptRoundRequestedLogs(block.knownLogs!.logs, this.#head.address, topic, block.number))
+      const fromKnownLogs = known !== null && known.length > 0 && known[0].number === fromBlock;
+      const logs = fromKnownLogs
+        ? known.flatMap((block) => knownRoundRequestedLogs(block.knownLogs!.logs, this.#head.address, topic, block.number))
         : await roundRequestedLogs(this.#provider, this.#head.address, topic, fromBlock, head.number);
       const last = logs.at(-1);
       if (last !== undefined && isLaterLog(last, scan.latest)) {
@@ -136,8 +136,8 @@ async function roundRequestedLogs(provider: Provider, address: string, topic: st
   }));
 }
 
-/** The RoundRequested logs of `address` among a receipt's logs (all in block `blockNumber`). */
-function receiptRoundRequestedLogs(logs: readonly RawLog[], address: string, topic: string, blockNumber: number): ScannedLog[] {
+/** The RoundRequested logs of `address` among one block's known logs (HeadBlock.knownLogs, all in block `blockNumber`). */
+function knownRoundRequestedLogs(logs: readonly RawLog[], address: string, topic: string, blockNumber: number): ScannedLog[] {
   return logsOf(logs, address, topic).map((log) => ({
     blockNumber,
     index: Number(quantity(log.logIndex, "a log index")),

@@ -7,6 +7,7 @@
  * the node stamps its own blocks.
  */
 import { type HeadBlock, MAX_KNOWN_ANCESTRY, latestBlockVia, withKnownAncestry } from "../chain/head-reader.js";
+import type { ChainEdits } from "../chain/chain-edits.js";
 import type { RawLog } from "../chain/json-rpc.js";
 import { type MinedBlock, type QueueTurn, SerialQueue, type TransactionQueue } from "../chain/transaction-queue.js";
 import { type RunLimits, type RunSummary, VirtualClock } from "../protocol/clock.js";
@@ -93,17 +94,28 @@ export class ChainTime implements TransactionQueue {
   readonly #queue = new SerialQueue();
   /** Changes whenever the chain may have moved: before and after each transaction, at each run. */
   #generation = 0;
-  /** The latest block as read at a generation (simulated network only). */
-  #latest: { generation: number; block: Promise<HeadBlock> } | undefined;
+  /** The latest block as read at a generation and edition (simulated network only). */
+  #latest: { generation: number; edition: number; block: Promise<HeadBlock> } | undefined;
+  readonly #edits: ChainEdits | undefined;
 
   /**
    * @param followsClock true on the simulated network: blocks are stamped with the clock's time.
    *   false on a node: blocks keep the node's own time.
+   * @param edits what the user's code did to the chain besides transactions (the plugin's
+   *   network hook notes it): a state edit ends every carried read, and without automine a
+   *   receipt's logs are not taken for its block's. Without it, receipts whose transaction was
+   *   mined by the time it was first asked for are taken as automine's.
    */
-  constructor(rpc: RpcSender, clock: () => number, followsClock: boolean) {
+  constructor(rpc: RpcSender, clock: () => number, followsClock: boolean, edits?: ChainEdits) {
     this.#rpc = rpc;
     this.#clock = clock;
     this.#followsClock = followsClock;
+    this.#edits = edits;
+  }
+
+  /** How many state edits the connection had seen: heads read at different editions are unrelated. */
+  #edition(): number {
+    return this.#edits?.count ?? 0;
   }
 
   get followsClock(): boolean {
@@ -125,10 +137,15 @@ export class ChainTime implements TransactionQueue {
   latestBlock(): Promise<HeadBlock> {
     if (!this.#followsClock) return fetchLatestBlock(this.#rpc);
     const known = this.#latest;
-    if (known !== undefined && known.generation === this.#generation) return known.block;
-    const relate = (fetched: HeadBlock) =>
-      known === undefined ? fetched : known.block.then((before) => this.#relateToKnown(fetched, before), () => fetched);
-    const entry = { generation: this.#generation, block: fetchLatestBlock(this.#rpc).then(relate) };
+    const edition = this.#edition();
+    if (known !== undefined && known.generation === this.#generation && known.edition === edition) return known.block;
+    const relate = (read: HeadBlock) => {
+      const fetched = { ...read, edition };
+      // After a state edit nothing read before holds, whatever the hashes say.
+      if (known === undefined || known.edition !== edition) return fetched;
+      return known.block.then((before) => this.#relateToKnown(fetched, before), () => fetched);
+    };
+    const entry = { generation: this.#generation, edition, block: fetchLatestBlock(this.#rpc).then(relate) };
     this.#latest = entry;
     entry.block.catch(() => {
       if (this.#latest === entry) this.#latest = undefined;
@@ -137,12 +154,13 @@ export class ChainTime implements TransactionQueue {
   }
 
   /**
-   * The head just fetched, tied to the head known before it. The same block (nothing mined
-   * since): what our receipts told about it is kept. The one block the user's code mined on top
-   * of it between two runs (a mock update, a consumer's call, `mine()`): its logs are asked for,
-   * one request, so that reads its logs show unchanged are carried over instead of made again
-   * (the config, the latest transmission, the round-request scan: three requests a run). Any
-   * other head is taken as it is.
+   * The head just fetched, tied to the head known before it (no state edit in between). The
+   * same block (nothing mined since): what our receipts told about it is kept. One block on top
+   * of it (mostly the user's code between two runs: a mock update, a consumer's call, `mine()`;
+   * or our own transaction whose receipt did not tell its block): its logs are asked for, one
+   * request, so that reads its logs show unchanged are carried over instead of made again (the
+   * config, the latest transmission, the round-request scan: three requests a run). Any other
+   * head is taken as it is.
    */
   async #relateToKnown(fetched: HeadBlock, before: HeadBlock): Promise<HeadBlock> {
     if (before.hash === fetched.hash) return before;
@@ -185,15 +203,17 @@ export class ChainTime implements TransactionQueue {
           // The block right after the head read above, stamped with the pinned second, is the
           // new head: on this chain only this line mines. Anything else (a block in between,
           // no pin) and the head is asked for again.
-          if (pinnedSec === null || block.number !== latestBlock.number + 1) return;
-          const { logs, ...header } = block;
+          if (pinnedSec === null || block.number !== latestBlock.number + 1 || latestBlock.edition !== this.#edition()) return;
+          const { logs: receiptLogs, ...header } = block;
+          // Only automine mines the transaction alone in its block: then its logs are the block's.
+          const logs = this.#edits === undefined || this.#edits.automine ? receiptLogs : null;
           const parent = withKnownAncestry(latestBlock, MAX_KNOWN_ANCESTRY - 1);
-          minedHead = { ...header, timestampSec: pinnedSec, ...(logs !== null ? { knownLogs: { parent, logs } } : {}) };
+          minedHead = { ...header, timestampSec: pinnedSec, edition: latestBlock.edition, ...(logs !== null ? { knownLogs: { parent, logs } } : {}) };
         };
         return await send({ latestBlock, minedIn });
       } finally {
         this.#generation++;
-        if (minedHead !== undefined) this.#latest = { generation: this.#generation, block: Promise.resolve(minedHead) };
+        if (minedHead !== undefined) this.#latest = { generation: this.#generation, edition: minedHead.edition ?? 0, block: Promise.resolve(minedHead) };
       }
     });
   }

@@ -13,6 +13,7 @@ import { type Address } from "../core/address.js";
 import { bytesToHex } from "../core/bytes.js";
 import { type DecodedOffchainConfig, decodeEncodedConfig } from "../core/config/encoding.js";
 import type { OracleKeys } from "../core/keys.js";
+import type { ChainEdits } from "../chain/chain-edits.js";
 import type { Clock } from "../protocol/clock.js";
 import type { ContractConfig } from "../protocol/chain.js";
 import type { Committee } from "../protocol/committee.js";
@@ -45,7 +46,7 @@ export interface FeedRuntime {
  * at the chain's latest block time, so pinned timestamps never go backwards; on a node the
  * committee runs in real time.
  */
-export async function createRuntime(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, seed: string): Promise<FeedRuntime> {
+export async function createRuntime(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, seed: string, edits?: ChainEdits): Promise<FeedRuntime> {
   const [owner] = await ethers.getSigners();
   if (owner === undefined) {
     throw new HardhatPluginError(PLUGIN_ID, "This network has no accounts; configure `accounts` for it so the feed has an owner to deploy and configure it.");
@@ -57,7 +58,7 @@ export async function createRuntime(ethers: HardhatEthers, artifacts: PluginArti
   } else {
     clock = new WallClock();
   }
-  const chainTime = new ChainTime(ethers.provider, () => clock.now(), simulated);
+  const chainTime = new ChainTime(ethers.provider, () => clock.now(), simulated, edits);
   const deployer: Deployer = {
     deployContract: async (name, args, signer) => ethers.deployContract(await artifacts.fullyQualifiedName(name), args, signer as Signer),
     owner,

@@ -19,6 +19,7 @@ import { Feed } from "./feed.js";
 import { PLUGIN_ID } from "../constants.js";
 import type { PluginArtifacts } from "./plugin-artifacts.js";
 import { type FeedPhase, type FeedRuntime, contractAt, createRuntime, fundTransmitters, readOnlyPhaseFromChain, startPhase } from "./runtime.js";
+import type { ChainEdits } from "../chain/chain-edits.js";
 import { Ocr2AggregatorChain } from "../chain/ocr2-aggregator-chain.js";
 import { deployOcr2Aggregator, ocr2FeedInterface } from "./ocr2-phase.js";
 
@@ -27,8 +28,15 @@ import { deployOcr2Aggregator, ocr2FeedInterface } from "./ocr2-phase.js";
  * fund the transmitters, then let the committee set its config and start. The oracle keys and
  * payees come from `keySeed`; `config.seed` only seeds the run's randomness.
  */
-export async function deployFeedOn(ethers: HardhatEthers, artifacts: PluginArtifacts, simulated: boolean, config: OcrFeedConfig, keySeed: OracleKeySeed): Promise<Feed> {
-  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed);
+export async function deployFeedOn(
+  ethers: HardhatEthers,
+  artifacts: PluginArtifacts,
+  simulated: boolean,
+  config: OcrFeedConfig,
+  keySeed: OracleKeySeed,
+  edits?: ChainEdits,
+): Promise<Feed> {
+  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed, edits);
   const n = config.oracles;
   const keys = keySeed.committeeKeys(n);
   // Funding first: on a network that cannot set balances this fails before anything is deployed.
@@ -81,6 +89,7 @@ export async function attachFeedOn(
   config: OcrFeedConfig,
   addresses: FeedAddresses,
   keySeed: OracleKeySeed | null,
+  edits?: ChainEdits,
 ): Promise<Feed> {
   for (const [role, address] of [["aggregator", addresses.aggregator], ["proxy", addresses.proxy], ["linkToken", addresses.linkToken]] as const) {
     if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address) || !(await hasCode(ethers, address))) {
@@ -90,7 +99,7 @@ export async function attachFeedOn(
       );
     }
   }
-  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed);
+  const runtime = await createRuntime(ethers, artifacts, simulated, config.seed, edits);
   const proxyReader = new Contract(addresses.proxy, PROXY_ABI, ethers.provider);
   const current = (await proxyReader.aggregator()) as string;
   if (!sameAddress(current, addresses.aggregator)) {

@@ -1,10 +1,14 @@
 import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
+import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
+
+import { chainEditsOf } from "../chain/chain-edits.js";
 
 /**
  * Adds `connection.ocr` to every new network connection, and stops its feeds' committees when
  * the connection closes. hardhat-ethers is a dependency of this plugin, so its handler runs
- * first and `connection.ethers` exists once `next` returns.
+ * first and `connection.ethers` exists once `next` returns. Notes the requests that edit the
+ * chain without a transaction, so a feed does not carry reads over them (chain/chain-edits.ts).
  */
 export default async (): Promise<Partial<NetworkHooks>> => ({
   async newConnection<ChainTypeT extends ChainType | string>(
@@ -16,6 +20,18 @@ export default async (): Promise<Partial<NetworkHooks>> => ({
     const { createOcrApi } = await import("../api.js");
     connection.ocr = createOcrApi(connection, context.config.ocr, context.artifacts);
     return connection;
+  },
+
+  async onRequest<ChainTypeT extends ChainType | string>(
+    context: HookContext,
+    connection: NetworkConnection<ChainTypeT>,
+    request: JsonRpcRequest,
+    next: (nextContext: HookContext, nextConnection: NetworkConnection<ChainTypeT>, nextRequest: JsonRpcRequest) => Promise<JsonRpcResponse>,
+  ): Promise<JsonRpcResponse> {
+    const response = await next(context, connection, request);
+    // Also when the node refused it: a read again costs little, a stale read is wrong.
+    if (connection.networkConfig.type === "edr-simulated") chainEditsOf(connection).noteRequest(request.method, request.params);
+    return response;
   },
 
   async closeConnection<ChainTypeT extends ChainType | string>(

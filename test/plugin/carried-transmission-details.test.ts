@@ -84,7 +84,7 @@ describe("latestTransmissionDetails carried past our own transmits, on the simul
   for (const protocol of ["ocr1", "ocr2"] as const) {
     it(`equals a fresh call at the same block for every read (${protocol}, ${REPORTS} reports with epoch changes and outside blocks)`, async () => {
       const checked: Checked = { compared: 0, configsCompared: 0, mismatches: [] };
-      const clock = new VirtualClock({ startMs: Date.now(), seed: `carried-details-${protocol}/clock` });
+      const clock = new VirtualClock({ startMs: Date.UTC(2040, 0, 1), seed: `carried-details-${protocol}/clock` }); // fixed, and ahead of any block the fixture mined
       let time: ChainTime | undefined;
       const chain = (parts: ChainParts) => {
         time = new ChainTime({ send: (method, params) => sendRaw(parts.provider, method, params) }, () => clock.now(), true);

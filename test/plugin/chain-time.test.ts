@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 
+import { ChainEdits } from "../../plugin/chain/chain-edits.js";
 import { ChainTime, isTimestampTakenError, nextBlockTimestamp } from "../../plugin/feed/chain-time.js";
 import { ownerSend } from "../../plugin/feed/contracts.js";
 
@@ -222,6 +223,48 @@ describe("ChainTime's head after a block the user's code mined between runs", ()
   });
 });
 
+describe("ChainTime after the user's code edited the chain without a transaction", () => {
+  it("relates nothing read before a state edit to what is read after it, at any hash", async () => {
+    const node = new CountingNode();
+    const edits = new ChainEdits(true);
+    const time = new ChainTime(node, () => 0, true, edits);
+    const before = await time.latestBlock();
+    edits.noteRequest("hardhat_setStorageAt", ["0x00000000000000000000000000000000000000a9", "0x0", "0x" + "00".repeat(32)]);
+    // Nothing mined: the same hash, but a new edition, so the head reader reads again.
+    const after = await time.latestBlock();
+    expect(after.hash).to.equal(before.hash);
+    expect([before.edition, after.edition]).to.deep.equal([0, 1]);
+    expect(node.reads).to.equal(2);
+  });
+
+  it("takes a receipt's logs for its block's only under automine", async () => {
+    for (const automine of [true, false]) {
+      const node = new CountingNode();
+      const time = new ChainTime(node, () => 500_000, true, new ChainEdits(automine));
+      const logs = [{ address: "0x00000000000000000000000000000000000000a9", topics: ["0x01"], data: "0x", logIndex: "0x0" }];
+      await time.transaction(async ({ minedIn }) => {
+        await node.send("evm_mine", []);
+        minedIn!({ number: 101, hash: "0x" + "65".padStart(64, "0"), baseFeePerGas: 7n, logs });
+      });
+      const head = await time.latestBlock();
+      expect(head.number).to.equal(101);
+      expect(head.knownLogs?.logs, `automine ${automine}`).to.deep.equal(automine ? logs : undefined);
+    }
+  });
+
+  it("counts state edits and follows evm_setAutomine and hardhat_reset", () => {
+    const edits = new ChainEdits(true);
+    edits.noteRequest("eth_call", []);
+    edits.noteRequest("eth_sendRawTransaction", ["0x00"]);
+    expect(edits.count).to.equal(0);
+    edits.noteRequest("evm_setAutomine", [false]);
+    expect([edits.count, edits.automine]).to.deep.equal([1, false]);
+    edits.noteRequest("hardhat_setCode", ["0x00000000000000000000000000000000000000a9", "0x00"]);
+    edits.noteRequest("hardhat_reset", []);
+    expect([edits.count, edits.automine]).to.deep.equal([3, true]);
+  });
+});
+
 describe("ChainTime's head after an owner transaction on the simulated network", () => {
   it("is exactly the block the node reports as latest", async () => {
     const { network } = await import("hardhat");
@@ -242,7 +285,8 @@ describe("ChainTime's head after an owner transaction on the simulated network",
       for (let i = 0; i < 3; i++) {
         clockMs += 12_345;
         await ownerSend({ owner, chainTime, deployContract: () => Promise.reject(new Error("unused")) }, ethers.provider, owner.address, "0x", () => Promise.resolve(), 30_000n);
-        const { knownLogs, ...known } = await chainTime.latestBlock();
+        const { knownLogs, edition, ...known } = await chainTime.latestBlock();
+        expect(edition, "no state edits on this line").to.equal(0);
         expect(knownLogs?.logs, "the block's only transaction, a plain transfer, logged nothing").to.deep.equal([]);
         const fetched = (await ethers.provider.send("eth_getBlockByNumber", ["latest", false])) as { number: string; hash: string; timestamp: string; baseFeePerGas: string };
         expect(known).to.deep.equal({

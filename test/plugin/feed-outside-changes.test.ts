@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { chainEditsOf } from "../../plugin/chain/chain-edits.js";
 import { AGGREGATOR_ABI } from "../../plugin/core/abi.js";
 
 const USD = 10n ** 8n;
@@ -43,6 +44,24 @@ describe("A feed sees what the user's code did between runs", () => {
     expect(next.blockNumber > latest!.number).to.equal(true);
     expect(next.timestamp > BigInt(latest!.timestamp)).to.equal(true);
     expect(next.aggregatorRoundId).to.equal(first.aggregatorRoundId + 1n);
+  });
+
+  it("hears of the user's state edits through the connection (the network hook), and of automine being switched", async () => {
+    const connection = await network.create();
+    const feed = await connection.ocr.deployFeed("ETH / USD");
+    await feed.runRound();
+    const edits = chainEditsOf(connection);
+    const before = edits.count;
+    // An edit that changes nothing (slot 0 written with what it holds) still counts.
+    const slot0 = (await connection.provider.request({ method: "eth_getStorageAt", params: [feed.addresses.aggregator, "0x0", "latest"] })) as string;
+    await connection.networkHelpers.setStorageAt(feed.addresses.aggregator, 0, slot0);
+    expect(edits.count).to.equal(before + 1);
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    expect(edits.automine).to.equal(false);
+    await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    expect([edits.count, edits.automine]).to.deep.equal([before + 3, true]);
+    // Reports keep landing after the edits, read afresh.
+    expect((await feed.runRound()).reason).to.equal("requested");
   });
 
   it("keeps landing reports after the user rewinds the chain to a snapshot, without a transmit refused for its nonce", async () => {

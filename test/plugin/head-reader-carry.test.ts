@@ -1,16 +1,19 @@
 /**
- * A head known from our own transaction's receipt (HeadBlock.knownLogs) lets the head reader keep
- * the parent head's reads that the transaction cannot have changed. What must hold: a read is
- * carried only when the block's logs show the aggregator did not change it, and only from the
- * block's actual parent; the round-request scan takes the head's RoundRequested logs from the
- * receipt only when it has scanned everything before it.
+ * A head whose logs are known (HeadBlock.knownLogs: our own transaction's receipt, or a block the
+ * user's code mined) lets the head reader keep the parent head's reads that the block cannot have
+ * changed, and derive the latest transmission from a NewTransmission log. What must hold: a read
+ * is carried only when the block's logs show the aggregator did not change it, or derived exactly
+ * as the aggregator stores it; only from the block's actual parent and in the same edition (no
+ * state edit in between); the round-request scan takes the head's RoundRequested logs from the
+ * known logs only when it has scanned everything before it.
  */
 import { expect } from "chai";
 import { AbiCoder, type Provider, getAddress } from "ethers";
 
 import { type HeadBlock, HeadReader, MAX_KNOWN_ANCESTRY, knownBlocksSince, withKnownAncestry } from "../../plugin/chain/head-reader.js";
 import type { RawLog } from "../../plugin/chain/json-rpc.js";
-import { OCR1_DIALECT } from "../../plugin/chain/aggregator-dialect.js";
+import { OCR1_DIALECT, type TransmissionDetailsWords, transmissionDetailsAfter } from "../../plugin/chain/aggregator-dialect.js";
+import { OCR2_DIALECT } from "../../plugin/chain/ocr2-aggregator-chain.js";
 import { RoundRequestScanner } from "../../plugin/chain/round-request-scanner.js";
 
 const AGGREGATOR = "0x00000000000000000000000000000000000000a9";
@@ -125,6 +128,52 @@ describe("HeadReader: reads carried to a head our own transaction mined", () => 
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
+  it("stamps the derived transmission with the block that logged it, not a later head", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    const transmitted = mined(head, [newTransmission(7, 2, 3, 9n)]);
+    head = mined(transmitted, []); // an empty block of ours after it
+    expect((await reader.latestTransmissionDetails()).latestTimestamp).to.equal(BigInt(transmitted.timestampSec));
+    expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+  });
+
+  it("reads both again when one block logs a ConfigSet and a NewTransmission", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = mined(head, [log("ConfigSet"), newTransmission(7, 2, 3, 9n)]);
+    node.transmissionEpoch = 5;
+    expect(await readBoth(reader)).to.equal(5);
+    expect(node.calls.slice(2)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
+  });
+
+  it("reads both again at the same block after a state edit (a new edition)", async () => {
+    const node = new ViewNode();
+    let head: HeadBlock = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = { ...head, edition: 1 }; // e.g. hardhat_setStorageAt on the aggregator, nothing mined
+    node.transmissionEpoch = 6;
+    expect(await readBoth(reader)).to.equal(6);
+    head = { ...mined(head, []), edition: 2 }; // an edit, then a block of ours: nothing carried across
+    node.transmissionEpoch = 7;
+    expect(await readBoth(reader)).to.equal(7);
+    expect(node.calls).to.deep.equal(Array(3).fill(["latestConfigDetails", "latestTransmissionDetails"]).flat());
+  });
+
+  it("falls back to a fresh read when a NewTransmission log cannot be read", async () => {
+    const node = new ViewNode();
+    let head = block(10);
+    const reader = readerOver(node, () => head);
+    await readBoth(reader);
+    head = mined(head, [{ ...newTransmission(7, 2, 3, 9n), data: "0x1234" }]);
+    node.transmissionEpoch = 8;
+    expect((await reader.latestTransmissionDetails()).epoch).to.equal(8);
+  });
+
   it("remembers at most a few of our blocks below a head", () => {
     let head = block(0);
     // As ChainTime builds each new head: on top of its parent with the ancestry cut.
@@ -188,5 +237,25 @@ describe("RoundRequestScanner: the head's requests from our own receipt", () => 
     head = mined(block(15), []);
     expect(await scanner.latestRoundRequested(1e12)).to.deep.include({ epoch: 5, round: 1 });
     expect(node.calls).to.deep.equal(["eth_getLogs", "eth_getLogs"]);
+  });
+});
+
+describe("transmissionDetailsAfter: latestTransmissionDetails as each aggregator version stores a transmission", () => {
+  const before: TransmissionDetailsWords = [new Uint8Array(32).fill(0x44), 1n, 1n, 1n, 1n];
+
+  it("OCR2: the logged answer (negative too), epochAndRound, and the block time's low 32 bits", () => {
+    const epochAndRound = (7n << 8n) | 4n;
+    const data = coder.encode(
+      ["int192", "address", "uint32", "int192[]", "bytes", "int192", "bytes32", "uint40"],
+      [-5n * 10n ** 8n, "0x" + "cd".repeat(20), 1000, [-5n * 10n ** 8n], "0x00", 3n, "0x" + "55".repeat(32), epochAndRound],
+    );
+    const log: RawLog = { address: AGGREGATOR, topics: [OCR2_DIALECT.abi.getEvent("NewTransmission")!.topicHash, "0x" + "00".repeat(31) + "09"], data };
+    expect(transmissionDetailsAfter(OCR2_DIALECT, log, 2 ** 32 + 17, before)).to.deep.equal([before[0], 7n, 4n, -5n * 10n ** 8n, 17n]);
+    expect(transmissionDetailsAfter(OCR1_DIALECT, newTransmission(9, 7, 4, -1n), 2 ** 32 + 17, before)).to.deep.equal([before[0], 7n, 4n, -1n, BigInt(2 ** 32 + 17)]);
+  });
+
+  it("OCR1: only the low 40 bits of the report context word are the epoch and round", () => {
+    const log = newTransmission(9, 0xffffffff, 0xff, 2n);
+    expect(transmissionDetailsAfter(OCR1_DIALECT, log, 100, before).slice(1, 3)).to.deep.equal([0xffffffffn, 0xffn]);
   });
 });
