@@ -64,6 +64,22 @@ describe("A feed sees what the user's code did between runs", () => {
     expect((await feed.runRound()).reason).to.equal("requested");
   });
 
+  it("lands one report per run while the user's code has switched to interval mining, and after switching back", async () => {
+    const connection = await network.create();
+    const feed = await connection.ocr.deployFeed("ETH / USD");
+    const ids = [(await feed.runRound()).aggregatorRoundId];
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    await connection.provider.request({ method: "evm_setIntervalMining", params: [50] });
+    try {
+      for (let i = 0; i < 2; i++) ids.push((await feed.runRound()).aggregatorRoundId);
+    } finally {
+      await connection.provider.request({ method: "evm_setIntervalMining", params: [0] });
+      await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    for (let i = 0; i < 2; i++) ids.push((await feed.runRound()).aggregatorRoundId);
+    expect(ids).to.deep.equal([1n, 2n, 3n, 4n, 5n]);
+  });
+
   it("keeps landing reports after the user rewinds the chain to a snapshot, without a transmit refused for its nonce", async () => {
     const connection = await network.create();
     const feed = await connection.ocr.deployFeed("ETH / USD");
