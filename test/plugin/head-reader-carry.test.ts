@@ -67,109 +67,94 @@ function readerOver(node: ViewNode, head: () => HeadBlock): HeadReader {
   return new HeadReader({ provider: node as unknown as Provider, aggregatorAddress: AGGREGATOR, latestBlock: async () => head() });
 }
 
-describe("HeadReader: reads carried to a head our own transaction mined", () => {
+describe("HeadReader: reads carried to a head whose logs are known", () => {
   async function readBoth(reader: HeadReader) {
     await reader.latestConfig();
     return (await reader.latestTransmissionDetails()).epoch;
   }
 
-  it("keeps both views when the aggregator logged neither a ConfigSet nor a NewTransmission", async () => {
+  /** A reader over a fresh node whose head is block 10, after `first` read there; `at.head` is the head it sees next. */
+  async function readerAtBlock10(first: (reader: HeadReader) => Promise<unknown> = readBoth) {
     const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    head = mined(head, [log("RoundRequested"), log("NewTransmission", "0x00000000000000000000000000000000000000b0")]);
+    const at: { head: HeadBlock } = { head: block(10) };
+    const reader = readerOver(node, () => at.head);
+    await first(reader);
+    return { node, reader, at };
+  }
+
+  it("keeps both views when the aggregator logged neither a ConfigSet nor a NewTransmission", async () => {
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = mined(at.head, [log("RoundRequested"), log("NewTransmission", "0x00000000000000000000000000000000000000b0")]);
     node.transmissionEpoch = 99; // would show if it were read again
     expect(await readBoth(reader)).to.equal(1);
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("derives the transmission from our own NewTransmission log, and reads both again after a ConfigSet", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    head = mined(head, [newTransmission(7, 2, 3, -42n)]);
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = mined(at.head, [newTransmission(7, 2, 3, -42n)]);
     node.transmissionEpoch = 99; // would show if it were read again
     expect(await reader.latestTransmissionDetails()).to.deep.equal({
       configDigest: new Uint8Array(16).fill(0x11), // the config's digest: unchanged without a ConfigSet
       epoch: 2,
       round: 3,
       latestAnswer: -42n,
-      latestTimestamp: BigInt(head.timestampSec), // the block the transmission was stored in
+      latestTimestamp: BigInt(at.head.timestampSec), // the block the transmission was stored in
     });
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
-    head = mined(head, [log("ConfigSet")]);
+    at.head = mined(at.head, [log("ConfigSet")]);
     node.transmissionEpoch = 0;
     expect(await readBoth(reader)).to.equal(0);
     expect(node.calls.slice(2)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("takes the last of several transmissions across several of our own blocks", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
+    const { node, reader, at } = await readerAtBlock10();
     // A transmit, a round request and another transmit, all ours, with no read in between.
-    head = mined(mined(mined(head, [newTransmission(8, 2, 1, 5n)]), [log("RoundRequested")]), [newTransmission(9, 2, 2, 6n)]);
+    at.head = mined(mined(mined(at.head, [newTransmission(8, 2, 1, 5n)]), [log("RoundRequested")]), [newTransmission(9, 2, 2, 6n)]);
     node.transmissionEpoch = 99;
-    expect(await reader.latestTransmissionDetails()).to.deep.include({ epoch: 2, round: 2, latestAnswer: 6n, latestTimestamp: BigInt(head.timestampSec) });
+    expect(await reader.latestTransmissionDetails()).to.deep.include({ epoch: 2, round: 2, latestAnswer: 6n, latestTimestamp: BigInt(at.head.timestampSec) });
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("reads the transmission when the head it was read at is not our block's parent", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await reader.latestConfig(); // the transmission was never read at block 10: nothing to derive from
-    head = mined(head, [newTransmission(7, 2, 3, 1n)]);
+    const { node, reader, at } = await readerAtBlock10((r) => r.latestConfig()); // the transmission was never read at block 10: nothing to derive from
+    at.head = mined(at.head, [newTransmission(7, 2, 3, 1n)]);
     node.transmissionEpoch = 4;
     expect(await readBoth(reader)).to.equal(4);
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("stamps the derived transmission with the block that logged it, not a later head", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    const transmitted = mined(head, [newTransmission(7, 2, 3, 9n)]);
-    head = mined(transmitted, []); // an empty block of ours after it
+    const { node, reader, at } = await readerAtBlock10();
+    const transmitted = mined(at.head, [newTransmission(7, 2, 3, 9n)]);
+    at.head = mined(transmitted, []); // an empty block of ours after it
     expect((await reader.latestTransmissionDetails()).latestTimestamp).to.equal(BigInt(transmitted.timestampSec));
     expect(node.calls).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("reads both again when one block logs a ConfigSet and a NewTransmission", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    head = mined(head, [log("ConfigSet"), newTransmission(7, 2, 3, 9n)]);
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = mined(at.head, [log("ConfigSet"), newTransmission(7, 2, 3, 9n)]);
     node.transmissionEpoch = 5;
     expect(await readBoth(reader)).to.equal(5);
     expect(node.calls.slice(2)).to.deep.equal(["latestConfigDetails", "latestTransmissionDetails"]);
   });
 
   it("reads both again at the same block after a state edit (a new edition)", async () => {
-    const node = new ViewNode();
-    let head: HeadBlock = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    head = { ...head, edition: 1 }; // e.g. hardhat_setStorageAt on the aggregator, nothing mined
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = { ...at.head, edition: 1 }; // e.g. hardhat_setStorageAt on the aggregator, nothing mined
     node.transmissionEpoch = 6;
     expect(await readBoth(reader)).to.equal(6);
-    head = { ...mined(head, []), edition: 2 }; // an edit, then a block of ours: nothing carried across
+    at.head = { ...mined(at.head, []), edition: 2 }; // an edit, then a block of ours: nothing carried across
     node.transmissionEpoch = 7;
     expect(await readBoth(reader)).to.equal(7);
     expect(node.calls).to.deep.equal(Array(3).fill(["latestConfigDetails", "latestTransmissionDetails"]).flat());
   });
 
   it("falls back to a fresh read when a NewTransmission log cannot be read", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
-    await readBoth(reader);
-    head = mined(head, [{ ...newTransmission(7, 2, 3, 9n), data: "0x1234" }]);
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = mined(at.head, [{ ...newTransmission(7, 2, 3, 9n), data: "0x1234" }]);
     node.transmissionEpoch = 8;
     expect((await reader.latestTransmissionDetails()).epoch).to.equal(8);
   });
@@ -184,13 +169,10 @@ describe("HeadReader: reads carried to a head our own transaction mined", () => 
   });
 
   it("carries nothing from a block that is not the new head's parent, or to a head fetched from the node", async () => {
-    const node = new ViewNode();
-    let head = block(10);
-    const reader = readerOver(node, () => head);
+    const { node, reader, at } = await readerAtBlock10();
+    at.head = mined(block(11), []); // block 11 was never read here, and is not known from a receipt
     await readBoth(reader);
-    head = mined(block(11), []); // block 11 was never read here, and is not known from a receipt
-    await readBoth(reader);
-    head = block(13); // no knownLogs: asked of the node
+    at.head = block(13); // no knownLogs: asked of the node
     await readBoth(reader);
     expect(node.calls).to.deep.equal(Array(3).fill(["latestConfigDetails", "latestTransmissionDetails"]).flat());
   });
