@@ -23,6 +23,11 @@ const STATE_EDITS: ReadonlySet<string> = new Set([
   "evm_setIntervalMining",
 ]);
 
+/** Whether a request of `method` edits the chain without a transaction (see the module comment). */
+export function isChainEdit(method: string): boolean {
+  return STATE_EDITS.has(method);
+}
+
 /** The edits made through one connection, and whether it mines each transaction as it is sent. */
 export class ChainEdits {
   readonly #configuredAutomine: boolean;
@@ -47,7 +52,7 @@ export class ChainEdits {
 
   /** Note a request the connection answered (its method and params as sent). */
   noteRequest(method: string, params: unknown): void {
-    if (!STATE_EDITS.has(method)) return;
+    if (!isChainEdit(method)) return;
     this.#count++;
     if (method === "evm_setAutomine" && Array.isArray(params) && typeof params[0] === "boolean") this.#automine = params[0];
     if (method === "hardhat_reset") this.#automine = this.#configuredAutomine;

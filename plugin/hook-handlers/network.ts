@@ -2,7 +2,7 @@ import type { HookContext, NetworkHooks } from "hardhat/types/hooks";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 import type { JsonRpcRequest, JsonRpcResponse } from "hardhat/types/providers";
 
-import { chainEditsOf } from "../chain/chain-edits.js";
+import { chainEditsOf, isChainEdit } from "../chain/chain-edits.js";
 
 /**
  * Adds `connection.ocr` to every new network connection, and stops its feeds' committees when
@@ -22,16 +22,20 @@ export default async (): Promise<Partial<NetworkHooks>> => ({
     return connection;
   },
 
-  async onRequest<ChainTypeT extends ChainType | string>(
+  onRequest<ChainTypeT extends ChainType | string>(
     context: HookContext,
     connection: NetworkConnection<ChainTypeT>,
     request: JsonRpcRequest,
     next: (nextContext: HookContext, nextConnection: NetworkConnection<ChainTypeT>, nextRequest: JsonRpcRequest) => Promise<JsonRpcResponse>,
   ): Promise<JsonRpcResponse> {
-    const response = await next(context, connection, request);
-    // Also when the node refused it: a read again costs little, a stale read is wrong.
-    if (connection.networkConfig.type === "edr-simulated") chainEditsOf(connection).noteRequest(request.method, request.params);
-    return response;
+    // Every request of every connection passes here: all others go straight on, without a
+    // promise of their own (about 3 µs a request with one).
+    if (!isChainEdit(request.method) || connection.networkConfig.type !== "edr-simulated") return next(context, connection, request);
+    return next(context, connection, request).then((response) => {
+      // Also when the node refused it: a read again costs little, a stale read is wrong.
+      chainEditsOf(connection).noteRequest(request.method, request.params);
+      return response;
+    });
   },
 
   async closeConnection<ChainTypeT extends ChainType | string>(
