@@ -16,7 +16,12 @@ import { AbiCoder, type Contract, type Provider, type Signer, type TransactionRe
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import type { AggregatorDialect } from "../plugin/chain/aggregator-dialect.js";
 import { EthersAggregatorChain } from "../plugin/chain/ethers-aggregator-chain.js";
+import { sendRaw } from "../plugin/chain/json-rpc.js";
+import { ChainTime } from "../plugin/feed/chain-time.js";
+import { ClockSyncedChain } from "../plugin/feed/committee-wiring.js";
+import type { Clock } from "../plugin/protocol/clock.js";
 import { DEFAULT_BILLING } from "../plugin/config.js";
 import { type Address, addressFromPrivateKey } from "../plugin/core/address.js";
 import { bytesToHex, concatBytes, hexToBytes, uintToBytesBE } from "../plugin/core/bytes.js";
@@ -340,6 +345,16 @@ export interface ChainParts {
   readonly provider: Provider;
   readonly aggregatorAddress: string;
   readonly transmitterSigner: (index: number) => Wallet;
+}
+
+/**
+ * The chain as a feed on the simulated network wires it: a ClockSyncedChain over a ChainTime
+ * whose blocks are stamped with `clock`'s time (one line of transactions). The ChainTime comes
+ * back too, for a caller that changes the chain between runs (`noteOutsideChanges`).
+ */
+export function clockSyncedChain(parts: ChainParts, clock: Clock, dialect?: AggregatorDialect): { chain: ClockSyncedChain; time: ChainTime } {
+  const time = new ChainTime({ send: (method, params) => sendRaw(parts.provider, method, params) }, () => clock.now(), true);
+  return { chain: new ClockSyncedChain(dialect === undefined ? parts : { ...parts, dialect }, time), time };
 }
 
 export type CommitteeSetup = Omit<CommitteeOptions, "chain" | "admin" | "seed"> & {

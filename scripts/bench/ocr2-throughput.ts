@@ -6,11 +6,9 @@
  * the extraHash over the report-req, a finalization echo, two plugin decisions before sending),
  * which is what the figure beside OCR1's shows.
  */
-import { sendRaw } from "../../plugin/chain/json-rpc.js";
 import { OCR2_DIALECT } from "../../plugin/chain/ocr2-aggregator-chain.js";
-import { ChainTime } from "../../plugin/feed/chain-time.js";
-import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
+import { clockSyncedChain } from "../../testkit/feed-fixture.js";
 import { risingMarket } from "../../testkit/markets.js";
 import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
 import { THROUGHPUT_DELTA_C_MS, THROUGHPUT_R_MAX, type ThroughputOptions, type ThroughputResult, timeCommittee } from "./throughput.js";
@@ -25,10 +23,7 @@ export async function measureOcr2Throughput(n: number, f: number, reports: numbe
     f,
     seed: `bench-ocr2-throughput-${n}-${f}`,
     clock,
-    chain: (parts) => {
-      const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
-      return new ClockSyncedChain({ ...parts, dialect: OCR2_DIALECT }, new ChainTime(rpc, () => clock.now(), true));
-    },
+    chain: (parts) => clockSyncedChain(parts, clock, OCR2_DIALECT).chain,
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });

@@ -11,12 +11,9 @@
 import type { Contract } from "ethers";
 import type { EthereumProvider } from "hardhat/types/providers";
 
-import { sendRaw } from "../../plugin/chain/json-rpc.js";
-import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
-import { ChainTime } from "../../plugin/feed/chain-time.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
 import type { Committee } from "../../plugin/protocol/committee.js";
-import { deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { clockSyncedChain, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { risingMarket } from "../../testkit/markets.js";
 
 /**
@@ -74,10 +71,7 @@ export async function measureThroughput(n: number, f: number, reports: number, o
     f,
     seed: `bench-throughput-${n}-${f}`,
     clock,
-    chain: (parts) => {
-      const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
-      return new ClockSyncedChain(parts, new ChainTime(rpc, () => clock.now(), true));
-    },
+    chain: (parts) => clockSyncedChain(parts, clock).chain,
     dataSource: () => risingMarket(THROUGHPUT_R_MAX),
     config: { rMax: THROUGHPUT_R_MAX, deltaCMs: THROUGHPUT_DELTA_C_MS },
   });

@@ -14,11 +14,10 @@ import { OCR1_DIALECT } from "../../plugin/chain/aggregator-dialect.js";
 import { sendRaw } from "../../plugin/chain/json-rpc.js";
 import { OCR2_DIALECT } from "../../plugin/chain/ocr2-aggregator-chain.js";
 import { bytesToHex } from "../../plugin/core/bytes.js";
-import { ChainTime } from "../../plugin/feed/chain-time.js";
-import { ClockSyncedChain } from "../../plugin/feed/committee-wiring.js";
+import type { ChainTime } from "../../plugin/feed/chain-time.js";
 import type { OffchainAggregatorChain, TransmissionDetails } from "../../plugin/protocol/chain.js";
 import { VirtualClock } from "../../plugin/protocol/clock.js";
-import { type ChainParts, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
+import { type ChainParts, clockSyncedChain, deployCommitteeFeed } from "../../testkit/feed-fixture.js";
 import { risingMarket } from "../../testkit/markets.js";
 import { deployOcr2CommitteeFeed } from "../../testkit/ocr2-committee-fixture.js";
 
@@ -35,9 +34,9 @@ interface Checked {
  * The feed's wiring (ClockSyncedChain over a ChainTime), with every `latestTransmissionDetails`
  * the oracles get compared with a fresh eth_call at the block it was answered for.
  */
-function checkingChain(parts: ChainParts, dialect: AggregatorDialect, clock: VirtualClock, checked: Checked, time: ChainTime): OffchainAggregatorChain {
+function checkingChain(parts: ChainParts, dialect: AggregatorDialect, wired: ReturnType<typeof clockSyncedChain>, checked: Checked): OffchainAggregatorChain {
   const rpc = { send: (method: string, params: unknown[]) => sendRaw(parts.provider, method, params) };
-  const inner = new ClockSyncedChain({ ...parts, dialect }, time);
+  const { chain: inner, time } = wired;
   const fresh = async (blockNumber: number): Promise<TransmissionDetails> => {
     const fn = dialect.abi.getFunction("latestTransmissionDetails")!;
     const data = (await rpc.send("eth_call", [{ to: parts.aggregatorAddress, data: fn.selector }, `0x${blockNumber.toString(16)}`])) as string;
@@ -87,8 +86,10 @@ describe("latestTransmissionDetails carried past our own transmits, on the simul
       const clock = new VirtualClock({ startMs: Date.UTC(2040, 0, 1), seed: `carried-details-${protocol}/clock` }); // fixed, and ahead of any block the fixture mined
       let time: ChainTime | undefined;
       const chain = (parts: ChainParts) => {
-        time = new ChainTime({ send: (method, params) => sendRaw(parts.provider, method, params) }, () => clock.now(), true);
-        return checkingChain(parts, protocol === "ocr1" ? OCR1_DIALECT : OCR2_DIALECT, clock, checked, time);
+        const dialect = protocol === "ocr1" ? OCR1_DIALECT : OCR2_DIALECT;
+        const wired = clockSyncedChain(parts, clock, dialect);
+        time = wired.time;
+        return checkingChain(parts, dialect, wired, checked);
       };
       const setup = { n: 4, f: 1, seed: `carried-details-${protocol}`, clock, dataSource: () => risingMarket(50), config: { rMax: R_MAX } };
       const feed = protocol === "ocr1" ? await deployCommitteeFeed({ ...setup, chain }) : await deployOcr2CommitteeFeed({ ...setup, chain });
